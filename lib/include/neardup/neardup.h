@@ -1,0 +1,153 @@
+// neardup: find duplicate and near-duplicate text and the passages it shares.
+//
+// The library never prints and never exits: every call returns data or an
+// absl::Status. All spans point into the caller's original text.
+#ifndef NEARDUP_NEARDUP_H_
+#define NEARDUP_NEARDUP_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace neardup {
+
+// How text is turned into comparable tokens. Every fold is on by default,
+// because every fold absorbs a kind of variation seen between copies of the
+// same news story.
+struct AnalyzeOptions {
+  // Unicode NFKC with case folding (ICU NFKC_Casefold). Default: true.
+  bool fold_case = true;
+  // Remove combining marks after canonical decomposition: Latin accents and
+  // Arabic tashkeel (harakat, shadda, sukun). Default: true.
+  bool strip_marks = true;
+  // Arabic orthography: hamza/madda forms of alef (أ إ آ ٱ) -> ا, ؤ -> و,
+  // ئ -> ي, ة -> ه, ى -> ي, tatweel removed. Default: true.
+  bool fold_arabic = true;
+  // Every decimal digit (Arabic-Indic, Persian, ...) -> ASCII 0-9.
+  // Default: true.
+  bool fold_digits = true;
+  // For matching only: strip Arabic proclitics (و ف ب ل ك and the article ال)
+  // and collapse runs of one repeated letter, so قاآني matches قآني and
+  // والفصائل matches الفصائل. Default: true.
+  bool match_variants = true;
+};
+
+// Which shared passages are reported.
+struct AlignOptions {
+  // A passage must span at least this many tokens in each document. The
+  // default, 20, is about twice the length of the stock phrases (titles of
+  // officials, agency credits) that articles of one outlet share.
+  int min_tokens = 20;
+  // A passage must have at least this many tokens matched between the two
+  // sides (counted in the shorter side). Default: 12.
+  int min_matched = 12;
+  // Minimum score (see Passage::score) of a reported passage. Default: 0.3.
+  double min_score = 0.3;
+  // Two matching tokens stay in one passage while at most this many tokens
+  // separate them on either side. Default: 12.
+  int max_gap = 12;
+  // A token that occurs more often than this in either document is not used
+  // as an anchor (it is still counted in the score). Bounds the work on
+  // degenerate input such as one token repeated. Default: 64.
+  int max_occurrences = 64;
+};
+
+// A half-open span [begin, end) of a document's original text, in UTF-8
+// bytes and in Unicode code points. Invalid UTF-8 bytes count as one code
+// point each (they are read as U+FFFD).
+struct TextSpan {
+  uint32_t begin = 0;
+  uint32_t end = 0;
+  uint32_t char_begin = 0;
+  uint32_t char_end = 0;
+};
+
+// One passage shared by two documents.
+struct Passage {
+  TextSpan a;
+  TextSpan b;
+  // Similarity of the two passages in [0, 1]: the Dice coefficient of their
+  // token multisets after normalisation, 2 * |A ∩ B| / (|A| + |B|). 1 means
+  // the same words (after normalisation), 0 nothing in common.
+  double score = 0;
+  uint32_t a_tokens = 0;  // tokens in a's span
+  uint32_t b_tokens = 0;  // tokens in b's span
+  uint32_t matched = 0;   // |A ∩ B| as multisets
+};
+
+struct CompareOptions {
+  AnalyzeOptions analyze;
+  AlignOptions align;
+};
+
+// Returns every passage that `a` and `b` share, ordered by a.begin, then
+// b.begin. Both texts are UTF-8; invalid bytes are tolerated.
+absl::StatusOr<std::vector<Passage>> Compare(std::string_view a,
+                                             std::string_view b,
+                                             const CompareOptions& options = {});
+
+// How `Scan` picks the document pairs it aligns: MinHash over overlapping
+// windows of tokens, banded LSH over the window sketches.
+struct CandidateOptions {
+  // Window length and stride, in tokens. Default: 48 and 24.
+  int window_tokens = 48;
+  int window_stride = 24;
+  // Number of MinHash values per window. Default: 64.
+  int num_hashes = 64;
+  // Two windows whose estimated Jaccard similarity (of their sets of token
+  // bigrams) reaches this are likely to become candidates. Default: 0.2.
+  double threshold = 0.2;
+  // LSH buckets holding more documents than this are treated as boilerplate:
+  // only the documents' links to the bucket's first document are kept.
+  // Default: 64.
+  int max_bucket = 64;
+  // Seed of the hash functions. Same seed, same result.
+  uint64_t seed = 0x6e656172647570ULL;
+};
+
+struct Document {
+  std::string id;
+  std::string text;
+};
+
+struct ScanOptions {
+  AnalyzeOptions analyze;
+  AlignOptions align;
+  CandidateOptions candidates;
+  // Worker threads; 0 means one per core. The result does not depend on it.
+  int threads = 0;
+};
+
+// Two documents, by index into the input, with the passages they share.
+struct DocumentPair {
+  size_t a = 0;  // a < b
+  size_t b = 0;
+  std::vector<Passage> passages;
+};
+
+struct ScanStats {
+  size_t documents = 0;
+  size_t tokens = 0;
+  size_t windows = 0;
+  size_t candidate_pairs = 0;
+  size_t reported_pairs = 0;
+  size_t oversized_buckets = 0;
+};
+
+struct ScanResult {
+  // Ordered by (a, b).
+  std::vector<DocumentPair> pairs;
+  ScanStats stats;
+};
+
+// Finds every pair of documents that share passages.
+absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
+                                const ScanOptions& options = {});
+
+}  // namespace neardup
+
+#endif  // NEARDUP_NEARDUP_H_
