@@ -184,6 +184,11 @@ NormalizationTable::NormalizationTable(const NormalizeOptions& options) {
 uint32_t NormalizationTable::MakeEntry(UChar32 c,
                                        const NormalizeOptions& options) {
   if (U_IS_SURROGATE(c)) return kUnchanged;  // Never decoded from UTF-8.
+  // Most of the code space; skipping the string work saves most of the build.
+  if (u_charType(c) == U_UNASSIGNED &&
+      !u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) {
+    return kUnchanged;
+  }
   const std::string mapped = Map(c, options);
   std::string original;
   AppendUtf8(c, &original);

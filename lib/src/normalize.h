@@ -25,8 +25,9 @@ namespace neardup {
 //    RLM, soft hyphen, variation selectors, ...).
 struct NormalizeOptions {
   // Unicode NFKC_Casefold (ICU): compatibility forms (ligatures, Arabic
-  // presentation forms, full-width letters) and case. When false, no Unicode
-  // normalisation form is applied at all (no NFKC, no NFC). Default: true.
+  // presentation forms, full-width letters) and case. When false, neither
+  // compatibility mappings nor case folding are applied (strip_marks still
+  // decomposes and recomposes canonically). Default: true.
   bool fold_case = true;
   // Drop combining marks (gc=Mn) after canonical decomposition, then
   // recompose: Latin accents and Arabic tashkeel (U+064B..U+065F, U+0670...).

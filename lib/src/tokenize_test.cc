@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "normalize.h"
@@ -225,6 +226,32 @@ TEST(Tokenize, FastPathEqualsIcuForEveryBmpCodePoint) {
     ExpectSameAsIcu(
         std::string("1").append(x).append("1").append(x).append("1"));
     if (HasFatalFailure()) return;
+  }
+}
+
+// Tables are built lazily by whichever thread comes first, and each thread
+// has its own break iterator: concurrent use must give the serial result.
+TEST(Tokenize, ConcurrentUseGivesSerialResults) {
+  const std::vector<std::string> texts = CorpusTexts();
+  const NormalizeOptions variants[] = {
+      {.fold_case = false}, {.strip_marks = false}, {.fold_digits = false}};
+  auto run = [&](const NormalizeOptions& options) {
+    std::string out;
+    for (const std::string& text : texts) {
+      const NormalizedText n = Normalize(text, options);
+      out += Describe(n.text, Tokenize(n.text));
+    }
+    return out;
+  };
+  std::vector<std::string> parallel(2 * std::size(variants));
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < parallel.size(); ++i) {
+    threads.emplace_back(
+        [&, i] { parallel[i] = run(variants[i % std::size(variants)]); });
+  }
+  for (std::thread& t : threads) t.join();
+  for (size_t i = 0; i < parallel.size(); ++i) {
+    EXPECT_EQ(parallel[i], run(variants[i % std::size(variants)])) << i;
   }
 }
 
