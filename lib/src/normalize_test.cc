@@ -289,7 +289,8 @@ TEST(Normalize, OffsetMapInvariants) {
       "مُحَمَّدٌ رَسُولُ ٱللَّهِ وَالْفَصَائِلُ",
       "The quick brown fox doesn't jump over the U.S. dog at 3.14 p.m.",
       "e\u0301cole cafe\u0301 n\u0303o ÉCOLE Straße ﬁle",
-      "emoji 👍🏽 family 👨‍👩‍👧 flag 🇸🇦🇺🇸 keycap 1️⃣ "
+      "emoji 👍🏽 family 👨‍👩‍👧 flag 🇸🇦🇺🇸 keycap "
+      "1️⃣ "
       "end",
       "日本語のテキストと中文文本 한국어 텍스트 ภาษาไทย",
       "bad \xC3 \x80 \xE0\x80\x80 \xED\xA0\x80 \xF0\x9F\x98 \xF4\x90\x80\x80 "
