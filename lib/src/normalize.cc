@@ -1,0 +1,363 @@
+#include "normalize.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
+#include <array>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "utf8.h"
+
+namespace neardup {
+namespace {
+
+// What the table says about one code point. Packed in a uint32_t:
+// bits 0-1 the kind, bits 2-8 the replacement's length in bytes, bits 9-31
+// its offset in the table's string pool.
+enum MappingKind : uint32_t {
+  kUnchanged = 0,  // Copy the original bytes.
+  kDrop = 1,       // Emit nothing.
+  kReplace = 2,    // Emit the pool bytes.
+  kSpace = 3,      // Emit ' ' unless the output already ends with ' '.
+};
+constexpr uint32_t kKindMask = 3;
+constexpr int kLengthShift = 2;
+constexpr uint32_t kLengthMask = 0x7F;
+constexpr int kOffsetShift = 9;
+constexpr size_t kMaxPoolSize = size_t{1} << (32 - kOffsetShift);
+// Upper bound on the bytes emitted for one input character (a replacement,
+// a 4-byte character copied whole, or U+FFFD) plus slack for the 4-byte
+// unconditional copy below.
+constexpr size_t kMaxEmit = kLengthMask + 8;
+
+constexpr uint32_t kMaxCodePoint = 0x10FFFF;
+constexpr int kBlockBits = 7;
+constexpr uint32_t kBlockSize = 1u << kBlockBits;
+constexpr uint32_t kBlockMask = kBlockSize - 1;
+constexpr uint32_t kNumBlocks = (kMaxCodePoint + 1) >> kBlockBits;
+
+bool IsWhitespace(UChar32 c) {
+  if ((c >= 0x09 && c <= 0x0D) || c == 0x85) return true;
+  const int8_t gc = u_charType(c);
+  return gc == U_SPACE_SEPARATOR || gc == U_LINE_SEPARATOR ||
+         gc == U_PARAGRAPH_SEPARATOR;
+}
+
+// The fixed punctuation folds, applied to the original code point before any
+// Unicode normalisation (NFKC would turn ″ into ′′). Returns 0 if c is not
+// folded.
+char FoldPunctuation(UChar32 c) {
+  switch (c) {
+    case 0x00AB:  // «
+    case 0x00BB:  // »
+    case 0x201C:  // “
+    case 0x201D:  // ”
+    case 0x201E:  // „
+    case 0x201F:  // ‟
+    case 0x2033:  // ″
+    case 0x2036:  // ‶
+    case 0x2039:  // ‹
+    case 0x203A:  // ›
+    case 0x301D:  // 〝
+    case 0x301E:  // 〞
+    case 0x301F:  // 〟
+    case 0xFF02:  // ＂
+      return '"';
+    case 0x0060:  // `
+    case 0x00B4:  // ´
+    case 0x2018:  // ‘
+    case 0x2019:  // ’
+    case 0x201A:  // ‚
+    case 0x201B:  // ‛
+    case 0x2032:  // ′
+    case 0x2035:  // ‵
+    case 0xFF07:  // ＇
+      return '\'';
+    case 0x060C:  // ، Arabic comma
+      return ',';
+    case 0x061B:  // ؛ Arabic semicolon
+      return ';';
+    case 0x061F:  // ؟ Arabic question mark
+      return '?';
+    default:
+      break;
+  }
+  if (u_charType(c) == U_DASH_PUNCTUATION) return '-';
+  return 0;
+}
+
+// The Arabic orthographic fold of one code point of the (already NFKC'd and
+// mark-stripped) mapping. Returns 0 to drop the code point.
+UChar32 FoldArabic(UChar32 c) {
+  switch (c) {
+    case 0x0622:      // آ
+    case 0x0623:      // أ
+    case 0x0625:      // إ
+    case 0x0671:      // ٱ
+    case 0x0672:      // ٲ
+    case 0x0673:      // ٳ
+    case 0x0675:      // ٵ
+      return 0x0627;  // ا
+    case 0x0624:      // ؤ
+    case 0x0676:      // ٶ
+      return 0x0648;  // و
+    case 0x0626:      // ئ
+    case 0x0678:      // ٸ
+    case 0x0649:      // ى
+    case 0x06CC:      // ی Farsi yeh
+      return 0x064A;  // ي
+    case 0x0629:      // ة
+      return 0x0647;  // ه
+    case 0x06A9:      // ک keheh
+      return 0x0643;  // ك
+    case 0x0640:      // tatweel
+    case 0x0674:      // high hamza
+      return 0;
+    default:
+      return c;
+  }
+}
+
+void AppendUtf8(UChar32 c, std::string* out) {
+  char buf[4];
+  out->append(buf, EncodeUtf8(static_cast<uint32_t>(c), buf));
+}
+
+// Per-code-point normalisation, built once per options combination with
+// ICU and immutable afterwards. Two-level: an index of 128-code-point blocks
+// into a pool of distinct blocks, so the whole code space costs ~100 KB.
+class NormalizationTable {
+ public:
+  explicit NormalizationTable(const NormalizeOptions& options);
+
+  uint32_t Lookup(uint32_t c) const {
+    return blocks_[(uint32_t{index_[c >> kBlockBits]} << kBlockBits) |
+                   (c & kBlockMask)];
+  }
+  const char* pool() const { return pool_.data(); }
+
+ private:
+  // Returns the entry for c, appending any replacement to pool_.
+  uint32_t MakeEntry(UChar32 c, const NormalizeOptions& options);
+  std::string Map(UChar32 c, const NormalizeOptions& options) const;
+
+  const icu::Normalizer2* nfkc_cf_ = nullptr;
+  const icu::Normalizer2* nfd_ = nullptr;
+  const icu::Normalizer2* nfc_ = nullptr;
+
+  std::vector<uint16_t> index_;
+  std::vector<uint32_t> blocks_;
+  std::string pool_;
+};
+
+NormalizationTable::NormalizationTable(const NormalizeOptions& options) {
+  UErrorCode status = U_ZERO_ERROR;
+  nfkc_cf_ = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  nfd_ = icu::Normalizer2::getNFDInstance(status);
+  nfc_ = icu::Normalizer2::getNFCInstance(status);
+  // ICU's normalisation data is compiled into libicudata; failing to load it
+  // is a broken installation, not an input error.
+  if (U_FAILURE(status)) std::abort();
+
+  index_.resize(kNumBlocks);
+  std::map<std::array<uint32_t, kBlockSize>, uint16_t> distinct;
+  std::map<std::string, uint32_t> pooled;
+  std::array<uint32_t, kBlockSize> block;
+  for (uint32_t b = 0; b < kNumBlocks; ++b) {
+    for (uint32_t i = 0; i < kBlockSize; ++i) {
+      const UChar32 c = static_cast<UChar32>((b << kBlockBits) | i);
+      block[i] = MakeEntry(c, options);
+    }
+    auto [it, inserted] =
+        distinct.emplace(block, static_cast<uint16_t>(distinct.size()));
+    if (inserted) blocks_.insert(blocks_.end(), block.begin(), block.end());
+    index_[b] = it->second;
+  }
+}
+
+uint32_t NormalizationTable::MakeEntry(UChar32 c,
+                                       const NormalizeOptions& options) {
+  if (U_IS_SURROGATE(c)) return kUnchanged;  // Never decoded from UTF-8.
+  // Most of the code space; skipping the string work saves most of the build.
+  if (u_charType(c) == U_UNASSIGNED &&
+      !u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) {
+    return kUnchanged;
+  }
+  const std::string mapped = Map(c, options);
+  std::string original;
+  AppendUtf8(c, &original);
+  if (mapped == " ") return kSpace;  // Even ' ' itself: runs collapse.
+  if (mapped == original) return kUnchanged;
+  if (mapped.empty()) return kDrop;
+  // The longest NFKC_Casefold expansion (U+FDFA) is 33 bytes.
+  if (mapped.size() > kLengthMask || pool_.size() >= kMaxPoolSize) {
+    std::abort();
+  }
+  const uint32_t offset = static_cast<uint32_t>(pool_.size());
+  pool_ += mapped;
+  return kReplace | (static_cast<uint32_t>(mapped.size()) << kLengthShift) |
+         (offset << kOffsetShift);
+}
+
+std::string NormalizationTable::Map(UChar32 c,
+                                    const NormalizeOptions& options) const {
+  if (IsWhitespace(c)) return " ";
+  if (const char folded = FoldPunctuation(c)) return std::string(1, folded);
+  if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) return "";
+  const int8_t gc = u_charType(c);
+  std::string result;
+  if (gc == U_UNASSIGNED || gc == U_PRIVATE_USE_CHAR) {
+    AppendUtf8(c, &result);
+    return result;
+  }
+
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString s(c);
+  if (options.fold_case) s = nfkc_cf_->normalize(s, status);
+  if (options.strip_marks) {
+    const icu::UnicodeString decomposed = nfd_->normalize(s, status);
+    icu::UnicodeString stripped;
+    for (int32_t i = 0; i < decomposed.length();) {
+      const UChar32 d = decomposed.char32At(i);
+      if (u_charType(d) != U_NON_SPACING_MARK) stripped.append(d);
+      i += U16_LENGTH(d);
+    }
+    s = nfc_->normalize(stripped, status);
+  }
+  if (U_FAILURE(status)) std::abort();
+
+  for (int32_t i = 0; i < s.length();) {
+    UChar32 d = s.char32At(i);
+    i += U16_LENGTH(d);
+    if (options.fold_arabic) {
+      d = FoldArabic(d);
+      if (d == 0) continue;
+    }
+    if (options.fold_digits && u_charType(d) == U_DECIMAL_DIGIT_NUMBER) {
+      d = '0' + u_charDigitValue(d);
+    }
+    if (IsWhitespace(d)) d = ' ';
+    AppendUtf8(d, &result);
+  }
+  return result;
+}
+
+const NormalizationTable& TableFor(const NormalizeOptions& options) {
+  const int key = (options.fold_case ? 1 : 0) | (options.strip_marks ? 2 : 0) |
+                  (options.fold_arabic ? 4 : 0) | (options.fold_digits ? 8 : 0);
+  // Built on first use of each combination, then immutable; never freed.
+  static std::once_flag once[16];
+  static const NormalizationTable* tables[16];
+  std::call_once(once[key],
+                 [&] { tables[key] = new NormalizationTable(options); });
+  return *tables[key];
+}
+
+}  // namespace
+
+std::pair<uint32_t, uint32_t> NormalizedText::ToOriginal(uint32_t begin,
+                                                         uint32_t end) const {
+  if (begin >= end) return {origin[begin], origin[begin]};
+  const uint32_t last = origin[end - 1];
+  // origin[text.size()] is the original's size, greater than any character
+  // start, so this stops.
+  size_t next = end;
+  while (origin[next] == last) ++next;
+  return {origin[begin], origin[next]};
+}
+
+void Normalize(std::string_view utf8, const NormalizeOptions& options,
+               NormalizedText* out) {
+  const NormalizationTable& table = TableFor(options);
+  const char* const pool = table.pool();
+  const uint8_t* const begin = reinterpret_cast<const uint8_t*>(utf8.data());
+  const uint8_t* const end = begin + utf8.size();
+
+  size_t capacity = utf8.size() + kMaxEmit;
+  out->text.resize(capacity);
+  out->origin.resize(capacity + 1);
+  char* text = out->text.data();
+  uint32_t* origin = out->origin.data();
+  size_t n = 0;
+  size_t invalid = 0;
+
+  for (const uint8_t* p = begin; p < end;) {
+    if (n + kMaxEmit > capacity) {
+      capacity *= 2;
+      out->text.resize(capacity);
+      out->origin.resize(capacity + 1);
+      text = out->text.data();
+      origin = out->origin.data();
+    }
+    const uint32_t start = static_cast<uint32_t>(p - begin);
+    uint32_t c;
+    int length;
+    if (*p < 0x80) {
+      c = *p;
+      length = 1;
+    } else {
+      length = DecodeUtf8(p, end, &c);
+      if (c == kInvalidCodePoint) {
+        memcpy(text + n, "\xEF\xBF\xBD", 3);
+        origin[n] = origin[n + 1] = origin[n + 2] = start;
+        n += 3;
+        ++invalid;
+        p += length;
+        continue;
+      }
+    }
+    const uint32_t entry = table.Lookup(c);
+    switch (entry & kKindMask) {
+      case kUnchanged:
+        if (end - p >= 4) {
+          // Copy 4 bytes unconditionally; bytes past `length` are
+          // overwritten by the next character or cut by the final resize.
+          memcpy(text + n, p, 4);
+          origin[n] = origin[n + 1] = origin[n + 2] = origin[n + 3] = start;
+        } else {
+          for (int i = 0; i < length; ++i) {
+            text[n + i] = static_cast<char>(p[i]);
+            origin[n + i] = start;
+          }
+        }
+        n += length;
+        break;
+      case kDrop:
+        break;
+      case kSpace:
+        if (n == 0 || text[n - 1] != ' ') {
+          text[n] = ' ';
+          origin[n] = start;
+          ++n;
+        }
+        break;
+      case kReplace: {
+        const size_t size = (entry >> kLengthShift) & kLengthMask;
+        memcpy(text + n, pool + (entry >> kOffsetShift), size);
+        for (size_t i = 0; i < size; ++i) origin[n + i] = start;
+        n += size;
+        break;
+      }
+    }
+    p += length;
+  }
+  out->text.resize(n);
+  out->origin.resize(n + 1);
+  out->origin[n] = static_cast<uint32_t>(utf8.size());
+  out->invalid_sequences = invalid;
+}
+
+NormalizedText Normalize(std::string_view utf8,
+                         const NormalizeOptions& options) {
+  NormalizedText result;
+  Normalize(utf8, options, &result);
+  return result;
+}
+
+}  // namespace neardup
