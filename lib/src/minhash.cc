@@ -50,7 +50,19 @@ MinHasher::MinHasher(const MinHashOptions& options)
     : num_hashes_(options.num_hashes),
       seed_(options.seed),
       shingle_key_(Mix64(options.seed ^ 0x5348494e474c45ULL)),
-      probe_key_(static_cast<uint32_t>(Mix64(options.seed ^ 0x50524f4245ULL))) {
+      probe_key_(static_cast<uint32_t>(Mix64(options.seed ^ 0x50524f4245ULL))),
+      probe_table_(static_cast<size_t>(options.num_hashes) * kTableProbes) {
+  for (uint32_t bin = 0; bin < static_cast<uint32_t>(num_hashes_); ++bin) {
+    for (uint32_t a = 0; a < kTableProbes; ++a) {
+      probe_table_[bin * kTableProbes + a] =
+          static_cast<uint16_t>(Probe(bin, a + 1));
+    }
+  }
+}
+
+uint32_t MinHasher::Probe(uint32_t bin, uint32_t attempt) const {
+  return Reduce(Mix32((bin * 0x9e3779b1u ^ probe_key_) + attempt * 0x85ebca77u),
+                static_cast<uint32_t>(num_hashes_));
 }
 
 void MinHasher::Sketch(absl::Span<const uint64_t> shingles,
@@ -73,43 +85,73 @@ void MinHasher::Sketch(absl::Span<const uint64_t> shingles,
   // bin it filled itself.
   uint64_t filled[kMaxBitmapWords];
   const uint32_t words = (k + 63) / 64;
-  std::fill(filled, filled + words, 0);
   uint32_t num_filled = 0;
-  for (uint32_t i = 0; i < k; ++i) {
-    const bool is_filled = sketch[i] != kEmptyValue;
-    filled[i >> 6] |= static_cast<uint64_t>(is_filled) << (i & 63);
-    num_filled += is_filled;
+  for (uint32_t word = 0; word < words; ++word) {
+    const uint32_t* bins = sketch + word * 64;
+    const uint32_t size = std::min<uint32_t>(64, k - word * 64);
+    uint64_t bits = 0;
+    for (uint32_t j = 0; j < size; ++j) {
+      bits |= static_cast<uint64_t>(bins[j] != kEmptyValue) << j;
+    }
+    filled[word] = bits;
+    num_filled += static_cast<uint32_t>(std::popcount(bits));
   }
   if (num_filled == k) return;
 
-  auto is_filled = [&filled](uint32_t bin) {
-    return (filled[bin >> 6] >> (bin & 63)) & 1;
+  auto densify = [&](auto is_filled) {
+    for (uint32_t word = 0; word < words; ++word) {
+      uint64_t empty = ~filled[word];
+      if (word == words - 1 && k % 64 != 0) {
+        empty &= (uint64_t{1} << (k % 64)) - 1;
+      }
+      for (; empty != 0; empty &= empty - 1) {
+        const uint32_t i = word * 64 + std::countr_zero(empty);
+        // Optimal densification: the first filled bin among Probe(i, 1),
+        // Probe(i, 2), ... The first kTableProbes are tested without
+        // branches, because whether a probe hits is a coin toss the CPU
+        // cannot predict.
+        const uint16_t* probes = &probe_table_[i * kTableProbes];
+        uint32_t hits = 0;
+        for (int a = 0; a < kTableProbes; ++a) {
+          hits |= is_filled(probes[a]) << a;
+        }
+        uint32_t source = k;
+        if (hits != 0) {
+          source = probes[std::countr_zero(hits)];
+        } else {
+          for (uint32_t attempt = kTableProbes + 1; attempt <= kMaxProbes;
+               ++attempt) {
+            const uint32_t probe = Probe(i, attempt);
+            if (is_filled(probe)) {
+              source = probe;
+              break;
+            }
+          }
+        }
+        if (source == k) {
+          // Fallback: the first filled bin at or after a seeded start,
+          // circularly.
+          const uint32_t start = Probe(i, 0);
+          uint32_t w = start >> 6;
+          uint64_t bits = filled[w] & (~uint64_t{0} << (start & 63));
+          while (bits == 0) {
+            w = w + 1 == words ? 0 : w + 1;
+            bits = filled[w];
+          }
+          source = w * 64 + static_cast<uint32_t>(std::countr_zero(bits));
+        }
+        sketch[i] = sketch[source];
+      }
+    }
   };
-  for (uint32_t i = 0; i < k; ++i) {
-    if (is_filled(i)) continue;
-    // Optimal densification: probe h(i, 1), h(i, 2), ... The probe sequence
-    // depends only on i and the seed.
-    const uint32_t base = i * 0x9e3779b1u ^ probe_key_;
-    uint32_t source = k;
-    for (uint32_t attempt = 1; attempt <= kMaxProbes; ++attempt) {
-      const uint32_t probe = Reduce(Mix32(base + attempt * 0x85ebca77u), k);
-      if (is_filled(probe)) {
-        source = probe;
-        break;
-      }
-    }
-    if (source == k) {
-      // Fallback: the first filled bin at or after a seeded start, circularly.
-      uint32_t bin = Reduce(Mix32(base), k);
-      uint32_t word = bin >> 6;
-      uint64_t bits = filled[word] & (~uint64_t{0} << (bin & 63));
-      while (bits == 0) {
-        word = word + 1 == words ? 0 : word + 1;
-        bits = filled[word];
-      }
-      source = word * 64 + static_cast<uint32_t>(std::countr_zero(bits));
-    }
-    sketch[i] = sketch[source];
+  if (words == 1) {
+    // K <= 64: the bitmap fits in a register.
+    const uint64_t bits = filled[0];
+    densify([bits](uint32_t bin) -> uint32_t { return (bits >> bin) & 1; });
+  } else {
+    densify([&filled](uint32_t bin) -> uint32_t {
+      return (filled[bin >> 6] >> (bin & 63)) & 1;
+    });
   }
 }
 

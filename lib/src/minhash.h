@@ -47,10 +47,14 @@ class MinHasher {
   // sketches in none.
   static constexpr uint32_t kEmptyValue = 0xffffffffu;
 
+  // Precomputes the first densification probes of every bin: 16 bytes per
+  // bin (2 KB at K = 128).
   explicit MinHasher(const MinHashOptions& options);
 
   MinHasher(const MinHasher&) = default;
   MinHasher& operator=(const MinHasher&) = default;
+  MinHasher(MinHasher&&) = default;
+  MinHasher& operator=(MinHasher&&) = default;
 
   int num_hashes() const { return num_hashes_; }
   uint64_t seed() const { return seed_; }
@@ -65,11 +69,18 @@ class MinHasher {
   std::vector<uint32_t> Sketch(absl::Span<const uint64_t> shingles) const;
 
  private:
+  // Index of the bin that empty bin `bin` reads at densification probe
+  // `attempt` (1-based).
+  uint32_t Probe(uint32_t bin, uint32_t attempt) const;
+
   int num_hashes_;
   uint64_t seed_;
   // Mixer keys derived from seed_.
   uint64_t shingle_key_;
   uint32_t probe_key_;
+  // probe_table_[bin * kTableProbes + a] == Probe(bin, a + 1).
+  static constexpr int kTableProbes = 8;
+  std::vector<uint16_t> probe_table_;
 };
 
 // Returns the share of positions where `a` and `b` hold equal values: the

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cstddef>
 
+// Inline XXH3: shingles hash 8 * n bytes each, where a library call would
+// cost as much as the hash.
+#define XXH_INLINE_ALL
 #include "xxhash.h"
 
 namespace neardup {
