@@ -1,6 +1,7 @@
 #include "lsh.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <thread>
 
@@ -53,8 +54,8 @@ struct EntryLess {
 // Sorts `*entries` by (key, group), using `*scratch` as a buffer. One pass of
 // most-significant-digit radix partitioning on the top bits of the key (band
 // keys are uniform hashes, so the parts are even), then a comparison sort of
-// each part while it is in cache: about three times faster than std::sort of
-// the whole array at a million items.
+// each part while it is in cache: about half the time of std::sort of the
+// whole array at a million items.
 void SortEntries(std::vector<BandEntry>* entries,
                  std::vector<BandEntry>* scratch,
                  std::vector<uint32_t>* offsets) {
@@ -112,8 +113,9 @@ void BucketBand(std::vector<BandEntry>* entries,
         const uint32_t* g = groups->data();
         if (size > max_bucket) {
           ++stats->oversized_buckets;
-          for (size_t j = 1; j < size; ++j)
+          for (size_t j = 1; j < size; ++j) {
             pairs->push_back(PackPair(g[0], g[j]));
+          }
         } else {
           for (size_t i = 0; i + 1 < size; ++i) {
             for (size_t j = i + 1; j < size; ++j) {
@@ -230,6 +232,9 @@ std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(
     absl::Span<const uint32_t> group, const LshOptions& options,
     CandidateStats* stats) {
   const LshParams params = options.params;
+  assert(params.bands >= 1 && params.rows >= 1 &&
+         params.bands * params.rows <= num_hashes);
+  assert(sketches.size() == group.size() * num_hashes);
   const uint32_t* data = sketches.data();
   return CandidatePairsImpl(
       group.size(), params.bands, group, options,
@@ -243,6 +248,7 @@ std::vector<std::pair<uint32_t, uint32_t>> CandidatePairsFromBandKeys(
     absl::Span<const uint64_t> band_keys, absl::Span<const uint32_t> group,
     const LshOptions& options, CandidateStats* stats) {
   const int bands = options.params.bands;
+  assert(bands >= 1 && band_keys.size() == group.size() * bands);
   const uint64_t* data = band_keys.data();
   return CandidatePairsImpl(
       group.size(), bands, group, options,

@@ -27,9 +27,15 @@ struct LshParams {
 //   false_positive_weight * ∫_0^threshold P(s) ds
 //   + false_negative_weight * ∫_threshold^1 (1 - P(s)) ds,
 // where P(s) = CandidateProbability(s, {bands, rows}): the method of
-// datasketch's MinHashLSH. Ties go to fewer bands, then fewer rows. Examples:
-// (0.8, 128) -> 9 bands of 13 rows; (0.5, 128) -> 20 bands of 6 rows;
-// (0.2, 64) -> 21 bands of 3 rows. Deterministic (fixed-step integration).
+// datasketch's MinHashLSH. Ties go to fewer bands, then fewer rows.
+// Deterministic (fixed-step integration). Examples, with P at the threshold:
+//   (0.8, 128)           -> 9 bands x 13 rows, P(0.8) = 0.40, P(0.9) = 0.93
+//   (0.8, 128, 0.1, 0.9) -> 14 x 9,  P(0.8) = 0.87, P(0.7) = 0.44
+//   (0.5, 128)           -> 25 x 5,  P(0.5) = 0.55
+//   (0.2, 64)            -> 28 x 2,  P(0.2) = 0.68, P(0.1) = 0.25
+// Balanced weights put the curve's midpoint at or above the threshold, so
+// about half of the pairs right at the threshold are missed; weigh false
+// negatives more when recall matters.
 // REQUIRES: 0 < threshold < 1, num_hashes >= 1, both weights >= 0.
 LshParams ChooseLshParams(double threshold, int num_hashes,
                           double false_positive_weight = 0.5,
@@ -61,7 +67,7 @@ struct LshOptions {
   // clique, which bounds its output at (size - 1) pairs. Default: 64.
   size_t max_bucket = 64;
   // Worker threads, each bucketing a share of the bands. The result does not
-  // depend on it. REQUIRES: threads >= 1. Default: 1.
+  // depend on it; values below 1 mean 1. Default: 1.
   int threads = 1;
 };
 
@@ -83,11 +89,13 @@ struct CandidateStats {
 // multiset of (item sketch, group), not on item order or thread count.
 //
 // Sort-based: for each band, the (key, group) entries of all items are sorted
-// and each run of equal keys is one bucket. Memory: 16 bytes per item per
-// thread for the entries, plus 8 bytes per emitted pair (before removing
-// repeats across the bands one thread handles).
+// and each run of equal keys is one bucket. Memory: 32 bytes per item per
+// thread (entries and a radix-sort buffer), plus 8 bytes per pair a thread
+// finds (unique across its bands). Time: about 60 ns per item and band on one
+// core (1M items x 28 bands in 1.7 s).
 //
 // REQUIRES: num_hashes >= 1; sketches.size() == group.size() * num_hashes;
+// group.size() < 2^32;
 // options.params.bands * options.params.rows <= num_hashes.
 // `stats` may be null.
 std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cassert>
 #include <cstddef>
 
 namespace neardup {
@@ -52,6 +53,7 @@ MinHasher::MinHasher(const MinHashOptions& options)
       shingle_key_(Mix64(options.seed ^ 0x5348494e474c45ULL)),
       probe_key_(static_cast<uint32_t>(Mix64(options.seed ^ 0x50524f4245ULL))),
       probe_table_(static_cast<size_t>(options.num_hashes) * kTableProbes) {
+  assert(num_hashes_ >= 1 && num_hashes_ <= kMaxBitmapWords * 64);
   for (uint32_t bin = 0; bin < static_cast<uint32_t>(num_hashes_); ++bin) {
     for (uint32_t a = 0; a < kTableProbes; ++a) {
       probe_table_[bin * kTableProbes + a] =
