@@ -1,0 +1,261 @@
+#include "lsh.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <thread>
+
+// Inline XXH3: band keys hash a few bytes each, where a library call would
+// cost as much as the hash.
+#define XXH_INLINE_ALL
+#include "xxhash.h"
+
+namespace neardup {
+
+namespace {
+
+// ∫_lo^hi f(s) ds by composite Simpson's rule over a fixed number of steps:
+// deterministic, and accurate to far better than the differences between
+// neighbouring (bands, rows) choices for these smooth integrands.
+template <typename F>
+double Integrate(F f, double lo, double hi) {
+  constexpr int kSteps = 256;  // even
+  const double h = (hi - lo) / kSteps;
+  double sum = f(lo) + f(hi);
+  for (int i = 1; i < kSteps; ++i) sum += (i % 2 == 1 ? 4 : 2) * f(lo + i * h);
+  return sum * h / 3;
+}
+
+struct BandEntry {
+  uint64_t key;
+  uint32_t group;
+};
+
+inline uint64_t PackPair(uint32_t a, uint32_t b) {
+  return (static_cast<uint64_t>(a) << 32) | b;
+}
+
+// Sorts and deduplicates pairs[from, end) and merges them into the sorted
+// unique prefix pairs[0, from).
+void MergeNewPairs(std::vector<uint64_t>* pairs, size_t from) {
+  const auto middle = pairs->begin() + static_cast<std::ptrdiff_t>(from);
+  std::sort(middle, pairs->end());
+  const auto new_end = std::unique(middle, pairs->end());
+  std::inplace_merge(pairs->begin(), middle, new_end);
+  pairs->erase(std::unique(pairs->begin(), new_end), pairs->end());
+}
+
+struct EntryLess {
+  bool operator()(const BandEntry& x, const BandEntry& y) const {
+    return x.key != y.key ? x.key < y.key : x.group < y.group;
+  }
+};
+
+// Sorts `*entries` by (key, group), using `*scratch` as a buffer. One pass of
+// most-significant-digit radix partitioning on the top bits of the key (band
+// keys are uniform hashes, so the parts are even), then a comparison sort of
+// each part while it is in cache: about half the time of std::sort of the
+// whole array at a million items.
+void SortEntries(std::vector<BandEntry>* entries,
+                 std::vector<BandEntry>* scratch,
+                 std::vector<uint32_t>* offsets) {
+  const size_t n = entries->size();
+  int bits = 0;
+  while (bits < 16 && (n >> bits) > 256) ++bits;
+  if (bits == 0) {
+    std::sort(entries->begin(), entries->end(), EntryLess());
+    return;
+  }
+  const int shift = 64 - bits;
+  const size_t parts = size_t{1} << bits;
+  offsets->assign(parts + 1, 0);
+  uint32_t* offset = offsets->data();
+  for (const BandEntry& e : *entries) ++offset[(e.key >> shift) + 1];
+  for (size_t p = 0; p < parts; ++p) offset[p + 1] += offset[p];
+  scratch->resize(n);
+  BandEntry* out = scratch->data();
+  // offset[p] is where part p's next entry goes; afterwards it is the end of
+  // part p, i.e. the start of part p + 1.
+  for (const BandEntry& e : *entries) out[offset[e.key >> shift]++] = e;
+  size_t begin = 0;
+  for (size_t p = 0; p < parts; ++p) {
+    const size_t end = offset[p];
+    std::sort(out + begin, out + end, EntryLess());
+    begin = end;
+  }
+  entries->swap(*scratch);
+}
+
+// Buckets the items of one band. `entries` holds one (key, group) per item;
+// it is sorted here. Appends the band's pairs to `pairs` (keeping it sorted
+// and unique) and adds to the bucket counts of `stats`.
+void BucketBand(std::vector<BandEntry>* entries,
+                std::vector<BandEntry>* scratch, std::vector<uint32_t>* offsets,
+                size_t max_bucket, std::vector<uint32_t>* groups,
+                std::vector<uint64_t>* pairs, CandidateStats* stats) {
+  SortEntries(entries, scratch, offsets);
+  const size_t old_size = pairs->size();
+  const size_t n = entries->size();
+  const BandEntry* e = entries->data();
+  for (size_t begin = 0; begin < n;) {
+    size_t end = begin + 1;
+    while (end < n && e[end].key == e[begin].key) ++end;
+    if (end - begin >= 2) {
+      groups->clear();
+      for (size_t i = begin; i < end; ++i) {
+        if (groups->empty() || groups->back() != e[i].group) {
+          groups->push_back(e[i].group);
+        }
+      }
+      const size_t size = groups->size();
+      if (size >= 2) {
+        ++stats->buckets;
+        const uint32_t* g = groups->data();
+        if (size > max_bucket) {
+          ++stats->oversized_buckets;
+          for (size_t j = 1; j < size; ++j) {
+            pairs->push_back(PackPair(g[0], g[j]));
+          }
+        } else {
+          for (size_t i = 0; i + 1 < size; ++i) {
+            for (size_t j = i + 1; j < size; ++j) {
+              pairs->push_back(PackPair(g[i], g[j]));
+            }
+          }
+        }
+      }
+    }
+    begin = end;
+  }
+  MergeNewPairs(pairs, old_size);
+}
+
+// Shared driver: key(item, band) gives the key of an item in a band.
+template <typename KeyFn>
+std::vector<std::pair<uint32_t, uint32_t>> CandidatePairsImpl(
+    size_t num_items, int bands, absl::Span<const uint32_t> group,
+    const LshOptions& options, KeyFn key, CandidateStats* stats) {
+  const int threads = std::max(1, std::min(options.threads, bands));
+  std::vector<std::vector<uint64_t>> thread_pairs(threads);
+  std::vector<CandidateStats> thread_stats(threads);
+  auto work = [&](int t) {
+    std::vector<BandEntry> entries;
+    std::vector<BandEntry> scratch;
+    std::vector<uint32_t> offsets;
+    std::vector<uint32_t> groups;
+    for (int band = t; band < bands; band += threads) {
+      entries.resize(num_items);
+      for (size_t i = 0; i < num_items; ++i) {
+        entries[i] = BandEntry{key(i, band), group[i]};
+      }
+      BucketBand(&entries, &scratch, &offsets, options.max_bucket, &groups,
+                 &thread_pairs[t], &thread_stats[t]);
+    }
+  };
+  if (threads == 1) {
+    work(0);
+  } else {
+    std::vector<std::thread> workers;
+    workers.reserve(threads);
+    for (int t = 0; t < threads; ++t) workers.emplace_back(work, t);
+    for (std::thread& worker : workers) worker.join();
+  }
+
+  std::vector<uint64_t> merged = std::move(thread_pairs[0]);
+  CandidateStats total = thread_stats[0];
+  for (int t = 1; t < threads; ++t) {
+    const size_t from = merged.size();
+    merged.insert(merged.end(), thread_pairs[t].begin(), thread_pairs[t].end());
+    std::vector<uint64_t>().swap(thread_pairs[t]);
+    MergeNewPairs(&merged, from);
+    total.buckets += thread_stats[t].buckets;
+    total.oversized_buckets += thread_stats[t].oversized_buckets;
+  }
+
+  std::vector<std::pair<uint32_t, uint32_t>> result;
+  result.reserve(merged.size());
+  for (const uint64_t p : merged) {
+    result.emplace_back(static_cast<uint32_t>(p >> 32),
+                        static_cast<uint32_t>(p));
+  }
+  total.pairs = result.size();
+  if (stats != nullptr) *stats = total;
+  return result;
+}
+
+}  // namespace
+
+LshParams ChooseLshParams(double threshold, int num_hashes,
+                          double false_positive_weight,
+                          double false_negative_weight) {
+  LshParams best{1, 1};
+  double best_error = INFINITY;
+  for (int bands = 1; bands <= num_hashes; ++bands) {
+    for (int rows = 1; rows * bands <= num_hashes; ++rows) {
+      const LshParams params{bands, rows};
+      const double false_positive = Integrate(
+          [params](double s) { return CandidateProbability(s, params); }, 0.0,
+          threshold);
+      const double false_negative = Integrate(
+          [params](double s) { return 1.0 - CandidateProbability(s, params); },
+          threshold, 1.0);
+      const double error = false_positive_weight * false_positive +
+                           false_negative_weight * false_negative;
+      if (error < best_error) {
+        best_error = error;
+        best = params;
+      }
+    }
+  }
+  return best;
+}
+
+double CandidateProbability(double similarity, LshParams params) {
+  return 1.0 - std::pow(1.0 - std::pow(similarity, params.rows), params.bands);
+}
+
+uint64_t BandKey(const uint32_t* sketch, LshParams params, int band) {
+  return XXH3_64bits_withSeed(
+      sketch + static_cast<size_t>(band) * params.rows,
+      static_cast<size_t>(params.rows) * sizeof(uint32_t),
+      static_cast<uint64_t>(band));
+}
+
+void BandKeys(const uint32_t* sketch, LshParams params, uint64_t* keys) {
+  for (int band = 0; band < params.bands; ++band) {
+    keys[band] = BandKey(sketch, params, band);
+  }
+}
+
+std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(
+    absl::Span<const uint32_t> sketches, int num_hashes,
+    absl::Span<const uint32_t> group, const LshOptions& options,
+    CandidateStats* stats) {
+  const LshParams params = options.params;
+  assert(params.bands >= 1 && params.rows >= 1 &&
+         params.bands * params.rows <= num_hashes);
+  assert(sketches.size() == group.size() * num_hashes);
+  const uint32_t* data = sketches.data();
+  return CandidatePairsImpl(
+      group.size(), params.bands, group, options,
+      [data, num_hashes, params](size_t item, int band) {
+        return BandKey(data + item * num_hashes, params, band);
+      },
+      stats);
+}
+
+std::vector<std::pair<uint32_t, uint32_t>> CandidatePairsFromBandKeys(
+    absl::Span<const uint64_t> band_keys, absl::Span<const uint32_t> group,
+    const LshOptions& options, CandidateStats* stats) {
+  const int bands = options.params.bands;
+  assert(bands >= 1 && band_keys.size() == group.size() * bands);
+  const uint64_t* data = band_keys.data();
+  return CandidatePairsImpl(
+      group.size(), bands, group, options,
+      [data, bands](size_t item, int band) {
+        return data[item * bands + band];
+      },
+      stats);
+}
+
+}  // namespace neardup
