@@ -1,6 +1,7 @@
 #include "neardup/input.h"
 
 #include <simdjson.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -110,13 +111,13 @@ absl::Status CheckReadable(const std::string& path) {
     return absl::NotFoundError(
         absl::StrCat(path, ": no such file or directory — check the path"));
   }
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
+  // access() rather than a trial open: opening and closing a pipe such as
+  // <(zcat x.gz) would make its writer fail.
+  if (::access(path.c_str(), R_OK) != 0) {
     return absl::ErrnoToStatus(
-        errno, absl::StrCat(path, ": cannot open (", std::strerror(errno),
+        errno, absl::StrCat(path, ": cannot read (", std::strerror(errno),
                             ") — check its permissions"));
   }
-  std::fclose(file);
   return absl::OkStatus();
 }
 

@@ -290,6 +290,33 @@ TEST_F(InputTest, JsonlIdsTextsAndRawLines) {
   EXPECT_EQ(r.stats.files, 1u);
 }
 
+TEST_F(InputTest, JsonlUtf8BomIsToleratedAndKeptInRaw) {
+  const std::string line =
+      "\xEF\xBB\xBF"
+      R"({"id":"b","text":"t"})";
+  std::string path = Write("bom.jsonl", line + "\n");
+  Result r = ReadPaths({path});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  ASSERT_EQ(r.records.size(), 1u);
+  EXPECT_EQ(r.records[0].id, "b");
+  EXPECT_EQ(r.records[0].raw, line);
+}
+
+TEST_F(InputTest, JsonlInsideDirectoryUsesJoinedPathInOrigins) {
+  Write("d/a.txt", "text");
+  Write("d/b/feed.jsonl.gz", "");  // placeholder, replaced below
+  std::string feed = WriteGzip("d/b/feed.jsonl.gz",
+                               "\n"
+                               R"({"text":"one"})"
+                               "\n");
+  Result r = ReadPaths({Path("d/")});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(Ids(r.records), (Strings{Path("d/a.txt"), feed + ":2"}));
+  ASSERT_EQ(r.records.size(), 2u);
+  EXPECT_EQ(r.records[1].origin, feed + ":2");
+  EXPECT_EQ(r.stats.files, 2u);
+}
+
 TEST_F(InputTest, JsonlFieldNamesAreOptions) {
   std::string path =
       Write("f.ndjson", R"({"key":7,"body":"b","text":1,"id":"x"})"
