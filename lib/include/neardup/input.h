@@ -1,0 +1,105 @@
+// neardup input: turns the paths a user names into a deterministic stream of
+// documents.
+//
+// Paths may be text files (one document each), JSON Lines files (one
+// document per line), directories (searched recursively) or "-" for standard
+// input. Names ending in .gz or .zst are decompressed while they are read,
+// and the name without that suffix decides the format. JSON Lines files are
+// streamed, so they may be larger than memory.
+#ifndef NEARDUP_INPUT_H_
+#define NEARDUP_INPUT_H_
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace neardup {
+
+struct InputOptions {
+  // JSON Lines field holding a record's text. Default: "text".
+  std::string text_field = "text";
+  // JSON Lines field holding a record's id (a string or a number). Records
+  // without it get the id "path:line". Default: "id".
+  std::string id_field = "id";
+  // If true, a text holding invalid UTF-8 is an error; if false it is a
+  // warning, and the text is returned unchanged. Default: false.
+  bool strict_utf8 = false;
+  // If true, a malformed JSON Lines record (invalid JSON, missing or
+  // non-string text, bad or duplicate id) is skipped with a warning; if false
+  // it is an error. Default: false.
+  bool skip_bad = false;
+};
+
+struct InputRecord {
+  // Text file: the path as given; for a file found under a directory, the
+  // directory as given joined to the file's relative path with one '/'
+  // ("corpus/a/000.txt"). JSON Lines: the id field (a number as its JSON
+  // text), else "path:line". Standard input as text: "-".
+  std::string id;
+  // Text file: the file's bytes, unchanged (a byte order mark is kept, so
+  // offsets are into the file). JSON Lines: the unescaped string value.
+  std::string text;
+  // Where the record came from, for messages: "path" or "path:line".
+  std::string origin;
+  // JSON Lines: the line's bytes without its "\n" or "\r\n". Text: empty.
+  std::string raw;
+  bool from_jsonl = false;
+};
+
+struct InputWarning {
+  std::string origin;   // "path" or "path:line"
+  std::string message;  // what happened, without the origin
+};
+
+struct InputStats {
+  size_t files = 0;           // files opened, standard input included
+  size_t records = 0;         // records returned by Next()
+  size_t bytes = 0;           // bytes read, after decompression
+  size_t skipped_binary = 0;  // empty or binary files skipped in directories
+  size_t skipped_bad = 0;     // bad JSON Lines records skipped (skip_bad)
+  size_t invalid_utf8 = 0;    // records whose text is not valid UTF-8
+};
+
+// Reads documents from files, directories and standard input, in order:
+// paths in the order given; under a directory, files in byte-wise order of
+// their relative paths, hidden files and directories (".name") left out.
+//
+// Not thread-safe.
+class InputReader {
+ public:
+  // Lists directories and checks that every path exists and is readable.
+  // The error message names the path.
+  static absl::StatusOr<std::unique_ptr<InputReader>> Open(
+      std::vector<std::string> paths, const InputOptions& options = {});
+
+  InputReader(const InputReader&) = delete;
+  InputReader& operator=(const InputReader&) = delete;
+  ~InputReader();
+
+  // Stores the next record in *record and returns true, or returns false at
+  // the end of the input. Error messages read "origin: what is wrong — what
+  // to do"; truncated or corrupt compressed data is absl::DataLossError.
+  // After an error, every later call returns the same error.
+  absl::StatusOr<bool> Next(InputRecord* record);
+
+  // Returns the warnings gathered since the last call, oldest first.
+  std::vector<InputWarning> TakeWarnings();
+
+  const InputStats& stats() const;
+
+ private:
+  struct Rep;
+  friend struct InputReaderInternal;
+
+  explicit InputReader(std::unique_ptr<Rep> rep);
+
+  std::unique_ptr<Rep> rep_;
+};
+
+}  // namespace neardup
+
+#endif  // NEARDUP_INPUT_H_

@@ -1,0 +1,267 @@
+#include "input_source.h"
+
+#include <zlib.h>
+#include <zstd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace neardup {
+namespace {
+
+constexpr size_t kChunkSize = size_t{1} << 20;
+
+class StdioSource : public ByteSource {
+ public:
+  StdioSource(std::FILE* file, bool owned, std::string name)
+      : file_(file), owned_(owned), name_(std::move(name)) {}
+  ~StdioSource() override {
+    if (owned_) std::fclose(file_);
+  }
+
+  absl::StatusOr<size_t> Read(char* dst, size_t n) override {
+    size_t got = std::fread(dst, 1, n, file_);
+    if (got == 0 && std::ferror(file_)) {
+      return absl::ErrnoToStatus(
+          errno, absl::StrCat(name_, ": read failed — check the file"));
+    }
+    return got;
+  }
+
+ private:
+  std::FILE* file_;
+  bool owned_;
+  std::string name_;
+};
+
+class PrefixedSource : public ByteSource {
+ public:
+  PrefixedSource(std::string prefix, std::unique_ptr<ByteSource> source)
+      : prefix_(std::move(prefix)), source_(std::move(source)) {}
+
+  absl::StatusOr<size_t> Read(char* dst, size_t n) override {
+    if (pos_ < prefix_.size()) {
+      size_t take = std::min(n, prefix_.size() - pos_);
+      std::memcpy(dst, prefix_.data() + pos_, take);
+      pos_ += take;
+      return take;
+    }
+    return source_->Read(dst, n);
+  }
+
+ private:
+  std::string prefix_;
+  size_t pos_ = 0;
+  std::unique_ptr<ByteSource> source_;
+};
+
+absl::Status Corrupt(const std::string& name, const char* format,
+                     const char* detail) {
+  return absl::DataLossError(
+      absl::StrCat(name, ": truncated or corrupt ", format, " data (", detail,
+                   ") — the file may be incomplete; download or compress it "
+                   "again"));
+}
+
+// Inflates gzip data; concatenated gzip members are read one after another,
+// as gzip(1) does.
+class GzipSource : public ByteSource {
+ public:
+  GzipSource(std::unique_ptr<ByteSource> source, std::string name)
+      : source_(std::move(source)), name_(std::move(name)), in_(kChunkSize) {
+    std::memset(&stream_, 0, sizeof(stream_));
+    init_ = inflateInit2(&stream_, MAX_WBITS + 16);
+  }
+  ~GzipSource() override {
+    if (init_ == Z_OK) inflateEnd(&stream_);
+  }
+
+  absl::StatusOr<size_t> Read(char* dst, size_t n) override {
+    if (init_ != Z_OK) return Corrupt(name_, "gzip", "inflateInit2 failed");
+    if (n > (1u << 30)) n = 1u << 30;
+    stream_.next_out = reinterpret_cast<Bytef*>(dst);
+    stream_.avail_out = static_cast<uInt>(n);
+    while (stream_.avail_out == n) {
+      if (stream_.avail_in == 0 && !eof_) {
+        absl::StatusOr<size_t> got = source_->Read(in_.data(), in_.size());
+        if (!got.ok()) return got.status();
+        if (*got == 0) {
+          eof_ = true;
+        } else {
+          stream_.next_in = reinterpret_cast<Bytef*>(in_.data());
+          stream_.avail_in = static_cast<uInt>(*got);
+        }
+      }
+      if (!in_member_) {
+        // The input may end between members (avail_in is 0 only at EOF).
+        if (stream_.avail_in == 0) break;
+        if (inflateReset(&stream_) != Z_OK) {
+          return Corrupt(name_, "gzip", "inflateReset failed");
+        }
+        in_member_ = true;
+      }
+      // Called even when all input is consumed: inflate may still hold
+      // output it could not write before.
+      int rc = inflate(&stream_, Z_NO_FLUSH);
+      if (rc == Z_STREAM_END) {
+        in_member_ = false;
+      } else if (rc == Z_BUF_ERROR) {
+        if (eof_ && stream_.avail_in == 0 && stream_.avail_out == n) {
+          return Corrupt(name_, "gzip", "unexpected end");
+        }
+      } else if (rc != Z_OK) {
+        return Corrupt(name_, "gzip",
+                       stream_.msg != nullptr ? stream_.msg : "inflate error");
+      }
+    }
+    return n - stream_.avail_out;
+  }
+
+ private:
+  std::unique_ptr<ByteSource> source_;
+  std::string name_;
+  std::vector<char> in_;
+  z_stream stream_;
+  int init_;
+  bool eof_ = false;
+  bool in_member_ = false;
+};
+
+class ZstdSource : public ByteSource {
+ public:
+  ZstdSource(std::unique_ptr<ByteSource> source, std::string name)
+      : source_(std::move(source)),
+        name_(std::move(name)),
+        in_(ZSTD_DStreamInSize()),
+        dctx_(ZSTD_createDCtx()) {}
+  ~ZstdSource() override { ZSTD_freeDCtx(dctx_); }
+
+  absl::StatusOr<size_t> Read(char* dst, size_t n) override {
+    if (dctx_ == nullptr) return Corrupt(name_, "zstd", "out of memory");
+    ZSTD_outBuffer out = {dst, n, 0};
+    while (out.pos == 0) {
+      if (input_.pos == input_.size && !eof_) {
+        absl::StatusOr<size_t> got = source_->Read(in_.data(), in_.size());
+        if (!got.ok()) return got.status();
+        if (*got == 0) {
+          eof_ = true;
+        } else {
+          input_ = {in_.data(), *got, 0};
+        }
+      }
+      if (input_.pos == input_.size && eof_) {
+        // ZSTD_decompressStream returns 0 exactly when a frame is complete;
+        // a frame may still hold buffered output, so flush before failing.
+        if (frame_done_) break;
+      }
+      size_t rc = ZSTD_decompressStream(dctx_, &out, &input_);
+      if (ZSTD_isError(rc)) {
+        return Corrupt(name_, "zstd", ZSTD_getErrorName(rc));
+      }
+      frame_done_ = rc == 0;
+      if (out.pos == 0 && input_.pos == input_.size && eof_ && !frame_done_) {
+        return Corrupt(name_, "zstd", "unexpected end");
+      }
+    }
+    return out.pos;
+  }
+
+ private:
+  std::unique_ptr<ByteSource> source_;
+  std::string name_;
+  std::vector<char> in_;
+  ZSTD_DCtx* dctx_;
+  ZSTD_inBuffer input_ = {nullptr, 0, 0};
+  bool eof_ = false;
+  bool frame_done_ = true;  // an empty file holds no frame, which is fine
+};
+
+}  // namespace
+
+Compression CompressionOf(std::string_view path) {
+  if (path.ends_with(".gz")) return Compression::kGzip;
+  if (path.ends_with(".zst")) return Compression::kZstd;
+  return Compression::kNone;
+}
+
+std::string_view StripCompressionSuffix(std::string_view path) {
+  switch (CompressionOf(path)) {
+    case Compression::kGzip:
+      return path.substr(0, path.size() - 3);
+    case Compression::kZstd:
+      return path.substr(0, path.size() - 4);
+    case Compression::kNone:
+      break;
+  }
+  return path;
+}
+
+absl::StatusOr<std::unique_ptr<ByteSource>> OpenFileSource(
+    const std::string& path) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    return absl::ErrnoToStatus(
+        errno, absl::StrCat(path, ": cannot open (", std::strerror(errno),
+                            ") — check the path and its permissions"));
+  }
+  return std::make_unique<StdioSource>(file, /*owned=*/true, path);
+}
+
+std::unique_ptr<ByteSource> NewStdioSource(std::FILE* file, std::string name) {
+  return std::make_unique<StdioSource>(file, /*owned=*/false, std::move(name));
+}
+
+std::unique_ptr<ByteSource> NewPrefixedSource(
+    std::string prefix, std::unique_ptr<ByteSource> source) {
+  return std::make_unique<PrefixedSource>(std::move(prefix), std::move(source));
+}
+
+std::unique_ptr<ByteSource> NewDecompressingSource(
+    Compression compression, std::unique_ptr<ByteSource> source,
+    std::string name) {
+  switch (compression) {
+    case Compression::kGzip:
+      return std::make_unique<GzipSource>(std::move(source), std::move(name));
+    case Compression::kZstd:
+      return std::make_unique<ZstdSource>(std::move(source), std::move(name));
+    case Compression::kNone:
+      break;
+  }
+  return source;
+}
+
+LineReader::LineReader(std::unique_ptr<ByteSource> source)
+    : source_(std::move(source)), buffer_(kChunkSize) {}
+
+absl::StatusOr<bool> LineReader::ReadLine(std::string* line) {
+  line->clear();
+  bool any = false;
+  while (true) {
+    if (begin_ < end_) {
+      any = true;
+      const char* start = buffer_.data() + begin_;
+      const void* newline = std::memchr(start, '\n', end_ - begin_);
+      if (newline != nullptr) {
+        size_t len = static_cast<const char*>(newline) - start;
+        line->append(start, len);
+        begin_ += len + 1;
+        return true;
+      }
+      line->append(start, end_ - begin_);
+      begin_ = end_;
+    }
+    if (eof_) return any;
+    absl::StatusOr<size_t> got = source_->Read(buffer_.data(), buffer_.size());
+    if (!got.ok()) return got.status();
+    begin_ = 0;
+    end_ = *got;
+    bytes_read_ += *got;
+    if (*got == 0) eof_ = true;
+  }
+}
+
+}  // namespace neardup

@@ -1,0 +1,76 @@
+// Byte streams for the input stage: files, standard input, gzip and zstd
+// decompression, and a line reader over any of them. Internal to neardup.
+#ifndef NEARDUP_INPUT_SOURCE_H_
+#define NEARDUP_INPUT_SOURCE_H_
+
+#include <cstddef>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace neardup {
+
+// A sequential stream of bytes.
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  // Reads up to `n` bytes into `dst`. Returns the number read, which is 0
+  // only at the end of the stream.
+  virtual absl::StatusOr<size_t> Read(char* dst, size_t n) = 0;
+};
+
+enum class Compression { kNone, kGzip, kZstd };
+
+// The compression named by a path's suffix (".gz", ".zst").
+Compression CompressionOf(std::string_view path);
+
+// `path` without a ".gz" or ".zst" suffix.
+std::string_view StripCompressionSuffix(std::string_view path);
+
+// Opens `path` for reading. The error message names the path.
+absl::StatusOr<std::unique_ptr<ByteSource>> OpenFileSource(
+    const std::string& path);
+
+// Reads `file`, which stays open and is not owned. `name` is used in error
+// messages.
+std::unique_ptr<ByteSource> NewStdioSource(std::FILE* file, std::string name);
+
+// Yields `prefix`, then the rest of `source`.
+std::unique_ptr<ByteSource> NewPrefixedSource(
+    std::string prefix, std::unique_ptr<ByteSource> source);
+
+// Decompresses `source`. A stream that ends inside a frame, or corrupt data,
+// is absl::DataLossError naming `name`.
+std::unique_ptr<ByteSource> NewDecompressingSource(
+    Compression compression, std::unique_ptr<ByteSource> source,
+    std::string name);
+
+// Splits a stream into lines.
+class LineReader {
+ public:
+  explicit LineReader(std::unique_ptr<ByteSource> source);
+
+  // Replaces *line with the next line, without its "\n". Returns false at the
+  // end of the stream. A last line without "\n" is still a line.
+  absl::StatusOr<bool> ReadLine(std::string* line);
+
+  // Bytes read from the source so far.
+  size_t bytes_read() const { return bytes_read_; }
+
+ private:
+  std::unique_ptr<ByteSource> source_;
+  std::vector<char> buffer_;
+  size_t begin_ = 0;  // unread bytes are buffer_[begin_, end_)
+  size_t end_ = 0;
+  bool eof_ = false;
+  size_t bytes_read_ = 0;
+};
+
+}  // namespace neardup
+
+#endif  // NEARDUP_INPUT_SOURCE_H_

@@ -1,0 +1,606 @@
+#include "neardup/input.h"
+
+#include <zlib.h>
+#include <zstd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
+#include "gtest/gtest.h"
+#include "input_internal.h"
+
+namespace neardup {
+namespace {
+
+namespace fs = std::filesystem;
+using Strings = std::vector<std::string>;
+
+::testing::AssertionResult Contains(absl::string_view haystack,
+                                    absl::string_view needle) {
+  if (haystack.find(needle) != absl::string_view::npos) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure()
+         << "\"" << haystack << "\" does not contain \"" << needle << "\"";
+}
+
+class InputTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ =
+        (fs::path(::testing::TempDir()) / "neardup_input_test" / info->name())
+            .string();
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Writes `bytes` to dir_/name and returns the file's path.
+  std::string Write(const std::string& name, std::string_view bytes) {
+    std::string path = Path(name);
+    fs::create_directories(fs::path(path).parent_path());
+    std::ofstream out(path, std::ios::binary);
+    out.write(bytes.data(), bytes.size());
+    EXPECT_TRUE(out.good()) << path;
+    return path;
+  }
+
+  std::string WriteGzip(const std::string& name, std::string_view bytes,
+                        const char* mode = "wb") {
+    std::string path = Path(name);
+    gzFile file = gzopen(path.c_str(), mode);
+    EXPECT_NE(file, nullptr);
+    EXPECT_EQ(gzwrite(file, bytes.data(), bytes.size()),
+              static_cast<int>(bytes.size()));
+    EXPECT_EQ(gzclose(file), Z_OK);
+    return path;
+  }
+
+  std::string WriteZstd(const std::string& name, std::string_view bytes) {
+    std::string compressed(ZSTD_compressBound(bytes.size()), '\0');
+    size_t size = ZSTD_compress(compressed.data(), compressed.size(),
+                                bytes.data(), bytes.size(), 3);
+    EXPECT_FALSE(ZSTD_isError(size));
+    compressed.resize(size);
+    return Write(name, compressed);
+  }
+
+  std::string ReadBytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+  std::string Path(const std::string& name) const {
+    return absl::StrCat(dir_, "/", name);
+  }
+
+  std::string dir_;
+};
+
+// Reads every record; the first error ends the reading.
+absl::Status ReadAll(InputReader& reader, std::vector<InputRecord>* records) {
+  while (true) {
+    InputRecord record;
+    absl::StatusOr<bool> more = reader.Next(&record);
+    if (!more.ok()) return more.status();
+    if (!*more) return absl::OkStatus();
+    records->push_back(std::move(record));
+  }
+}
+
+struct Result {
+  absl::Status status;
+  std::vector<InputRecord> records;
+  std::vector<InputWarning> warnings;
+  InputStats stats;
+};
+
+Result ReadPaths(std::vector<std::string> paths,
+                 const InputOptions& options = {}) {
+  Result result;
+  absl::StatusOr<std::unique_ptr<InputReader>> reader =
+      InputReader::Open(std::move(paths), options);
+  if (!reader.ok()) {
+    result.status = reader.status();
+    return result;
+  }
+  result.status = ReadAll(**reader, &result.records);
+  result.warnings = (*reader)->TakeWarnings();
+  result.stats = (*reader)->stats();
+  return result;
+}
+
+std::vector<std::string> Ids(const std::vector<InputRecord>& records) {
+  std::vector<std::string> ids;
+  for (const InputRecord& r : records) ids.push_back(r.id);
+  return ids;
+}
+
+std::vector<std::string> Origins(const std::vector<InputWarning>& warnings) {
+  std::vector<std::string> origins;
+  for (const InputWarning& w : warnings) origins.push_back(w.origin);
+  return origins;
+}
+
+TEST(CheckUtf8Test, CountsEveryInvalidByte) {
+  EXPECT_EQ(
+      CheckUtf8("plain ascii \xD8\xB3\xD9\x84\xD8\xA7\xD9\x85").invalid_bytes,
+      0u);
+  Utf8Check check = CheckUtf8(
+      "ab\xFF"
+      "c\xE2\x82");  // stray byte, cut-off
+  EXPECT_EQ(check.invalid_bytes, 3u);
+  EXPECT_EQ(check.first_invalid, 2u);
+  EXPECT_EQ(CheckUtf8("\xED\xA0\x80").invalid_bytes, 3u);  // a surrogate
+  EXPECT_EQ(CheckUtf8("\xC0\xAF").invalid_bytes, 2u);      // overlong
+  EXPECT_EQ(CheckUtf8("\xF0\x9F\x98\x80").invalid_bytes, 0u);
+}
+
+TEST_F(InputTest, TextFileIsReturnedByteForByteWithBom) {
+  const std::string bytes = "\xEF\xBB\xBFhello\r\nworld\n";
+  std::string path = Write("a.txt", bytes);
+  Result r = ReadPaths({path});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  ASSERT_EQ(r.records.size(), 1u);
+  EXPECT_EQ(r.records[0].id, path);
+  EXPECT_EQ(r.records[0].text, bytes);
+  EXPECT_EQ(r.records[0].origin, path);
+  EXPECT_EQ(r.records[0].raw, "");
+  EXPECT_FALSE(r.records[0].from_jsonl);
+  EXPECT_TRUE(r.warnings.empty());
+  EXPECT_EQ(r.stats.files, 1u);
+  EXPECT_EQ(r.stats.records, 1u);
+  EXPECT_EQ(r.stats.bytes, bytes.size());
+}
+
+TEST_F(InputTest, DirectoryIsSortedByteWiseAndIdsJoinWithOneSlash) {
+  Write("corpus/b.txt", "b");
+  Write("corpus/a.txt", "a");
+  Write("corpus/B.txt", "B");
+  Write("corpus/sub/c.txt", "c");
+  Write("corpus/a-z.txt", "a-z");
+  Write("corpus/.hidden.txt", "hidden");
+  Write("corpus/.git/x.txt", "hidden dir");
+  for (std::string dir : {Path("corpus"), Path("corpus/"), Path("corpus//")}) {
+    Result r = ReadPaths({dir});
+    ASSERT_TRUE(r.status.ok()) << r.status;
+    const std::string base = Path("corpus");
+    EXPECT_EQ(Ids(r.records),
+              (Strings{base + "/B.txt", base + "/a-z.txt", base + "/a.txt",
+                       base + "/b.txt", base + "/sub/c.txt"}));
+    ASSERT_EQ(r.records.size(), 5u);
+    EXPECT_EQ(r.records[4].text, "c");
+    EXPECT_EQ(r.stats.files, 5u);
+  }
+}
+
+TEST_F(InputTest, PathsAreReadInTheOrderGivenAndTwiceIfGivenTwice) {
+  std::string a = Write("a.txt", "a");
+  std::string b = Write("b.txt", "b");
+  Result r = ReadPaths({b, a, b});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(Ids(r.records), (Strings{b, a, b}));
+}
+
+TEST_F(InputTest, BinaryAndEmptyFilesInDirectoryAreSkippedWithWarning) {
+  Write("d/a.bin", std::string("PK\x03\x04\0\0data", 10));
+  Write("d/b.txt", "");
+  Write("d/c.txt", "text");
+  Result r = ReadPaths({Path("d")});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(Ids(r.records), (Strings{Path("d/c.txt")}));
+  EXPECT_EQ(Origins(r.warnings), (Strings{Path("d/a.bin"), Path("d/b.txt")}));
+  EXPECT_TRUE(Contains(r.warnings[0].message, "binary"));
+  EXPECT_TRUE(Contains(r.warnings[1].message, "empty"));
+  EXPECT_EQ(r.stats.skipped_binary, 2u);
+}
+
+TEST_F(InputTest, BinaryFileIsFoundByNulInFirst64KiB) {
+  std::string late(100 * 1024, 'x');
+  late[70 * 1024] = '\0';  // past the probe: read as text
+  Write("d/late.txt", late);
+  std::string early(100 * 1024, 'x');
+  early[60 * 1024] = '\0';
+  Write("d/early.txt", early);
+  Result r = ReadPaths({Path("d")});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(Ids(r.records), (Strings{Path("d/late.txt")}));
+  EXPECT_EQ(r.records[0].text, late);
+  EXPECT_EQ(r.stats.skipped_binary, 1u);
+}
+
+TEST_F(InputTest, ExplicitBinaryOrEmptyFileIsAnErrorNamingIt) {
+  std::string bin = Write("x.bin", std::string("a\0b", 3));
+  Result r = ReadPaths({bin});
+  EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(r.status.message(), bin + ": binary file"));
+
+  std::string empty = Write("empty.txt", "");
+  r = ReadPaths({empty});
+  EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(r.status.message(), empty + ": empty file"));
+}
+
+TEST_F(InputTest, DirectoryWithoutUsableFilesIsAnError) {
+  Write("d/empty.txt", "");
+  Write("d/blank.jsonl", "\n\n");
+  Result r = ReadPaths({Path("d")});
+  EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(r.status.message(), Path("d") + ": no usable files"));
+
+  fs::create_directories(Path("only_hidden"));
+  Write("only_hidden/.x.txt", "x");
+  r = ReadPaths({Path("only_hidden")});
+  EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(r.status.message(), Path("only_hidden") + ": no files"));
+}
+
+TEST_F(InputTest, MissingPathIsAnErrorAtOpen) {
+  absl::StatusOr<std::unique_ptr<InputReader>> reader =
+      InputReader::Open({Path("nope.txt")});
+  EXPECT_EQ(reader.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(Contains(reader.status().message(), Path("nope.txt")));
+}
+
+TEST_F(InputTest, Utf16IsAnErrorSayingHowToConvert) {
+  std::string le = Write("le.txt", std::string("\xFF\xFEh\0i\0", 6));
+  Result r = ReadPaths({le});
+  EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status.message(),
+            le + ": UTF-16 text is not supported; convert it to UTF-8 (e.g. "
+                 "iconv -f UTF-16 -t UTF-8)");
+  std::string be = Write("d/be.txt", std::string("\xFE\xFF\0h", 4));
+  r = ReadPaths({Path("d")});
+  EXPECT_TRUE(Contains(r.status.message(), be + ": UTF-16"));
+}
+
+TEST_F(InputTest, JsonlIdsTextsAndRawLines) {
+  const std::string line1 =
+      R"({"id":"a1","text":"say \"hi\"\n\u00e9\u0628","x":[1,{"y":null}]})";
+  const std::string line2 = R"({"text":"no id"})";
+  const std::string line3 = R"({"text":"number id","id":42})";
+  const std::string line4 = R"({"id":"crlf","text":"windows"})";
+  const std::string line6 = R"({"id":null,"text":"null id"})";
+  std::string path =
+      Write("f.jsonl", line1 + "\n" + line2 + "\n" + line3 + "\n" + line4 +
+                           "\r\n  \t\n\n" + line6);  // no final newline
+  Result r = ReadPaths({path});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(Ids(r.records),
+            (Strings{"a1", path + ":2", "42", "crlf", path + ":7"}));
+  ASSERT_EQ(r.records.size(), 5u);
+  EXPECT_EQ(r.records[0].text, "say \"hi\"\n\xC3\xA9\xD8\xA8");
+  EXPECT_EQ(r.records[0].raw, line1);
+  EXPECT_EQ(r.records[0].origin, path + ":1");
+  EXPECT_TRUE(r.records[0].from_jsonl);
+  EXPECT_EQ(r.records[1].text, "no id");
+  EXPECT_EQ(r.records[3].raw, line4);
+  EXPECT_EQ(r.records[3].origin, path + ":4");
+  EXPECT_EQ(r.records[4].raw, line6);
+  EXPECT_TRUE(r.warnings.empty());
+  EXPECT_EQ(r.stats.records, 5u);
+  EXPECT_EQ(r.stats.files, 1u);
+}
+
+TEST_F(InputTest, JsonlUtf8BomIsToleratedAndKeptInRaw) {
+  const std::string line =
+      "\xEF\xBB\xBF"
+      R"({"id":"b","text":"t"})";
+  std::string path = Write("bom.jsonl", line + "\n");
+  Result r = ReadPaths({path});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  ASSERT_EQ(r.records.size(), 1u);
+  EXPECT_EQ(r.records[0].id, "b");
+  EXPECT_EQ(r.records[0].raw, line);
+}
+
+TEST_F(InputTest, JsonlInsideDirectoryUsesJoinedPathInOrigins) {
+  Write("d/a.txt", "text");
+  Write("d/b/feed.jsonl.gz", "");  // placeholder, replaced below
+  std::string feed = WriteGzip("d/b/feed.jsonl.gz",
+                               "\n"
+                               R"({"text":"one"})"
+                               "\n");
+  Result r = ReadPaths({Path("d/")});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(Ids(r.records), (Strings{Path("d/a.txt"), feed + ":2"}));
+  ASSERT_EQ(r.records.size(), 2u);
+  EXPECT_EQ(r.records[1].origin, feed + ":2");
+  EXPECT_EQ(r.stats.files, 2u);
+}
+
+TEST_F(InputTest, JsonlFieldNamesAreOptions) {
+  std::string path =
+      Write("f.ndjson", R"({"key":7,"body":"b","text":1,"id":"x"})"
+                        "\n");
+  InputOptions options;
+  options.text_field = "body";
+  options.id_field = "key";
+  Result r = ReadPaths({path}, options);
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  ASSERT_EQ(r.records.size(), 1u);
+  EXPECT_EQ(r.records[0].id, "7");
+  EXPECT_EQ(r.records[0].text, "b");
+}
+
+TEST_F(InputTest, JsonlErrorsNamePathLineAndField) {
+  const std::string good = R"({"id":"g","text":"t"})";
+  struct Case {
+    std::string line;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {R"({"id":"x","text":"t",})", ":2: not valid JSON ("},
+      {R"({"id":"x","text":"t"} trailing)", ":2: not valid JSON ("},
+      {R"(["text"])", ":2: not a JSON object"},
+      {R"({"id":"x","body":"t"})",
+       ":2: no \"text\" field — use --text-field to choose the field"},
+      {R"({"id":"x","text":7})", ":2: field \"text\" is not a string"},
+      {R"({"id":"x","text":null})", ":2: field \"text\" is not a string"},
+      {R"({"id":1.5,"text":"t"})", ":2: field \"id\" is not a string"},
+      {R"({"id":"g","text":"t"})",
+       ":2: duplicate id \"g\" (first seen at PATH:1)"},
+  };
+  for (const Case& c : cases) {
+    std::string path = Write("bad.jsonl", good + "\n" + c.line + "\n");
+    Result r = ReadPaths({path});
+    EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument) << c.line;
+    std::string expected = c.message;
+    if (size_t at = expected.find("PATH"); at != std::string::npos) {
+      expected.replace(at, 4, path);
+    }
+    EXPECT_TRUE(Contains(r.status.message(), path + expected)) << c.line;
+    EXPECT_EQ(Ids(r.records), (Strings{"g"}));
+  }
+}
+
+TEST_F(InputTest, ErrorIsSticky) {
+  std::string path = Write("bad.jsonl",
+                           "{\n"
+                           R"({"text":"t"})"
+                           "\n");
+  absl::StatusOr<std::unique_ptr<InputReader>> reader =
+      InputReader::Open({path});
+  ASSERT_TRUE(reader.ok());
+  InputRecord record;
+  absl::StatusOr<bool> first = (*reader)->Next(&record);
+  EXPECT_FALSE(first.ok());
+  absl::StatusOr<bool> second = (*reader)->Next(&record);
+  EXPECT_EQ(second.status(), first.status());
+}
+
+TEST_F(InputTest, DuplicateIdsAcrossFilesNameBothPlaces) {
+  std::string a = Write("a.jsonl", R"({"id":"same","text":"1"})"
+                                   "\n");
+  std::string b = Write("b.jsonl",
+                        "\n"
+                        R"({"id":"same","text":"2"})"
+                        "\n");
+  Result r = ReadPaths({a, b});
+  EXPECT_EQ(r.status.message(),
+            b + ":2: duplicate id \"same\" (first seen at " + a +
+                ":1) — ids must be unique; use --id-field to choose another "
+                "field, or --skip-bad to skip repeats");
+}
+
+TEST_F(InputTest, SkipBadTurnsBadRecordsIntoWarnings) {
+  std::string path =
+      Write("mixed.jsonl", R"({"id":"a","text":"ok"})"
+                           "\n"
+                           "not json\n"
+                           R"({"id":"b"})"
+                           "\n"
+                           R"({"id":"c","text":["x"]})"
+                           "\n"
+                           R"({"id":"a","text":"again"})"
+                           "\n"
+                           "{\"id\":\"d\",\"text\":\"bad \xFF byte\"}\n"
+                           R"({"id":"e","text":"ok too"})"
+                           "\n");
+  InputOptions options;
+  options.skip_bad = true;
+  Result r = ReadPaths({path}, options);
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(Ids(r.records), (Strings{"a", "e"}));
+  EXPECT_EQ(Origins(r.warnings), (Strings{path + ":2", path + ":3", path + ":4",
+                                          path + ":5", path + ":6"}));
+  EXPECT_TRUE(Contains(r.warnings[0].message, "not valid JSON"));
+  EXPECT_TRUE(Contains(r.warnings[1].message, "no \"text\" field"));
+  EXPECT_TRUE(Contains(r.warnings[2].message, "not a string"));
+  EXPECT_TRUE(Contains(r.warnings[3].message, "duplicate id \"a\""));
+  EXPECT_TRUE(Contains(r.warnings[4].message, "invalid UTF-8"));
+  EXPECT_EQ(r.stats.skipped_bad, 5u);
+  EXPECT_EQ(r.stats.records, 2u);
+}
+
+TEST_F(InputTest, InvalidUtf8InJsonIsMalformedAndSaysSo) {
+  std::string path =
+      Write("u.jsonl", "{\"id\":\"d\",\"text\":\"bad \xC3 byte\"}\n");
+  Result r = ReadPaths({path});
+  EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(r.status.message(),
+                       path + ":1: not valid JSON (invalid UTF-8 at byte 23"));
+}
+
+TEST_F(InputTest, InvalidUtf8InTextIsAWarningWithLine) {
+  const std::string bytes = "first line\nsecond \xFF\xC3 line\nthird \xFF\n";
+  std::string path = Write("latin.txt", bytes);
+  Result r = ReadPaths({path});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  ASSERT_EQ(r.records.size(), 1u);
+  EXPECT_EQ(r.records[0].text, bytes);  // unchanged
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_EQ(r.warnings[0].origin, path + ":2");
+  EXPECT_EQ(r.warnings[0].message,
+            "invalid UTF-8 (3 bytes replaced by U+FFFD when compared)");
+  EXPECT_EQ(r.stats.invalid_utf8, 1u);
+}
+
+TEST_F(InputTest, StrictUtf8MakesInvalidUtf8AnError) {
+  std::string path = Write("latin.txt", "ok\n\xE9t\xE9\n");
+  InputOptions options;
+  options.strict_utf8 = true;
+  Result r = ReadPaths({path}, options);
+  EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(
+      Contains(r.status.message(), path + ":2: invalid UTF-8 (2 bytes"));
+  EXPECT_TRUE(r.records.empty());
+}
+
+std::string SampleJsonl() {
+  std::string jsonl;
+  for (int i = 0; i < 5000; ++i) {
+    absl::StrAppendFormat(&jsonl,
+                          "{\"id\":\"doc-%05d\",\"text\":\"نص رقم %d "
+                          "\\u0628 with some padding to make it longer\"}\n",
+                          i, i * 7919);
+  }
+  return jsonl;
+}
+
+TEST_F(InputTest, CompressedJsonlReadsLikePlain) {
+  const std::string jsonl = SampleJsonl();
+  Result plain = ReadPaths({Write("p.jsonl", jsonl)});
+  ASSERT_TRUE(plain.status.ok()) << plain.status;
+  ASSERT_EQ(plain.records.size(), 5000u);
+  for (std::string path :
+       {WriteGzip("p.jsonl.gz", jsonl), WriteZstd("p.jsonl.zst", jsonl)}) {
+    Result r = ReadPaths({path});
+    ASSERT_TRUE(r.status.ok()) << r.status;
+    ASSERT_EQ(r.records.size(), plain.records.size()) << path;
+    for (size_t i = 0; i < r.records.size(); ++i) {
+      ASSERT_EQ(r.records[i].id, plain.records[i].id);
+      ASSERT_EQ(r.records[i].text, plain.records[i].text);
+      ASSERT_EQ(r.records[i].raw, plain.records[i].raw);
+    }
+    EXPECT_EQ(r.stats.bytes, jsonl.size());
+  }
+}
+
+TEST_F(InputTest, CompressedTextFilesAndConcatenatedGzipMembers) {
+  std::string gz = WriteGzip("a.txt.gz", "first member, ");
+  WriteGzip("a.txt.gz", "second member", "ab");
+  std::string zst = WriteZstd("b.md.zst", "zstd text");
+  Result r = ReadPaths({gz, zst});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  ASSERT_EQ(r.records.size(), 2u);
+  EXPECT_EQ(r.records[0].id, gz);
+  EXPECT_EQ(r.records[0].text, "first member, second member");
+  EXPECT_FALSE(r.records[0].from_jsonl);
+  EXPECT_EQ(r.records[1].text, "zstd text");
+}
+
+TEST_F(InputTest, TruncatedOrCorruptCompressedDataIsDataLoss) {
+  const std::string jsonl = SampleJsonl();
+  std::string gz = ReadBytes(WriteGzip("full.jsonl.gz", jsonl));
+  std::string zst = ReadBytes(WriteZstd("full.jsonl.zst", jsonl));
+  std::string corrupt_zst = zst;
+  corrupt_zst[zst.size() / 2] ^= 0x55;
+  std::string corrupt_gz = gz;
+  corrupt_gz[gz.size() / 2] ^= 0x55;
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"cut.jsonl.gz", gz.substr(0, gz.size() / 2)},
+      {"cut_trailer.jsonl.gz", gz.substr(0, gz.size() - 4)},
+      {"cut.jsonl.zst", zst.substr(0, zst.size() / 2)},
+      {"cut_end.jsonl.zst", zst.substr(0, zst.size() - 1)},
+      {"bad.jsonl.zst", corrupt_zst},
+      {"bad.jsonl.gz", corrupt_gz},
+      {"cut.txt.gz", gz.substr(0, 20)},
+  };
+  for (const auto& [name, bytes] : files) {
+    std::string path = Write(name, bytes);
+    Result r = ReadPaths({path});
+    EXPECT_EQ(r.status.code(), absl::StatusCode::kDataLoss) << name;
+    EXPECT_TRUE(Contains(r.status.message(), path + ": truncated or corrupt "))
+        << name;
+  }
+}
+
+// Runs the reader on {"-"} with `bytes` as standard input.
+Result ReadStdin(std::string_view bytes, const InputOptions& options = {}) {
+  Result result;
+  std::FILE* file = std::tmpfile();
+  EXPECT_NE(file, nullptr);
+  std::fwrite(bytes.data(), 1, bytes.size(), file);
+  std::rewind(file);
+  absl::StatusOr<std::unique_ptr<InputReader>> reader =
+      InputReaderInternal::Open({"-"}, options, file);
+  EXPECT_TRUE(reader.ok());
+  result.status = ReadAll(**reader, &result.records);
+  result.warnings = (*reader)->TakeWarnings();
+  result.stats = (*reader)->stats();
+  std::fclose(file);
+  return result;
+}
+
+TEST(InputStdinTest, JsonlWhenFirstNonBlankByteIsBrace) {
+  Result r = ReadStdin(
+      "\n  \n{\"id\":\"s\",\"text\":\"from stdin\"}\n{\"text\":\"t\"}");
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(Ids(r.records), (Strings{"s", "-:4"}));
+  EXPECT_EQ(r.records[0].origin, "-:3");
+  EXPECT_TRUE(r.records[0].from_jsonl);
+}
+
+TEST(InputStdinTest, OtherwiseOneTextDocument) {
+  const std::string text = "  \n plain text {\"not\": \"json\"}\n";
+  Result r = ReadStdin(text);
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  ASSERT_EQ(r.records.size(), 1u);
+  EXPECT_EQ(r.records[0].id, "-");
+  EXPECT_EQ(r.records[0].text, text);
+  EXPECT_FALSE(r.records[0].from_jsonl);
+
+  r = ReadStdin("");
+  EXPECT_TRUE(Contains(r.status.message(), "-: empty"));
+}
+
+TEST_F(InputTest, TwentyMegabyteLineWorks) {
+  std::string text(20 << 20, 'a');
+  for (size_t i = 0; i < text.size(); i += 97) text[i] = ' ';
+  std::string line = R"({"id":"big","text":")" + text + R"("})";
+  std::string path = Write("big.jsonl", line + "\n" +
+                                            R"({"id":"small","text":"s"})"
+                                            "\n");
+  Result r = ReadPaths({path});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  ASSERT_EQ(r.records.size(), 2u);
+  EXPECT_EQ(r.records[0].text, text);
+  EXPECT_EQ(r.records[0].raw, line);
+  EXPECT_EQ(r.records[1].id, "small");
+}
+
+TEST(InputDatasetTest, SaudiNewsNetReadsEveryArticleInOrder) {
+  const std::string path =
+      "/work/shared/datasets/saudinewsnet/articles.jsonl.zst";
+  if (!fs::exists(path)) GTEST_SKIP() << path << " not found";
+  absl::StatusOr<std::unique_ptr<InputReader>> reader =
+      InputReader::Open({path});
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  InputRecord record;
+  size_t count = 0;
+  size_t text_bytes = 0;
+  while (true) {
+    absl::StatusOr<bool> more = (*reader)->Next(&record);
+    ASSERT_TRUE(more.ok()) << more.status();
+    if (!*more) break;
+    ++count;
+    ASSERT_EQ(record.id, absl::StrFormat("snn-%06d", count));
+    text_bytes += record.text.size();
+  }
+  EXPECT_EQ(count, 31030u);
+  EXPECT_EQ(text_bytes, 96388069u);  // stats.json: text_bytes_utf8
+  EXPECT_EQ((*reader)->stats().bytes, 104470393u);  // stats.json: jsonl_bytes
+  EXPECT_TRUE((*reader)->TakeWarnings().empty());
+}
+
+}  // namespace
+}  // namespace neardup
