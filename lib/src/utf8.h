@@ -6,6 +6,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
+#include <vector>
 
 namespace neardup {
 
@@ -103,6 +105,14 @@ inline int EncodeUtf8(uint32_t c, char* out) {
   out[3] = static_cast<char>(0x80 | (c & 0x3F));
   return 4;
 }
+
+// Rewrites each value in `byte_offsets` (byte offsets into `text`, each on a
+// character boundary or at text.size()) as the number of code points before
+// it, an ill-formed subpart counting as one (it reads as one U+FFFD, as in
+// ICU, Python and browsers). One pass over the text, whatever the order of
+// the offsets.
+void ByteToCodePointOffsets(std::string_view text,
+                            const std::vector<uint32_t*>& byte_offsets);
 
 }  // namespace neardup
 

@@ -1,0 +1,53 @@
+// The subcommands of `neardup` and what they share. Each subcommand lives in
+// its own file and registers itself through an Install function.
+#ifndef NEARDUP_CLI_COMMANDS_H_
+#define NEARDUP_CLI_COMMANDS_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "absl/status/statusor.h"
+#include "neardup/input.h"
+#include "neardup/neardup.h"
+#include "output.h"
+
+namespace neardup::cli {
+
+// Exit statuses, as ripgrep's: something found, nothing found, error.
+inline constexpr int kExitFound = 0;
+inline constexpr int kExitNotFound = 1;
+inline constexpr int kExitError = 2;
+
+// Registers a subcommand and its flags on `app`; the returned function runs
+// it once the command line has been parsed, and returns the exit status.
+using RunFunction = std::function<int()>;
+RunFunction InstallCompare(CLI::App* app);
+RunFunction InstallScan(CLI::App* app);
+
+// Flags every command that reads and compares text has.
+struct CommonFlags {
+  AnalyzeOptions analyze;
+  AlignOptions align;
+  InputOptions input;
+  std::string format = "text";
+  bool quiet = false;
+};
+void AddCommonFlags(CLI::App* command, CommonFlags* flags);
+
+// Reads every document of `paths`, printing the reader's warnings on stderr
+// (unless quiet). Errors name the file and line.
+absl::StatusOr<std::vector<Document>> ReadDocuments(
+    const std::vector<std::string>& paths, const CommonFlags& flags);
+
+// Prints "neardup: <message>" on stderr and returns kExitError.
+int Fail(const std::string& message);
+int Fail(const absl::Status& status);
+
+// True when `stream` is a terminal and NO_COLOR is unset.
+bool UseColor(FILE* stream);
+
+}  // namespace neardup::cli
+
+#endif  // NEARDUP_CLI_COMMANDS_H_

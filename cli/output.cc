@@ -1,0 +1,210 @@
+#include "output.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace neardup::cli {
+namespace {
+
+void AppendSpanJson(std::string_view id, const TextSpan& span,
+                    std::string* out) {
+  out->append("{\"id\":");
+  AppendJsonString(id, out);
+  absl::StrAppend(out, ",\"start\":", span.begin, ",\"end\":", span.end,
+                  ",\"char_start\":", span.char_begin,
+                  ",\"char_end\":", span.char_end, "}");
+}
+
+// Fraction of a document's bytes covered by the union of spans.
+double Coverage(const std::vector<Passage>& passages, bool side_a,
+                size_t text_size) {
+  if (text_size == 0) return 0;
+  std::vector<std::pair<uint32_t, uint32_t>> spans;
+  for (const Passage& p : passages) {
+    const TextSpan& s = side_a ? p.a : p.b;
+    spans.push_back({s.begin, s.end});
+  }
+  std::sort(spans.begin(), spans.end());
+  size_t covered = 0;
+  uint32_t reach = 0;
+  for (auto [begin, end] : spans) {
+    begin = std::max(begin, reach);
+    if (end > begin) covered += end - begin;
+    reach = std::max(reach, end);
+  }
+  return static_cast<double>(covered) / static_cast<double>(text_size);
+}
+
+// Text of a span for display: whitespace runs (newlines included) become one
+// space, so a passage reads as one paragraph.
+std::string Excerpt(std::string_view text, const TextSpan& span) {
+  std::string out;
+  bool space = false;
+  for (char c : text.substr(span.begin, span.end - span.begin)) {
+    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string TsvField(std::string_view value) {
+  std::string out(value);
+  std::replace_if(
+      out.begin(), out.end(),
+      [](char c) { return c == '\t' || c == '\n' || c == '\r'; }, ' ');
+  return out;
+}
+
+}  // namespace
+
+bool ParseFormat(std::string_view name, Format* format) {
+  if (name == "text") {
+    *format = Format::kText;
+  } else if (name == "jsonl") {
+    *format = Format::kJsonl;
+  } else if (name == "tsv") {
+    *format = Format::kTsv;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void AppendJsonString(std::string_view value, std::string* out) {
+  out->push_back('"');
+  for (unsigned char c : value) {
+    switch (c) {
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      default:
+        if (c < 0x20) {
+          absl::StrAppendFormat(out, "\\u%04x", c);
+        } else {
+          out->push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+ResultWriter::ResultWriter(FILE* out, Format format, bool color)
+    : out_(out), format_(format), color_(color) {}
+
+void ResultWriter::Begin() {
+  if (format_ == Format::kTsv) {
+    std::fputs(
+        "a_id\ta_start\ta_end\ta_char_start\ta_char_end\tb_id\tb_start\tb_end\t"
+        "b_char_start\tb_char_end\tscore\n",
+        out_);
+  }
+}
+
+void ResultWriter::WritePair(const PairView& pair) {
+  switch (format_) {
+    case Format::kText:
+      return WriteText(pair);
+    case Format::kJsonl:
+      return WriteJsonl(pair);
+    case Format::kTsv:
+      return WriteTsv(pair);
+  }
+}
+
+void ResultWriter::WriteText(const PairView& pair) {
+  const char* bold = color_ ? "\033[1m" : "";
+  const char* dim = color_ ? "\033[2m" : "";
+  const char* a_color = color_ ? "\033[32m" : "";
+  const char* b_color = color_ ? "\033[36m" : "";
+  const char* reset = color_ ? "\033[0m" : "";
+  const auto& passages = *pair.passages;
+  std::string text = absl::StrFormat(
+      "%s%s  <->  %s%s\n%s%d shared passage%s, covering %.0f%% of the first "
+      "and %.0f%% of the second%s\n",
+      bold, pair.a_id, pair.b_id, reset, dim, passages.size(),
+      passages.size() == 1 ? "" : "s",
+      100 * Coverage(passages, true, pair.a_text.size()),
+      100 * Coverage(passages, false, pair.b_text.size()), reset);
+  int number = 0;
+  for (const Passage& p : passages) {
+    absl::StrAppendFormat(&text,
+                          "\n%s[%d] score %.2f, %d aligned words%s\n"
+                          "  %sA%s bytes %d-%d, chars %d-%d: %s\n"
+                          "  %sB%s bytes %d-%d, chars %d-%d: %s\n",
+                          bold, ++number, p.score, p.aligned, reset, a_color,
+                          reset, p.a.begin, p.a.end, p.a.char_begin,
+                          p.a.char_end, Excerpt(pair.a_text, p.a), b_color,
+                          reset, p.b.begin, p.b.end, p.b.char_begin,
+                          p.b.char_end, Excerpt(pair.b_text, p.b));
+  }
+  text.push_back('\n');
+  std::fwrite(text.data(), 1, text.size(), out_);
+}
+
+void ResultWriter::WriteJsonl(const PairView& pair) {
+  std::string line;
+  for (const Passage& p : *pair.passages) {
+    line.assign("{\"type\":\"passage\",\"a\":");
+    AppendSpanJson(pair.a_id, p.a, &line);
+    line.append(",\"b\":");
+    AppendSpanJson(pair.b_id, p.b, &line);
+    absl::StrAppendFormat(&line,
+                          ",\"score\":%.4f,\"a_tokens\":%d,\"b_tokens\":%d,"
+                          "\"aligned\":%d,\"matched\":%d}\n",
+                          p.score, p.a_tokens, p.b_tokens, p.aligned,
+                          p.matched);
+    std::fwrite(line.data(), 1, line.size(), out_);
+  }
+  line.assign("{\"type\":\"pair\",\"a\":");
+  AppendJsonString(pair.a_id, &line);
+  line.append(",\"b\":");
+  AppendJsonString(pair.b_id, &line);
+  absl::StrAppendFormat(
+      &line, ",\"passages\":%d,\"a_coverage\":%.4f,\"b_coverage\":%.4f}\n",
+      pair.passages->size(), Coverage(*pair.passages, true, pair.a_text.size()),
+      Coverage(*pair.passages, false, pair.b_text.size()));
+  std::fwrite(line.data(), 1, line.size(), out_);
+}
+
+void ResultWriter::WriteTsv(const PairView& pair) {
+  const std::string a_id = TsvField(pair.a_id), b_id = TsvField(pair.b_id);
+  for (const Passage& p : *pair.passages) {
+    const std::string line = absl::StrFormat(
+        "%s\t%d\t%d\t%d\t%d\t%s\t%d\t%d\t%d\t%d\t%.4f\n", a_id, p.a.begin,
+        p.a.end, p.a.char_begin, p.a.char_end, b_id, p.b.begin, p.b.end,
+        p.b.char_begin, p.b.char_end, p.score);
+    std::fwrite(line.data(), 1, line.size(), out_);
+  }
+}
+
+void ResultWriter::End(const RunSummary& summary) {
+  if (format_ == Format::kJsonl) {
+    const std::string line = absl::StrFormat(
+        "{\"type\":\"summary\",\"documents\":%d,\"candidate_pairs\":%d,"
+        "\"pairs\":%d,\"passages\":%d,\"elapsed_seconds\":%.3f}\n",
+        summary.documents, summary.candidate_pairs, summary.pairs,
+        summary.passages, summary.seconds);
+    std::fwrite(line.data(), 1, line.size(), out_);
+  }
+}
+
+}  // namespace neardup::cli

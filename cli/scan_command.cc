@@ -1,0 +1,83 @@
+// neardup scan PATH...: every pair of documents that share passages.
+#include <chrono>
+#include <memory>
+
+#include "commands.h"
+
+namespace neardup::cli {
+
+RunFunction InstallScan(CLI::App* app) {
+  struct State {
+    CommonFlags flags;
+    WindowOptions windows;
+    int threads = 0;
+    std::vector<std::string> paths;
+  };
+  auto state = std::make_shared<State>();
+  CLI::App* command = app->add_subcommand(
+      "scan", "Report every pair of documents that share passages");
+  command->footer(
+      "Examples:\n  neardup scan corpus/\n"
+      "  neardup scan a.txt dir/ feed.jsonl --text-field text --id-field id "
+      "--format jsonl");
+  command
+      ->add_option("PATH", state->paths,
+                   "Text files, directories (read recursively), JSONL files "
+                   "(.jsonl, .gz, .zst), or - for standard input")
+      ->required();
+  AddCommonFlags(command, &state->flags);
+  command
+      ->add_option("--threads", state->threads,
+                   "Worker threads (0: one per core); the output does not "
+                   "depend on it")
+      ->check(CLI::Range(0, 1024))
+      ->capture_default_str();
+  command
+      ->add_option("--window-threshold", state->windows.threshold,
+                   "Jaccard similarity of two token windows above which they "
+                   "are likely to be compared")
+      ->check(CLI::Range(0.01, 1.0))
+      ->capture_default_str();
+  return [state, command]() -> int {
+    if (!command->parsed()) return -1;
+    const auto start = std::chrono::steady_clock::now();
+    auto documents = ReadDocuments(state->paths, state->flags);
+    if (!documents.ok()) return Fail(documents.status());
+    ScanOptions options;
+    options.analyze = state->flags.analyze;
+    options.align = state->flags.align;
+    options.windows = state->windows;
+    options.threads = state->threads;
+    auto result = Scan(*documents, options);
+    if (!result.ok()) return Fail(result.status());
+    Format format;
+    ParseFormat(state->flags.format, &format);
+    ResultWriter writer(stdout, format, UseColor(stdout));
+    writer.Begin();
+    RunSummary summary;
+    summary.documents = documents->size();
+    summary.candidate_pairs = result->stats.candidate_pairs;
+    for (const DocumentPair& pair : result->pairs) {
+      const Document& a = (*documents)[pair.a];
+      const Document& b = (*documents)[pair.b];
+      writer.WritePair({a.id, a.text, b.id, b.text, &pair.passages});
+      ++summary.pairs;
+      summary.passages += pair.passages.size();
+    }
+    summary.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    writer.End(summary);
+    if (std::fflush(stdout) != 0) return Fail("cannot write the output");
+    if (!state->flags.quiet && format != Format::kJsonl) {
+      std::fprintf(stderr,
+                   "neardup: %zu documents, %zu candidate pairs, %zu pairs "
+                   "share %zu passages (%.2f s)\n",
+                   summary.documents, summary.candidate_pairs, summary.pairs,
+                   summary.passages, summary.seconds);
+    }
+    return summary.pairs == 0 ? kExitNotFound : kExitFound;
+  };
+}
+
+}  // namespace neardup::cli

@@ -1,0 +1,47 @@
+// Seed-and-chain alignment of two token sequences into shared passages.
+//
+// Anchors are positions (i, j) where token i of A and token j of B have the
+// same key. Tokens frequent in both texts (f_a * f_b > max_occurrences^2)
+// are not anchors: they are function words, and skipping them bounds the
+// number of anchors by |A| * max_occurrences^2. Anchors are chained as in
+// minimap2: a chain is increasing in both i and j, consecutive anchors are at
+// most max_gap tokens apart on each side, and the chain score adds each
+// anchor's weight 1/sqrt(f_a f_b) and subtracts a cost for uneven gaps.
+// Chains are extracted best first, each anchor used once; a chain becomes a
+// passage (first..last anchor on each side) when it has at least min_tokens
+// anchors and its spans pass `VerifyPassage`.
+#ifndef NEARDUP_SRC_ALIGN_H_
+#define NEARDUP_SRC_ALIGN_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/types/span.h"
+#include "neardup/neardup.h"
+
+namespace neardup {
+
+// Token index range [begin, end).
+struct TokenRange {
+  uint32_t begin = 0;
+  uint32_t end = 0;
+  uint32_t size() const { return end - begin; }
+};
+
+struct AlignedPassage {
+  TokenRange a;
+  TokenRange b;
+  uint32_t anchors = 0;  // chained anchor pairs
+  uint32_t matched = 0;  // multiset intersection of the two spans
+  double score = 0;      // Dice of the two spans' token multisets
+};
+
+// Returns the passages shared by token-key sequences `a` and `b`, ordered by
+// (a.begin, b.begin). Time O((|A| + |B|) log + anchors * kMaxPredecessors).
+std::vector<AlignedPassage> AlignPassages(absl::Span<const uint64_t> a,
+                                          absl::Span<const uint64_t> b,
+                                          const AlignOptions& options);
+
+}  // namespace neardup
+
+#endif  // NEARDUP_SRC_ALIGN_H_

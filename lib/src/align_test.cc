@@ -1,0 +1,143 @@
+#include "align.h"
+
+#include <cstdint>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace neardup {
+namespace {
+
+// Distinct token keys [first, first + n).
+std::vector<uint64_t> KeyRun(uint64_t first, int n) {
+  std::vector<uint64_t> keys;
+  for (int k = 0; k < n; ++k) keys.push_back(first + k);
+  return keys;
+}
+
+std::vector<uint64_t> Concat(
+    std::initializer_list<std::vector<uint64_t>> parts) {
+  std::vector<uint64_t> out;
+  for (const auto& part : parts)
+    out.insert(out.end(), part.begin(), part.end());
+  return out;
+}
+
+TEST(AlignPassagesTest, IdenticalTextsAreOnePassage) {
+  const std::vector<uint64_t> text = KeyRun(1, 60);
+  const auto passages = AlignPassages(text, text, AlignOptions());
+  ASSERT_EQ(passages.size(), 1u);
+  EXPECT_EQ(passages[0].a.begin, 0u);
+  EXPECT_EQ(passages[0].a.end, 60u);
+  EXPECT_EQ(passages[0].b.begin, 0u);
+  EXPECT_EQ(passages[0].b.end, 60u);
+  EXPECT_DOUBLE_EQ(passages[0].score, 1.0);
+  EXPECT_EQ(passages[0].anchors, 60u);
+}
+
+TEST(AlignPassagesTest, FindsPassageEmbeddedInUnrelatedText) {
+  const std::vector<uint64_t> a = KeyRun(1000, 100);
+  const std::vector<uint64_t> shared(a.begin() + 30, a.begin() + 80);
+  const std::vector<uint64_t> b =
+      Concat({KeyRun(5000, 40), shared, KeyRun(6000, 40)});
+  const auto passages = AlignPassages(a, b, AlignOptions());
+  ASSERT_EQ(passages.size(), 1u);
+  EXPECT_EQ(passages[0].a.begin, 30u);
+  EXPECT_EQ(passages[0].a.end, 80u);
+  EXPECT_EQ(passages[0].b.begin, 40u);
+  EXPECT_EQ(passages[0].b.end, 90u);
+}
+
+TEST(AlignPassagesTest, ToleratesSubstitutionsInsertionsAndDeletions) {
+  std::vector<uint64_t> a = KeyRun(1, 80);
+  std::vector<uint64_t> b = a;
+  for (size_t k = 3; k < b.size(); k += 7) b[k] = 90000 + k;  // substitutions
+  b.insert(b.begin() + 40, {70001, 70002, 70003});            // insertion
+  b.erase(b.begin() + 60, b.begin() + 62);                    // deletion
+  const auto passages = AlignPassages(a, b, AlignOptions());
+  ASSERT_EQ(passages.size(), 1u);
+  EXPECT_EQ(passages[0].a.begin, 0u);
+  EXPECT_EQ(passages[0].a.end, 80u);
+  EXPECT_EQ(passages[0].b.begin, 0u);
+  EXPECT_EQ(passages[0].b.end, b.size());
+  EXPECT_GT(passages[0].score, 0.75);
+  EXPECT_LT(passages[0].score, 1.0);
+}
+
+TEST(AlignPassagesTest, LocallyReorderedListStaysOnePassage) {
+  // "x, y and z" in A becomes "z, x and y" in B, inside a longer passage.
+  const auto x = KeyRun(100, 4), y = KeyRun(200, 4), z = KeyRun(300, 4);
+  const auto a = Concat({KeyRun(1, 20), x, y, z, KeyRun(50, 20)});
+  const auto b = Concat({KeyRun(1, 20), z, x, y, KeyRun(50, 20)});
+  const auto passages = AlignPassages(a, b, AlignOptions());
+  ASSERT_EQ(passages.size(), 1u);
+  EXPECT_EQ(passages[0].a.size(), a.size());
+  EXPECT_EQ(passages[0].b.size(), b.size());
+  EXPECT_DOUBLE_EQ(passages[0].score, 1.0);
+}
+
+TEST(AlignPassagesTest, SwappedParagraphsAreSeparatePassages) {
+  const auto p1 = KeyRun(1, 40), p2 = KeyRun(1000, 40);
+  const auto a = Concat({p1, p2});
+  const auto b = Concat({p2, p1});
+  const auto passages = AlignPassages(a, b, AlignOptions());
+  ASSERT_EQ(passages.size(), 2u);
+  EXPECT_EQ(passages[0].a.begin, 0u);
+  EXPECT_EQ(passages[0].b.begin, 40u);
+  EXPECT_EQ(passages[1].a.begin, 40u);
+  EXPECT_EQ(passages[1].b.begin, 0u);
+}
+
+TEST(AlignPassagesTest, ShortStockPhraseIsNotReportedByDefault) {
+  const auto phrase = KeyRun(7, 10);
+  const auto a = Concat({KeyRun(1000, 30), phrase, KeyRun(2000, 30)});
+  const auto b = Concat({KeyRun(3000, 30), phrase, KeyRun(4000, 30)});
+  EXPECT_TRUE(AlignPassages(a, b, AlignOptions()).empty());
+  AlignOptions lenient;
+  lenient.min_tokens = 8;
+  const auto passages = AlignPassages(a, b, lenient);
+  ASSERT_EQ(passages.size(), 1u);
+  EXPECT_EQ(passages[0].a.begin, 30u);
+  EXPECT_EQ(passages[0].a.end, 40u);
+}
+
+TEST(AlignPassagesTest, FrequentWordsAloneNeverMakeAPassage) {
+  // Two unrelated texts built from the same 10 function words.
+  std::vector<uint64_t> a, b;
+  for (int k = 0; k < 500; ++k) {
+    a.push_back(k % 10);
+    b.push_back((k * 7) % 10);
+  }
+  EXPECT_TRUE(AlignPassages(a, b, AlignOptions()).empty());
+}
+
+TEST(AlignPassagesTest, OneRepeatedTokenIsBoundedWork) {
+  const std::vector<uint64_t> a(200000, 42), b(200000, 42);
+  // Not an anchor (f_a * f_b is huge), so no quadratic blow-up and nothing
+  // to report.
+  EXPECT_TRUE(AlignPassages(a, b, AlignOptions()).empty());
+}
+
+TEST(AlignPassagesTest, EmptyInputs) {
+  const std::vector<uint64_t> empty, text = KeyRun(1, 30);
+  EXPECT_TRUE(AlignPassages(empty, empty, AlignOptions()).empty());
+  EXPECT_TRUE(AlignPassages(text, empty, AlignOptions()).empty());
+  EXPECT_TRUE(AlignPassages(empty, text, AlignOptions()).empty());
+}
+
+TEST(AlignPassagesTest, BoundariesIncludeIdenticalFrequentWordsAtTheEdges) {
+  // Key 0 is frequent in both texts (not an anchor) but borders the passage.
+  std::vector<uint64_t> a, b;
+  for (int k = 0; k < 31; ++k) a.push_back(k % 2 ? 0 : 5000 + k);
+  for (int k = 0; k < 31; ++k) b.push_back(k % 2 ? 0 : 8000 + k);
+  const auto shared = Concat({{0}, KeyRun(100, 30), {0}});
+  const auto aa = Concat({a, shared, a});
+  const auto bb = Concat({b, shared, b});
+  const auto passages = AlignPassages(aa, bb, AlignOptions());
+  ASSERT_EQ(passages.size(), 1u);
+  EXPECT_EQ(passages[0].a.size(), shared.size());
+  EXPECT_EQ(passages[0].a.begin, 31u);
+}
+
+}  // namespace
+}  // namespace neardup

@@ -1,0 +1,44 @@
+// Analysis of one document: normalise, tokenise and key every token, keeping
+// each token's span in the original text. Everything after this stage works
+// on token keys; spans come back only when passages are reported.
+#ifndef NEARDUP_SRC_ANALYZE_H_
+#define NEARDUP_SRC_ANALYZE_H_
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "neardup/neardup.h"
+#include "normalize.h"
+#include "tokenize.h"
+
+namespace neardup {
+
+struct AnalyzedText {
+  std::vector<uint64_t> keys;   // matching key of each token
+  std::vector<uint32_t> begin;  // original byte offset where each token starts
+  std::vector<uint32_t> end;    // ... and ends (exclusive)
+  size_t invalid_utf8 = 0;      // ill-formed sequences read as U+FFFD
+
+  size_t size() const { return keys.size(); }
+};
+
+// Not thread-safe: one Analyzer per thread. Reuses its buffers across calls,
+// so analysing millions of documents does not allocate per document.
+class Analyzer {
+ public:
+  explicit Analyzer(const AnalyzeOptions& options);
+
+  // REQUIRES: text.size() < 2^32.
+  void Analyze(std::string_view text, AnalyzedText* out);
+
+ private:
+  NormalizeOptions normalize_options_;
+  TokenKeyOptions key_options_;
+  NormalizedText normalized_;
+  std::vector<Token> tokens_;
+};
+
+}  // namespace neardup
+
+#endif  // NEARDUP_SRC_ANALYZE_H_

@@ -1,0 +1,27 @@
+// neardup::Compare: the whole pipeline for one pair of texts. No candidate
+// stage: the two texts are aligned directly.
+#include "align.h"
+#include "analyze.h"
+#include "locate.h"
+#include "neardup/neardup.h"
+
+namespace neardup {
+
+absl::StatusOr<std::vector<Passage>> Compare(std::string_view a,
+                                             std::string_view b,
+                                             const CompareOptions& options) {
+  constexpr size_t kMaxText = 0xFFFFFFFFu;
+  if (a.size() >= kMaxText || b.size() >= kMaxText) {
+    return absl::InvalidArgumentError(
+        "texts of 4 GiB or more are not supported");
+  }
+  Analyzer analyzer(options.analyze);
+  AnalyzedText analyzed_a, analyzed_b;
+  analyzer.Analyze(a, &analyzed_a);
+  analyzer.Analyze(b, &analyzed_b);
+  const std::vector<AlignedPassage> aligned =
+      AlignPassages(analyzed_a.keys, analyzed_b.keys, options.align);
+  return LocatePassages(aligned, a, analyzed_a, b, analyzed_b);
+}
+
+}  // namespace neardup

@@ -1,0 +1,47 @@
+#include "locate.h"
+
+#include "utf8.h"
+
+namespace neardup {
+namespace {
+
+TextSpan ByteSpan(const AnalyzedText& text, TokenRange range) {
+  TextSpan span;
+  span.begin = span.char_begin = text.begin[range.begin];
+  span.end = span.char_end = text.end[range.end - 1];
+  return span;
+}
+
+}  // namespace
+
+std::vector<Passage> LocatePassages(const std::vector<AlignedPassage>& aligned,
+                                    std::string_view a_text,
+                                    const AnalyzedText& a,
+                                    std::string_view b_text,
+                                    const AnalyzedText& b) {
+  std::vector<Passage> passages;
+  passages.reserve(aligned.size());
+  std::vector<uint32_t*> a_chars, b_chars;
+  for (const AlignedPassage& found : aligned) {
+    Passage& passage = passages.emplace_back();
+    passage.a = ByteSpan(a, found.a);
+    passage.b = ByteSpan(b, found.b);
+    passage.score = found.score;
+    passage.a_tokens = found.a.size();
+    passage.b_tokens = found.b.size();
+    passage.aligned = found.anchors;
+    passage.matched = found.matched;
+  }
+  // Pointers are taken after the vector stops growing.
+  for (Passage& passage : passages) {
+    a_chars.push_back(&passage.a.char_begin);
+    a_chars.push_back(&passage.a.char_end);
+    b_chars.push_back(&passage.b.char_begin);
+    b_chars.push_back(&passage.b.char_end);
+  }
+  ByteToCodePointOffsets(a_text, a_chars);
+  ByteToCodePointOffsets(b_text, b_chars);
+  return passages;
+}
+
+}  // namespace neardup

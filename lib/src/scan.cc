@@ -1,0 +1,146 @@
+// neardup::Scan: every pair of documents that share passages.
+//
+//   analyse every document (parallel)
+//   -> cut it into overlapping token windows, sketch each window's set of
+//      token bigrams with MinHash (parallel)
+//   -> banded LSH over all windows: candidate document pairs
+//   -> align every candidate pair (parallel) and keep verified passages.
+//
+// Windows make candidates passage-level: one shared paragraph in two long,
+// otherwise different articles still puts a pair of windows in one bucket,
+// while whole-document sketches would see a low similarity.
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "align.h"
+#include "analyze.h"
+#include "locate.h"
+#include "lsh.h"
+#include "minhash.h"
+#include "neardup/neardup.h"
+#include "parallel.h"
+#include "shingle.h"
+
+namespace neardup {
+namespace {
+
+// Token ranges of the windows of a document with `tokens` tokens. A document
+// too short to hold a reportable passage has none.
+std::vector<TokenRange> Windows(size_t tokens, const WindowOptions& options,
+                                int min_tokens) {
+  std::vector<TokenRange> windows;
+  const size_t length = std::max(2, options.window_tokens);
+  const size_t stride = std::max(1, options.window_stride);
+  if (tokens < static_cast<size_t>(std::max(2, min_tokens))) return windows;
+  if (tokens <= length) {
+    windows.push_back({0, static_cast<uint32_t>(tokens)});
+    return windows;
+  }
+  for (size_t start = 0;; start += stride) {
+    const size_t end = std::min(tokens, start + length);
+    windows.push_back(
+        {static_cast<uint32_t>(start), static_cast<uint32_t>(end)});
+    if (end == tokens) break;
+  }
+  return windows;
+}
+
+}  // namespace
+
+absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
+                                const ScanOptions& options) {
+  constexpr size_t kMaxText = 0xFFFFFFFFu;
+  for (const Document& document : documents) {
+    if (document.text.size() >= kMaxText) {
+      return absl::InvalidArgumentError("document " + document.id +
+                                        " is 4 GiB or more");
+    }
+  }
+  if (documents.size() >= 0xFFFFFFFFu) {
+    return absl::InvalidArgumentError("too many documents");
+  }
+  const WindowOptions& window_options = options.windows;
+  if (window_options.num_hashes < 1 || window_options.threshold <= 0 ||
+      window_options.threshold > 1) {
+    return absl::InvalidArgumentError(
+        "window sketches need num_hashes >= 1 and a threshold in (0, 1]");
+  }
+  const int workers = ResolveThreads(options.threads);
+  const size_t n = documents.size();
+  ScanResult result;
+  result.stats.documents = n;
+
+  std::vector<AnalyzedText> analyzed(n);
+  {
+    std::vector<Analyzer> analyzers(workers, Analyzer(options.analyze));
+    ParallelFor(n, workers, 16, [&](size_t d, int worker) {
+      analyzers[worker].Analyze(documents[d].text, &analyzed[d]);
+    });
+  }
+
+  // Window layout first (cheap, sequential), so sketches land in fixed slots.
+  std::vector<std::vector<TokenRange>> windows(n);
+  std::vector<size_t> first_window(n + 1, 0);
+  for (size_t d = 0; d < n; ++d) {
+    result.stats.tokens += analyzed[d].size();
+    windows[d] =
+        Windows(analyzed[d].size(), window_options, options.align.min_tokens);
+    first_window[d + 1] = first_window[d] + windows[d].size();
+  }
+  const size_t total_windows = first_window[n];
+  result.stats.windows = total_windows;
+  const int k = window_options.num_hashes;
+  std::vector<uint32_t> sketches(total_windows * k);
+  std::vector<uint32_t> owner(total_windows);
+  {
+    MinHashOptions minhash_options;
+    minhash_options.num_hashes = k;
+    minhash_options.seed = window_options.seed;
+    const MinHasher hasher(minhash_options);
+    std::vector<std::vector<uint64_t>> shingles(workers);
+    ParallelFor(n, workers, 16, [&](size_t d, int worker) {
+      const absl::Span<const uint64_t> keys(analyzed[d].keys);
+      for (size_t w = 0; w < windows[d].size(); ++w) {
+        const TokenRange range = windows[d][w];
+        ShingleHashes(keys.subspan(range.begin, range.size()), 2,
+                      &shingles[worker]);
+        const size_t slot = first_window[d] + w;
+        hasher.Sketch(shingles[worker], &sketches[slot * k]);
+        owner[slot] = static_cast<uint32_t>(d);
+      }
+    });
+  }
+
+  LshOptions lsh;
+  lsh.params = ChooseLshParams(window_options.threshold, k);
+  lsh.max_bucket = static_cast<size_t>(std::max(2, window_options.max_bucket));
+  lsh.threads = workers;
+  CandidateStats lsh_stats;
+  const std::vector<std::pair<uint32_t, uint32_t>> candidates =
+      CandidatePairs(sketches, k, owner, lsh, &lsh_stats);
+  result.stats.candidate_pairs = candidates.size();
+  result.stats.oversized_buckets = lsh_stats.oversized_buckets;
+  sketches = {};
+
+  std::vector<std::vector<Passage>> found(candidates.size());
+  ParallelFor(candidates.size(), workers, 8, [&](size_t c, int) {
+    const auto [a, b] = candidates[c];
+    const std::vector<AlignedPassage> aligned =
+        AlignPassages(analyzed[a].keys, analyzed[b].keys, options.align);
+    if (aligned.empty()) return;
+    found[c] = LocatePassages(aligned, documents[a].text, analyzed[a],
+                              documents[b].text, analyzed[b]);
+  });
+  for (size_t c = 0; c < candidates.size(); ++c) {
+    if (found[c].empty()) continue;
+    DocumentPair& pair = result.pairs.emplace_back();
+    pair.a = candidates[c].first;
+    pair.b = candidates[c].second;
+    pair.passages = std::move(found[c]);
+  }
+  result.stats.reported_pairs = result.pairs.size();
+  return result;
+}
+
+}  // namespace neardup

@@ -1,0 +1,64 @@
+// Helpers shared by the integration tests.
+#ifndef NEARDUP_TESTS_TEST_UTIL_H_
+#define NEARDUP_TESTS_TEST_UTIL_H_
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace neardup::testing {
+
+inline std::string SourcePath(const std::string& relative) {
+  return std::string(NEARDUP_SOURCE_DIR) + "/" + relative;
+}
+
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// The seed article whose file name starts with `prefix` ("000" ... "004").
+inline std::string SeedPath(const std::string& prefix) {
+  std::vector<std::string> names;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(SourcePath("corpus"))) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(prefix + "_", 0) == 0)
+      names.push_back(entry.path().string());
+  }
+  return names.size() == 1 ? names[0] : std::string();
+}
+
+// Splits UTF-8 text into code points (as strings), for character-level
+// bookkeeping in tests. Assumes valid UTF-8.
+inline std::vector<std::string> CodePoints(const std::string& text) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    out.push_back(text.substr(i, len));
+    i += len;
+  }
+  return out;
+}
+
+// Runs a shell command; returns its exit status and fills `out` with stdout.
+inline int RunCommand(const std::string& command, std::string* out) {
+  out->clear();
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return -1;
+  char buffer[65536];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0)
+    out->append(buffer, n);
+  const int status = pclose(pipe);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace neardup::testing
+
+#endif  // NEARDUP_TESTS_TEST_UTIL_H_
