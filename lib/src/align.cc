@@ -6,7 +6,6 @@
 #include <numeric>
 #include <utility>
 
-#include "absl/container/flat_hash_map.h"
 #include "verify.h"
 
 namespace neardup {
@@ -14,7 +13,7 @@ namespace {
 
 // Predecessors examined per anchor while chaining (minimap2 uses 50): bounds
 // chaining to linear time when one stretch of text has many anchors.
-constexpr int kMaxPredecessors = 64;
+constexpr size_t kMaxPredecessors = 64;
 // Cost per token of difference between the gaps on the two sides, and per
 // token skipped on both sides. Small: paraphrase inserts and drops words.
 constexpr float kSkewCost = 0.05f;
@@ -26,65 +25,90 @@ struct Anchor {
   float weight;
 };
 
-std::vector<Anchor> FindAnchors(absl::Span<const uint64_t> a,
-                                absl::Span<const uint64_t> b,
+// Merges the two key indexes: every pair of positions with equal keys whose
+// key is not too frequent in both texts. Sorted by (i, j).
+std::vector<Anchor> FindAnchors(const KeyIndex& a, const KeyIndex& b,
                                 int max_occurrences) {
-  absl::flat_hash_map<uint64_t, uint32_t> freq_a;
-  for (uint64_t key : a) ++freq_a[key];
-  // B's positions grouped by key, ascending within a key.
-  std::vector<uint32_t> b_order(b.size());
-  std::iota(b_order.begin(), b_order.end(), 0u);
-  std::sort(b_order.begin(), b_order.end(), [&](uint32_t x, uint32_t y) {
-    return b[x] != b[y] ? b[x] < b[y] : x < y;
-  });
-  absl::flat_hash_map<uint64_t, std::pair<uint32_t, uint32_t>> b_positions;
-  for (uint32_t k = 0; k < b_order.size();) {
-    uint32_t end = k + 1;
-    while (end < b_order.size() && b[b_order[end]] == b[b_order[k]]) ++end;
-    if (freq_a.contains(b[b_order[k]])) {
-      b_positions[b[b_order[k]]] = {k, end - k};
-    }
-    k = end;
-  }
   const uint64_t max_product =
       static_cast<uint64_t>(max_occurrences) * max_occurrences;
   std::vector<Anchor> anchors;
-  for (uint32_t i = 0; i < a.size(); ++i) {
-    const auto it = b_positions.find(a[i]);
-    if (it == b_positions.end()) continue;
-    const auto [first, count] = it->second;
-    const uint64_t product = static_cast<uint64_t>(freq_a[a[i]]) * count;
-    if (product > max_product) continue;
-    const float weight = 1.0f / std::sqrt(static_cast<float>(product));
-    for (uint32_t k = first; k < first + count; ++k) {
-      anchors.push_back({i, b_order[k], weight});
+  const auto& x = a.entries;
+  const auto& y = b.entries;
+  size_t i = 0, j = 0;
+  while (i < x.size() && j < y.size()) {
+    if (x[i].first < y[j].first) {
+      ++i;
+    } else if (y[j].first < x[i].first) {
+      ++j;
+    } else {
+      const uint64_t key = x[i].first;
+      size_t i_end = i, j_end = j;
+      while (i_end < x.size() && x[i_end].first == key) ++i_end;
+      while (j_end < y.size() && y[j_end].first == key) ++j_end;
+      const uint64_t product = static_cast<uint64_t>(i_end - i) * (j_end - j);
+      if (product <= max_product) {
+        const float weight = 1.0f / std::sqrt(static_cast<float>(product));
+        for (size_t p = i; p < i_end; ++p) {
+          for (size_t q = j; q < j_end; ++q) {
+            anchors.push_back({x[p].second, y[q].second, weight});
+          }
+        }
+      }
+      i = i_end;
+      j = j_end;
     }
   }
-  return anchors;  // sorted by (i, j)
+  std::sort(anchors.begin(), anchors.end(),
+            [](const Anchor& p, const Anchor& q) {
+              return p.i != q.i ? p.i < q.i : p.j < q.j;
+            });
+  return anchors;
 }
 
 }  // namespace
 
+KeyIndex IndexKeys(absl::Span<const uint64_t> keys) {
+  KeyIndex index;
+  index.entries.reserve(keys.size());
+  for (uint32_t k = 0; k < keys.size(); ++k) {
+    index.entries.push_back({keys[k], k});
+  }
+  std::sort(index.entries.begin(), index.entries.end());
+  return index;
+}
+
 std::vector<AlignedPassage> AlignPassages(absl::Span<const uint64_t> a,
                                           absl::Span<const uint64_t> b,
                                           const AlignOptions& options) {
+  return AlignPassages(a, IndexKeys(a), b, IndexKeys(b), options);
+}
+
+std::vector<AlignedPassage> AlignPassages(absl::Span<const uint64_t> a,
+                                          const KeyIndex& a_index,
+                                          absl::Span<const uint64_t> b,
+                                          const KeyIndex& b_index,
+                                          const AlignOptions& options) {
+  const uint32_t min_anchors =
+      static_cast<uint32_t>(std::max(1, options.min_tokens));
   const std::vector<Anchor> anchors =
-      FindAnchors(a, b, std::max(1, options.max_occurrences));
+      FindAnchors(a_index, b_index, std::max(1, options.max_occurrences));
+  // Most candidate pairs of a scan end here: too few anchors for any chain.
+  if (anchors.size() < min_anchors) return {};
   const uint32_t max_gap = static_cast<uint32_t>(std::max(1, options.max_gap));
   const size_t n = anchors.size();
 
   // Chaining: best[k] is the best score of a chain ending at anchor k.
   std::vector<float> best(n);
   std::vector<int32_t> prev(n, -1);
+  std::vector<uint32_t> length(n, 1);  // anchors in the best chain ending here
   for (size_t k = 0; k < n; ++k) {
     const Anchor& cur = anchors[k];
     best[k] = cur.weight;
-    int examined = 0;
-    for (size_t p = k; p-- > 0 && examined < kMaxPredecessors;) {
+    const size_t stop = k > kMaxPredecessors ? k - kMaxPredecessors : 0;
+    for (size_t p = k; p-- > stop;) {
       const Anchor& pre = anchors[p];
       if (pre.i + max_gap < cur.i) break;
       if (pre.i == cur.i || pre.j >= cur.j || cur.j - pre.j > max_gap) continue;
-      ++examined;
       const uint32_t di = cur.i - pre.i;
       const uint32_t dj = cur.j - pre.j;
       const float skew = static_cast<float>(di > dj ? di - dj : dj - di);
@@ -94,20 +118,23 @@ std::vector<AlignedPassage> AlignPassages(absl::Span<const uint64_t> a,
       if (score > best[k]) {
         best[k] = score;
         prev[k] = static_cast<int32_t>(p);
+        length[k] = length[p] + 1;
       }
     }
   }
 
-  // Extraction, best chain end first; each anchor belongs to one chain.
-  std::vector<uint32_t> order(n);
-  std::iota(order.begin(), order.end(), 0u);
+  // Extraction, best chain end first; each anchor belongs to one chain. Only
+  // ends of chains long enough to report are considered: a chain taken later
+  // is at most as long as its best chain was.
+  std::vector<uint32_t> order;
+  for (uint32_t k = 0; k < n; ++k) {
+    if (length[k] >= min_anchors) order.push_back(k);
+  }
   std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
     return best[x] != best[y] ? best[x] > best[y] : x < y;
   });
   std::vector<bool> used(n, false);
   std::vector<AlignedPassage> passages;
-  const uint32_t min_anchors =
-      static_cast<uint32_t>(std::max(1, options.min_tokens));
   for (uint32_t end : order) {
     if (used[end]) continue;
     uint32_t count = 0;

@@ -36,10 +36,25 @@ struct AlignedPassage {
   double score = 0;      // Dice of the two spans' token multisets
 };
 
+// A text's token keys sorted by (key, position): built once per document and
+// reused for every pair it is aligned in, so finding anchors is a merge.
+struct KeyIndex {
+  std::vector<std::pair<uint64_t, uint32_t>> entries;
+};
+KeyIndex IndexKeys(absl::Span<const uint64_t> keys);
+
 // Returns the passages shared by token-key sequences `a` and `b`, ordered by
-// (a.begin, b.begin). Time O((|A| + |B|) log + anchors * kMaxPredecessors).
+// (a.begin, b.begin). Time O(|A| + |B| + anchors * kMaxPredecessors), plus
+// sorting the anchors.
 std::vector<AlignedPassage> AlignPassages(absl::Span<const uint64_t> a,
                                           absl::Span<const uint64_t> b,
+                                          const AlignOptions& options);
+// Same, with the key indexes of `a` and `b` already built.
+// REQUIRES: a_index == IndexKeys(a) and b_index == IndexKeys(b).
+std::vector<AlignedPassage> AlignPassages(absl::Span<const uint64_t> a,
+                                          const KeyIndex& a_index,
+                                          absl::Span<const uint64_t> b,
+                                          const KeyIndex& b_index,
                                           const AlignOptions& options);
 
 }  // namespace neardup

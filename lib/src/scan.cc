@@ -72,10 +72,12 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
   result.stats.documents = n;
 
   std::vector<AnalyzedText> analyzed(n);
+  std::vector<KeyIndex> key_indexes(n);
   {
     std::vector<Analyzer> analyzers(workers, Analyzer(options.analyze));
     ParallelFor(n, workers, 16, [&](size_t d, int worker) {
       analyzers[worker].Analyze(documents[d].text, &analyzed[d]);
+      key_indexes[d] = IndexKeys(analyzed[d].keys);
     });
   }
 
@@ -127,7 +129,8 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
   ParallelFor(candidates.size(), workers, 8, [&](size_t c, int) {
     const auto [a, b] = candidates[c];
     const std::vector<AlignedPassage> aligned =
-        AlignPassages(analyzed[a].keys, analyzed[b].keys, options.align);
+        AlignPassages(analyzed[a].keys, key_indexes[a], analyzed[b].keys,
+                      key_indexes[b], options.align);
     if (aligned.empty()) return;
     found[c] = LocatePassages(aligned, documents[a].text, analyzed[a],
                               documents[b].text, analyzed[b]);
