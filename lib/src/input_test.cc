@@ -304,7 +304,7 @@ TEST_F(InputTest, JsonlUtf8BomIsToleratedAndKeptInRaw) {
 
 TEST_F(InputTest, JsonlInsideDirectoryUsesJoinedPathInOrigins) {
   Write("d/a.txt", "text");
-  Write("d/b/feed.jsonl.gz", "");  // placeholder, replaced below
+  fs::create_directories(Path("d/b"));
   std::string feed = WriteGzip("d/b/feed.jsonl.gz",
                                "\n"
                                R"({"text":"one"})"
