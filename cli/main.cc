@@ -1,6 +1,9 @@
 // neardup: find duplicate and near-duplicate text and the passages it shares.
 // This file only parses the command line and dispatches to a subcommand.
+#include <algorithm>
 #include <cstdio>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "commands.h"
@@ -8,6 +11,42 @@
 #ifndef NEARDUP_VERSION
 #define NEARDUP_VERSION "unknown"
 #endif
+
+namespace {
+
+// Levenshtein distance, for "did you mean" suggestions.
+size_t EditDistance(std::string_view x, std::string_view y) {
+  std::vector<size_t> row(y.size() + 1);
+  for (size_t j = 0; j <= y.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= x.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= y.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
+                         diagonal + (x[i - 1] == y[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[y.size()];
+}
+
+// The known name closest to `name`, if it is close enough to be a typo.
+std::string Suggest(std::string_view name,
+                    const std::vector<std::string>& known) {
+  std::string best;
+  size_t best_distance = 3;
+  for (const std::string& candidate : known) {
+    const size_t distance = EditDistance(name, candidate);
+    if (distance < best_distance) {
+      best = candidate;
+      best_distance = distance;
+    }
+  }
+  return best;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace neardup::cli;
@@ -22,6 +61,23 @@ int main(int argc, char** argv) {
       "on error.\nRun `neardup SUBCOMMAND --help` for a subcommand's flags.");
   const std::vector<RunFunction> commands = {InstallCompare(&app),
                                              InstallScan(&app)};
+  if (argc > 1 && argv[1][0] != '-') {
+    std::vector<std::string> names;
+    for (const CLI::App* command : app.get_subcommands({})) {
+      names.push_back(command->get_name());
+    }
+    if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+      const std::string suggestion = Suggest(argv[1], names);
+      std::string known;
+      for (const std::string& name : names) known += " " + name;
+      std::fprintf(
+          stderr, "neardup: unknown command '%s'%s (commands:%s)\n", argv[1],
+          suggestion.empty() ? ""
+                             : (", did you mean '" + suggestion + "'?").c_str(),
+          known.c_str());
+      return kExitError;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -71,10 +71,12 @@ RunFunction InstallScan(CLI::App* app) {
     if (std::fflush(stdout) != 0) return Fail("cannot write the output");
     if (!state->flags.quiet && format != Format::kJsonl) {
       std::fprintf(stderr,
-                   "neardup: %zu documents, %zu candidate pairs, %zu pairs "
-                   "share %zu passages (%.2f s)\n",
-                   summary.documents, summary.candidate_pairs, summary.pairs,
-                   summary.passages, summary.seconds);
+                   "neardup: %zu documents, %zu candidate pair%s, %zu pair%s "
+                   "sharing %zu passage%s (%.2f s)\n",
+                   summary.documents, summary.candidate_pairs,
+                   summary.candidate_pairs == 1 ? "" : "s", summary.pairs,
+                   summary.pairs == 1 ? "" : "s", summary.passages,
+                   summary.passages == 1 ? "" : "s", summary.seconds);
     }
     return summary.pairs == 0 ? kExitNotFound : kExitFound;
   };
