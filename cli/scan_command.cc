@@ -11,6 +11,7 @@ RunFunction InstallScan(CLI::App* app) {
     CommonFlags flags;
     WindowOptions windows;
     int threads = 0;
+    int boilerplate_documents = ScanOptions().boilerplate_documents;
     std::vector<std::string> paths;
   };
   auto state = std::make_shared<State>();
@@ -33,6 +34,13 @@ RunFunction InstallScan(CLI::App* app) {
       ->check(CLI::Range(0, 1024))
       ->capture_default_str();
   command
+      ->add_option("--boilerplate-documents", state->boilerplate_documents,
+                   "Word pairs found in more than this many documents are "
+                   "boilerplate (titles, footers) and do not count toward "
+                   "--min-tokens; 0 turns this off")
+      ->check(CLI::Range(0, 1 << 30))
+      ->capture_default_str();
+  command
       ->add_option("--window-threshold", state->windows.threshold,
                    "Jaccard similarity of two token windows above which they "
                    "are likely to be compared")
@@ -48,6 +56,7 @@ RunFunction InstallScan(CLI::App* app) {
     options.align = state->flags.align;
     options.windows = state->windows;
     options.threads = state->threads;
+    options.boilerplate_documents = state->boilerplate_documents;
     auto result = Scan(*documents, options);
     if (!result.ok()) return Fail(result.status());
     Format format;

@@ -176,3 +176,36 @@ TEST(SeedCorpusTest, ScanIsTheSameOnOneAndManyThreads) {
 
 }  // namespace
 }  // namespace neardup
+
+namespace neardup {
+namespace {
+
+// A collection where 60 short articles each carry the same 25-word title of
+// an official: two of them share nothing else and are not a pair, unless the
+// boilerplate filter is turned off.
+TEST(ScanBoilerplateTest, SharedTitleAloneIsNotAPair) {
+  const std::string title =
+      "صاحب السمو الملكي الأمير محمد بن سلمان بن عبدالعزيز ولي ولي العهد "
+      "النائب الثاني لرئيس مجلس الوزراء وزير الدفاع رئيس مجلس الشؤون "
+      "الاقتصادية والتنمية حفظه الله ورعاه وأيده بنصره";
+  std::vector<Document> documents;
+  for (int d = 0; d < 60; ++d) {
+    std::string text = "استقبل " + title + " اليوم";
+    for (int w = 0; w < 40; ++w) {
+      text += " كلمة" + std::to_string(d) + "x" + std::to_string(w);
+    }
+    documents.push_back({"doc" + std::to_string(d), text});
+  }
+  ScanOptions options;
+  auto filtered = Scan(documents, options);
+  ASSERT_TRUE(filtered.ok());
+  EXPECT_TRUE(filtered->pairs.empty()) << filtered->pairs.size() << " pairs";
+  EXPECT_GT(filtered->stats.boilerplate_bigrams, 0u);
+  options.boilerplate_documents = 0;
+  auto unfiltered = Scan(documents, options);
+  ASSERT_TRUE(unfiltered.ok());
+  EXPECT_FALSE(unfiltered->pairs.empty());
+}
+
+}  // namespace
+}  // namespace neardup

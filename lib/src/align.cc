@@ -18,11 +18,15 @@ constexpr size_t kMaxPredecessors = 64;
 // token skipped on both sides. Small: paraphrase inserts and drops words.
 constexpr float kSkewCost = 0.05f;
 constexpr float kSkipCost = 0.02f;
+// A passage spanning this share of the shorter text is reported even when
+// its matches are collection-level boilerplate.
+constexpr double kWholeDocumentShare = 0.8;
 
 struct Anchor {
   uint32_t i;
   uint32_t j;
   float weight;
+  uint32_t informative;  // 0 for an anchor on boilerplate in both texts
 };
 
 // Merges the two key indexes: every pair of positions with equal keys whose
@@ -50,7 +54,7 @@ std::vector<Anchor> FindAnchors(const KeyIndex& a, const KeyIndex& b,
         const float weight = 1.0f / std::sqrt(static_cast<float>(product));
         for (size_t p = i; p < i_end; ++p) {
           for (size_t q = j; q < j_end; ++q) {
-            anchors.push_back({x[p].second, y[q].second, weight});
+            anchors.push_back({x[p].second, y[q].second, weight, 1});
           }
         }
       }
@@ -80,27 +84,35 @@ KeyIndex IndexKeys(absl::Span<const uint64_t> keys) {
 std::vector<AlignedPassage> AlignPassages(absl::Span<const uint64_t> a,
                                           absl::Span<const uint64_t> b,
                                           const AlignOptions& options) {
-  return AlignPassages(a, IndexKeys(a), b, IndexKeys(b), options);
+  const KeyIndex a_index = IndexKeys(a), b_index = IndexKeys(b);
+  return AlignPassages({a, &a_index, {}}, {b, &b_index, {}}, options);
 }
 
-std::vector<AlignedPassage> AlignPassages(absl::Span<const uint64_t> a,
-                                          const KeyIndex& a_index,
-                                          absl::Span<const uint64_t> b,
-                                          const KeyIndex& b_index,
+std::vector<AlignedPassage> AlignPassages(const AlignInput& a_input,
+                                          const AlignInput& b_input,
                                           const AlignOptions& options) {
+  const absl::Span<const uint64_t> a = a_input.keys, b = b_input.keys;
   const uint32_t min_anchors =
       static_cast<uint32_t>(std::max(1, options.min_tokens));
-  const std::vector<Anchor> anchors =
-      FindAnchors(a_index, b_index, std::max(1, options.max_occurrences));
+  std::vector<Anchor> anchors = FindAnchors(
+      *a_input.index, *b_input.index, std::max(1, options.max_occurrences));
   // Most candidate pairs of a scan end here: too few anchors for any chain.
   if (anchors.size() < min_anchors) return {};
+  if (!a_input.boilerplate.empty() && !b_input.boilerplate.empty()) {
+    for (Anchor& anchor : anchors) {
+      anchor.informative =
+          a_input.boilerplate[anchor.i] && b_input.boilerplate[anchor.j] ? 0
+                                                                         : 1;
+    }
+  }
   const uint32_t max_gap = static_cast<uint32_t>(std::max(1, options.max_gap));
   const size_t n = anchors.size();
 
   // Chaining: best[k] is the best score of a chain ending at anchor k.
   std::vector<float> best(n);
   std::vector<int32_t> prev(n, -1);
-  std::vector<uint32_t> length(n, 1);  // anchors in the best chain ending here
+  // Anchors in the best chain ending here.
+  std::vector<uint32_t> length(n, 1);
   for (size_t k = 0; k < n; ++k) {
     const Anchor& cur = anchors[k];
     best[k] = cur.weight;
@@ -137,18 +149,25 @@ std::vector<AlignedPassage> AlignPassages(absl::Span<const uint64_t> a,
   std::vector<AlignedPassage> passages;
   for (uint32_t end : order) {
     if (used[end]) continue;
-    uint32_t count = 0;
+    uint32_t count = 0, informative = 0;
     int32_t first = static_cast<int32_t>(end);
     for (int32_t x = first; x != -1 && !used[x]; x = prev[x]) {
       used[x] = true;
       first = x;
       ++count;
+      informative += anchors[x].informative;
     }
     if (count < min_anchors) continue;
     AlignedPassage passage;
     passage.anchors = count;
     passage.a = {anchors[first].i, anchors[end].i + 1};
     passage.b = {anchors[first].j, anchors[end].j + 1};
+    // Boilerplate matches do not count, unless the passage is most of the
+    // shorter text: a whole shared document is a copy even when formulaic.
+    const double shorter = static_cast<double>(std::min(a.size(), b.size()));
+    const bool whole = std::min(passage.a.size(), passage.b.size()) >=
+                       kWholeDocumentShare * shorter;
+    if (informative < min_anchors && !whole) continue;
     // Frequent tokens are not anchors; take back identical tokens at the
     // edges so boundaries fall where the shared text really starts and ends.
     while (passage.a.begin > 0 && passage.b.begin > 0 &&

@@ -31,7 +31,7 @@ struct TokenRange {
 struct AlignedPassage {
   TokenRange a;
   TokenRange b;
-  uint32_t anchors = 0;  // chained anchor pairs
+  uint32_t anchors = 0;  // chained anchor pairs, boilerplate ones included
   uint32_t matched = 0;  // multiset intersection of the two spans
   double score = 0;      // Dice of the two spans' token multisets
 };
@@ -49,12 +49,17 @@ KeyIndex IndexKeys(absl::Span<const uint64_t> keys);
 std::vector<AlignedPassage> AlignPassages(absl::Span<const uint64_t> a,
                                           absl::Span<const uint64_t> b,
                                           const AlignOptions& options);
-// Same, with the key indexes of `a` and `b` already built.
-// REQUIRES: a_index == IndexKeys(a) and b_index == IndexKeys(b).
-std::vector<AlignedPassage> AlignPassages(absl::Span<const uint64_t> a,
-                                          const KeyIndex& a_index,
-                                          absl::Span<const uint64_t> b,
-                                          const KeyIndex& b_index,
+// One side of an alignment with everything precomputed.
+struct AlignInput {
+  absl::Span<const uint64_t> keys;
+  const KeyIndex* index = nullptr;  // == IndexKeys(keys)
+  // Optional, one flag per token: 1 marks collection-level boilerplate (see
+  // boilerplate.h). An anchor on boilerplate in both texts still links a
+  // chain but does not count toward min_tokens.
+  absl::Span<const uint8_t> boilerplate;
+};
+std::vector<AlignedPassage> AlignPassages(const AlignInput& a,
+                                          const AlignInput& b,
                                           const AlignOptions& options);
 
 }  // namespace neardup

@@ -15,6 +15,7 @@
 
 #include "align.h"
 #include "analyze.h"
+#include "boilerplate.h"
 #include "locate.h"
 #include "lsh.h"
 #include "minhash.h"
@@ -81,6 +82,18 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
     });
   }
 
+  // Collection-level boilerplate, so that shared titles and footers do not
+  // count as shared passages.
+  std::vector<std::vector<uint8_t>> boilerplate(n);
+  if (options.boilerplate_documents > 0) {
+    const absl::flat_hash_set<uint64_t> frequent =
+        FrequentBigrams(analyzed, options.boilerplate_documents);
+    result.stats.boilerplate_bigrams = frequent.size();
+    ParallelFor(n, workers, 64, [&](size_t d, int) {
+      MarkBoilerplate(analyzed[d].keys, frequent, &boilerplate[d]);
+    });
+  }
+
   // Window layout first (cheap, sequential), so sketches land in fixed slots.
   std::vector<std::vector<TokenRange>> windows(n);
   std::vector<size_t> first_window(n + 1, 0);
@@ -128,9 +141,9 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
   std::vector<std::vector<Passage>> found(candidates.size());
   ParallelFor(candidates.size(), workers, 8, [&](size_t c, int) {
     const auto [a, b] = candidates[c];
-    const std::vector<AlignedPassage> aligned =
-        AlignPassages(analyzed[a].keys, key_indexes[a], analyzed[b].keys,
-                      key_indexes[b], options.align);
+    const std::vector<AlignedPassage> aligned = AlignPassages(
+        {analyzed[a].keys, &key_indexes[a], boilerplate[a]},
+        {analyzed[b].keys, &key_indexes[b], boilerplate[b]}, options.align);
     if (aligned.empty()) return;
     found[c] = LocatePassages(aligned, documents[a].text, analyzed[a],
                               documents[b].text, analyzed[b]);
