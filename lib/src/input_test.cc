@@ -4,6 +4,7 @@
 #include <zstd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -580,8 +581,13 @@ TEST_F(InputTest, TwentyMegabyteLineWorks) {
 
 TEST(InputDatasetTest, SaudiNewsNetReadsEveryArticleInOrder) {
   const std::string path =
-      "/work/shared/datasets/saudinewsnet/articles.jsonl.zst";
-  if (!fs::exists(path)) GTEST_SKIP() << path << " not found";
+      std::string(NEARDUP_SOURCE_DIR) +
+      "/../shared/datasets/saudinewsnet/articles.jsonl.zst";
+  if (!fs::exists(path)) {
+    // CI always has ../shared beside the clone; a bare clone may not.
+    if (std::getenv("CI") != nullptr) FAIL() << path << " not found";
+    GTEST_SKIP() << path << " not found";
+  }
   absl::StatusOr<std::unique_ptr<InputReader>> reader =
       InputReader::Open({path});
   ASSERT_TRUE(reader.ok()) << reader.status();

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <cstdlib>
 #include <string>
 #include <thread>
 #include <vector>
@@ -197,8 +198,14 @@ TEST(Tokenize, FastPathEqualsIcuOnCorpus) {
 
 TEST(Tokenize, FastPathEqualsIcuOnSaudiNewsNet) {
   const std::vector<std::string> texts =
-      JsonlTexts("/work/shared/datasets/saudinewsnet/sample-1k.jsonl", 300);
-  if (texts.empty()) GTEST_SKIP() << "SaudiNewsNet sample not available";
+      JsonlTexts(std::string(NEARDUP_SOURCE_DIR) +
+                     "/../shared/datasets/saudinewsnet/sample-1k.jsonl",
+                 300);
+  if (texts.empty()) {
+    // CI always has ../shared beside the clone; a bare clone may not.
+    if (std::getenv("CI") != nullptr) FAIL() << "SaudiNewsNet sample missing";
+    GTEST_SKIP() << "SaudiNewsNet sample not available";
+  }
   EXPECT_EQ(texts.size(), 300u);
   for (const std::string& text : texts) {
     ExpectSameAsIcu(text);
