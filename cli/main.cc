@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "commands.h"
 
 #ifndef NEARDUP_VERSION
@@ -80,6 +82,33 @@ int main(int argc, char** argv) {
   }
   try {
     app.parse(argc, argv);
+  } catch (const CLI::ExtrasError& e) {
+    // An unknown flag: name the closest one the command has.
+    const CLI::App* command = &app;
+    for (const CLI::App* sub : app.get_subcommands()) command = sub;
+    std::vector<std::string> flags;
+    for (const CLI::Option* option : command->get_options()) {
+      for (const std::string& name : option->get_lnames()) {
+        flags.push_back("--" + name);
+      }
+    }
+    std::string message = e.what();
+    const size_t colon = message.rfind(": ");
+    const std::string unknown =
+        colon == std::string::npos ? "" : message.substr(colon + 2);
+    std::string suggestion;
+    for (const absl::string_view word : absl::StrSplit(unknown, ' ')) {
+      if (!absl::StartsWith(word, "-")) continue;
+      suggestion = Suggest(std::string(word.substr(0, word.find('='))), flags);
+      break;
+    }
+    if (!suggestion.empty()) {
+      message += ", did you mean " + suggestion + "?";
+    }
+    std::fprintf(
+        stderr, "neardup: %s\nRun `neardup %s --help` for its flags.\n",
+        message.c_str(), command == &app ? "" : command->get_name().c_str());
+    return kExitError;
   } catch (const CLI::ParseError& e) {
     const int status = app.exit(e);
     return status == 0 ? 0 : kExitError;

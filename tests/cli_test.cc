@@ -1,0 +1,93 @@
+// The `neardup` program as a user runs it: exit statuses, output formats,
+// messages.
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+#include "test_util.h"
+
+namespace neardup {
+namespace {
+
+using ::neardup::testing::RunCommand;
+using ::neardup::testing::SeedPath;
+using ::neardup::testing::SourcePath;
+
+std::string Cli(const std::string& arguments) {
+  return std::string(NEARDUP_CLI) + " " + arguments;
+}
+
+TEST(CliTest, CompareExitsZeroWhenSomethingIsSharedOneWhenNothing) {
+  std::string out;
+  EXPECT_EQ(
+      RunCommand(Cli("compare " + SeedPath("000") + " " + SeedPath("001")),
+                 &out),
+      0);
+  EXPECT_TRUE(absl::StrContains(out, "5 shared passages")) << out;
+  EXPECT_EQ(
+      RunCommand(Cli("compare " + SeedPath("002") + " " + SeedPath("003")),
+                 &out),
+      1);
+  EXPECT_TRUE(out.empty()) << out;
+}
+
+TEST(CliTest, JsonlPassagesHaveTheDocumentedFields) {
+  std::string out;
+  ASSERT_EQ(RunCommand(Cli("compare --format jsonl " + SeedPath("000") + " " +
+                           SeedPath("001")),
+                       &out),
+            0);
+  int passages = 0;
+  std::string last;
+  for (absl::string_view line : absl::StrSplit(out, '\n', absl::SkipEmpty())) {
+    last = std::string(line);
+    if (!absl::StartsWith(line, "{\"type\":\"passage\"")) continue;
+    ++passages;
+    for (const char* key :
+         {"\"a\":{\"id\":", "\"b\":{\"id\":", "\"start\":", "\"end\":",
+          "\"char_start\":", "\"char_end\":", "\"score\":"}) {
+      EXPECT_TRUE(absl::StrContains(line, key))
+          << key << " missing in " << line;
+    }
+  }
+  EXPECT_EQ(passages, 5);
+  EXPECT_TRUE(absl::StartsWith(last, "{\"type\":\"summary\"")) << last;
+}
+
+TEST(CliTest, ScanReportsThePairWithIdsJoinedToTheDirectory) {
+  std::string out;
+  ASSERT_EQ(RunCommand("cd " + SourcePath("") + " && " +
+                           Cli("scan corpus/ --format tsv -q"),
+                       &out),
+            0);
+  const std::vector<std::string> lines =
+      absl::StrSplit(out, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 6u) << out;  // header + 5 passages
+  EXPECT_TRUE(absl::StartsWith(lines[0], "a_id\ta_start\ta_end")) << lines[0];
+  EXPECT_TRUE(absl::StartsWith(lines[1], "corpus/000_7d741dc399230ce2.txt\t"))
+      << lines[1];
+  EXPECT_TRUE(
+      absl::StrContains(lines[1], "\tcorpus/001_1e848196968d0ba9.txt\t"))
+      << lines[1];
+}
+
+TEST(CliTest, MissingFileIsAnErrorNamingIt) {
+  std::string out;
+  EXPECT_EQ(
+      RunCommand(Cli("compare /nonexistent/a.txt " + SeedPath("000")) + " 2>&1",
+                 &out),
+      2);
+  EXPECT_TRUE(absl::StrContains(out, "/nonexistent/a.txt")) << out;
+}
+
+TEST(CliTest, TyposGetASuggestion) {
+  std::string out;
+  EXPECT_EQ(RunCommand(Cli("scna corpus 2>&1"), &out), 2);
+  EXPECT_TRUE(absl::StrContains(out, "did you mean 'scan'")) << out;
+  EXPECT_EQ(RunCommand(Cli("scan corpus --min-token 5 2>&1"), &out), 2);
+  EXPECT_TRUE(absl::StrContains(out, "did you mean --min-tokens")) << out;
+}
+
+}  // namespace
+}  // namespace neardup
