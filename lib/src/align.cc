@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <numeric>
+#include <tuple>
 #include <utility>
 
 #include "verify.h"
@@ -69,6 +69,42 @@ std::vector<Anchor> FindAnchors(const KeyIndex& a, const KeyIndex& b,
   return anchors;
 }
 
+// Best chain ending at each anchor: its score, the previous anchor (-1 for
+// none) and its number of anchors.
+struct Chains {
+  std::vector<float> best;
+  std::vector<int32_t> prev;
+  std::vector<uint32_t> length;
+};
+
+Chains ChainAnchors(const std::vector<Anchor>& anchors, uint32_t max_gap) {
+  const size_t n = anchors.size();
+  Chains chains{std::vector<float>(n), std::vector<int32_t>(n, -1),
+                std::vector<uint32_t>(n, 1)};
+  for (size_t k = 0; k < n; ++k) {
+    const Anchor& cur = anchors[k];
+    chains.best[k] = cur.weight;
+    const size_t stop = k > kMaxPredecessors ? k - kMaxPredecessors : 0;
+    for (size_t p = k; p-- > stop;) {
+      const Anchor& pre = anchors[p];
+      if (pre.i + max_gap < cur.i) break;
+      if (pre.i == cur.i || pre.j >= cur.j || cur.j - pre.j > max_gap) continue;
+      const uint32_t di = cur.i - pre.i;
+      const uint32_t dj = cur.j - pre.j;
+      const float skew = static_cast<float>(di > dj ? di - dj : dj - di);
+      const float skip = static_cast<float>(std::min(di, dj) - 1);
+      const float score =
+          chains.best[p] + cur.weight - kSkewCost * skew - kSkipCost * skip;
+      if (score > chains.best[k]) {
+        chains.best[k] = score;
+        chains.prev[k] = static_cast<int32_t>(p);
+        chains.length[k] = chains.length[p] + 1;
+      }
+    }
+  }
+  return chains;
+}
+
 }  // namespace
 
 KeyIndex IndexKeys(absl::Span<const uint64_t> keys) {
@@ -105,42 +141,18 @@ std::vector<AlignedPassage> AlignPassages(const AlignInput& a_input,
                                                                          : 1;
     }
   }
-  const uint32_t max_gap = static_cast<uint32_t>(std::max(1, options.max_gap));
+  const Chains chains = ChainAnchors(
+      anchors, static_cast<uint32_t>(std::max(1, options.max_gap)));
   const size_t n = anchors.size();
-
-  // Chaining: best[k] is the best score of a chain ending at anchor k.
-  std::vector<float> best(n);
-  std::vector<int32_t> prev(n, -1);
-  // Anchors in the best chain ending here.
-  std::vector<uint32_t> length(n, 1);
-  for (size_t k = 0; k < n; ++k) {
-    const Anchor& cur = anchors[k];
-    best[k] = cur.weight;
-    const size_t stop = k > kMaxPredecessors ? k - kMaxPredecessors : 0;
-    for (size_t p = k; p-- > stop;) {
-      const Anchor& pre = anchors[p];
-      if (pre.i + max_gap < cur.i) break;
-      if (pre.i == cur.i || pre.j >= cur.j || cur.j - pre.j > max_gap) continue;
-      const uint32_t di = cur.i - pre.i;
-      const uint32_t dj = cur.j - pre.j;
-      const float skew = static_cast<float>(di > dj ? di - dj : dj - di);
-      const float skip = static_cast<float>(std::min(di, dj) - 1);
-      const float score =
-          best[p] + cur.weight - kSkewCost * skew - kSkipCost * skip;
-      if (score > best[k]) {
-        best[k] = score;
-        prev[k] = static_cast<int32_t>(p);
-        length[k] = length[p] + 1;
-      }
-    }
-  }
+  const std::vector<float>& best = chains.best;
+  const std::vector<int32_t>& prev = chains.prev;
 
   // Extraction, best chain end first; each anchor belongs to one chain. Only
   // ends of chains long enough to report are considered: a chain taken later
   // is at most as long as its best chain was.
   std::vector<uint32_t> order;
   for (uint32_t k = 0; k < n; ++k) {
-    if (length[k] >= min_anchors) order.push_back(k);
+    if (chains.length[k] >= min_anchors) order.push_back(k);
   }
   std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
     return best[x] != best[y] ? best[x] > best[y] : x < y;
