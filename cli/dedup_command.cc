@@ -1,0 +1,424 @@
+// neardup dedup PATH... --output KEPT --clusters CLUSTERS: keep one document
+// per cluster of near-duplicates.
+//
+// Streaming: texts are analysed batch by batch and dropped; what is kept in
+// RAM per document is its sketch state in the Deduplicator, its id, and the
+// offset of its output line in a spool file. Every output line (the JSONL
+// record's bytes, or {"id":...,"text":...} for a text file) goes to the spool
+// as it is read; once all documents are decided, the kept lines are copied
+// from the spool to KEPT in input order. Both outputs are written to
+// temporary files beside their destinations and renamed into place only when
+// everything has succeeded.
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "commands.h"
+#include "neardup/dedup.h"
+
+namespace neardup::cli {
+namespace {
+
+constexpr size_t kBatchSize = 4096;
+
+struct DedupFlags {
+  std::vector<std::string> paths;
+  std::string output;
+  std::string clusters;
+  InputOptions input;
+  DedupOptions dedup;
+  std::string mode = "jaccard";
+  std::string keep = "first";
+  std::string format = "text";
+  bool quiet = false;
+};
+
+std::string ErrnoMessage(const std::string& what) {
+  return what + ": " + std::strerror(errno);
+}
+
+// A file holding every document's output line, unlinked as soon as it is
+// created.
+class Spool {
+ public:
+  ~Spool() {
+    if (file_ != nullptr) std::fclose(file_);
+  }
+
+  absl::Status Open() {
+    const char* tmpdir = std::getenv("TMPDIR");
+    std::string path =
+        std::string(tmpdir != nullptr && tmpdir[0] != '\0' ? tmpdir : "/tmp") +
+        "/neardup-spool-XXXXXX";
+    const int fd = mkstemp(path.data());
+    if (fd < 0) {
+      return absl::InternalError(ErrnoMessage(
+          "cannot create a temporary file (set TMPDIR to a writable "
+          "directory)"));
+    }
+    unlink(path.c_str());
+    file_ = fdopen(fd, "w+");
+    if (file_ == nullptr) {
+      close(fd);
+      return absl::InternalError(ErrnoMessage("cannot open the spool file"));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Append(std::string_view line) {
+    if (std::fwrite(line.data(), 1, line.size(), file_) != line.size()) {
+      return absl::InternalError(ErrnoMessage(
+          "cannot write the temporary spool file (set TMPDIR to a directory "
+          "with space)"));
+    }
+    size_ += line.size();
+    ends_.push_back(size_);
+    return absl::OkStatus();
+  }
+
+  // Calls write(line) for every line, in order.
+  template <typename Write>
+  absl::Status ForEach(Write write) {
+    if (std::fflush(file_) != 0 || std::fseek(file_, 0, SEEK_SET) != 0) {
+      return absl::InternalError(ErrnoMessage("cannot rewind the spool file"));
+    }
+    std::string line;
+    uint64_t begin = 0;
+    for (size_t i = 0; i < ends_.size(); ++i) {
+      line.resize(ends_[i] - begin);
+      if (std::fread(line.data(), 1, line.size(), file_) != line.size()) {
+        return absl::InternalError(ErrnoMessage("cannot read the spool file"));
+      }
+      begin = ends_[i];
+      if (absl::Status status = write(i, line); !status.ok()) return status;
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  FILE* file_ = nullptr;
+  uint64_t size_ = 0;
+  std::vector<uint64_t> ends_;
+};
+
+// A file written beside `path` and renamed to it by Commit(); removed if
+// never committed.
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::string path) : path_(std::move(path)) {}
+  ~AtomicFile() {
+    if (file_ != nullptr) std::fclose(file_);
+    if (!temp_path_.empty()) unlink(temp_path_.c_str());
+  }
+
+  absl::Status Open() {
+    temp_path_ = path_ + ".tmp-XXXXXX";
+    const int fd = mkstemp(temp_path_.data());
+    if (fd < 0) {
+      temp_path_.clear();
+      return absl::InternalError(
+          ErrnoMessage("cannot create a file beside " + path_));
+    }
+    const mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+    file_ = fdopen(fd, "w");
+    if (file_ == nullptr) {
+      close(fd);
+      return absl::InternalError(ErrnoMessage("cannot open " + temp_path_));
+    }
+    return absl::OkStatus();
+  }
+
+  FILE* file() { return file_; }
+
+  absl::Status Close() {
+    const bool ok = !std::ferror(file_) && std::fflush(file_) == 0 &&
+                    fsync(fileno(file_)) == 0;
+    const bool closed = std::fclose(file_) == 0;
+    file_ = nullptr;
+    if (!ok || !closed) {
+      return absl::InternalError(ErrnoMessage("cannot write " + path_));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Commit() {
+    if (std::rename(temp_path_.c_str(), path_.c_str()) != 0) {
+      return absl::InternalError(ErrnoMessage("cannot rename to " + path_));
+    }
+    temp_path_.clear();
+    return absl::OkStatus();
+  }
+
+ private:
+  std::string path_;
+  std::string temp_path_;
+  FILE* file_ = nullptr;
+};
+
+absl::Status Write(FILE* file, std::string_view bytes) {
+  if (std::fwrite(bytes.data(), 1, bytes.size(), file) != bytes.size()) {
+    return absl::InternalError(ErrnoMessage("cannot write the output"));
+  }
+  return absl::OkStatus();
+}
+
+double PeakMemoryMb() {
+  rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // KiB on Linux
+}
+
+int RunDedup(DedupFlags& flags) {
+  const auto start = std::chrono::steady_clock::now();
+  const bool progress = !flags.quiet && isatty(fileno(stderr)) == 1;
+  flags.dedup.mode = flags.mode == "containment" ? DedupMode::kContainment
+                                                 : DedupMode::kJaccard;
+  flags.dedup.keep =
+      flags.keep == "longest" ? DedupKeep::kLongest : DedupKeep::kFirst;
+
+  auto reader = InputReader::Open(flags.paths, flags.input);
+  if (!reader.ok()) return Fail(reader.status());
+  auto deduplicator = Deduplicator::Create(flags.dedup);
+  if (!deduplicator.ok()) return Fail(deduplicator.status());
+  Spool spool;
+  if (absl::Status status = spool.Open(); !status.ok()) return Fail(status);
+
+  // Ids, end to end; id i ends at id_ends[i].
+  std::string ids;
+  std::vector<uint64_t> id_ends;
+  std::vector<InputRecord> batch(kBatchSize);
+  std::vector<std::string_view> texts;
+  std::string line;
+  for (bool more = true; more;) {
+    size_t count = 0;
+    while (count < kBatchSize) {
+      absl::StatusOr<bool> next = (*reader)->Next(&batch[count]);
+      for (const InputWarning& warning : (*reader)->TakeWarnings()) {
+        if (!flags.quiet) {
+          std::fprintf(stderr, "neardup: warning: %s: %s\n",
+                       warning.origin.c_str(), warning.message.c_str());
+        }
+      }
+      if (!next.ok()) return Fail(next.status());
+      if (!*next) {
+        more = false;
+        break;
+      }
+      ++count;
+    }
+    texts.clear();
+    for (size_t i = 0; i < count; ++i) {
+      const InputRecord& record = batch[i];
+      ids += record.id;
+      id_ends.push_back(ids.size());
+      line.clear();
+      if (record.from_jsonl) {
+        line = record.raw;
+      } else {
+        line = "{\"id\":";
+        AppendJsonString(record.id, &line);
+        line += ",\"text\":";
+        AppendJsonString(record.text, &line);
+        line += '}';
+      }
+      line += '\n';
+      if (absl::Status status = spool.Append(line); !status.ok()) {
+        return Fail(status);
+      }
+      texts.push_back(record.text);
+    }
+    if (absl::Status status = (*deduplicator)->Add(texts); !status.ok()) {
+      return Fail(status);
+    }
+    if (progress) {
+      std::fprintf(stderr, "\rneardup: %zu documents read",
+                   (*deduplicator)->size());
+    }
+  }
+  if (progress) std::fprintf(stderr, "\rneardup: clustering...          ");
+  auto result = (*deduplicator)->Finish();
+  if (progress) std::fprintf(stderr, "\r                                  \r");
+  if (!result.ok()) return Fail(result.status());
+  const std::vector<DedupDecision>& decisions = result->decisions;
+  const auto id = [&](size_t i) {
+    const uint64_t begin = i == 0 ? 0 : id_ends[i - 1];
+    return std::string_view(ids).substr(begin, id_ends[i] - begin);
+  };
+
+  AtomicFile kept(flags.output);
+  AtomicFile clusters(flags.clusters);
+  if (absl::Status status = kept.Open(); !status.ok()) return Fail(status);
+  if (absl::Status status = clusters.Open(); !status.ok()) return Fail(status);
+  absl::Status status =
+      spool.ForEach([&](size_t i, std::string_view bytes) -> absl::Status {
+        const DedupDecision& decision = decisions[i];
+        if (decision.kept) {
+          if (absl::Status s = Write(kept.file(), bytes); !s.ok()) return s;
+        }
+        line = "{\"id\":";
+        AppendJsonString(id(i), &line);
+        line += ",\"cluster\":";
+        AppendJsonString(id(decision.representative), &line);
+        if (decision.kept) {
+          line += ",\"kept\":true,\"duplicate_of\":null,\"similarity\":null}\n";
+        } else {
+          line += ",\"kept\":false,\"duplicate_of\":";
+          AppendJsonString(id(decision.representative), &line);
+          absl::StrAppendFormat(&line, ",\"similarity\":%.6g}\n",
+                                decision.similarity);
+        }
+        return Write(clusters.file(), line);
+      });
+  if (status.ok()) status = kept.Close();
+  if (status.ok()) status = clusters.Close();
+  if (status.ok()) status = kept.Commit();
+  if (status.ok()) status = clusters.Commit();
+  if (!status.ok()) return Fail(status);
+
+  const DedupStats& stats = result->stats;
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  const double docs_per_second =
+      seconds > 0 ? static_cast<double>(stats.documents) / seconds : 0;
+  const double mb_per_second =
+      seconds > 0
+          ? static_cast<double>((*reader)->stats().bytes) / 1e6 / seconds
+          : 0;
+  const double peak_mb = PeakMemoryMb();
+  if (flags.format == "jsonl") {
+    std::printf(
+        "{\"type\":\"summary\",\"documents\":%zu,\"kept\":%zu,\"dropped\":%zu,"
+        "\"clusters\":%zu,\"duplicate_clusters\":%zu,\"candidate_pairs\":%zu,"
+        "\"verified_pairs\":%zu,\"bands\":%d,\"rows\":%d,\"seconds\":%.3f,"
+        "\"docs_per_second\":%.0f,\"mb_per_second\":%.1f,\"peak_memory_mb\":%."
+        "1f}\n",
+        stats.documents, stats.kept, stats.dropped, stats.kept,
+        stats.duplicate_clusters, stats.candidate_pairs, stats.verified_pairs,
+        stats.bands, stats.rows, seconds, docs_per_second, mb_per_second,
+        peak_mb);
+    if (std::fflush(stdout) != 0) return Fail("cannot write the summary");
+  } else if (!flags.quiet) {
+    std::fprintf(
+        stderr,
+        "neardup: %zu documents read, %zu kept, %zu dropped; %zu clusters "
+        "(%zu with duplicates)\n"
+        "neardup: LSH %d bands x %d rows, %zu candidate pairs, %zu verified\n"
+        "neardup: %.2f s, %.0f docs/s, %.1f MB/s, peak memory %.1f MB\n",
+        stats.documents, stats.kept, stats.dropped, stats.kept,
+        stats.duplicate_clusters, stats.bands, stats.rows,
+        stats.candidate_pairs, stats.verified_pairs, seconds, docs_per_second,
+        mb_per_second, peak_mb);
+  }
+  return kExitFound;
+}
+
+}  // namespace
+
+RunFunction InstallDedup(CLI::App* app) {
+  auto flags = std::make_shared<DedupFlags>();
+  CLI::App* command = app->add_subcommand(
+      "dedup",
+      "Keep one document per cluster of near-duplicates; write the kept "
+      "records and every document's cluster");
+  command->footer(
+      "Each document, in input order (or longest first with --keep longest), "
+      "joins the first kept document it is verified similar to (exact "
+      "similarity of word-shingle sets >= --threshold); otherwise it is kept. "
+      "A dropped document is always >= threshold to the kept one of its "
+      "cluster.\n"
+      "Exit status: 0 on success, 2 on error (no output is written then).\n"
+      "Examples:\n"
+      "  neardup dedup feed.jsonl.zst --output kept.jsonl --clusters "
+      "clusters.jsonl\n"
+      "  cat feed.jsonl | neardup dedup - --output kept.jsonl --clusters "
+      "clusters.jsonl --threshold 0.9");
+  command
+      ->add_option("PATH", flags->paths,
+                   "Text files, directories (read recursively), JSONL files "
+                   "(.jsonl, .gz, .zst), or - for standard input")
+      ->required();
+  command
+      ->add_option("--output", flags->output,
+                   "Kept records: JSONL lines byte for byte, text files as "
+                   "{\"id\":...,\"text\":...}; in input order")
+      ->required();
+  command
+      ->add_option("--clusters", flags->clusters,
+                   "One JSON line per document: id, cluster, kept, "
+                   "duplicate_of, similarity")
+      ->required();
+  command
+      ->add_option("--threshold", flags->dedup.threshold,
+                   "Similarity at which two documents are duplicates")
+      ->check(CLI::Range(0.01, 1.0))
+      ->capture_default_str();
+  command
+      ->add_option("--mode", flags->mode,
+                   "jaccard: |A∩B|/|A∪B| of shingle sets; containment: "
+                   "|A∩B|/|smaller| (a short text inside a long one is its "
+                   "duplicate)")
+      ->check(CLI::IsMember({"jaccard", "containment"}))
+      ->capture_default_str();
+  command
+      ->add_option("--keep", flags->keep,
+                   "Which document of a cluster is kept: the first in input "
+                   "order, or the longest (most words; ties: the first)")
+      ->check(CLI::IsMember({"first", "longest"}))
+      ->capture_default_str();
+  command
+      ->add_option("--shingle", flags->dedup.shingle, "Shingle length in words")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  command
+      ->add_option("--threads", flags->dedup.threads,
+                   "Worker threads (0: one per core); the output does not "
+                   "depend on it")
+      ->check(CLI::Range(0, 1024))
+      ->capture_default_str();
+  command
+      ->add_option("--format", flags->format,
+                   "Summary: text (on stderr) or jsonl (a final summary record "
+                   "on stdout)")
+      ->check(CLI::IsMember({"text", "jsonl"}))
+      ->capture_default_str();
+  command
+      ->add_option("--text-field", flags->input.text_field,
+                   "JSONL field holding the text")
+      ->capture_default_str();
+  command
+      ->add_option("--id-field", flags->input.id_field,
+                   "JSONL field holding the document id")
+      ->capture_default_str();
+  command->add_flag("--exact-variants{false}",
+                    flags->dedup.analyze.match_variants,
+                    "Do not strip Arabic proclitics or collapse repeated "
+                    "letters when matching words");
+  command->add_flag("--strict", flags->input.strict_utf8,
+                    "Treat invalid UTF-8 as an error instead of a warning");
+  command->add_flag("--skip-bad", flags->input.skip_bad,
+                    "Skip malformed JSONL records with a warning instead of "
+                    "stopping");
+  command->add_flag("-q,--quiet", flags->quiet,
+                    "No warnings, progress or summary on stderr");
+  return [flags, command]() -> int {
+    if (!command->parsed()) return -1;
+    return RunDedup(*flags);
+  };
+}
+
+}  // namespace neardup::cli
