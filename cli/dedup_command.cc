@@ -22,6 +22,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_format.h"
@@ -31,7 +33,51 @@
 namespace neardup::cli {
 namespace {
 
-constexpr size_t kBatchSize = 4096;
+// A batch ends after this many records or this many bytes of text and
+// raw lines, whichever comes first: long documents do not make the batch,
+// and the memory it holds, grow.
+constexpr size_t kBatchRecords = 1024;
+constexpr size_t kBatchBytes = size_t{8} << 20;
+
+// Records read ahead, and how the reading ended.
+struct Batch {
+  std::vector<InputRecord> records = std::vector<InputRecord>(kBatchRecords);
+  size_t count = 0;
+  std::vector<InputWarning> warnings;
+  absl::Status status;
+  bool end = false;  // the input ended (or failed) in this batch
+};
+
+void ReadBatch(InputReader* reader, Batch* batch) {
+  batch->count = 0;
+  batch->warnings.clear();
+  size_t bytes = 0;
+  while (batch->count < kBatchRecords && bytes < kBatchBytes) {
+    InputRecord& record = batch->records[batch->count];
+    absl::StatusOr<bool> next = reader->Next(&record);
+    for (InputWarning& warning : reader->TakeWarnings()) {
+      batch->warnings.push_back(std::move(warning));
+    }
+    if (!next.ok() || !*next) {
+      batch->status = next.status();
+      batch->end = true;
+      return;
+    }
+    bytes += record.text.size() + record.raw.size();
+    ++batch->count;
+  }
+}
+
+// Frees the records' buffers once the batch is analysed. Reusing them would
+// save two allocations per document, but each slot would keep the capacity
+// of the longest document it ever held, and the batches' memory would creep
+// up to a high quantile of document length times the slots.
+void TrimBatch(Batch* batch) {
+  for (size_t i = 0; i < batch->count; ++i) {
+    std::string().swap(batch->records[i].text);
+    std::string().swap(batch->records[i].raw);
+  }
+}
 
 struct DedupFlags {
   std::vector<std::string> paths;
@@ -77,13 +123,15 @@ class Spool {
     return absl::OkStatus();
   }
 
+  // Appends `line` and a "\n".
   absl::Status Append(std::string_view line) {
-    if (std::fwrite(line.data(), 1, line.size(), file_) != line.size()) {
+    if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() ||
+        std::fputc('\n', file_) == EOF) {
       return absl::InternalError(ErrnoMessage(
           "cannot write the temporary spool file (set TMPDIR to a directory "
           "with space)"));
     }
-    size_ += line.size();
+    size_ += line.size() + 1;
     ends_.push_back(size_);
     return absl::OkStatus();
   }
@@ -200,54 +248,52 @@ int RunDedup(DedupFlags& flags) {
   // Ids, end to end; id i ends at id_ends[i].
   std::string ids;
   std::vector<uint64_t> id_ends;
-  std::vector<InputRecord> batch(kBatchSize);
   std::vector<std::string_view> texts;
   std::string line;
-  for (bool more = true; more;) {
-    size_t count = 0;
-    while (count < kBatchSize) {
-      absl::StatusOr<bool> next = (*reader)->Next(&batch[count]);
-      for (const InputWarning& warning : (*reader)->TakeWarnings()) {
-        if (!flags.quiet) {
-          std::fprintf(stderr, "neardup: warning: %s: %s\n",
-                       warning.origin.c_str(), warning.message.c_str());
-        }
+  // Reading (decompression, JSON parsing) of batch k + 1 overlaps the
+  // analysis of batch k.
+  Batch batches[2];
+  ReadBatch(reader->get(), &batches[0]);
+  for (int current = 0;; current ^= 1) {
+    Batch& batch = batches[current];
+    for (const InputWarning& warning : batch.warnings) {
+      if (!flags.quiet) {
+        std::fprintf(stderr, "neardup: warning: %s: %s\n",
+                     warning.origin.c_str(), warning.message.c_str());
       }
-      if (!next.ok()) return Fail(next.status());
-      if (!*next) {
-        more = false;
-        break;
-      }
-      ++count;
     }
+    if (!batch.status.ok()) return Fail(batch.status);
+    std::thread read_ahead;
+    if (!batch.end) {
+      read_ahead = std::thread(ReadBatch, reader->get(), &batches[current ^ 1]);
+    }
+    absl::Status status;
     texts.clear();
-    for (size_t i = 0; i < count; ++i) {
-      const InputRecord& record = batch[i];
+    for (size_t i = 0; i < batch.count && status.ok(); ++i) {
+      const InputRecord& record = batch.records[i];
       ids += record.id;
       id_ends.push_back(ids.size());
-      line.clear();
       if (record.from_jsonl) {
-        line = record.raw;
+        status = spool.Append(record.raw);
       } else {
         line = "{\"id\":";
         AppendJsonString(record.id, &line);
         line += ",\"text\":";
         AppendJsonString(record.text, &line);
         line += '}';
-      }
-      line += '\n';
-      if (absl::Status status = spool.Append(line); !status.ok()) {
-        return Fail(status);
+        status = spool.Append(line);
       }
       texts.push_back(record.text);
     }
-    if (absl::Status status = (*deduplicator)->Add(texts); !status.ok()) {
-      return Fail(status);
-    }
+    if (status.ok()) status = (*deduplicator)->Add(texts);
+    if (read_ahead.joinable()) read_ahead.join();
+    if (!status.ok()) return Fail(status);
+    TrimBatch(&batch);
     if (progress) {
       std::fprintf(stderr, "\rneardup: %zu documents read",
                    (*deduplicator)->size());
     }
+    if (batch.end) break;
   }
   if (progress) std::fprintf(stderr, "\rneardup: clustering...          ");
   auto result = (*deduplicator)->Finish();
@@ -304,13 +350,14 @@ int RunDedup(DedupFlags& flags) {
     std::printf(
         "{\"type\":\"summary\",\"documents\":%zu,\"kept\":%zu,\"dropped\":%zu,"
         "\"clusters\":%zu,\"duplicate_clusters\":%zu,\"candidate_pairs\":%zu,"
-        "\"verified_pairs\":%zu,\"bands\":%d,\"rows\":%d,\"seconds\":%.3f,"
+        "\"verified_pairs\":%zu,\"bands\":%d,\"rows\":%d,"
+        "\"shingle_file_bytes\":%zu,\"seconds\":%.3f,"
         "\"docs_per_second\":%.0f,\"mb_per_second\":%.1f,\"peak_memory_mb\":%."
         "1f}\n",
         stats.documents, stats.kept, stats.dropped, stats.kept,
         stats.duplicate_clusters, stats.candidate_pairs, stats.verified_pairs,
-        stats.bands, stats.rows, seconds, docs_per_second, mb_per_second,
-        peak_mb);
+        stats.bands, stats.rows, stats.shingle_file_bytes, seconds,
+        docs_per_second, mb_per_second, peak_mb);
     if (std::fflush(stdout) != 0) return Fail("cannot write the summary");
   } else if (!flags.quiet) {
     std::fprintf(
@@ -383,6 +430,13 @@ RunFunction InstallDedup(CLI::App* app) {
   command
       ->add_option("--shingle", flags->dedup.shingle, "Shingle length in words")
       ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  command
+      ->add_option("--lsh-threshold", flags->dedup.lsh_threshold,
+                   "Jaccard similarity the LSH bands are tuned for; 0: the "
+                   "threshold (jaccard) or half of it (containment). Lower "
+                   "finds more pairs, slower")
+      ->check(CLI::Range(0.0, 0.99))
       ->capture_default_str();
   command
       ->add_option("--threads", flags->dedup.threads,

@@ -103,6 +103,10 @@ struct Deduplicator::Rep {
   std::vector<uint64_t> set_end;
   std::vector<uint32_t> tokens;
 
+  // Each document's shingle set in the batch being added; the buffers are
+  // reused from batch to batch.
+  std::vector<std::vector<uint64_t>> batch_sets;
+
   // Values written to the file, and values waiting in `pending`.
   uint64_t written = 0;
   std::vector<uint64_t> pending;
@@ -213,7 +217,8 @@ absl::Status Deduplicator::Add(absl::Span<const std::string_view> texts) {
   const int bands = rep.params.bands;
   rep.band_keys.resize((base + texts.size()) * bands);
   rep.tokens.resize(base + texts.size());
-  std::vector<std::vector<uint64_t>> sets(texts.size());
+  std::vector<std::vector<uint64_t>>& sets = rep.batch_sets;
+  if (sets.size() < texts.size()) sets.resize(texts.size());
   ParallelFor(texts.size(), rep.workers, 16, [&](size_t i, int w) {
     Worker& worker = rep.scratch[w];
     worker.analyzer.Analyze(texts[i], &worker.analyzed);
@@ -229,10 +234,12 @@ absl::Status Deduplicator::Add(absl::Span<const std::string_view> texts) {
     sets[i].assign(worker.shingles.begin(), worker.shingles.end());
   });
   constexpr size_t kFlushValues = 1 << 17;  // 1 MiB
-  for (std::vector<uint64_t>& set : sets) {
+  for (size_t i = 0; i < texts.size(); ++i) {
+    std::vector<uint64_t>& set = sets[i];
     rep.pending.insert(rep.pending.end(), set.begin(), set.end());
     rep.set_end.push_back(rep.written + rep.pending.size());
-    std::vector<uint64_t>().swap(set);
+    // Keep the buffer for the next batch unless it is unusually large.
+    if (set.capacity() > kFlushValues) std::vector<uint64_t>().swap(set);
     if (rep.pending.size() >= kFlushValues) {
       if (absl::Status status = rep.Flush(); !status.ok()) return status;
     }
@@ -246,6 +253,7 @@ absl::StatusOr<DedupResult> Deduplicator::Finish() {
   rep.finished = true;
   if (absl::Status status = rep.Flush(); !status.ok()) return status;
   std::vector<uint64_t>().swap(rep.pending);
+  std::vector<std::vector<uint64_t>>().swap(rep.batch_sets);
 
   const uint32_t n = static_cast<uint32_t>(rep.tokens.size());
   DedupResult result;
@@ -320,7 +328,7 @@ absl::StatusOr<DedupResult> Deduplicator::Finish() {
     candidates.erase(std::unique(candidates.begin(), candidates.end()),
                      candidates.end());
     DedupDecision& decision = result.decisions[doc];
-    decision = {doc, 1.0, true};
+    decision = {1.0, doc, true};
     representative[doc] = doc;
     if (candidates.empty()) continue;
     if (absl::Status status = rep.ReadSet(doc, &set); !status.ok()) {
@@ -334,7 +342,7 @@ absl::StatusOr<DedupResult> Deduplicator::Finish() {
       ++stats.verified_pairs;
       const double similarity = SetSimilarity(set, other, rep.options.mode);
       if (similarity >= threshold) {
-        decision = {candidate, similarity, false};
+        decision = {similarity, candidate, false};
         representative[doc] = candidate;
         break;
       }

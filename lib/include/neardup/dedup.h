@@ -73,7 +73,7 @@ struct DedupOptions {
   // costs far more than a candidate, which is only verified. At 0.8 and 128
   // hashes: 17 bands of 7 rows (136 bytes per document), P(candidate) = 0.98
   // at Jaccard 0.8, 0.999 at 0.85, 0.13 at 0.5, 0.004 at 0.3. At 0.4
-  // (containment, threshold 0.8): 43 bands of 3 rows. Default: 0.
+  // (containment, threshold 0.8): 27 bands of 2 rows. Default: 0.
   double lsh_threshold = 0;
   // An LSH bucket with more documents than this (boilerplate, or many empty
   // texts) contributes only the pairs of its first document with the others.
@@ -91,11 +91,11 @@ struct DedupOptions {
 
 // The outcome for one document.
 struct DedupDecision {
+  // Exact similarity to the representative; 1 for a kept document.
+  double similarity = 1;
   // Index (in input order) of the representative of the document's cluster:
   // the document itself when it is kept.
   uint32_t representative = 0;
-  // Exact similarity to the representative; 1 for a kept document.
-  double similarity = 1;
   // True for the representative of each cluster.
   bool kept = true;
 };
