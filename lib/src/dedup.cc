@@ -81,7 +81,6 @@ struct Worker {
       : analyzer(options), sketch(num_hashes) {}
   Analyzer analyzer;
   AnalyzedText analyzed;
-  std::vector<uint64_t> shingles;
   std::vector<uint32_t> sketch;
 };
 
@@ -223,15 +222,13 @@ absl::Status Deduplicator::Add(absl::Span<const std::string_view> texts) {
     Worker& worker = rep.scratch[w];
     worker.analyzer.Analyze(texts[i], &worker.analyzed);
     rep.tokens[base + i] = static_cast<uint32_t>(worker.analyzed.size());
-    ShingleHashes(worker.analyzed.keys, rep.options.shingle, &worker.shingles);
-    std::sort(worker.shingles.begin(), worker.shingles.end());
-    worker.shingles.erase(
-        std::unique(worker.shingles.begin(), worker.shingles.end()),
-        worker.shingles.end());
-    rep.hasher.Sketch(worker.shingles, worker.sketch.data());
+    std::vector<uint64_t>& set = sets[i];
+    ShingleHashes(worker.analyzed.keys, rep.options.shingle, &set);
+    std::sort(set.begin(), set.end());
+    set.erase(std::unique(set.begin(), set.end()), set.end());
+    rep.hasher.Sketch(set, worker.sketch.data());
     BandKeys(worker.sketch.data(), rep.params,
              &rep.band_keys[(base + i) * bands]);
-    sets[i].assign(worker.shingles.begin(), worker.shingles.end());
   });
   constexpr size_t kFlushValues = 1 << 17;  // 1 MiB
   for (size_t i = 0; i < texts.size(); ++i) {
