@@ -257,6 +257,15 @@ int RunDedup(DedupFlags& flags) {
   flags.dedup.keep =
       flags.keep == "longest" ? DedupKeep::kLongest : DedupKeep::kFirst;
 
+  if (flags.output == flags.clusters) {
+    return Fail("--output and --clusters name the same file; give two paths");
+  }
+  // Created first, so that an unwritable destination fails before the work;
+  // removed again on every error path.
+  AtomicFile kept(flags.output);
+  AtomicFile clusters(flags.clusters);
+  if (absl::Status status = kept.Open(); !status.ok()) return Fail(status);
+  if (absl::Status status = clusters.Open(); !status.ok()) return Fail(status);
   auto reader = InputReader::Open(flags.paths, flags.input);
   if (!reader.ok()) return Fail(reader.status());
   auto deduplicator = Deduplicator::Create(flags.dedup);
@@ -324,10 +333,6 @@ int RunDedup(DedupFlags& flags) {
     return std::string_view(ids).substr(begin, id_ends[i] - begin);
   };
 
-  AtomicFile kept(flags.output);
-  AtomicFile clusters(flags.clusters);
-  if (absl::Status status = kept.Open(); !status.ok()) return Fail(status);
-  if (absl::Status status = clusters.Open(); !status.ok()) return Fail(status);
   absl::Status status =
       spool.ForEach([&](size_t i, std::string_view bytes) -> absl::Status {
         const DedupDecision& decision = decisions[i];

@@ -275,6 +275,18 @@ TEST_F(DedupCliTest, MissingInputIsAnError) {
   EXPECT_FALSE(fs::exists(Path("kept.jsonl")));
 }
 
+TEST_F(DedupCliTest, UnwritableOutputFailsBeforeReading) {
+  WriteFile(Path("feed.jsonl"), "{\"text\":\"one\"}\n");
+  std::string err;
+  EXPECT_EQ(Dedup(Path("feed.jsonl"), "no/such/dir/kept.jsonl",
+                  "clusters.jsonl", &err),
+            2);
+  EXPECT_NE(err.find("no/such/dir/kept.jsonl"), std::string::npos) << err;
+  EXPECT_FALSE(fs::exists(Path("clusters.jsonl")));
+  EXPECT_EQ(Dedup(Path("feed.jsonl"), "same.jsonl", "same.jsonl", &err), 2);
+  EXPECT_FALSE(fs::exists(Path("same.jsonl")));
+}
+
 TEST_F(DedupCliTest, JsonlSummaryOnStdout) {
   WriteFile(Path("feed.jsonl"),
             absl::StrCat(R"({"text":")", Words(0, 30), "\"}\n", R"({"text":")",
