@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -95,6 +96,16 @@ std::string ErrnoMessage(const std::string& what) {
   return what + ": " + std::strerror(errno);
 }
 
+absl::Status WriteAll(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return absl::InternalError(ErrnoMessage("cannot write"));
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return absl::OkStatus();
+}
+
 // A file holding every document's output line, unlinked as soon as it is
 // created.
 class Spool {
@@ -136,38 +147,55 @@ class Spool {
     return absl::OkStatus();
   }
 
-  // Calls write(index, line) for every line, in order. Reads the spool in
-  // chunks of whole lines, about 4 MiB each.
-  template <typename Write>
-  absl::Status ForEach(Write write) {
-    if (std::fflush(file_) != 0 || std::fseek(file_, 0, SEEK_SET) != 0) {
-      return absl::InternalError(ErrnoMessage("cannot rewind the spool file"));
+  // Copies the lines i for which keep(i) is true to `out`, in order. Each
+  // run of consecutive kept lines is one copy_file_range() (no copy through
+  // user space), or pread() and write() where the kernel cannot do that.
+  template <typename Keep>
+  absl::Status CopyLines(Keep keep, FILE* out) {
+    if (std::fflush(file_) != 0 || std::fflush(out) != 0) {
+      return absl::InternalError(ErrnoMessage("cannot write the output"));
     }
-    constexpr uint64_t kChunk = uint64_t{4} << 20;
-    std::string chunk;
-    uint64_t chunk_begin = 0;
-    for (size_t first = 0; first < ends_.size();) {
-      size_t last = first + 1;  // lines [first, last) fill the chunk
-      while (last < ends_.size() && ends_[last] - chunk_begin <= kChunk) {
-        ++last;
+    const int in_fd = fileno(file_);
+    const int out_fd = fileno(out);
+    bool in_kernel = true;
+    std::string buffer;
+    for (size_t i = 0; i < ends_.size();) {
+      if (!keep(i)) {
+        ++i;
+        continue;
       }
-      const uint64_t chunk_end = ends_[last - 1];
-      if (chunk.size() < chunk_end - chunk_begin) {
-        chunk.resize(chunk_end - chunk_begin);
+      size_t j = i + 1;
+      while (j < ends_.size() && keep(j)) ++j;
+      off_t from = static_cast<off_t>(i == 0 ? 0 : ends_[i - 1]);
+      size_t left = ends_[j - 1] - static_cast<uint64_t>(from);
+      while (left > 0) {
+        ssize_t n = -1;
+        if (in_kernel) {
+          n = copy_file_range(in_fd, &from, out_fd, nullptr, left, 0);
+          if (n < 0 && errno != EINTR) {
+            in_kernel = false;  // e.g. EXDEV, EINVAL, ENOSYS: copy by hand
+            continue;
+          }
+        } else {
+          buffer.resize(std::min<size_t>(left, size_t{4} << 20));
+          n = pread(in_fd, buffer.data(), buffer.size(), from);
+          if (n > 0) {
+            if (absl::Status status =
+                    WriteAll(out_fd, std::string_view(buffer.data(), n));
+                !status.ok()) {
+              return status;
+            }
+            from += n;
+          }
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+          return absl::InternalError(
+              ErrnoMessage("cannot copy from the spool file"));
+        }
+        left -= static_cast<size_t>(n);
       }
-      const size_t bytes = chunk_end - chunk_begin;
-      if (std::fread(chunk.data(), 1, bytes, file_) != bytes) {
-        return absl::InternalError(ErrnoMessage("cannot read the spool file"));
-      }
-      uint64_t begin = chunk_begin;
-      for (size_t i = first; i < last; ++i) {
-        const std::string_view line(chunk.data() + (begin - chunk_begin),
-                                    ends_[i] - begin);
-        if (absl::Status status = write(i, line); !status.ok()) return status;
-        begin = ends_[i];
-      }
-      chunk_begin = chunk_end;
-      first = last;
+      i = j;
     }
     return absl::OkStatus();
   }
@@ -334,25 +362,23 @@ int RunDedup(DedupFlags& flags) {
   };
 
   absl::Status status =
-      spool.ForEach([&](size_t i, std::string_view bytes) -> absl::Status {
-        const DedupDecision& decision = decisions[i];
-        if (decision.kept) {
-          if (absl::Status s = Write(kept.file(), bytes); !s.ok()) return s;
-        }
-        line = "{\"id\":";
-        AppendJsonString(id(i), &line);
-        line += ",\"cluster\":";
-        AppendJsonString(id(decision.representative), &line);
-        if (decision.kept) {
-          line += ",\"kept\":true,\"duplicate_of\":null,\"similarity\":null}\n";
-        } else {
-          line += ",\"kept\":false,\"duplicate_of\":";
-          AppendJsonString(id(decision.representative), &line);
-          absl::StrAppendFormat(&line, ",\"similarity\":%.6g}\n",
-                                decision.similarity);
-        }
-        return Write(clusters.file(), line);
-      });
+      spool.CopyLines([&](size_t i) { return decisions[i].kept; }, kept.file());
+  for (size_t i = 0; i < decisions.size() && status.ok(); ++i) {
+    const DedupDecision& decision = decisions[i];
+    line = "{\"id\":";
+    AppendJsonString(id(i), &line);
+    line += ",\"cluster\":";
+    AppendJsonString(id(decision.representative), &line);
+    if (decision.kept) {
+      line += ",\"kept\":true,\"duplicate_of\":null,\"similarity\":null}\n";
+    } else {
+      line += ",\"kept\":false,\"duplicate_of\":";
+      AppendJsonString(id(decision.representative), &line);
+      absl::StrAppendFormat(&line, ",\"similarity\":%.6g}\n",
+                            decision.similarity);
+    }
+    status = Write(clusters.file(), line);
+  }
   if (status.ok()) status = kept.Close();
   if (status.ok()) status = clusters.Close();
   if (status.ok()) status = kept.Commit();
