@@ -237,6 +237,34 @@ TEST_F(DedupCliTest, TextFilesAreWrittenAsJson) {
       << clusters[2];
 }
 
+// A ~ B and B ~ C (Jaccard 81/99), A and C far apart (72/108): in the order
+// A, B, C the far end C stays a cluster of its own.
+TEST_F(DedupCliTest, ChainsDoNotMergeFarEnds) {
+  const std::string a = Words(0, 94);
+  const std::string b = Words(0, 85) + " " + Words(600000, 9);
+  const std::string c =
+      Words(700000, 9) + " " + Words(9, 76) + " " + Words(600000, 9);
+  WriteFile(
+      Path("feed.jsonl"),
+      absl::StrCat(R"({"id":"A","text":")", a, "\"}\n", R"({"id":"B","text":")",
+                   b, "\"}\n", R"({"id":"C","text":")", c, "\"}\n"));
+  ASSERT_EQ(Dedup(Path("feed.jsonl"), "k", "c"), 0);
+  const std::vector<std::string> clusters = Lines(ReadFile(Path("c")));
+  ASSERT_EQ(clusters.size(), 3u);
+  EXPECT_NE(clusters[1].find(R"("cluster":"A","kept":false)"),
+            std::string::npos)
+      << clusters[1];
+  EXPECT_NE(clusters[2].find(R"("cluster":"C","kept":true)"), std::string::npos)
+      << clusters[2];
+  // B first: both ends are close to it, so both join it.
+  WriteFile(
+      Path("middle.jsonl"),
+      absl::StrCat(R"({"id":"B","text":")", b, "\"}\n", R"({"id":"A","text":")",
+                   a, "\"}\n", R"({"id":"C","text":")", c, "\"}\n"));
+  ASSERT_EQ(Dedup(Path("middle.jsonl"), "k2", "c2"), 0);
+  EXPECT_EQ(Lines(ReadFile(Path("k2"))).size(), 1u);
+}
+
 TEST_F(DedupCliTest, ContainmentModeFlag) {
   WriteFile(Path("feed.jsonl"),
             absl::StrCat(R"({"id":"long","text":")", Words(0, 200), "\"}\n",
