@@ -237,6 +237,17 @@ class AtomicFile {
 
   FILE* file() { return file_; }
 
+  // Closes and removes the temporary file.
+  absl::Status Discard() {
+    std::fclose(file_);
+    file_ = nullptr;
+    if (unlink(temp_path_.c_str()) != 0) {
+      return absl::InternalError(ErrnoMessage("cannot remove " + temp_path_));
+    }
+    temp_path_.clear();
+    return absl::OkStatus();
+  }
+
   // Flushes and closes. No fsync: the rename protects against a failing
   // neardup, not against a power cut, and syncing 100 MB costs more than
   // the whole clustering.
@@ -288,12 +299,16 @@ int RunDedup(DedupFlags& flags) {
   if (flags.output == flags.clusters) {
     return Fail("--output and --clusters name the same file; give two paths");
   }
-  // Created first, so that an unwritable destination fails before the work;
-  // removed again on every error path.
+  // An unwritable destination fails before the work. The temporary files
+  // themselves are created only once everything is decided, so that an
+  // interrupted run leaves none behind.
   AtomicFile kept(flags.output);
   AtomicFile clusters(flags.clusters);
-  if (absl::Status status = kept.Open(); !status.ok()) return Fail(status);
-  if (absl::Status status = clusters.Open(); !status.ok()) return Fail(status);
+  for (AtomicFile* file : {&kept, &clusters}) {
+    absl::Status status = file->Open();
+    if (status.ok()) status = file->Discard();
+    if (!status.ok()) return Fail(status);
+  }
   auto reader = InputReader::Open(flags.paths, flags.input);
   if (!reader.ok()) return Fail(reader.status());
   auto deduplicator = Deduplicator::Create(flags.dedup);
@@ -360,6 +375,8 @@ int RunDedup(DedupFlags& flags) {
     const uint64_t begin = i == 0 ? 0 : id_ends[i - 1];
     return std::string_view(ids).substr(begin, id_ends[i] - begin);
   };
+  if (absl::Status status = kept.Open(); !status.ok()) return Fail(status);
+  if (absl::Status status = clusters.Open(); !status.ok()) return Fail(status);
 
   absl::Status status =
       spool.CopyLines([&](size_t i) { return decisions[i].kept; }, kept.file());
