@@ -288,12 +288,13 @@ double PeakMemoryMb() {
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // KiB on Linux
 }
 
-int RunDedup(DedupFlags& flags) {
+int RunDedup(const DedupFlags& flags) {
   const auto start = std::chrono::steady_clock::now();
   const bool progress = !flags.quiet && isatty(fileno(stderr)) == 1;
-  flags.dedup.mode = flags.mode == "containment" ? DedupMode::kContainment
-                                                 : DedupMode::kJaccard;
-  flags.dedup.keep =
+  DedupOptions options = flags.dedup;
+  options.mode = flags.mode == "containment" ? DedupMode::kContainment
+                                             : DedupMode::kJaccard;
+  options.keep =
       flags.keep == "longest" ? DedupKeep::kLongest : DedupKeep::kFirst;
 
   if (flags.output == flags.clusters) {
@@ -311,7 +312,7 @@ int RunDedup(DedupFlags& flags) {
   }
   auto reader = InputReader::Open(flags.paths, flags.input);
   if (!reader.ok()) return Fail(reader.status());
-  auto deduplicator = Deduplicator::Create(flags.dedup);
+  auto deduplicator = Deduplicator::Create(options);
   if (!deduplicator.ok()) return Fail(deduplicator.status());
   Spool spool;
   if (absl::Status status = spool.Open(); !status.ok()) return Fail(status);
