@@ -1,0 +1,365 @@
+// neardup::Deduplicator: see neardup/dedup.h for the clustering rule.
+//
+// Memory while documents stream in: the LSH band keys (8 bytes per band) and
+// the end offset of the document's shingle set in the temporary file (8
+// bytes) and its token count (4 bytes). The shingle sets themselves go to the
+// temporary file as sorted arrays of distinct 64-bit hashes, and are read
+// back with pread() one pair at a time when a pair is verified.
+#include "neardup/dedup.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <numeric>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "analyze.h"
+#include "dedup_internal.h"
+#include "lsh.h"
+#include "minhash.h"
+#include "parallel.h"
+#include "shingle.h"
+
+namespace neardup {
+
+size_t SortedIntersectionSize(absl::Span<const uint64_t> a,
+                              absl::Span<const uint64_t> b) {
+  size_t i = 0, j = 0, common = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i] < b[j]) {
+      ++i;
+    } else if (b[j] < a[i]) {
+      ++j;
+    } else {
+      ++common;
+      ++i;
+      ++j;
+    }
+  }
+  return common;
+}
+
+double SetSimilarity(absl::Span<const uint64_t> a, absl::Span<const uint64_t> b,
+                     DedupMode mode) {
+  if (a.empty() || b.empty()) return a.empty() && b.empty() ? 1.0 : 0.0;
+  const size_t common = SortedIntersectionSize(a, b);
+  const size_t denominator = mode == DedupMode::kContainment
+                                 ? std::min(a.size(), b.size())
+                                 : a.size() + b.size() - common;
+  return static_cast<double>(common) / static_cast<double>(denominator);
+}
+
+LshParams DedupLshParams(const DedupOptions& options) {
+  double target = options.lsh_threshold;
+  if (target <= 0) {
+    target = options.mode == DedupMode::kContainment ? options.threshold / 2
+                                                     : options.threshold;
+  }
+  target = std::clamp(target, 0.05, 0.95);
+  return ChooseLshParams(target, options.num_hashes, 0.02, 0.98);
+}
+
+namespace {
+
+// Documents are compared at "threshold" with this slack, so that a
+// similarity computed as, say, 4.0 / 5.0 is not lost to rounding.
+constexpr double kSimilarityEpsilon = 1e-9;
+
+absl::Status ErrnoError(const std::string& what) {
+  return absl::InternalError(what + ": " + std::strerror(errno));
+}
+
+// Per-worker scratch space, reused across documents.
+struct Worker {
+  explicit Worker(const AnalyzeOptions& options, int num_hashes)
+      : analyzer(options), sketch(num_hashes) {}
+  Analyzer analyzer;
+  AnalyzedText analyzed;
+  std::vector<uint32_t> sketch;
+};
+
+}  // namespace
+
+struct Deduplicator::Rep {
+  DedupOptions options;
+  MinHasher hasher;
+  LshParams params;
+  int workers = 1;
+  std::vector<Worker> scratch;
+  std::string temp_dir;
+  int fd = -1;
+  bool finished = false;
+
+  // Per document: params.bands keys; the end of its shingle set in the file
+  // (in values; the set begins where the previous one ends); its tokens.
+  std::vector<uint64_t> band_keys;
+  std::vector<uint64_t> set_end;
+  std::vector<uint32_t> tokens;
+
+  // Each document's shingle set in the batch being added; the buffers are
+  // reused from batch to batch.
+  std::vector<std::vector<uint64_t>> batch_sets;
+
+  // Values written to the file, and values waiting in `pending`.
+  uint64_t written = 0;
+  std::vector<uint64_t> pending;
+
+  explicit Rep(const DedupOptions& o)
+      : options(o), hasher(MinHashOptions{o.num_hashes, o.seed}) {}
+  ~Rep() {
+    if (fd >= 0) close(fd);
+  }
+
+  absl::Status Flush() {
+    const char* data = reinterpret_cast<const char*>(pending.data());
+    size_t left = pending.size() * sizeof(uint64_t);
+    off_t at = static_cast<off_t>(written * sizeof(uint64_t));
+    while (left > 0) {
+      const ssize_t n = pwrite(fd, data, left, at);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        return ErrnoError("cannot write the temporary shingle file in " +
+                          temp_dir + " (set TMPDIR to a directory with space)");
+      }
+      data += n;
+      left -= static_cast<size_t>(n);
+      at += n;
+    }
+    written += pending.size();
+    pending.clear();
+    return absl::OkStatus();
+  }
+
+  uint64_t SetBegin(uint32_t doc) const {
+    return doc == 0 ? 0 : set_end[doc - 1];
+  }
+
+  absl::Status ReadSet(uint32_t doc, std::vector<uint64_t>* out) const {
+    const uint64_t begin = SetBegin(doc);
+    out->resize(set_end[doc] - begin);
+    char* data = reinterpret_cast<char*>(out->data());
+    size_t left = out->size() * sizeof(uint64_t);
+    off_t at = static_cast<off_t>(begin * sizeof(uint64_t));
+    while (left > 0) {
+      const ssize_t n = pread(fd, data, left, at);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return ErrnoError("cannot read the temporary shingle file");
+      data += n;
+      left -= static_cast<size_t>(n);
+      at += n;
+    }
+    return absl::OkStatus();
+  }
+};
+
+Deduplicator::Deduplicator(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+Deduplicator::~Deduplicator() = default;
+
+absl::StatusOr<std::unique_ptr<Deduplicator>> Deduplicator::Create(
+    const DedupOptions& options) {
+  if (!(options.threshold > 0 && options.threshold <= 1)) {
+    return absl::InvalidArgumentError("the threshold must be in (0, 1]");
+  }
+  if (options.shingle < 1) {
+    return absl::InvalidArgumentError("the shingle length must be at least 1");
+  }
+  if (options.num_hashes < 1 || options.num_hashes > 65536) {
+    return absl::InvalidArgumentError("num_hashes must be in [1, 65536]");
+  }
+  if (options.lsh_threshold < 0 || options.lsh_threshold >= 1) {
+    return absl::InvalidArgumentError("lsh_threshold must be in [0, 1)");
+  }
+  auto rep = std::make_unique<Rep>(options);
+  rep->params = DedupLshParams(options);
+  rep->workers = ResolveThreads(options.threads);
+  for (int w = 0; w < rep->workers; ++w) {
+    rep->scratch.emplace_back(options.analyze, options.num_hashes);
+  }
+  rep->temp_dir = options.temp_dir;
+  if (rep->temp_dir.empty()) {
+    const char* tmpdir = std::getenv("TMPDIR");
+    rep->temp_dir = tmpdir != nullptr && tmpdir[0] != '\0' ? tmpdir : "/tmp";
+  }
+  std::string path = rep->temp_dir + "/neardup-shingles-XXXXXX";
+  rep->fd = mkstemp(path.data());
+  if (rep->fd < 0) {
+    return ErrnoError("cannot create a temporary file in " + rep->temp_dir +
+                      " (set TMPDIR to a writable directory)");
+  }
+  // Unlinked at once: the file lives exactly as long as the descriptor.
+  unlink(path.c_str());
+  return std::unique_ptr<Deduplicator>(new Deduplicator(std::move(rep)));
+}
+
+size_t Deduplicator::size() const { return rep_->tokens.size(); }
+
+absl::Status Deduplicator::Add(absl::Span<const std::string_view> texts) {
+  Rep& rep = *rep_;
+  if (rep.finished) {
+    return absl::FailedPreconditionError("Add() after Finish()");
+  }
+  const size_t base = rep.tokens.size();
+  if (base + texts.size() >= 0xFFFFFFFFu) {
+    return absl::InvalidArgumentError("too many documents (2^32 or more)");
+  }
+  for (std::string_view text : texts) {
+    if (text.size() >= 0xFFFFFFFFu) {
+      return absl::InvalidArgumentError("a document is 4 GiB or more");
+    }
+  }
+  const int bands = rep.params.bands;
+  rep.band_keys.resize((base + texts.size()) * bands);
+  rep.tokens.resize(base + texts.size());
+  std::vector<std::vector<uint64_t>>& sets = rep.batch_sets;
+  if (sets.size() < texts.size()) sets.resize(texts.size());
+  ParallelFor(texts.size(), rep.workers, 16, [&](size_t i, int w) {
+    Worker& worker = rep.scratch[w];
+    worker.analyzer.Analyze(texts[i], &worker.analyzed);
+    rep.tokens[base + i] = static_cast<uint32_t>(worker.analyzed.size());
+    std::vector<uint64_t>& set = sets[i];
+    ShingleHashes(worker.analyzed.keys, rep.options.shingle, &set);
+    std::sort(set.begin(), set.end());
+    set.erase(std::unique(set.begin(), set.end()), set.end());
+    rep.hasher.Sketch(set, worker.sketch.data());
+    BandKeys(worker.sketch.data(), rep.params,
+             &rep.band_keys[(base + i) * bands]);
+  });
+  constexpr size_t kFlushValues = 1 << 17;  // 1 MiB
+  for (size_t i = 0; i < texts.size(); ++i) {
+    std::vector<uint64_t>& set = sets[i];
+    rep.pending.insert(rep.pending.end(), set.begin(), set.end());
+    rep.set_end.push_back(rep.written + rep.pending.size());
+    // Keep the buffer for the next batch unless it is unusually large.
+    if (set.capacity() > kFlushValues) std::vector<uint64_t>().swap(set);
+    if (rep.pending.size() >= kFlushValues) {
+      if (absl::Status status = rep.Flush(); !status.ok()) return status;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<DedupResult> Deduplicator::Finish() {
+  Rep& rep = *rep_;
+  if (rep.finished) return absl::FailedPreconditionError("Finish() twice");
+  rep.finished = true;
+  if (absl::Status status = rep.Flush(); !status.ok()) return status;
+  std::vector<uint64_t>().swap(rep.pending);
+  std::vector<std::vector<uint64_t>>().swap(rep.batch_sets);
+
+  const uint32_t n = static_cast<uint32_t>(rep.tokens.size());
+  DedupResult result;
+  DedupStats& stats = result.stats;
+  stats.documents = n;
+  stats.bands = rep.params.bands;
+  stats.rows = rep.params.rows;
+  stats.shingle_file_bytes = rep.written * sizeof(uint64_t);
+  stats.bytes_per_document =
+      rep.params.bands * sizeof(uint64_t) + sizeof(uint64_t) + sizeof(uint32_t);
+  for (uint32_t t : rep.tokens) stats.tokens += t;
+
+  // Candidate pairs (a < b), then as adjacency lists.
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;
+  {
+    std::vector<uint32_t> group(n);
+    std::iota(group.begin(), group.end(), 0u);
+    LshOptions lsh;
+    lsh.params = rep.params;
+    lsh.max_bucket = rep.options.max_bucket;
+    lsh.threads = rep.workers;
+    CandidateStats candidate_stats;
+    pairs =
+        CandidatePairsFromBandKeys(rep.band_keys, group, lsh, &candidate_stats);
+    stats.candidate_pairs = candidate_stats.pairs;
+    stats.oversized_buckets = candidate_stats.oversized_buckets;
+  }
+  std::vector<uint64_t>().swap(rep.band_keys);
+  std::vector<uint64_t> neighbor_begin(n + 1, 0);
+  for (const auto& [a, b] : pairs) {
+    ++neighbor_begin[a + 1];
+    ++neighbor_begin[b + 1];
+  }
+  for (uint32_t d = 0; d < n; ++d) neighbor_begin[d + 1] += neighbor_begin[d];
+  std::vector<uint32_t> neighbors(neighbor_begin[n]);
+  {
+    std::vector<uint64_t> fill(neighbor_begin.begin(),
+                               neighbor_begin.end() - 1);
+    for (const auto& [a, b] : pairs) {
+      neighbors[fill[a]++] = b;
+      neighbors[fill[b]++] = a;
+    }
+  }
+  std::vector<std::pair<uint32_t, uint32_t>>().swap(pairs);
+
+  // Priority order: input order, or most tokens first.
+  std::vector<uint32_t> order(n);
+  std::iota(order.begin(), order.end(), 0u);
+  if (rep.options.keep == DedupKeep::kLongest) {
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+      return rep.tokens[x] > rep.tokens[y];
+    });
+  }
+  std::vector<uint32_t> rank(n);
+  for (uint32_t p = 0; p < n; ++p) rank[order[p]] = p;
+
+  constexpr uint32_t kUnvisited = 0xFFFFFFFFu;
+  result.decisions.resize(n);
+  std::vector<uint32_t> representative(n, kUnvisited);
+  std::vector<uint32_t> candidates;
+  std::vector<uint64_t> set, other;
+  const double threshold = rep.options.threshold - kSimilarityEpsilon;
+  for (uint32_t p = 0; p < n; ++p) {
+    const uint32_t doc = order[p];
+    candidates.clear();
+    for (uint64_t k = neighbor_begin[doc]; k < neighbor_begin[doc + 1]; ++k) {
+      const uint32_t other_doc = neighbors[k];
+      if (representative[other_doc] == kUnvisited) continue;  // comes later
+      candidates.push_back(rank[representative[other_doc]]);
+    }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()),
+                     candidates.end());
+    DedupDecision& decision = result.decisions[doc];
+    decision = {1.0, doc, true};
+    representative[doc] = doc;
+    if (candidates.empty()) continue;
+    if (absl::Status status = rep.ReadSet(doc, &set); !status.ok()) {
+      return status;
+    }
+    for (uint32_t candidate_rank : candidates) {
+      const uint32_t candidate = order[candidate_rank];
+      if (absl::Status status = rep.ReadSet(candidate, &other); !status.ok()) {
+        return status;
+      }
+      ++stats.verified_pairs;
+      const double similarity = SetSimilarity(set, other, rep.options.mode);
+      if (similarity >= threshold) {
+        decision = {similarity, candidate, false};
+        representative[doc] = candidate;
+        break;
+      }
+    }
+  }
+  for (const DedupDecision& decision : result.decisions) {
+    if (decision.kept) {
+      ++stats.kept;
+    } else {
+      ++stats.dropped;
+    }
+  }
+  {
+    std::vector<uint8_t> has_duplicate(n, 0);
+    for (const DedupDecision& decision : result.decisions) {
+      if (!decision.kept) has_duplicate[decision.representative] = 1;
+    }
+    for (uint8_t flag : has_duplicate) stats.duplicate_clusters += flag;
+  }
+  return result;
+}
+
+}  // namespace neardup

@@ -1,0 +1,250 @@
+#include "neardup/dedup.h"
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dedup_internal.h"
+#include "gtest/gtest.h"
+#include "lsh.h"
+
+namespace neardup {
+namespace {
+
+// A distinct word for every i < 10^6: three consonant-vowel syllables, so no
+// letter repeats and no normalisation step merges two of them.
+std::string Word(int i) {
+  static constexpr char kConsonants[] = "bcdfghjklmnpqrstvwxz";
+  static constexpr char kVowels[] = "aeiou";
+  std::string word;
+  for (int s = 0; s < 3; ++s) {
+    const int syllable = i % 100;
+    i /= 100;
+    word += kConsonants[syllable / 5];
+    word += kVowels[syllable % 5];
+  }
+  return word;
+}
+
+// The text of words first .. first + count - 1.
+std::string Words(int first, int count) {
+  std::string text;
+  for (int i = 0; i < count; ++i) {
+    if (i > 0) text += ' ';
+    text += Word(first + i);
+  }
+  return text;
+}
+
+// With 5-word shingles, a text of L distinct words has S = L - 4 shingles;
+// replacing its last k words by new ones keeps S - k of them, so the exact
+// Jaccard similarity is (S - k) / (S + k). With S = 90: k = 9 gives 81/99 =
+// 0.818, k = 10 gives 80/100 = 0.8 exactly, k = 11 gives 79/101 = 0.782.
+constexpr int kBaseWords = 94;
+std::string Base() { return Words(0, kBaseWords); }
+std::string WithNewEnd(int k) {
+  return Words(0, kBaseWords - k) + " " + Words(500000 + 100 * k, k);
+}
+
+DedupResult Dedup(const std::vector<std::string>& texts,
+                  DedupOptions options = {}) {
+  auto deduplicator = Deduplicator::Create(options);
+  EXPECT_TRUE(deduplicator.ok()) << deduplicator.status();
+  std::vector<std::string_view> views(texts.begin(), texts.end());
+  EXPECT_TRUE((*deduplicator)->Add(views).ok());
+  auto result = (*deduplicator)->Finish();
+  EXPECT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->decisions.size(), texts.size());
+  EXPECT_EQ(result->stats.kept + result->stats.dropped, texts.size());
+  return *std::move(result);
+}
+
+TEST(SetSimilarityTest, JaccardAndContainment) {
+  const std::vector<uint64_t> a = {1, 2, 3, 4};
+  const std::vector<uint64_t> b = {3, 4, 5, 6, 7, 8};
+  EXPECT_EQ(SortedIntersectionSize(a, b), 2u);
+  EXPECT_DOUBLE_EQ(SetSimilarity(a, b, DedupMode::kJaccard), 2.0 / 8.0);
+  EXPECT_DOUBLE_EQ(SetSimilarity(a, b, DedupMode::kContainment), 2.0 / 4.0);
+  EXPECT_EQ(SetSimilarity({}, {}, DedupMode::kJaccard), 1.0);
+  EXPECT_EQ(SetSimilarity({}, b, DedupMode::kJaccard), 0.0);
+  EXPECT_EQ(SetSimilarity(a, {}, DedupMode::kContainment), 0.0);
+}
+
+TEST(DedupLshParamsTest, DefaultFavoursRecallAtTheThreshold) {
+  const LshParams params = DedupLshParams(DedupOptions{});
+  EXPECT_LE(params.bands * params.rows, 128);
+  EXPECT_EQ(params.bands, 17);
+  EXPECT_EQ(params.rows, 7);
+  EXPECT_GE(CandidateProbability(0.8, params), 0.98);
+  EXPECT_LE(CandidateProbability(0.3, params), 0.01);
+  // Containment mode tunes LSH for half the threshold.
+  DedupOptions containment;
+  containment.mode = DedupMode::kContainment;
+  EXPECT_GE(CandidateProbability(0.45, DedupLshParams(containment)), 0.9);
+}
+
+TEST(DeduplicatorTest, RejectsBadOptions) {
+  DedupOptions options;
+  options.threshold = 0;
+  EXPECT_FALSE(Deduplicator::Create(options).ok());
+  options = {};
+  options.shingle = 0;
+  EXPECT_FALSE(Deduplicator::Create(options).ok());
+}
+
+TEST(DeduplicatorTest, ExactCopiesJoinTheFirst) {
+  const DedupResult result =
+      Dedup({Base(), Words(1000, 50), Base(), Base(), Words(1000, 50)});
+  const auto& d = result.decisions;
+  EXPECT_TRUE(d[0].kept);
+  EXPECT_TRUE(d[1].kept);
+  EXPECT_FALSE(d[2].kept);
+  EXPECT_EQ(d[2].representative, 0u);
+  EXPECT_EQ(d[2].similarity, 1.0);
+  EXPECT_EQ(d[3].representative, 0u);
+  EXPECT_EQ(d[4].representative, 1u);
+  EXPECT_EQ(result.stats.kept, 2u);
+  EXPECT_EQ(result.stats.dropped, 3u);
+  EXPECT_EQ(result.stats.duplicate_clusters, 2u);
+}
+
+TEST(DeduplicatorTest, NearCopiesAtAndAroundTheThreshold) {
+  const DedupResult result =
+      Dedup({Base(), WithNewEnd(9), WithNewEnd(10), WithNewEnd(11)});
+  const auto& d = result.decisions;
+  EXPECT_TRUE(d[0].kept);
+  ASSERT_FALSE(d[1].kept);
+  EXPECT_EQ(d[1].representative, 0u);
+  EXPECT_DOUBLE_EQ(d[1].similarity, 81.0 / 99.0);
+  // Exactly at the threshold counts as a duplicate.
+  ASSERT_FALSE(d[2].kept);
+  EXPECT_DOUBLE_EQ(d[2].similarity, 0.8);
+  // Just below: kept, even though it is close to 1 and 2.
+  EXPECT_TRUE(d[3].kept);
+  EXPECT_EQ(d[3].representative, 3u);
+}
+
+TEST(DeduplicatorTest, ChainDoesNotMergeFarEnds) {
+  // B = A with its last 9 words new, C = B with its first 9 words new:
+  // J(A, B) = J(B, C) = 81/99, J(A, C) = 72/108.
+  const std::string a = Base();
+  const std::string b = WithNewEnd(9);
+  const std::string c = Words(700000, 9) + " " + Words(9, kBaseWords - 18) +
+                        " " + Words(500000 + 900, 9);
+  const DedupResult result = Dedup({a, b, c});
+  const auto& d = result.decisions;
+  EXPECT_TRUE(d[0].kept);
+  EXPECT_EQ(d[1].representative, 0u);
+  EXPECT_TRUE(d[2].kept) << "C must not join A through B";
+  EXPECT_EQ(d[2].representative, 2u);
+  // Order matters: with B first, A and C both join B.
+  const DedupResult middle_first = Dedup({b, a, c});
+  EXPECT_TRUE(middle_first.decisions[0].kept);
+  EXPECT_EQ(middle_first.decisions[1].representative, 0u);
+  EXPECT_EQ(middle_first.decisions[2].representative, 0u);
+}
+
+TEST(DeduplicatorTest, ContainmentModeMergesAContainedText) {
+  const std::string long_text = Words(0, 200);
+  const std::string short_text = Words(50, 100);  // J = 96/196
+  const DedupResult jaccard = Dedup({long_text, short_text});
+  EXPECT_TRUE(jaccard.decisions[1].kept);
+  DedupOptions options;
+  options.mode = DedupMode::kContainment;
+  const DedupResult containment = Dedup({long_text, short_text}, options);
+  ASSERT_FALSE(containment.decisions[1].kept);
+  EXPECT_EQ(containment.decisions[1].representative, 0u);
+  EXPECT_EQ(containment.decisions[1].similarity, 1.0);
+}
+
+TEST(DeduplicatorTest, SharedBoilerplateAloneDoesNotMerge) {
+  const std::string boilerplate = " " + Words(900000, 25);
+  const DedupResult result =
+      Dedup({Words(0, 100) + boilerplate, Words(1000, 100) + boilerplate,
+             Words(2000, 100) + boilerplate});
+  EXPECT_EQ(result.stats.kept, 3u);
+}
+
+TEST(DeduplicatorTest, EmptyTextsAreDuplicatesOfEachOtherOnly) {
+  const DedupResult result = Dedup({"", Words(0, 3), "  \n", "", "!!"});
+  const auto& d = result.decisions;
+  EXPECT_TRUE(d[0].kept);
+  EXPECT_TRUE(d[1].kept);
+  EXPECT_EQ(d[2].representative, 0u);
+  EXPECT_EQ(d[3].representative, 0u);
+  EXPECT_EQ(d[4].representative, 0u);
+  EXPECT_EQ(result.stats.kept, 2u);
+}
+
+TEST(DeduplicatorTest, KeepLongest) {
+  // Base() has 94 words; Base() minus its last word is still >= 0.8 to it.
+  const std::string shorter = Words(0, kBaseWords - 1);
+  DedupOptions options;
+  options.keep = DedupKeep::kLongest;
+  const DedupResult result = Dedup({shorter, Base(), Base()}, options);
+  const auto& d = result.decisions;
+  EXPECT_FALSE(d[0].kept);
+  EXPECT_EQ(d[0].representative, 1u);
+  EXPECT_TRUE(d[1].kept);  // ties go to the first
+  EXPECT_EQ(d[2].representative, 1u);
+}
+
+TEST(DeduplicatorTest, SameResultOnOneAndManyThreadsAndBatches) {
+  // Families of edited copies of random texts.
+  std::mt19937 rng(7);
+  std::vector<std::string> texts;
+  for (int family = 0; family < 300; ++family) {
+    const int copies = 1 + static_cast<int>(rng() % 4);
+    for (int c = 0; c < copies; ++c) {
+      std::string text;
+      for (int w = 0; w < 80; ++w) {
+        const bool edit = c > 0 && rng() % 60 == 0;
+        text += Word(edit ? 300000 + static_cast<int>(rng() % 100000)
+                          : family * 100 + w);
+        text += ' ';
+      }
+      texts.push_back(text);
+    }
+  }
+  std::shuffle(texts.begin(), texts.end(), rng);
+  DedupOptions one;
+  one.threads = 1;
+  const DedupResult a = Dedup(texts, one);
+  DedupOptions four;
+  four.threads = 4;
+  auto deduplicator = Deduplicator::Create(four);
+  ASSERT_TRUE(deduplicator.ok());
+  std::vector<std::string_view> views(texts.begin(), texts.end());
+  for (size_t begin = 0; begin < views.size(); begin += 97) {
+    const size_t count = std::min<size_t>(97, views.size() - begin);
+    ASSERT_TRUE((*deduplicator)->Add({views.data() + begin, count}).ok());
+  }
+  auto b = (*deduplicator)->Finish();
+  ASSERT_TRUE(b.ok());
+  ASSERT_EQ(a.decisions.size(), b->decisions.size());
+  for (size_t i = 0; i < a.decisions.size(); ++i) {
+    EXPECT_EQ(a.decisions[i].representative, b->decisions[i].representative);
+    EXPECT_EQ(a.decisions[i].similarity, b->decisions[i].similarity);
+  }
+  EXPECT_GT(a.stats.dropped, 200u);
+  // Every dropped document is >= threshold to its representative.
+  for (const DedupDecision& decision : a.decisions) {
+    if (!decision.kept) {
+      EXPECT_GE(decision.similarity, 0.8);
+    }
+  }
+}
+
+TEST(DeduplicatorTest, AddAfterFinishFails) {
+  auto deduplicator = Deduplicator::Create();
+  ASSERT_TRUE(deduplicator.ok());
+  ASSERT_TRUE((*deduplicator)->Finish().ok());
+  const std::string_view text = "a b c";
+  EXPECT_FALSE((*deduplicator)->Add({&text, 1}).ok());
+  EXPECT_FALSE((*deduplicator)->Finish().ok());
+}
+
+}  // namespace
+}  // namespace neardup

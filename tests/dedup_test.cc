@@ -1,0 +1,334 @@
+// `neardup dedup` end to end: the program on generated fixtures.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+#include "test_util.h"
+
+namespace neardup::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A distinct word for every i < 10^6 (consonant-vowel syllables: nothing
+// that normalisation would merge).
+std::string Word(int i) {
+  static constexpr char kConsonants[] = "bcdfghjklmnpqrstvwxz";
+  static constexpr char kVowels[] = "aeiou";
+  std::string word;
+  for (int s = 0; s < 3; ++s) {
+    const int syllable = i % 100;
+    i /= 100;
+    word += kConsonants[syllable / 5];
+    word += kVowels[syllable % 5];
+  }
+  return word;
+}
+
+std::string Words(int first, int count) {
+  std::string text;
+  for (int i = 0; i < count; ++i) {
+    if (i > 0) text += ' ';
+    text += Word(first + i);
+  }
+  return text;
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines = absl::StrSplit(text, '\n');
+  if (!lines.empty() && lines.back().empty()) lines.pop_back();
+  return lines;
+}
+
+void WriteFile(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out << bytes;
+}
+
+class DedupCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           absl::StrCat(
+               "neardup-dedup-test-", getpid(), "-",
+               ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string Path(const std::string& name) const {
+    return (dir_ / name).string();
+  }
+
+  // Runs `neardup dedup ARGS --output kept --clusters clusters`; returns the
+  // exit status, and stderr in *err.
+  int Dedup(const std::string& args, const std::string& kept,
+            const std::string& clusters, std::string* err = nullptr,
+            std::string* out = nullptr) {
+    std::string stdout_text;
+    const std::string err_path = Path("stderr.txt");
+    const int status = RunCommand(
+        absl::StrCat(NEARDUP_CLI, " dedup ", args, " --output ", Path(kept),
+                     " --clusters ", Path(clusters), " 2>", err_path),
+        &stdout_text);
+    if (err != nullptr) *err = ReadFile(err_path);
+    if (out != nullptr) *out = stdout_text;
+    return status;
+  }
+
+  fs::path dir_;
+};
+
+// Lines of a JSONL fixture with exact and near copies, escapes, non-ASCII
+// text and records without an id.
+std::vector<std::string> FixtureLines() {
+  const std::string story = Words(0, 94);
+  // The last 9 of 94 words replaced: Jaccard 81/99 to `story`.
+  const std::string near = Words(0, 85) + " " + Words(600000, 9);
+  return {
+      absl::StrCat(R"({"id":"a","text":")", story, R"("})"),
+      absl::StrCat(
+          R"({"id":"b","text":")", Words(2000, 60),
+          R"( \"quoted\" back\\slash\nnew line caf\u00e9 \ud83d\ude00"})"),
+      absl::StrCat(R"({"text":")", story, R"(","id":"c","extra":[1,2]})"),
+      absl::StrCat(R"({"id":"d","text":")", near, R"("})"),
+      R"({"id":7,"text":"السلام عليكم ورحمة الله وبركاته، هذا خبر قصير عن الطقس في الرياض اليوم"})",
+      absl::StrCat(R"({"text":")", Words(4000, 50), R"("})"),
+      R"({"id":"e","text":"السلام عليكم ورحمة الله وبركاته، هذا خبر قصير عن الطقس في الرياض اليوم"})",
+      R"({"id":"f","text":""})",
+      R"({"id":"g","text":"  "})",
+      absl::StrCat(
+          R"({"id":"h","text":")", Words(2000, 60),
+          R"( \"quoted\" back\\slash\nnew line caf\u00e9 \ud83d\ude00"})"),
+  };
+}
+
+TEST_F(DedupCliTest, JsonlKeptLinesAreByteIdenticalAndClustersComplete) {
+  const std::vector<std::string> input = FixtureLines();
+  WriteFile(Path("feed.jsonl"), absl::StrJoin(input, "\n") + "\n");
+  std::string err;
+  ASSERT_EQ(Dedup(Path("feed.jsonl"), "kept.jsonl", "clusters.jsonl", &err), 0)
+      << err;
+  const std::vector<std::string> kept = Lines(ReadFile(Path("kept.jsonl")));
+  const std::vector<std::string> clusters =
+      Lines(ReadFile(Path("clusters.jsonl")));
+  // c copies a, d is near a, e copies 7, g (blank) joins f (empty), h
+  // copies b.
+  const std::vector<std::string> expected_kept = {input[0], input[1], input[4],
+                                                  input[5], input[7]};
+  EXPECT_EQ(kept, expected_kept);
+  ASSERT_EQ(clusters.size(), input.size());
+  const std::string no_id = Path("feed.jsonl") + ":6";
+  EXPECT_EQ(clusters[0],
+            R"({"id":"a","cluster":"a","kept":true,"duplicate_of":null,)"
+            R"("similarity":null})");
+  EXPECT_EQ(clusters[2],
+            R"({"id":"c","cluster":"a","kept":false,"duplicate_of":"a",)"
+            R"("similarity":1})");
+  EXPECT_EQ(clusters[3],
+            R"({"id":"d","cluster":"a","kept":false,"duplicate_of":"a",)"
+            R"("similarity":0.818182})");
+  EXPECT_EQ(clusters[5],
+            absl::StrCat(R"({"id":")", no_id, R"(","cluster":")", no_id,
+                         R"(","kept":true,"duplicate_of":null,)"
+                         R"("similarity":null})"));
+  EXPECT_EQ(clusters[6],
+            R"({"id":"e","cluster":"7","kept":false,"duplicate_of":"7",)"
+            R"("similarity":1})");
+  EXPECT_EQ(clusters[8],
+            R"({"id":"g","cluster":"f","kept":false,"duplicate_of":"f",)"
+            R"("similarity":1})");
+  EXPECT_EQ(clusters[9],
+            R"({"id":"h","cluster":"b","kept":false,"duplicate_of":"b",)"
+            R"("similarity":1})");
+  size_t kept_count = 0;
+  for (const std::string& line : clusters) {
+    kept_count += line.find("\"kept\":true") != std::string::npos;
+  }
+  EXPECT_EQ(kept_count, kept.size());
+  EXPECT_NE(err.find("10 documents read, 5 kept, 5 dropped"), std::string::npos)
+      << err;
+}
+
+TEST_F(DedupCliTest, CompressedInputsAndStdinGiveTheSameOutput) {
+  std::vector<std::string> input = FixtureLines();
+  input.erase(input.begin() + 5);  // the record without id names its file
+  WriteFile(Path("feed.jsonl"), absl::StrJoin(input, "\n") + "\n");
+  std::string ignored;
+  ASSERT_EQ(RunCommand("gzip -c " + Path("feed.jsonl") + " > " +
+                           Path("feed.jsonl.gz") + " && zstd -q -c " +
+                           Path("feed.jsonl") + " > " + Path("feed.jsonl.zst"),
+                       &ignored),
+            0);
+  ASSERT_EQ(Dedup(Path("feed.jsonl"), "k0", "c0"), 0);
+  ASSERT_EQ(Dedup(Path("feed.jsonl.gz"), "k1", "c1"), 0);
+  ASSERT_EQ(Dedup(Path("feed.jsonl.zst"), "k2", "c2"), 0);
+  ASSERT_EQ(Dedup("- < " + Path("feed.jsonl"), "k3", "c3"), 0);
+  const std::string kept = ReadFile(Path("k0"));
+  const std::string clusters = ReadFile(Path("c0"));
+  EXPECT_EQ(Lines(kept).size(), 4u);
+  for (const char* k : {"k1", "k2", "k3"}) {
+    EXPECT_EQ(ReadFile(Path(k)), kept) << k;
+  }
+  for (const char* c : {"c1", "c2", "c3"}) {
+    EXPECT_EQ(ReadFile(Path(c)), clusters) << c;
+  }
+}
+
+TEST_F(DedupCliTest, OneAndTwoThreadsGiveByteIdenticalOutput) {
+  // Families of edited copies of random texts, shuffled.
+  std::mt19937 rng(11);
+  std::vector<std::string> lines;
+  for (int family = 0; family < 1500; ++family) {
+    const int copies = 1 + static_cast<int>(rng() % 3);
+    for (int c = 0; c < copies; ++c) {
+      std::string text;
+      for (int w = 0; w < 60; ++w) {
+        const bool edit = c > 0 && rng() % 40 == 0;
+        if (w > 0) text += ' ';
+        text += Word(edit ? 500000 + static_cast<int>(rng() % 100000)
+                          : family * 100 + w);
+      }
+      lines.push_back(absl::StrCat(R"({"text":")", text, R"("})"));
+    }
+  }
+  std::shuffle(lines.begin(), lines.end(), rng);
+  WriteFile(Path("feed.jsonl"), absl::StrJoin(lines, "\n") + "\n");
+  ASSERT_EQ(Dedup(Path("feed.jsonl") + " --threads 1", "k1", "c1"), 0);
+  ASSERT_EQ(Dedup(Path("feed.jsonl") + " --threads 2", "k2", "c2"), 0);
+  ASSERT_EQ(Dedup(Path("feed.jsonl") + " --threads 2", "k3", "c3"), 0);
+  const std::string kept = ReadFile(Path("k1"));
+  const std::string clusters = ReadFile(Path("c1"));
+  EXPECT_EQ(ReadFile(Path("k2")), kept);
+  EXPECT_EQ(ReadFile(Path("k3")), kept);
+  EXPECT_EQ(ReadFile(Path("c2")), clusters);
+  EXPECT_EQ(ReadFile(Path("c3")), clusters);
+  EXPECT_EQ(Lines(clusters).size(), lines.size());
+  EXPECT_LT(Lines(kept).size(), lines.size() - 500);
+  EXPECT_GE(Lines(kept).size(), 1500u);
+}
+
+TEST_F(DedupCliTest, TextFilesAreWrittenAsJson) {
+  fs::create_directories(Path("articles/sub"));
+  const std::string story = Words(0, 40) + "\n\"quoted\" café\n";
+  WriteFile(Path("articles/a.txt"), story);
+  WriteFile(Path("articles/sub/b.txt"), story);
+  WriteFile(Path("articles/c.txt"), Words(1000, 40));
+  ASSERT_EQ(Dedup(Path("articles"), "kept.jsonl", "clusters.jsonl"), 0);
+  const std::string a_id = Path("articles") + "/a.txt";
+  const std::string c_id = Path("articles") + "/c.txt";
+  EXPECT_EQ(ReadFile(Path("kept.jsonl")),
+            absl::StrCat(R"({"id":")", a_id, R"(","text":")", Words(0, 40),
+                         R"(\n\"quoted\" café\n"})", "\n", R"({"id":")", c_id,
+                         R"(","text":")", Words(1000, 40), R"("})", "\n"));
+  const std::vector<std::string> clusters =
+      Lines(ReadFile(Path("clusters.jsonl")));
+  ASSERT_EQ(clusters.size(), 3u);
+  EXPECT_NE(clusters[2].find(R"("duplicate_of":")" + a_id), std::string::npos)
+      << clusters[2];
+}
+
+// A ~ B and B ~ C (Jaccard 81/99), A and C far apart (72/108): in the order
+// A, B, C the far end C stays a cluster of its own.
+TEST_F(DedupCliTest, ChainsDoNotMergeFarEnds) {
+  const std::string a = Words(0, 94);
+  const std::string b = Words(0, 85) + " " + Words(600000, 9);
+  const std::string c =
+      Words(700000, 9) + " " + Words(9, 76) + " " + Words(600000, 9);
+  WriteFile(
+      Path("feed.jsonl"),
+      absl::StrCat(R"({"id":"A","text":")", a, "\"}\n", R"({"id":"B","text":")",
+                   b, "\"}\n", R"({"id":"C","text":")", c, "\"}\n"));
+  ASSERT_EQ(Dedup(Path("feed.jsonl"), "k", "c"), 0);
+  const std::vector<std::string> clusters = Lines(ReadFile(Path("c")));
+  ASSERT_EQ(clusters.size(), 3u);
+  EXPECT_NE(clusters[1].find(R"("cluster":"A","kept":false)"),
+            std::string::npos)
+      << clusters[1];
+  EXPECT_NE(clusters[2].find(R"("cluster":"C","kept":true)"), std::string::npos)
+      << clusters[2];
+  // B first: both ends are close to it, so both join it.
+  WriteFile(
+      Path("middle.jsonl"),
+      absl::StrCat(R"({"id":"B","text":")", b, "\"}\n", R"({"id":"A","text":")",
+                   a, "\"}\n", R"({"id":"C","text":")", c, "\"}\n"));
+  ASSERT_EQ(Dedup(Path("middle.jsonl"), "k2", "c2"), 0);
+  EXPECT_EQ(Lines(ReadFile(Path("k2"))).size(), 1u);
+}
+
+TEST_F(DedupCliTest, ContainmentModeFlag) {
+  WriteFile(Path("feed.jsonl"),
+            absl::StrCat(R"({"id":"long","text":")", Words(0, 200), "\"}\n",
+                         R"({"id":"short","text":")", Words(50, 100), "\"}\n"));
+  ASSERT_EQ(Dedup(Path("feed.jsonl"), "k1", "c1"), 0);
+  EXPECT_EQ(Lines(ReadFile(Path("k1"))).size(), 2u);
+  ASSERT_EQ(Dedup(Path("feed.jsonl") + " --mode containment", "k2", "c2"), 0);
+  EXPECT_EQ(Lines(ReadFile(Path("k2"))).size(), 1u);
+  // --threshold is honoured: J(long, short) = 96/196.
+  ASSERT_EQ(Dedup(Path("feed.jsonl") + " --threshold 0.45", "k3", "c3"), 0);
+  EXPECT_EQ(Lines(ReadFile(Path("k3"))).size(), 1u);
+}
+
+TEST_F(DedupCliTest, BadJsonlFailsWithLineAndWritesNothing) {
+  WriteFile(Path("feed.jsonl"),
+            "{\"id\":\"a\",\"text\":\"one\"}\n{\"id\":\"b\",\"text\":\"two\"}\n"
+            "{\"id\":\"c\",\"text\":\n");
+  std::string err;
+  EXPECT_EQ(Dedup(Path("feed.jsonl"), "kept.jsonl", "clusters.jsonl", &err), 2);
+  EXPECT_NE(err.find("feed.jsonl:3"), std::string::npos) << err;
+  EXPECT_FALSE(fs::exists(Path("kept.jsonl")));
+  EXPECT_FALSE(fs::exists(Path("clusters.jsonl")));
+  // Nothing else was left behind either.
+  size_t files = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir_)) {
+    ++files;
+  }
+  EXPECT_EQ(files, 2u);  // feed.jsonl, stderr.txt
+}
+
+TEST_F(DedupCliTest, MissingInputIsAnError) {
+  std::string err;
+  EXPECT_EQ(Dedup(Path("nothing.jsonl"), "kept.jsonl", "clusters.jsonl", &err),
+            2);
+  EXPECT_FALSE(err.empty());
+  EXPECT_FALSE(fs::exists(Path("kept.jsonl")));
+}
+
+TEST_F(DedupCliTest, UnwritableOutputFailsBeforeReading) {
+  WriteFile(Path("feed.jsonl"), "{\"text\":\"one\"}\n");
+  std::string err;
+  EXPECT_EQ(Dedup(Path("feed.jsonl"), "no/such/dir/kept.jsonl",
+                  "clusters.jsonl", &err),
+            2);
+  EXPECT_NE(err.find("no/such/dir/kept.jsonl"), std::string::npos) << err;
+  EXPECT_FALSE(fs::exists(Path("clusters.jsonl")));
+  EXPECT_EQ(Dedup(Path("feed.jsonl"), "same.jsonl", "same.jsonl", &err), 2);
+  EXPECT_FALSE(fs::exists(Path("same.jsonl")));
+}
+
+TEST_F(DedupCliTest, JsonlSummaryOnStdout) {
+  WriteFile(Path("feed.jsonl"),
+            absl::StrCat(R"({"text":")", Words(0, 30), "\"}\n", R"({"text":")",
+                         Words(0, 30), "\"}\n"));
+  std::string err, out;
+  ASSERT_EQ(Dedup(Path("feed.jsonl") + " --format jsonl", "k", "c", &err, &out),
+            0);
+  EXPECT_EQ(out.rfind(R"({"type":"summary","documents":2,"kept":1,)"
+                      R"("dropped":1,"clusters":1,)",
+                      0),
+            0u)
+      << out;
+  EXPECT_TRUE(err.empty()) << err;
+}
+
+}  // namespace
+}  // namespace neardup::testing
