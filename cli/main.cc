@@ -1,6 +1,7 @@
 // neardup: find duplicate and near-duplicate text and the passages it shares.
 // This file only parses the command line and dispatches to a subcommand.
 #include <cstdio>
+#include <exception>
 #include <vector>
 
 #include "commands.h"
@@ -9,7 +10,9 @@
 #define NEARDUP_VERSION "unknown"
 #endif
 
-int main(int argc, char** argv) {
+namespace {
+
+int Run(int argc, char** argv) {
   using namespace neardup::cli;
   CLI::App app{
       "neardup finds duplicate and near-duplicate text and shows exactly "
@@ -33,4 +36,20 @@ int main(int argc, char** argv) {
     if (status >= 0) return status;
   }
   return kExitError;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // The library reports errors as values, but allocation and the standard
+  // library can still throw: exit with the error status and a message
+  // rather than through std::terminate.
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "neardup: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "neardup: unknown exception\n");
+  }
+  return neardup::cli::kExitError;
 }
