@@ -2,6 +2,7 @@
 // This file only parses the command line and dispatches to a subcommand.
 #include <algorithm>
 #include <cstdio>
+#include <exception>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,9 +49,7 @@ std::string Suggest(std::string_view name,
   return best;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int Run(int argc, char** argv) {
   using namespace neardup::cli;
   CLI::App app{
       "neardup finds duplicate and near-duplicate text and shows exactly "
@@ -118,4 +117,20 @@ int main(int argc, char** argv) {
     if (status >= 0) return status;
   }
   return kExitError;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // The library reports errors as values, but allocation and the standard
+  // library can still throw: exit with the error status and a message
+  // rather than through std::terminate.
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "neardup: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "neardup: unknown exception\n");
+  }
+  return neardup::cli::kExitError;
 }
