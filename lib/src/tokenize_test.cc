@@ -3,10 +3,10 @@
 #include <gtest/gtest.h>
 #include <unicode/uchar.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <cstdlib>
 #include <string>
 #include <thread>
 #include <vector>
