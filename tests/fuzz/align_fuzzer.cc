@@ -55,8 +55,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   // The overload with prebuilt indexes is the same computation.
-  const std::vector<neardup::AlignedPassage> indexed = neardup::AlignPassages(
-      a, neardup::IndexKeys(a), b, neardup::IndexKeys(b), options);
+  const neardup::KeyIndex a_index = neardup::IndexKeys(a);
+  const neardup::KeyIndex b_index = neardup::IndexKeys(b);
+  const std::vector<neardup::AlignedPassage> indexed =
+      neardup::AlignPassages({a, &a_index, {}}, {b, &b_index, {}}, options);
   FUZZ_CHECK(indexed.size() == passages.size());
   for (size_t k = 0; k < passages.size(); ++k) {
     FUZZ_CHECK(indexed[k].a.begin == passages[k].a.begin);
@@ -64,6 +66,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(indexed[k].b.begin == passages[k].b.begin);
     FUZZ_CHECK(indexed[k].b.end == passages[k].b.end);
     FUZZ_CHECK(indexed[k].score == passages[k].score);
+  }
+
+  // With boilerplate flags (every third token of each side), passages stay
+  // well formed and are a subset of the unflagged ones' starts.
+  std::vector<uint8_t> a_flags(a.size()), b_flags(b.size());
+  for (size_t k = 0; k < a.size(); ++k) a_flags[k] = k % 3 == 0;
+  for (size_t k = 0; k < b.size(); ++k) b_flags[k] = k % 3 == 0;
+  const std::vector<neardup::AlignedPassage> flagged = neardup::AlignPassages(
+      {a, &a_index, a_flags}, {b, &b_index, b_flags}, options);
+  FUZZ_CHECK(flagged.size() <= passages.size());
+  for (const neardup::AlignedPassage& p : flagged) {
+    FUZZ_CHECK(p.a.begin < p.a.end && p.a.end <= a.size());
+    FUZZ_CHECK(p.b.begin < p.b.end && p.b.end <= b.size());
+    FUZZ_CHECK(p.score >= options.min_score && p.score <= 1);
   }
   return 0;
 }
