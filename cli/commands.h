@@ -37,6 +37,11 @@ struct CommonFlags {
 };
 void AddCommonFlags(CLI::App* command, CommonFlags* flags);
 
+// The flags of every command that reads documents: JSONL fields, matching
+// variants, UTF-8 strictness, bad records.
+void AddInputFlags(CLI::App* command, InputOptions* input,
+                   AnalyzeOptions* analyze);
+
 // Reads every document of `paths`, printing the reader's warnings on stderr
 // (unless quiet). Errors name the file and line.
 absl::StatusOr<std::vector<Document>> ReadDocuments(

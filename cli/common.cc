@@ -30,23 +30,28 @@ void AddCommonFlags(CLI::App* command, CommonFlags* flags) {
                    "Most tokens between two matched words of one passage")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
+  AddInputFlags(command, &flags->input, &flags->analyze);
+  command->add_flag("-q,--quiet", flags->quiet, "No warnings on stderr");
+}
+
+void AddInputFlags(CLI::App* command, InputOptions* input,
+                   AnalyzeOptions* analyze) {
   command
-      ->add_option("--text-field", flags->input.text_field,
+      ->add_option("--text-field", input->text_field,
                    "JSONL field holding the text")
       ->capture_default_str();
   command
-      ->add_option("--id-field", flags->input.id_field,
+      ->add_option("--id-field", input->id_field,
                    "JSONL field holding the document id")
       ->capture_default_str();
-  command->add_flag("--exact-variants{false}", flags->analyze.match_variants,
+  command->add_flag("--exact-variants{false}", analyze->match_variants,
                     "Do not strip Arabic proclitics or collapse repeated "
                     "letters when matching words");
-  command->add_flag("--strict", flags->input.strict_utf8,
+  command->add_flag("--strict", input->strict_utf8,
                     "Treat invalid UTF-8 as an error instead of a warning");
-  command->add_flag("--skip-bad", flags->input.skip_bad,
+  command->add_flag("--skip-bad", input->skip_bad,
                     "Skip malformed JSONL records with a warning instead of "
                     "stopping");
-  command->add_flag("-q,--quiet", flags->quiet, "No warnings on stderr");
 }
 
 absl::StatusOr<std::vector<Document>> ReadDocuments(

@@ -518,23 +518,7 @@ RunFunction InstallDedup(CLI::App* app) {
                    "on stdout)")
       ->check(CLI::IsMember({"text", "jsonl"}))
       ->capture_default_str();
-  command
-      ->add_option("--text-field", flags->input.text_field,
-                   "JSONL field holding the text")
-      ->capture_default_str();
-  command
-      ->add_option("--id-field", flags->input.id_field,
-                   "JSONL field holding the document id")
-      ->capture_default_str();
-  command->add_flag("--exact-variants{false}",
-                    flags->dedup.analyze.match_variants,
-                    "Do not strip Arabic proclitics or collapse repeated "
-                    "letters when matching words");
-  command->add_flag("--strict", flags->input.strict_utf8,
-                    "Treat invalid UTF-8 as an error instead of a warning");
-  command->add_flag("--skip-bad", flags->input.skip_bad,
-                    "Skip malformed JSONL records with a warning instead of "
-                    "stopping");
+  AddInputFlags(command, &flags->input, &flags->dedup.analyze);
   command->add_flag("-q,--quiet", flags->quiet,
                     "No warnings, progress or summary on stderr");
   return [flags, command]() -> int {
