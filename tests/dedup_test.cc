@@ -12,35 +12,15 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "test_util.h"
+#include "test_words.h"
 
 namespace neardup::testing {
 namespace {
 
 namespace fs = std::filesystem;
 
-// A distinct word for every i < 10^6 (consonant-vowel syllables: nothing
-// that normalisation would merge).
-std::string Word(int i) {
-  static constexpr char kConsonants[] = "bcdfghjklmnpqrstvwxz";
-  static constexpr char kVowels[] = "aeiou";
-  std::string word;
-  for (int s = 0; s < 3; ++s) {
-    const int syllable = i % 100;
-    i /= 100;
-    word += kConsonants[syllable / 5];
-    word += kVowels[syllable % 5];
-  }
-  return word;
-}
-
-std::string Words(int first, int count) {
-  std::string text;
-  for (int i = 0; i < count; ++i) {
-    if (i > 0) text += ' ';
-    text += Word(first + i);
-  }
-  return text;
-}
+using ::neardup::testing::Word;
+using ::neardup::testing::Words;
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines = absl::StrSplit(text, '\n');

@@ -9,34 +9,13 @@
 #include "dedup_internal.h"
 #include "gtest/gtest.h"
 #include "lsh.h"
+#include "test_words.h"
 
 namespace neardup {
 namespace {
 
-// A distinct word for every i < 10^6: three consonant-vowel syllables, so no
-// letter repeats and no normalisation step merges two of them.
-std::string Word(int i) {
-  static constexpr char kConsonants[] = "bcdfghjklmnpqrstvwxz";
-  static constexpr char kVowels[] = "aeiou";
-  std::string word;
-  for (int s = 0; s < 3; ++s) {
-    const int syllable = i % 100;
-    i /= 100;
-    word += kConsonants[syllable / 5];
-    word += kVowels[syllable % 5];
-  }
-  return word;
-}
-
-// The text of words first .. first + count - 1.
-std::string Words(int first, int count) {
-  std::string text;
-  for (int i = 0; i < count; ++i) {
-    if (i > 0) text += ' ';
-    text += Word(first + i);
-  }
-  return text;
-}
+using ::neardup::testing::Word;
+using ::neardup::testing::Words;
 
 // With 5-word shingles, a text of L distinct words has S = L - 4 shingles;
 // replacing its last k words by new ones keeps S - k of them, so the exact
