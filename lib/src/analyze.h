@@ -4,6 +4,7 @@
 #ifndef NEARDUP_SRC_ANALYZE_H_
 #define NEARDUP_SRC_ANALYZE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,9 @@
 #include "tokenize.h"
 
 namespace neardup {
+
+// Offsets are 32-bit: a text must be shorter than this many bytes.
+inline constexpr size_t kMaxTextBytes = 0xFFFFFFFFu;
 
 struct AnalyzedText {
   std::vector<uint64_t> keys;   // matching key of each token
@@ -29,7 +33,7 @@ class Analyzer {
  public:
   explicit Analyzer(const AnalyzeOptions& options);
 
-  // REQUIRES: text.size() < 2^32.
+  // REQUIRES: text.size() < kMaxTextBytes.
   void Analyze(std::string_view text, AnalyzedText* out);
 
  private:

@@ -10,8 +10,7 @@ namespace neardup {
 absl::StatusOr<std::vector<Passage>> Compare(std::string_view a,
                                              std::string_view b,
                                              const CompareOptions& options) {
-  constexpr size_t kMaxText = 0xFFFFFFFFu;
-  if (a.size() >= kMaxText || b.size() >= kMaxText) {
+  if (a.size() >= kMaxTextBytes || b.size() >= kMaxTextBytes) {
     return absl::InvalidArgumentError(
         "texts of 4 GiB or more are not supported");
   }

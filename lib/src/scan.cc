@@ -51,9 +51,8 @@ std::vector<TokenRange> Windows(size_t tokens, const WindowOptions& options,
 
 absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
                                 const ScanOptions& options) {
-  constexpr size_t kMaxText = 0xFFFFFFFFu;
   for (const Document& document : documents) {
-    if (document.text.size() >= kMaxText) {
+    if (document.text.size() >= kMaxTextBytes) {
       return absl::InvalidArgumentError("document " + document.id +
                                         " is 4 GiB or more");
     }
