@@ -71,6 +71,10 @@ namespace {
 // similarity computed as, say, 4.0 / 5.0 is not lost to rounding.
 constexpr double kSimilarityEpsilon = 1e-9;
 
+absl::Status CancelledError() {
+  return absl::CancelledError("de-duplication was cancelled");
+}
+
 absl::Status ErrnoError(const std::string& what) {
   return absl::InternalError(what + ": " + std::strerror(errno));
 }
@@ -95,6 +99,10 @@ struct Deduplicator::Rep {
   std::string temp_dir;
   int fd = -1;
   bool finished = false;
+
+  bool Cancelled() const {
+    return options.cancel != nullptr && options.cancel->load();
+  }
 
   // Per document: params.bands keys; the end of its shingle set in the file
   // (in values; the set begins where the previous one ends); its tokens.
@@ -204,6 +212,7 @@ absl::Status Deduplicator::Add(absl::Span<const std::string_view> texts) {
   if (rep.finished) {
     return absl::FailedPreconditionError("Add() after Finish()");
   }
+  if (rep.Cancelled()) return CancelledError();
   const size_t base = rep.tokens.size();
   if (base + texts.size() >= 0xFFFFFFFFu) {
     return absl::InvalidArgumentError("too many documents (2^32 or more)");
@@ -314,6 +323,7 @@ absl::StatusOr<DedupResult> Deduplicator::Finish() {
   std::vector<uint64_t> set, other;
   const double threshold = rep.options.threshold - kSimilarityEpsilon;
   for (uint32_t p = 0; p < n; ++p) {
+    if (p % 1024 == 0 && rep.Cancelled()) return CancelledError();
     const uint32_t doc = order[p];
     candidates.clear();
     for (uint64_t k = neighbor_begin[doc]; k < neighbor_begin[doc + 1]; ++k) {

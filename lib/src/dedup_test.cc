@@ -1,5 +1,6 @@
 #include "neardup/dedup.h"
 
+#include <atomic>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -223,6 +224,21 @@ TEST(DeduplicatorTest, AddAfterFinishFails) {
   const std::string_view text = "a b c";
   EXPECT_FALSE((*deduplicator)->Add({&text, 1}).ok());
   EXPECT_FALSE((*deduplicator)->Finish().ok());
+}
+
+TEST(DeduplicatorTest, CancelledAddAndFinishReturnCancelled) {
+  std::atomic<bool> cancel{false};
+  DedupOptions options;
+  options.cancel = &cancel;
+  auto deduplicator = Deduplicator::Create(options);
+  ASSERT_TRUE(deduplicator.ok()) << deduplicator.status();
+  const std::string base = Base();
+  const std::vector<std::string_view> texts = {base, base};
+  ASSERT_TRUE((*deduplicator)->Add(texts).ok());
+  cancel = true;
+  EXPECT_TRUE(absl::IsCancelled((*deduplicator)->Add(texts)));
+  EXPECT_EQ((*deduplicator)->size(), 2u);
+  EXPECT_TRUE(absl::IsCancelled((*deduplicator)->Finish().status()));
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "input_source.h"
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -15,25 +17,30 @@ namespace {
 
 constexpr size_t kChunkSize = size_t{1} << 20;
 
-class StdioSource : public ByteSource {
+// Reads a file descriptor with read(2), which returns what a pipe holds
+// rather than waiting to fill the buffer as fread() would.
+class FdSource : public ByteSource {
  public:
-  StdioSource(std::FILE* file, bool owned, std::string name)
-      : file_(file), owned_(owned), name_(std::move(name)) {}
-  ~StdioSource() override {
-    if (owned_) std::fclose(file_);
+  FdSource(int fd, bool owned, std::string name)
+      : fd_(fd), owned_(owned), name_(std::move(name)) {}
+  ~FdSource() override {
+    if (owned_) close(fd_);
   }
 
   absl::StatusOr<size_t> Read(char* dst, size_t n) override {
-    size_t got = std::fread(dst, 1, n, file_);
-    if (got == 0 && std::ferror(file_)) {
-      return absl::ErrnoToStatus(
-          errno, absl::StrCat(name_, ": read failed — check the file"));
+    const ssize_t got = read(fd_, dst, n);
+    if (got >= 0) return static_cast<size_t>(got);
+    if (errno == EINTR) {
+      return absl::CancelledError(
+          absl::StrCat(name_, ": reading was interrupted by a signal"));
     }
-    return got;
+    return absl::ErrnoToStatus(
+        errno, absl::StrCat(name_, ": read failed (", std::strerror(errno),
+                            ") — check the file"));
   }
 
  private:
-  std::FILE* file_;
+  int fd_;
   bool owned_;
   std::string name_;
 };
@@ -202,17 +209,23 @@ std::string_view StripCompressionSuffix(std::string_view path) {
 
 absl::StatusOr<std::unique_ptr<ByteSource>> OpenFileSource(
     const std::string& path) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
+  // Opening a FIFO waits for a writer; a signal ends the wait with EINTR.
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && errno == EINTR) {
+    return absl::CancelledError(
+        absl::StrCat(path, ": opening was interrupted by a signal"));
+  }
+  if (fd < 0) {
     return absl::ErrnoToStatus(
         errno, absl::StrCat(path, ": cannot open (", std::strerror(errno),
                             ") — check the path and its permissions"));
   }
-  return std::make_unique<StdioSource>(file, /*owned=*/true, path);
+  return std::make_unique<FdSource>(fd, /*owned=*/true, path);
 }
 
 std::unique_ptr<ByteSource> NewStdioSource(std::FILE* file, std::string name) {
-  return std::make_unique<StdioSource>(file, /*owned=*/false, std::move(name));
+  return std::make_unique<FdSource>(fileno(file), /*owned=*/false,
+                                    std::move(name));
 }
 
 std::unique_ptr<ByteSource> NewPrefixedSource(

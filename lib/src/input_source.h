@@ -20,7 +20,9 @@ class ByteSource {
  public:
   virtual ~ByteSource() = default;
   // Reads up to `n` bytes into `dst`. Returns the number read, which is 0
-  // only at the end of the stream.
+  // only at the end of the stream. A read interrupted by a signal (EINTR,
+  // possible only when a handler was installed without SA_RESTART) is
+  // absl::CancelledError: the program asked to stop.
   virtual absl::StatusOr<size_t> Read(char* dst, size_t n) = 0;
 };
 
@@ -36,7 +38,8 @@ std::string_view StripCompressionSuffix(std::string_view path);
 absl::StatusOr<std::unique_ptr<ByteSource>> OpenFileSource(
     const std::string& path);
 
-// Reads `file`, which stays open and is not owned. `name` is used in error
+// Reads the descriptor of `file`, which stays open and is not owned; bytes
+// already in the FILE's buffer are not seen. `name` is used in error
 // messages.
 std::unique_ptr<ByteSource> NewStdioSource(std::FILE* file, std::string name);
 

@@ -47,6 +47,49 @@ std::vector<TokenRange> Windows(size_t tokens, const WindowOptions& options,
   return windows;
 }
 
+// Reports a stage's progress to the caller, and builds the LoopControl that
+// watches one parallel loop of it.
+class StageReporter {
+ public:
+  explicit StageReporter(const ScanOptions& options) : options_(options) {}
+
+  void Report(std::string_view stage, size_t done, size_t total) const {
+    if (options_.progress) options_.progress({stage, done, total});
+  }
+
+  LoopControl Control(std::string_view stage, size_t total) const {
+    LoopControl control;
+    control.cancel = options_.cancel;
+    if (options_.progress) {
+      control.progress = [this, stage, total](size_t done) {
+        Report(stage, done, total);
+      };
+    }
+    return control;
+  }
+
+  // Runs body over [0, n) as one stage, with its progress reported.
+  // Returns false if cancelled.
+  bool Run(std::string_view stage, size_t n, int workers, size_t grain,
+           const std::function<void(size_t, int)>& body) const {
+    Report(stage, 0, n);
+    if (!ParallelFor(n, workers, grain, body, Control(stage, n))) return false;
+    Report(stage, n, n);
+    return true;
+  }
+
+  bool Cancelled() const {
+    return options_.cancel != nullptr && options_.cancel->load();
+  }
+
+ private:
+  const ScanOptions& options_;
+};
+
+absl::Status CancelledError() {
+  return absl::CancelledError("the scan was cancelled");
+}
+
 }  // namespace
 
 absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
@@ -68,6 +111,7 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
   }
   const int workers = ResolveThreads(options.threads);
   const size_t n = documents.size();
+  const StageReporter stages(options);
   ScanResult result;
   result.stats.documents = n;
 
@@ -75,10 +119,12 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
   std::vector<KeyIndex> key_indexes(n);
   {
     std::vector<Analyzer> analyzers(workers, Analyzer(options.analyze));
-    ParallelFor(n, workers, 16, [&](size_t d, int worker) {
-      analyzers[worker].Analyze(documents[d].text, &analyzed[d]);
-      key_indexes[d] = IndexKeys(analyzed[d].keys);
-    });
+    if (!stages.Run("analysing", n, workers, 16, [&](size_t d, int worker) {
+          analyzers[worker].Analyze(documents[d].text, &analyzed[d]);
+          key_indexes[d] = IndexKeys(analyzed[d].keys);
+        })) {
+      return CancelledError();
+    }
   }
 
   // Collection-level boilerplate, so that shared titles and footers do not
@@ -113,17 +159,19 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
     minhash_options.seed = window_options.seed;
     const MinHasher hasher(minhash_options);
     std::vector<std::vector<uint64_t>> shingles(workers);
-    ParallelFor(n, workers, 16, [&](size_t d, int worker) {
-      const absl::Span<const uint64_t> keys(analyzed[d].keys);
-      for (size_t w = 0; w < windows[d].size(); ++w) {
-        const TokenRange range = windows[d][w];
-        ShingleHashes(keys.subspan(range.begin, range.size()), 2,
-                      &shingles[worker]);
-        const size_t slot = first_window[d] + w;
-        hasher.Sketch(shingles[worker], &sketches[slot * k]);
-        owner[slot] = static_cast<uint32_t>(d);
-      }
-    });
+    if (!stages.Run("sketching", n, workers, 16, [&](size_t d, int worker) {
+          const absl::Span<const uint64_t> keys(analyzed[d].keys);
+          for (size_t w = 0; w < windows[d].size(); ++w) {
+            const TokenRange range = windows[d][w];
+            ShingleHashes(keys.subspan(range.begin, range.size()), 2,
+                          &shingles[worker]);
+            const size_t slot = first_window[d] + w;
+            hasher.Sketch(shingles[worker], &sketches[slot * k]);
+            owner[slot] = static_cast<uint32_t>(d);
+          }
+        })) {
+      return CancelledError();
+    }
   }
 
   LshOptions lsh;
@@ -131,22 +179,29 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
   lsh.max_bucket = static_cast<size_t>(std::max(2, window_options.max_bucket));
   lsh.threads = workers;
   CandidateStats lsh_stats;
+  stages.Report("finding candidates", 0, n);
   const std::vector<std::pair<uint32_t, uint32_t>> candidates =
       CandidatePairs(sketches, k, owner, lsh, &lsh_stats);
   result.stats.candidate_pairs = candidates.size();
   result.stats.oversized_buckets = lsh_stats.oversized_buckets;
   sketches = {};
+  stages.Report("finding candidates", n, n);
+  if (stages.Cancelled()) return CancelledError();
 
   std::vector<std::vector<Passage>> found(candidates.size());
-  ParallelFor(candidates.size(), workers, 8, [&](size_t c, int) {
-    const auto [a, b] = candidates[c];
-    const std::vector<AlignedPassage> aligned = AlignPassages(
-        {analyzed[a].keys, &key_indexes[a], boilerplate[a]},
-        {analyzed[b].keys, &key_indexes[b], boilerplate[b]}, options.align);
-    if (aligned.empty()) return;
-    found[c] = LocatePassages(aligned, documents[a].text, analyzed[a],
-                              documents[b].text, analyzed[b]);
-  });
+  if (!stages.Run(
+          "aligning", candidates.size(), workers, 8, [&](size_t c, int) {
+            const auto [a, b] = candidates[c];
+            const std::vector<AlignedPassage> aligned = AlignPassages(
+                {analyzed[a].keys, &key_indexes[a], boilerplate[a]},
+                {analyzed[b].keys, &key_indexes[b], boilerplate[b]},
+                options.align);
+            if (aligned.empty()) return;
+            found[c] = LocatePassages(aligned, documents[a].text, analyzed[a],
+                                      documents[b].text, analyzed[b]);
+          })) {
+    return CancelledError();
+  }
   for (size_t c = 0; c < candidates.size(); ++c) {
     if (found[c].empty()) continue;
     DocumentPair& pair = result.pairs.emplace_back();

@@ -25,6 +25,7 @@
 #ifndef NEARDUP_DEDUP_H_
 #define NEARDUP_DEDUP_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -87,6 +88,9 @@ struct DedupOptions {
   // The file is unlinked as soon as it is created, so it disappears when the
   // Deduplicator does, even if the process dies.
   std::string temp_dir;
+  // If set, Add() and Finish() check *cancel as they go, and once it is true
+  // return absl::CancelledError. Set it from any thread or a signal handler.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // The outcome for one document.

@@ -5,8 +5,10 @@
 #ifndef NEARDUP_NEARDUP_H_
 #define NEARDUP_NEARDUP_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -117,6 +119,15 @@ struct Document {
   std::string text;
 };
 
+// Where a running Scan is, for a progress display.
+struct ScanProgress {
+  // "analysing", "sketching", "finding candidates" or "aligning", in that
+  // order.
+  std::string_view stage;
+  size_t done = 0;   // documents (or candidate pairs, when aligning) done
+  size_t total = 0;  // documents (or candidate pairs) in this stage
+};
+
 struct ScanOptions {
   AnalyzeOptions analyze;
   AlignOptions align;
@@ -131,6 +142,13 @@ struct ScanOptions {
   int boilerplate_documents = 50;
   // Worker threads; 0 means one per core. The result does not depend on it.
   int threads = 0;
+  // If set, called on the thread that called Scan when a stage starts, about
+  // every 0.1 s while it runs, and when it ends. Must not call Scan.
+  std::function<void(const ScanProgress&)> progress;
+  // If set, Scan checks *cancel between documents and candidate pairs, and
+  // once it is true returns absl::CancelledError instead of a result. Set it
+  // from any thread (or a signal handler: the atomic is lock-free).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // Two documents, by index into the input, with the passages they share.
@@ -156,7 +174,9 @@ struct ScanResult {
   ScanStats stats;
 };
 
-// Finds every pair of documents that share passages.
+// Finds every pair of documents that share passages. Errors: a document of
+// 4 GiB or more, or invalid window options (InvalidArgument); cancelled
+// through ScanOptions::cancel (Cancelled).
 absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
                                 const ScanOptions& options = {});
 

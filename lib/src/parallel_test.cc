@@ -1,0 +1,73 @@
+#include "parallel.h"
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace neardup {
+namespace {
+
+TEST(ParallelForTest, RunsEveryIndexOnceOnAnyNumberOfWorkers) {
+  for (int workers : {1, 2, 4}) {
+    std::vector<std::atomic<int>> runs(1000);
+    EXPECT_TRUE(ParallelFor(runs.size(), workers, 7,
+                            [&](size_t i, int) { ++runs[i]; }));
+    for (const std::atomic<int>& count : runs) EXPECT_EQ(count.load(), 1);
+  }
+}
+
+TEST(ParallelForTest, CancelStopsHandingOutWork) {
+  for (int workers : {1, 3}) {
+    std::atomic<bool> cancel{false};
+    std::atomic<size_t> runs{0};
+    LoopControl control;
+    control.cancel = &cancel;
+    const bool finished = ParallelFor(
+        100000, workers, 1,
+        [&](size_t i, int) {
+          ++runs;
+          if (i == 10) cancel = true;
+        },
+        control);
+    EXPECT_FALSE(finished);
+    // Each worker finishes at most the chunk it holds.
+    EXPECT_LT(runs.load(), 100u);
+  }
+}
+
+TEST(ParallelForTest, CancelAfterTheLastChunkIsNotACancellation) {
+  std::atomic<bool> cancel{false};
+  LoopControl control;
+  control.cancel = &cancel;
+  EXPECT_TRUE(ParallelFor(
+      10, 1, 1, [&](size_t i, int) { cancel = i == 9; }, control));
+}
+
+TEST(ParallelForTest, ProgressIsReportedOnTheCallingThread) {
+  const std::thread::id caller = std::this_thread::get_id();
+  std::vector<size_t> reported;
+  bool other_thread = false;
+  LoopControl control;
+  control.progress_interval_ms = 1;
+  control.progress = [&](size_t done) {
+    if (std::this_thread::get_id() != caller) other_thread = true;
+    reported.push_back(done);
+  };
+  ParallelFor(
+      200, 2, 1,
+      [](size_t, int) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      },
+      control);
+  EXPECT_FALSE(other_thread);
+  ASSERT_FALSE(reported.empty());
+  for (size_t i = 1; i < reported.size(); ++i) {
+    EXPECT_LE(reported[i - 1], reported[i]);
+  }
+  EXPECT_LE(reported.back(), 200u);
+}
+
+}  // namespace
+}  // namespace neardup
