@@ -12,6 +12,7 @@
 #include "neardup/input.h"
 #include "neardup/neardup.h"
 #include "output.h"
+#include "progress.h"
 
 namespace neardup::cli {
 
@@ -33,6 +34,8 @@ struct CommonFlags {
   AlignOptions align;
   InputOptions input;
   std::string format = "text";
+  // Where results go; empty or "-": standard output.
+  std::string output;
   bool quiet = false;
 };
 void AddCommonFlags(CLI::App* command, CommonFlags* flags);
@@ -43,11 +46,14 @@ void AddInputFlags(CLI::App* command, InputOptions* input,
                    AnalyzeOptions* analyze);
 
 // Reads every document of `paths`, printing the reader's warnings on stderr
-// (unless quiet). Errors name the file and line.
+// (unless quiet) and its progress on `progress` (if given). Errors name the
+// file and line; a Ctrl-C (see interrupt.h) is absl::CancelledError.
 absl::StatusOr<std::vector<Document>> ReadDocuments(
-    const std::vector<std::string>& paths, const CommonFlags& flags);
+    const std::vector<std::string>& paths, const CommonFlags& flags,
+    ProgressLine* progress = nullptr);
 
-// Prints "neardup: <message>" on stderr and returns kExitError.
+// Prints "neardup: <message>" on stderr and returns kExitError; for a
+// cancelled status, or any error after a Ctrl-C, returns InterruptedExit().
 int Fail(const std::string& message);
 int Fail(const absl::Status& status);
 

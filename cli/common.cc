@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "commands.h"
+#include "interrupt.h"
 
 namespace neardup::cli {
 
@@ -30,8 +31,13 @@ void AddCommonFlags(CLI::App* command, CommonFlags* flags) {
                    "Most tokens between two matched words of one passage")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
+  command->add_option("-o,--output", flags->output,
+                      "Write the results to this file (whole or not at all: "
+                      "through a temporary file renamed at the end) instead "
+                      "of standard output");
   AddInputFlags(command, &flags->input, &flags->analyze);
-  command->add_flag("-q,--quiet", flags->quiet, "No warnings on stderr");
+  command->add_flag("-q,--quiet", flags->quiet,
+                    "No warnings, progress or summary on stderr");
 }
 
 void AddInputFlags(CLI::App* command, InputOptions* input,
@@ -55,7 +61,8 @@ void AddInputFlags(CLI::App* command, InputOptions* input,
 }
 
 absl::StatusOr<std::vector<Document>> ReadDocuments(
-    const std::vector<std::string>& paths, const CommonFlags& flags) {
+    const std::vector<std::string>& paths, const CommonFlags& flags,
+    ProgressLine* progress) {
   auto reader = InputReader::Open(paths, flags.input);
   if (!reader.ok()) return reader.status();
   std::vector<Document> documents;
@@ -64,6 +71,7 @@ absl::StatusOr<std::vector<Document>> ReadDocuments(
     absl::StatusOr<bool> more = (*reader)->Next(&record);
     for (const InputWarning& warning : (*reader)->TakeWarnings()) {
       if (!flags.quiet) {
+        if (progress != nullptr) progress->Clear();
         std::fprintf(stderr, "neardup: warning: %s: %s\n",
                      warning.origin.c_str(), warning.message.c_str());
       }
@@ -71,6 +79,10 @@ absl::StatusOr<std::vector<Document>> ReadDocuments(
     if (!more.ok()) return more.status();
     if (!*more) break;
     documents.push_back({std::move(record.id), std::move(record.text)});
+    if (Interrupted()) return absl::CancelledError("interrupted");
+    if (progress != nullptr) {
+      progress->Reading(documents.size(), (*reader)->stats().bytes, 0);
+    }
   }
   return documents;
 }
@@ -81,6 +93,8 @@ int Fail(const std::string& message) {
 }
 
 int Fail(const absl::Status& status) {
+  // After a Ctrl-C, a failed read (EINTR) is the interruption, not an error.
+  if (absl::IsCancelled(status) || Interrupted()) return InterruptedExit();
   return Fail(std::string(status.message()));
 }
 

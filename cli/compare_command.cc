@@ -2,7 +2,9 @@
 #include <chrono>
 #include <memory>
 
+#include "atomic_file.h"
 #include "commands.h"
+#include "interrupt.h"
 
 namespace neardup::cli {
 
@@ -25,6 +27,10 @@ RunFunction InstallCompare(CLI::App* app) {
   return [state, command]() -> int {
     if (!command->parsed()) return -1;
     const auto start = std::chrono::steady_clock::now();
+    OutputFile output(state->flags.output);
+    if (absl::Status status = output.CheckWritable(); !status.ok()) {
+      return Fail(status);
+    }
     std::vector<Document> documents;
     for (const std::string& path : {state->a, state->b}) {
       auto read = ReadDocuments({path}, state->flags);
@@ -41,9 +47,12 @@ RunFunction InstallCompare(CLI::App* app) {
     options.align = state->flags.align;
     auto passages = Compare(documents[0].text, documents[1].text, options);
     if (!passages.ok()) return Fail(passages.status());
+    if (Interrupted()) return InterruptedExit();
+    if (absl::Status status = output.Open(); !status.ok()) return Fail(status);
     Format format;
     ParseFormat(state->flags.format, &format);
-    ResultWriter writer(stdout, format, UseColor(stdout));
+    ResultWriter writer(output.file(), format,
+                        output.is_stdout() && UseColor(stdout));
     writer.Begin();
     if (!passages->empty() || format == Format::kJsonl) {
       writer.WritePair({documents[0].id, documents[0].text, documents[1].id,
@@ -57,7 +66,9 @@ RunFunction InstallCompare(CLI::App* app) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count();
     writer.End(summary);
-    if (std::fflush(stdout) != 0) return Fail("cannot write the output");
+    if (absl::Status status = output.Finish(); !status.ok()) {
+      return Fail(status);
+    }
     return passages->empty() ? kExitNotFound : kExitFound;
   };
 }

@@ -11,7 +11,6 @@
 // everything has succeeded.
 #include <fcntl.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -28,7 +27,9 @@
 #include <vector>
 
 #include "absl/strings/str_format.h"
+#include "atomic_file.h"
 #include "commands.h"
+#include "interrupt.h"
 #include "neardup/dedup.h"
 
 namespace neardup::cli {
@@ -91,10 +92,6 @@ struct DedupFlags {
   std::string format = "text";
   bool quiet = false;
 };
-
-std::string ErrnoMessage(const std::string& what) {
-  return what + ": " + std::strerror(errno);
-}
 
 absl::Status WriteAll(int fd, std::string_view bytes) {
   while (!bytes.empty()) {
@@ -206,75 +203,6 @@ class Spool {
   std::vector<uint64_t> ends_;
 };
 
-// A file written beside `path` and renamed to it by Commit(); removed if
-// never committed.
-class AtomicFile {
- public:
-  explicit AtomicFile(std::string path) : path_(std::move(path)) {}
-  ~AtomicFile() {
-    if (file_ != nullptr) std::fclose(file_);
-    if (!temp_path_.empty()) unlink(temp_path_.c_str());
-  }
-
-  absl::Status Open() {
-    temp_path_ = path_ + ".tmp-XXXXXX";
-    const int fd = mkstemp(temp_path_.data());
-    if (fd < 0) {
-      temp_path_.clear();
-      return absl::InternalError(
-          ErrnoMessage("cannot create a file beside " + path_));
-    }
-    const mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
-    file_ = fdopen(fd, "w");
-    if (file_ == nullptr) {
-      close(fd);
-      return absl::InternalError(ErrnoMessage("cannot open " + temp_path_));
-    }
-    return absl::OkStatus();
-  }
-
-  FILE* file() { return file_; }
-
-  // Closes and removes the temporary file.
-  absl::Status Discard() {
-    std::fclose(file_);
-    file_ = nullptr;
-    if (unlink(temp_path_.c_str()) != 0) {
-      return absl::InternalError(ErrnoMessage("cannot remove " + temp_path_));
-    }
-    temp_path_.clear();
-    return absl::OkStatus();
-  }
-
-  // Flushes and closes. No fsync: the rename protects against a failing
-  // neardup, not against a power cut, and syncing 100 MB costs more than
-  // the whole clustering.
-  absl::Status Close() {
-    const bool ok = !std::ferror(file_) && std::fflush(file_) == 0;
-    const bool closed = std::fclose(file_) == 0;
-    file_ = nullptr;
-    if (!ok || !closed) {
-      return absl::InternalError(ErrnoMessage("cannot write " + path_));
-    }
-    return absl::OkStatus();
-  }
-
-  absl::Status Commit() {
-    if (std::rename(temp_path_.c_str(), path_.c_str()) != 0) {
-      return absl::InternalError(ErrnoMessage("cannot rename to " + path_));
-    }
-    temp_path_.clear();
-    return absl::OkStatus();
-  }
-
- private:
-  std::string path_;
-  std::string temp_path_;
-  FILE* file_ = nullptr;
-};
-
 absl::Status Write(FILE* file, std::string_view bytes) {
   if (std::fwrite(bytes.data(), 1, bytes.size(), file) != bytes.size()) {
     return absl::InternalError(ErrnoMessage("cannot write the output"));
@@ -290,8 +218,9 @@ double PeakMemoryMb() {
 
 int RunDedup(const DedupFlags& flags) {
   const auto start = std::chrono::steady_clock::now();
-  const bool progress = !flags.quiet && isatty(fileno(stderr)) == 1;
+  ProgressLine progress(stderr, ProgressLine::Wanted(flags.quiet));
   DedupOptions options = flags.dedup;
+  options.cancel = InterruptFlag();
   options.mode = flags.mode == "containment" ? DedupMode::kContainment
                                              : DedupMode::kJaccard;
   options.keep =
@@ -306,9 +235,9 @@ int RunDedup(const DedupFlags& flags) {
   AtomicFile kept(flags.output);
   AtomicFile clusters(flags.clusters);
   for (AtomicFile* file : {&kept, &clusters}) {
-    absl::Status status = file->Open();
-    if (status.ok()) status = file->Discard();
-    if (!status.ok()) return Fail(status);
+    if (absl::Status status = file->CheckWritable(); !status.ok()) {
+      return Fail(status);
+    }
   }
   auto reader = InputReader::Open(flags.paths, flags.input);
   if (!reader.ok()) return Fail(reader.status());
@@ -330,6 +259,7 @@ int RunDedup(const DedupFlags& flags) {
     Batch& batch = batches[current];
     for (const InputWarning& warning : batch.warnings) {
       if (!flags.quiet) {
+        progress.Clear();
         std::fprintf(stderr, "neardup: warning: %s: %s\n",
                      warning.origin.c_str(), warning.message.c_str());
       }
@@ -361,15 +291,13 @@ int RunDedup(const DedupFlags& flags) {
     if (read_ahead.joinable()) read_ahead.join();
     if (!status.ok()) return Fail(status);
     TrimBatch(&batch);
-    if (progress) {
-      std::fprintf(stderr, "\rneardup: %zu documents read",
-                   (*deduplicator)->size());
-    }
+    if (Interrupted()) return InterruptedExit();
+    progress.Reading((*deduplicator)->size(), (*reader)->stats().bytes, 0);
     if (batch.end) break;
   }
-  if (progress) std::fprintf(stderr, "\rneardup: clustering...          ");
+  progress.Stage("clustering", 0, (*deduplicator)->size(), "documents");
   auto result = (*deduplicator)->Finish();
-  if (progress) std::fprintf(stderr, "\r                                  \r");
+  progress.Clear();
   if (!result.ok()) return Fail(result.status());
   const std::vector<DedupDecision>& decisions = result->decisions;
   const auto id = [&](size_t i) {
@@ -399,6 +327,7 @@ int RunDedup(const DedupFlags& flags) {
   }
   if (status.ok()) status = kept.Close();
   if (status.ok()) status = clusters.Close();
+  if (status.ok() && Interrupted()) return InterruptedExit();
   if (status.ok()) status = kept.Commit();
   if (status.ok()) status = clusters.Commit();
   if (!status.ok()) return Fail(status);

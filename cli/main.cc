@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "commands.h"
+#include "interrupt.h"
 
 #ifndef NEARDUP_VERSION
 #define NEARDUP_VERSION "unknown"
@@ -112,6 +113,7 @@ int Run(int argc, char** argv) {
     const int status = app.exit(e);
     return status == 0 ? 0 : kExitError;
   }
+  InstallInterruptHandlers();
   for (const RunFunction& run : commands) {
     const int status = run();
     if (status >= 0) return status;

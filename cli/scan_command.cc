@@ -2,19 +2,86 @@
 #include <chrono>
 #include <memory>
 
+#include "atomic_file.h"
 #include "commands.h"
+#include "interrupt.h"
 
 namespace neardup::cli {
 
+namespace {
+
+struct ScanFlags {
+  CommonFlags flags;
+  WindowOptions windows;
+  int threads = 0;
+  int boilerplate_documents = ScanOptions().boilerplate_documents;
+  std::vector<std::string> paths;
+};
+
+int RunScan(const ScanFlags& state) {
+  const auto start = std::chrono::steady_clock::now();
+  OutputFile output(state.flags.output);
+  if (absl::Status status = output.CheckWritable(); !status.ok()) {
+    return Fail(status);
+  }
+  ProgressLine progress(stderr, ProgressLine::Wanted(state.flags.quiet));
+  auto documents = ReadDocuments(state.paths, state.flags, &progress);
+  if (!documents.ok()) return Fail(documents.status());
+  ScanOptions options;
+  options.analyze = state.flags.analyze;
+  options.align = state.flags.align;
+  options.windows = state.windows;
+  options.threads = state.threads;
+  options.boilerplate_documents = state.boilerplate_documents;
+  options.cancel = InterruptFlag();
+  if (progress.enabled()) {
+    options.progress = [&progress](const ScanProgress& at) {
+      progress.Stage(at.stage, at.done, at.total,
+                     at.stage == "aligning" ? "candidate pairs" : "documents");
+    };
+  }
+  auto result = Scan(*documents, options);
+  progress.Clear();
+  if (!result.ok()) return Fail(result.status());
+
+  if (absl::Status status = output.Open(); !status.ok()) return Fail(status);
+  Format format;
+  ParseFormat(state.flags.format, &format);
+  ResultWriter writer(output.file(), format,
+                      output.is_stdout() && UseColor(stdout));
+  writer.Begin();
+  RunSummary summary;
+  summary.documents = documents->size();
+  summary.candidate_pairs = result->stats.candidate_pairs;
+  for (const DocumentPair& pair : result->pairs) {
+    const Document& a = (*documents)[pair.a];
+    const Document& b = (*documents)[pair.b];
+    writer.WritePair({a.id, a.text, b.id, b.text, &pair.passages});
+    ++summary.pairs;
+    summary.passages += pair.passages.size();
+  }
+  summary.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  writer.End(summary);
+  if (Interrupted()) return InterruptedExit();
+  if (absl::Status status = output.Finish(); !status.ok()) return Fail(status);
+  if (!state.flags.quiet && format != Format::kJsonl) {
+    std::fprintf(stderr,
+                 "neardup: %zu documents, %zu candidate pair%s, %zu pair%s "
+                 "sharing %zu passage%s (%.2f s)\n",
+                 summary.documents, summary.candidate_pairs,
+                 summary.candidate_pairs == 1 ? "" : "s", summary.pairs,
+                 summary.pairs == 1 ? "" : "s", summary.passages,
+                 summary.passages == 1 ? "" : "s", summary.seconds);
+  }
+  return summary.pairs == 0 ? kExitNotFound : kExitFound;
+}
+
+}  // namespace
+
 RunFunction InstallScan(CLI::App* app) {
-  struct State {
-    CommonFlags flags;
-    WindowOptions windows;
-    int threads = 0;
-    int boilerplate_documents = ScanOptions().boilerplate_documents;
-    std::vector<std::string> paths;
-  };
-  auto state = std::make_shared<State>();
+  auto state = std::make_shared<ScanFlags>();
   CLI::App* command = app->add_subcommand(
       "scan", "Report every pair of documents that share passages");
   command->footer(
@@ -48,46 +115,7 @@ RunFunction InstallScan(CLI::App* app) {
       ->capture_default_str();
   return [state, command]() -> int {
     if (!command->parsed()) return -1;
-    const auto start = std::chrono::steady_clock::now();
-    auto documents = ReadDocuments(state->paths, state->flags);
-    if (!documents.ok()) return Fail(documents.status());
-    ScanOptions options;
-    options.analyze = state->flags.analyze;
-    options.align = state->flags.align;
-    options.windows = state->windows;
-    options.threads = state->threads;
-    options.boilerplate_documents = state->boilerplate_documents;
-    auto result = Scan(*documents, options);
-    if (!result.ok()) return Fail(result.status());
-    Format format;
-    ParseFormat(state->flags.format, &format);
-    ResultWriter writer(stdout, format, UseColor(stdout));
-    writer.Begin();
-    RunSummary summary;
-    summary.documents = documents->size();
-    summary.candidate_pairs = result->stats.candidate_pairs;
-    for (const DocumentPair& pair : result->pairs) {
-      const Document& a = (*documents)[pair.a];
-      const Document& b = (*documents)[pair.b];
-      writer.WritePair({a.id, a.text, b.id, b.text, &pair.passages});
-      ++summary.pairs;
-      summary.passages += pair.passages.size();
-    }
-    summary.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-            .count();
-    writer.End(summary);
-    if (std::fflush(stdout) != 0) return Fail("cannot write the output");
-    if (!state->flags.quiet && format != Format::kJsonl) {
-      std::fprintf(stderr,
-                   "neardup: %zu documents, %zu candidate pair%s, %zu pair%s "
-                   "sharing %zu passage%s (%.2f s)\n",
-                   summary.documents, summary.candidate_pairs,
-                   summary.candidate_pairs == 1 ? "" : "s", summary.pairs,
-                   summary.pairs == 1 ? "" : "s", summary.passages,
-                   summary.passages == 1 ? "" : "s", summary.seconds);
-    }
-    return summary.pairs == 0 ? kExitNotFound : kExitFound;
+    return RunScan(*state);
   };
 }
 

@@ -1,6 +1,8 @@
 // The `neardup` program as a user runs it: exit statuses, output formats,
 // messages.
+#include <filesystem>
 #include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
@@ -10,6 +12,7 @@
 namespace neardup {
 namespace {
 
+using ::neardup::testing::ReadFile;
 using ::neardup::testing::RunCommand;
 using ::neardup::testing::SeedPath;
 using ::neardup::testing::SourcePath;
@@ -87,6 +90,74 @@ TEST(CliTest, TyposGetASuggestion) {
   EXPECT_TRUE(absl::StrContains(out, "did you mean 'scan'")) << out;
   EXPECT_EQ(RunCommand(Cli("scan corpus --min-token 5 2>&1"), &out), 2);
   EXPECT_TRUE(absl::StrContains(out, "did you mean --min-tokens")) << out;
+}
+
+// Files in `dir` whose names start with `prefix` (outputs and their
+// temporary files, which are named prefix.tmp-XXXXXX).
+std::vector<std::string> FilesStartingWith(const std::string& dir,
+                                           const std::string& prefix) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (absl::StartsWith(name, prefix)) names.push_back(name);
+  }
+  return names;
+}
+
+TEST(CliTest, OutputFileHoldsWhatStandardOutputWould) {
+  const std::string out_path = ::testing::TempDir() + "/cli-scan-output.tsv";
+  std::string stdout_text, ignored;
+  ASSERT_EQ(RunCommand(Cli("scan " + SourcePath("corpus") + " --format tsv -q"),
+                       &stdout_text),
+            0);
+  ASSERT_EQ(RunCommand(Cli("scan " + SourcePath("corpus") +
+                           " --format tsv -q -o " + out_path),
+                       &ignored),
+            0);
+  EXPECT_EQ(ignored, "");
+  EXPECT_EQ(ReadFile(out_path), stdout_text);
+  std::filesystem::remove(out_path);
+
+  ASSERT_EQ(RunCommand(Cli("compare " + SeedPath("000") + " " +
+                           SeedPath("001") + " --format tsv"),
+                       &stdout_text),
+            0);
+  ASSERT_EQ(
+      RunCommand(Cli("compare " + SeedPath("000") + " " + SeedPath("001") +
+                     " --format tsv --output " + out_path),
+                 &ignored),
+      0);
+  EXPECT_EQ(ReadFile(out_path), stdout_text);
+  std::filesystem::remove(out_path);
+}
+
+TEST(CliTest, FailedRunLeavesNoOutputFile) {
+  const std::string dir = ::testing::TempDir();
+  const std::string name = "cli-failed-run.jsonl";
+  std::string out;
+  EXPECT_EQ(
+      RunCommand(Cli("compare " + SeedPath("000") + " /nonexistent/b.txt -o " +
+                     dir + "/" + name + " 2>&1"),
+                 &out),
+      2);
+  EXPECT_TRUE(absl::StrContains(out, "/nonexistent/b.txt")) << out;
+  EXPECT_TRUE(FilesStartingWith(dir, name).empty());
+  EXPECT_EQ(
+      RunCommand(Cli("scan " + SourcePath("corpus") + " /nonexistent/dir -o " +
+                     dir + "/" + name + " 2>&1"),
+                 &out),
+      2);
+  EXPECT_TRUE(FilesStartingWith(dir, name).empty());
+}
+
+TEST(CliTest, UnwritableOutputIsAnErrorBeforeAnyWork) {
+  std::string out;
+  EXPECT_EQ(RunCommand(Cli("scan " + SourcePath("corpus") +
+                           " -o /nonexistent/dir/pairs.jsonl 2>&1"),
+                       &out),
+            2);
+  EXPECT_TRUE(absl::StrContains(out, "/nonexistent/dir/pairs.jsonl")) << out;
+  EXPECT_FALSE(absl::StrContains(out, "documents")) << out;
 }
 
 }  // namespace

@@ -1,0 +1,117 @@
+#include "progress.h"
+
+#include <unistd.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace neardup::cli {
+namespace {
+
+constexpr auto kRedrawInterval = std::chrono::milliseconds(100);
+
+// "1.5 k/s", "230/s".
+std::string FormatRate(double per_second) {
+  if (per_second >= 1e6) return absl::StrFormat("%.1f M/s", per_second / 1e6);
+  if (per_second >= 1e4) return absl::StrFormat("%.1f k/s", per_second / 1e3);
+  return absl::StrFormat("%.0f/s", per_second);
+}
+
+}  // namespace
+
+std::string FormatDuration(double seconds) {
+  const long total = static_cast<long>(seconds + 0.5);
+  if (total < 60) return absl::StrFormat("%d s", total);
+  if (total < 3600) return absl::StrFormat("%d:%02d", total / 60, total % 60);
+  return absl::StrFormat("%d:%02d:%02d", total / 3600, total / 60 % 60,
+                         total % 60);
+}
+
+std::string FormatCount(size_t n) {
+  std::string digits = absl::StrFormat("%d", n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+ProgressLine::ProgressLine(FILE* stream, bool enabled)
+    : stream_(stream), enabled_(enabled), stage_start_(Clock::now()) {}
+
+ProgressLine::~ProgressLine() { Clear(); }
+
+bool ProgressLine::Wanted(bool quiet) {
+  return !quiet && isatty(STDERR_FILENO) == 1;
+}
+
+void ProgressLine::Reading(size_t documents, size_t bytes, size_t total_bytes) {
+  if (!enabled_) return;
+  if (stage_ != "reading") {
+    stage_ = "reading";
+    stage_start_ = Clock::now();
+  }
+  const double elapsed =
+      std::chrono::duration<double>(Clock::now() - stage_start_).count();
+  const double mb = static_cast<double>(bytes) / 1e6;
+  std::string text = absl::StrFormat("reading: %s documents, %.1f MB",
+                                     FormatCount(documents), mb);
+  if (elapsed > 0.5) {
+    absl::StrAppendFormat(&text, ", %.1f MB/s", mb / elapsed);
+    if (total_bytes > bytes && bytes > 0) {
+      const double left = static_cast<double>(total_bytes - bytes) /
+                          static_cast<double>(bytes) * elapsed;
+      absl::StrAppend(&text, ", ETA ", FormatDuration(left));
+    }
+  }
+  Draw(text, false);
+}
+
+void ProgressLine::Stage(std::string_view stage, size_t done, size_t total,
+                         std::string_view unit) {
+  if (!enabled_) return;
+  const bool new_stage = stage_ != stage;
+  if (new_stage) {
+    stage_ = std::string(stage);
+    stage_start_ = Clock::now();
+  }
+  const double elapsed =
+      std::chrono::duration<double>(Clock::now() - stage_start_).count();
+  std::string text = absl::StrFormat("%s: %s/%s %s", stage, FormatCount(done),
+                                     FormatCount(total), unit);
+  if (total > 0) {
+    absl::StrAppendFormat(&text, " (%d%%)",
+                          static_cast<int>(100.0 * done / total));
+  }
+  if (elapsed > 0.5 && done > 0 && done < total) {
+    const double rate = static_cast<double>(done) / elapsed;
+    absl::StrAppend(&text, ", ", FormatRate(rate), ", ETA ",
+                    FormatDuration(static_cast<double>(total - done) / rate));
+  }
+  Draw(text, new_stage);
+}
+
+void ProgressLine::Draw(const std::string& text, bool force) {
+  const Clock::time_point now = Clock::now();
+  if (!force && drawn_ && now - last_draw_ < kRedrawInterval) return;
+  last_draw_ = now;
+  drawn_ = true;
+  std::string line = "\rneardup: " + text;
+  // Pad over the rest of a longer previous line.
+  const size_t width = line.size();
+  if (width < width_) line.append(width_ - width, ' ');
+  width_ = width;
+  std::fputs(line.c_str(), stream_);
+  std::fflush(stream_);
+}
+
+void ProgressLine::Clear() {
+  if (!enabled_ || !drawn_) return;
+  std::fprintf(stream_, "\r%*s\r", static_cast<int>(width_), "");
+  std::fflush(stream_);
+  drawn_ = false;
+  width_ = 0;
+}
+
+}  // namespace neardup::cli
