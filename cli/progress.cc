@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <cmath>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
@@ -20,7 +22,7 @@ std::string FormatRate(double per_second) {
 }  // namespace
 
 std::string FormatDuration(double seconds) {
-  const long total = static_cast<long>(seconds + 0.5);
+  const long total = std::lround(seconds);
   if (total < 60) return absl::StrFormat("%d s", total);
   if (total < 3600) return absl::StrFormat("%d:%02d", total / 60, total % 60);
   return absl::StrFormat("%d:%02d:%02d", total / 3600, total / 60 % 60,
