@@ -40,11 +40,15 @@ struct Directory {
   size_t usable = 0;  // files that yielded at least one record
 };
 
-// A bad JSON Lines record: what is wrong, and what the user can do about it.
-struct BadRecord {
+// What is wrong with a file or a JSON Lines record, and what the user can
+// do about it.
+struct Problem {
   std::string what;
   std::string advice;
 };
+
+constexpr std::string_view kTextAdvice =
+    "give UTF-8 text files or JSON Lines (.jsonl) files";
 
 bool IsJsonlName(std::string_view name) {
   name = StripCompressionSuffix(name);
@@ -61,11 +65,14 @@ bool HasUtf16Bom(std::string_view s) {
                            (s[0] == '\xFE' && s[1] == '\xFF'));
 }
 
-absl::Status Utf16Error(const std::string& name) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(name,
-                   ": UTF-16 text is not supported; convert it to UTF-8 "
-                   "(e.g. iconv -f UTF-16 -t UTF-8)"));
+Problem Utf16Problem() {
+  return {"UTF-16 text is not supported",
+          "convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)"};
+}
+
+Problem BinaryProblem(size_t nul) {
+  return {absl::StrCat("binary file (NUL byte at offset ", nul, ")"),
+          std::string(kTextAdvice)};
 }
 
 // "dir" + "a/b.txt" -> "dir/a/b.txt", with exactly one '/' between them.
@@ -174,7 +181,8 @@ struct InputReader::Rep {
   size_t current_source = 0;
   uint64_t line_number = 0;
   size_t source_records = 0;
-  size_t bytes_counted = 0;  // of lines->bytes_read(), already in stats
+  size_t source_skipped = 0;  // bad records skipped in this file
+  size_t bytes_counted = 0;   // of lines->bytes_read(), already in stats
   simdjson::dom::parser parser;
   // Id -> where it was first seen (source index, line number).
   absl::flat_hash_map<std::string, std::pair<size_t, uint64_t>> seen_ids;
@@ -185,7 +193,7 @@ struct InputReader::Rep {
 
   absl::StatusOr<bool> NextRecord(InputRecord* record);
   absl::StatusOr<bool> NextJsonlRecord(InputRecord* record);
-  std::optional<BadRecord> ParseJsonlRecord(size_t start, InputRecord* record);
+  std::optional<Problem> ParseJsonlRecord(size_t start, InputRecord* record);
   absl::StatusOr<std::unique_ptr<ByteSource>> OpenSource(const Source& source,
                                                          bool* jsonl);
   absl::StatusOr<bool> ReadTextFile(const Source& source,
@@ -193,6 +201,7 @@ struct InputReader::Rep {
                                     InputRecord* record);
   absl::Status CheckText(const std::string& origin, std::string_view text,
                          bool count_lines);
+  absl::Status SkipOrReject(const Source& source, const Problem& problem);
   absl::Status FinishSource(size_t index, bool usable);
   std::string Origin(size_t source, uint64_t line) const {
     return absl::StrCat(sources[source].name, ":", line);
@@ -293,6 +302,7 @@ absl::StatusOr<bool> InputReader::Rep::NextRecord(InputRecord* record) {
       line_number = 0;
       bytes_counted = 0;
       source_records = 0;
+      source_skipped = 0;
       continue;
     }
     absl::StatusOr<bool> usable =
@@ -360,20 +370,17 @@ absl::StatusOr<bool> InputReader::Rep::ReadTextFile(
   stats.bytes += size;
   if (!probed) nul = text.find('\0');
 
-  if (HasUtf16Bom(text)) return Utf16Error(source.name);
-  const bool explicit_path = source.dir < 0;
-  if (size == 0 || nul != std::string::npos) {
-    std::string what =
-        size == 0 ? std::string("empty file")
-                  : absl::StrCat("binary file (NUL byte at offset ", nul, ")");
-    if (explicit_path) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          source.name, ": ", what,
-          " — give UTF-8 text files or JSON Lines (.jsonl) files"));
-    }
-    ++stats.skipped_binary;
-    warnings.push_back({source.name, absl::StrCat("skipped: ", what)});
+  std::optional<Problem> problem;
+  if (HasUtf16Bom(text)) {  // before the NUL test: UTF-16 is full of NULs
+    problem = Utf16Problem();
+  } else if (size == 0) {
+    problem = Problem{"empty file", std::string(kTextAdvice)};
+  } else if (nul != std::string::npos) {
+    problem = BinaryProblem(nul);
+  }
+  if (problem.has_value()) {
     text.clear();
+    if (absl::Status s = SkipOrReject(source, *problem); !s.ok()) return s;
     return false;
   }
   if (absl::Status s = CheckText(source.name, text, true); !s.ok()) return s;
@@ -416,17 +423,39 @@ absl::StatusOr<bool> InputReader::Rep::NextJsonlRecord(InputRecord* record) {
     absl::StatusOr<bool> more = lines->ReadLine(&raw);
     stats.bytes += lines->bytes_read() - bytes_counted;
     bytes_counted = lines->bytes_read();
-    if (!more.ok() || !*more) return more;
+    if (!more.ok()) return more;
+    const Source& source = sources[current_source];
+    if (!*more) {
+      if (source_records > 0 || source_skipped > 0) return false;
+      const Problem problem =
+          line_number == 0
+              ? Problem{"empty file",
+                        "check the path; JSON Lines files hold one JSON "
+                        "object per line"}
+              : Problem{"no records (only blank lines)",
+                        "put one JSON object per line"};
+      if (absl::Status s = SkipOrReject(source, problem); !s.ok()) return s;
+      return false;
+    }
     ++line_number;
     if (!raw.empty() && raw.back() == '\r') raw.pop_back();
     size_t start = 0;
     if (line_number == 1) {
-      if (HasUtf16Bom(raw)) return Utf16Error(sources[current_source].name);
+      std::optional<Problem> problem;
+      if (HasUtf16Bom(raw)) {
+        problem = Utf16Problem();
+      } else if (size_t nul = raw.find('\0'); nul != std::string::npos) {
+        problem = BinaryProblem(nul);
+      }
+      if (problem.has_value()) {
+        if (absl::Status s = SkipOrReject(source, *problem); !s.ok()) return s;
+        return false;
+      }
       if (raw.starts_with(kUtf8Bom)) start = kUtf8Bom.size();
     }
     if (IsBlank(std::string_view(raw).substr(start))) continue;
 
-    std::optional<BadRecord> bad = ParseJsonlRecord(start, record);
+    std::optional<Problem> bad = ParseJsonlRecord(start, record);
     if (!bad.has_value()) {
       // JSON strings are valid UTF-8 (simdjson validates them); this check
       // only guards that promise.
@@ -440,13 +469,14 @@ absl::StatusOr<bool> InputReader::Rep::NextJsonlRecord(InputRecord* record) {
           absl::StrCat(origin, ": ", bad->what, " — ", bad->advice));
     }
     ++stats.skipped_bad;
+    ++source_skipped;
     warnings.push_back(
         {std::move(origin), absl::StrCat("skipped: ", bad->what)});
   }
 }
 
-std::optional<BadRecord> InputReader::Rep::ParseJsonlRecord(
-    size_t start, InputRecord* record) {
+std::optional<Problem> InputReader::Rep::ParseJsonlRecord(size_t start,
+                                                          InputRecord* record) {
   std::string& raw = record->raw;
   // The parser reads up to SIMDJSON_PADDING bytes past the end.
   raw.reserve(raw.size() + simdjson::SIMDJSON_PADDING);
@@ -455,32 +485,32 @@ std::optional<BadRecord> InputReader::Rep::ParseJsonlRecord(
       parser.parse(raw.data() + start, raw.size() - start, false).get(doc);
   if (error == simdjson::UTF8_ERROR) {
     Utf8Check check = CheckUtf8(raw);
-    return BadRecord{
+    return Problem{
         absl::StrCat("not valid JSON (invalid UTF-8 at byte ",
                      check.first_invalid + 1, " of the line)"),
         "convert the file to UTF-8, or pass --skip-bad to skip such lines"};
   }
   if (error) {
-    return BadRecord{
+    return Problem{
         absl::StrCat("not valid JSON (", simdjson::error_message(error), ")"),
         "fix the line, or pass --skip-bad to skip bad lines"};
   }
   simdjson::dom::object object;
   if (doc.get_object().get(object)) {
-    return BadRecord{"not a JSON object",
-                     "put one JSON object per line, or pass --skip-bad to "
-                     "skip bad lines"};
+    return Problem{"not a JSON object",
+                   "put one JSON object per line, or pass --skip-bad to "
+                   "skip bad lines"};
   }
   const std::string& text_field = options.text_field;
   simdjson::dom::element text;
   if (object.at_key(text_field).get(text)) {
-    return BadRecord{absl::StrCat("no \"", text_field, "\" field"),
-                     "use --text-field to choose the field"};
+    return Problem{absl::StrCat("no \"", text_field, "\" field"),
+                   "use --text-field to choose the field"};
   }
   std::string_view text_value;
   if (text.get_string().get(text_value)) {
-    return BadRecord{absl::StrCat("field \"", text_field, "\" is not a string"),
-                     "use --text-field to choose the field holding the text"};
+    return Problem{absl::StrCat("field \"", text_field, "\" is not a string"),
+                   "use --text-field to choose the field holding the text"};
   }
 
   const std::string& id_field = options.id_field;
@@ -490,9 +520,9 @@ std::optional<BadRecord> InputReader::Rep::ParseJsonlRecord(
     id_value = Origin(current_source, line_number);
   } else if (std::string_view s; !id.get_string().get(s)) {
     if (s.empty()) {
-      return BadRecord{absl::StrCat("field \"", id_field, "\" is empty"),
-                       "give every record an id, or use --id-field to choose "
-                       "the field"};
+      return Problem{absl::StrCat("field \"", id_field, "\" is empty"),
+                     "give every record an id, or use --id-field to choose "
+                     "the field"};
     }
     id_value.assign(s);
   } else if (int64_t i; !id.get_int64().get(i)) {
@@ -500,14 +530,14 @@ std::optional<BadRecord> InputReader::Rep::ParseJsonlRecord(
   } else if (uint64_t u; !id.get_uint64().get(u)) {
     id_value = absl::StrCat(u);
   } else {
-    return BadRecord{
+    return Problem{
         absl::StrCat("field \"", id_field, "\" is not a string or an integer"),
         "use --id-field to choose the field"};
   }
   auto [it, inserted] =
       seen_ids.try_emplace(id_value, current_source, line_number);
   if (!inserted) {
-    return BadRecord{
+    return Problem{
         absl::StrCat("duplicate id \"", id_value, "\" (first seen at ",
                      Origin(it->second.first, it->second.second), ")"),
         "ids must be unique; use --id-field to choose another field, or "
@@ -519,6 +549,19 @@ std::optional<BadRecord> InputReader::Rep::ParseJsonlRecord(
   return std::nullopt;
 }
 
+// A file named by the user that holds no document is an error; one found
+// under a directory is skipped with a warning, as ripgrep skips binary files.
+absl::Status InputReader::Rep::SkipOrReject(const Source& source,
+                                            const Problem& problem) {
+  if (source.dir < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source.name, ": ", problem.what, " — ", problem.advice));
+  }
+  ++stats.skipped_files;
+  warnings.push_back({source.name, absl::StrCat("skipped: ", problem.what)});
+  return absl::OkStatus();
+}
+
 absl::Status InputReader::Rep::FinishSource(size_t index, bool usable) {
   const int dir = sources[index].dir;
   if (dir < 0) return absl::OkStatus();
@@ -528,8 +571,8 @@ absl::Status InputReader::Rep::FinishSource(size_t index, bool usable) {
   if (last && dirs[dir].usable == 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         dirs[dir].name,
-        ": no usable files in directory (all are empty, binary or without "
-        "records) — check the path"));
+        ": no usable files in directory (all are empty, binary, UTF-16 or "
+        "without records) — check the path"));
   }
   return absl::OkStatus();
 }

@@ -191,17 +191,37 @@ TEST_F(InputTest, PathsAreReadInTheOrderGivenAndTwiceIfGivenTwice) {
   EXPECT_EQ(Ids(r.records), (Strings{b, a, b}));
 }
 
-TEST_F(InputTest, BinaryAndEmptyFilesInDirectoryAreSkippedWithWarning) {
+TEST_F(InputTest, UnusableFilesInDirectoryAreSkippedWithWarning) {
   Write("d/a.bin", std::string("PK\x03\x04\0\0data", 10));
   Write("d/b.txt", "");
   Write("d/c.txt", "text");
+  Write("d/d.txt", std::string("\xFF\xFEh\0i\0", 6));
+  Write("d/e.jsonl", std::string("\xFE\xFF\0{\0}", 6));
+  Write("d/f.jsonl", std::string("{\"text\":\"a\0b\"}\n", 15));
+  Write("d/g.jsonl", "");
+  Write("d/h.jsonl", "\n \r\n");
+  Write("d/i.jsonl", R"({"text":"record"})");
   Result r = ReadPaths({Path("d")});
   ASSERT_TRUE(r.status.ok()) << r.status;
-  EXPECT_EQ(Ids(r.records), (Strings{Path("d/c.txt")}));
-  EXPECT_EQ(Origins(r.warnings), (Strings{Path("d/a.bin"), Path("d/b.txt")}));
-  EXPECT_TRUE(Contains(r.warnings[0].message, "binary"));
-  EXPECT_TRUE(Contains(r.warnings[1].message, "empty"));
-  EXPECT_EQ(r.stats.skipped_binary, 2u);
+  EXPECT_EQ(Ids(r.records), (Strings{Path("d/c.txt"), Path("d/i.jsonl:1")}));
+  EXPECT_EQ(Origins(r.warnings),
+            (Strings{Path("d/a.bin"), Path("d/b.txt"), Path("d/d.txt"),
+                     Path("d/e.jsonl"), Path("d/f.jsonl"), Path("d/g.jsonl"),
+                     Path("d/h.jsonl")}));
+  const Strings messages = {
+      "skipped: binary file (NUL byte at offset 4)",
+      "skipped: empty file",
+      "skipped: UTF-16 text is not supported",
+      "skipped: UTF-16 text is not supported",
+      "skipped: binary file (NUL byte at offset 10)",
+      "skipped: empty file",
+      "skipped: no records (only blank lines)",
+  };
+  for (size_t i = 0; i < messages.size() && i < r.warnings.size(); ++i) {
+    EXPECT_EQ(r.warnings[i].message, messages[i]) << r.warnings[i].origin;
+  }
+  EXPECT_EQ(r.stats.skipped_files, messages.size());
+  EXPECT_EQ(r.stats.files, 9u);
 }
 
 TEST_F(InputTest, BinaryFileIsFoundByNulInFirst64KiB) {
@@ -215,19 +235,29 @@ TEST_F(InputTest, BinaryFileIsFoundByNulInFirst64KiB) {
   ASSERT_TRUE(r.status.ok()) << r.status;
   EXPECT_EQ(Ids(r.records), (Strings{Path("d/late.txt")}));
   EXPECT_EQ(r.records[0].text, late);
-  EXPECT_EQ(r.stats.skipped_binary, 1u);
+  EXPECT_EQ(r.stats.skipped_files, 1u);
 }
 
 TEST_F(InputTest, ExplicitBinaryOrEmptyFileIsAnErrorNamingIt) {
-  std::string bin = Write("x.bin", std::string("a\0b", 3));
-  Result r = ReadPaths({bin});
-  EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(Contains(r.status.message(), bin + ": binary file"));
-
-  std::string empty = Write("empty.txt", "");
-  r = ReadPaths({empty});
-  EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(Contains(r.status.message(), empty + ": empty file"));
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {Write("x.bin", std::string("a\0b", 3)), ": binary file"},
+      {Write("x.jsonl", std::string("{\0}\n", 4)), ": binary file"},
+      {Write("empty.txt", ""), ": empty file"},
+      {Write("empty.jsonl", ""), ": empty file"},
+      {Write("blank.jsonl", "\n\n"), ": no records (only blank lines)"},
+  };
+  for (const auto& [path, message] : files) {
+    Result r = ReadPaths({path});
+    EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument) << path;
+    EXPECT_TRUE(Contains(r.status.message(), path + message));
+    EXPECT_TRUE(Contains(r.status.message(), " — "));
+  }
+  // Only bad records, skipped as asked: not an error.
+  InputOptions options;
+  options.skip_bad = true;
+  Result r = ReadPaths({Write("bad.jsonl", "not json\n")}, options);
+  EXPECT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.stats.skipped_bad, 1u);
 }
 
 TEST_F(InputTest, DirectoryWithoutUsableFilesIsAnError) {
@@ -251,16 +281,17 @@ TEST_F(InputTest, MissingPathIsAnErrorAtOpen) {
   EXPECT_TRUE(Contains(reader.status().message(), Path("nope.txt")));
 }
 
-TEST_F(InputTest, Utf16IsAnErrorSayingHowToConvert) {
-  std::string le = Write("le.txt", std::string("\xFF\xFEh\0i\0", 6));
-  Result r = ReadPaths({le});
-  EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(r.status.message(),
-            le + ": UTF-16 text is not supported; convert it to UTF-8 (e.g. "
-                 "iconv -f UTF-16 -t UTF-8)");
-  std::string be = Write("d/be.txt", std::string("\xFE\xFF\0h", 4));
-  r = ReadPaths({Path("d")});
-  EXPECT_TRUE(Contains(r.status.message(), be + ": UTF-16"));
+TEST_F(InputTest, ExplicitUtf16FileIsAnErrorSayingHowToConvert) {
+  for (std::string path :
+       {Write("le.txt", std::string("\xFF\xFEh\0i\0", 6)),
+        Write("be.jsonl", std::string("\xFE\xFF\0{\0}\0\n", 7))}) {
+    Result r = ReadPaths({path});
+    EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(r.status.message(),
+              path +
+                  ": UTF-16 text is not supported — convert it to UTF-8 "
+                  "(e.g. iconv -f UTF-16 -t UTF-8)");
+  }
 }
 
 TEST_F(InputTest, JsonlIdsTextsAndRawLines) {

@@ -56,12 +56,14 @@ struct InputWarning {
 };
 
 struct InputStats {
-  size_t files = 0;           // files opened, standard input included
-  size_t records = 0;         // records returned by Next()
-  size_t bytes = 0;           // bytes read, after decompression
-  size_t skipped_binary = 0;  // empty or binary files skipped in directories
-  size_t skipped_bad = 0;     // bad JSON Lines records skipped (skip_bad)
-  size_t invalid_utf8 = 0;    // records whose text is not valid UTF-8
+  size_t files = 0;    // files opened, standard input included
+  size_t records = 0;  // records returned by Next()
+  size_t bytes = 0;    // bytes read, after decompression
+  // Files found under a directory and skipped with a warning: empty,
+  // binary (a NUL byte), UTF-16, or JSON Lines without a record.
+  size_t skipped_files = 0;
+  size_t skipped_bad = 0;   // bad JSON Lines records skipped (skip_bad)
+  size_t invalid_utf8 = 0;  // records whose text is not valid UTF-8
 };
 
 // Reads documents from files, directories and standard input, in order:
