@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "input_internal.h"
 #include "input_source.h"
+#include "utf8.h"
 
 namespace neardup {
 namespace {
@@ -73,6 +74,11 @@ Problem Utf16Problem() {
 Problem BinaryProblem(size_t nul) {
   return {absl::StrCat("binary file (NUL byte at offset ", nul, ")"),
           std::string(kTextAdvice)};
+}
+
+// "1 byte", "3 bytes".
+std::string Bytes(size_t n) {
+  return absl::StrCat(n, n == 1 ? " byte" : " bytes");
 }
 
 // "dir" + "a/b.txt" -> "dir/a/b.txt", with exactly one '/' between them.
@@ -134,37 +140,16 @@ Utf8Check CheckUtf8(std::string_view text) {
   Utf8Check check;
   check.first_invalid = text.size();
   if (simdjson::validate_utf8(text.data(), text.size())) return check;
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t n = text.size();
-  auto cont = [&](size_t i, unsigned lo, unsigned hi) {
-    return i < n && s[i] >= lo && s[i] <= hi;
-  };
-  size_t i = 0;
-  while (i < n) {
-    const unsigned char b = s[i];
-    size_t len = 0;
-    if (b < 0x80) {
-      len = 1;
-    } else if (b >= 0xC2 && b <= 0xDF) {
-      if (cont(i + 1, 0x80, 0xBF)) len = 2;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-      unsigned lo = b == 0xE0 ? 0xA0 : 0x80;
-      unsigned hi = b == 0xED ? 0x9F : 0xBF;
-      if (cont(i + 1, lo, hi) && cont(i + 2, 0x80, 0xBF)) len = 3;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-      unsigned lo = b == 0xF0 ? 0x90 : 0x80;
-      unsigned hi = b == 0xF4 ? 0x8F : 0xBF;
-      if (cont(i + 1, lo, hi) && cont(i + 2, 0x80, 0xBF) &&
-          cont(i + 3, 0x80, 0xBF)) {
-        len = 4;
-      }
+  const auto* begin = reinterpret_cast<const uint8_t*>(text.data());
+  const auto* end = begin + text.size();
+  for (const uint8_t* p = begin; p < end;) {
+    uint32_t code_point;
+    const int length = DecodeUtf8(p, end, &code_point);
+    if (code_point == kInvalidCodePoint) {
+      if (check.invalid_bytes == 0) check.first_invalid = p - begin;
+      check.invalid_bytes += length;
     }
-    if (len == 0) {
-      if (check.invalid_bytes == 0) check.first_invalid = i;
-      ++check.invalid_bytes;
-      len = 1;
-    }
-    i += len;
+    p += length;
   }
   return check;
 }
@@ -184,6 +169,10 @@ struct InputReader::Rep {
   size_t source_skipped = 0;  // bad records skipped in this file
   size_t bytes_counted = 0;   // of lines->bytes_read(), already in stats
   simdjson::dom::parser parser;
+  // The line being parsed with invalid UTF-8 replaced, and how many bytes
+  // were replaced (0: the line was valid and parsed in place).
+  std::string repaired;
+  size_t repaired_bytes = 0;
   // Id -> where it was first seen (source index, line number).
   absl::flat_hash_map<std::string, std::pair<size_t, uint64_t>> seen_ids;
 
@@ -404,16 +393,16 @@ absl::Status InputReader::Rep::CheckText(const std::string& origin,
     where = absl::StrCat(origin, ":", line);
   }
   if (options.strict_utf8) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(where, ": invalid UTF-8 (", check.invalid_bytes,
-                     " bytes, the first at offset ", check.first_invalid,
-                     ") — convert the text to UTF-8 (e.g. iconv -f CP1256 -t "
-                     "UTF-8) or allow it without --strict-utf8"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        where, ": invalid UTF-8 (", Bytes(check.invalid_bytes),
+        ", the first at offset ", check.first_invalid,
+        ") — convert the text to UTF-8 (e.g. iconv -f CP1256 -t UTF-8), or "
+        "run without --strict to read it with U+FFFD in their place"));
   }
   warnings.push_back(
-      {std::move(where), absl::StrCat("invalid UTF-8 (", check.invalid_bytes,
-                                      " bytes replaced by U+FFFD when "
-                                      "compared)")});
+      {std::move(where),
+       absl::StrCat("invalid UTF-8 (", Bytes(check.invalid_bytes),
+                    " replaced by U+FFFD when compared)")});
   return absl::OkStatus();
 }
 
@@ -457,6 +446,13 @@ absl::StatusOr<bool> InputReader::Rep::NextJsonlRecord(InputRecord* record) {
 
     std::optional<Problem> bad = ParseJsonlRecord(start, record);
     if (!bad.has_value()) {
+      if (repaired_bytes > 0) {
+        ++stats.invalid_utf8;
+        warnings.push_back(
+            {record->origin,
+             absl::StrCat("invalid UTF-8 (", Bytes(repaired_bytes),
+                          " replaced by U+FFFD)")});
+      }
       // JSON strings are valid UTF-8 (simdjson validates them); this check
       // only guards that promise.
       absl::Status s = CheckText(record->origin, record->text, false);
@@ -483,12 +479,25 @@ std::optional<Problem> InputReader::Rep::ParseJsonlRecord(size_t start,
   simdjson::dom::element doc;
   simdjson::error_code error =
       parser.parse(raw.data() + start, raw.size() - start, false).get(doc);
+  repaired_bytes = 0;
   if (error == simdjson::UTF8_ERROR) {
-    Utf8Check check = CheckUtf8(raw);
-    return Problem{
-        absl::StrCat("not valid JSON (invalid UTF-8 at byte ",
-                     check.first_invalid + 1, " of the line)"),
-        "convert the file to UTF-8, or pass --skip-bad to skip such lines"};
+    if (options.strict_utf8) {
+      const Utf8Check check = CheckUtf8(raw);
+      return Problem{
+          absl::StrCat("invalid UTF-8 (", Bytes(check.invalid_bytes),
+                       ", the first at offset ", check.first_invalid,
+                       " of the line)"),
+          "convert the file to UTF-8 (e.g. iconv -f CP1256 -t UTF-8), run "
+          "without --strict to read it with U+FFFD in their place, or pass "
+          "--skip-bad to skip such lines"};
+    }
+    // Parse a copy in which every maximal ill-formed subpart is one U+FFFD,
+    // as the normaliser reads it; raw stays the bytes of the line.
+    repaired.clear();
+    repaired_bytes = AppendReplacingInvalidUtf8(
+        std::string_view(raw).substr(start), &repaired);
+    repaired.reserve(repaired.size() + simdjson::SIMDJSON_PADDING);
+    error = parser.parse(repaired.data(), repaired.size(), false).get(doc);
   }
   if (error) {
     return Problem{

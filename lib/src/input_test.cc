@@ -16,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
 #include "input_internal.h"
+#include "utf8.h"
 
 namespace neardup {
 namespace {
@@ -424,42 +425,88 @@ TEST_F(InputTest, DuplicateIdsAcrossFilesNameBothPlaces) {
 }
 
 TEST_F(InputTest, SkipBadTurnsBadRecordsIntoWarnings) {
-  std::string path =
-      Write("mixed.jsonl", R"({"id":"a","text":"ok"})"
-                           "\n"
-                           "not json\n"
-                           R"({"id":"b"})"
-                           "\n"
-                           R"({"id":"c","text":["x"]})"
-                           "\n"
-                           R"({"id":"a","text":"again"})"
-                           "\n"
-                           "{\"id\":\"d\",\"text\":\"bad \xFF byte\"}\n"
-                           R"({"id":"e","text":"ok too"})"
-                           "\n");
+  std::string path = Write("mixed.jsonl", R"({"id":"a","text":"ok"})"
+                                          "\n"
+                                          "not json\n"
+                                          R"({"id":"b"})"
+                                          "\n"
+                                          R"({"id":"c","text":["x"]})"
+                                          "\n"
+                                          R"({"id":"a","text":"again"})"
+                                          "\n"
+                                          R"({"id":"e","text":"ok too"})"
+                                          "\n");
   InputOptions options;
   options.skip_bad = true;
   Result r = ReadPaths({path}, options);
   ASSERT_TRUE(r.status.ok()) << r.status;
   EXPECT_EQ(Ids(r.records), (Strings{"a", "e"}));
-  EXPECT_EQ(Origins(r.warnings), (Strings{path + ":2", path + ":3", path + ":4",
-                                          path + ":5", path + ":6"}));
-  EXPECT_TRUE(Contains(r.warnings[0].message, "not valid JSON"));
+  EXPECT_EQ(Origins(r.warnings),
+            (Strings{path + ":2", path + ":3", path + ":4", path + ":5"}));
+  ASSERT_EQ(r.warnings.size(), 4u);
+  EXPECT_TRUE(Contains(r.warnings[0].message, "skipped: not valid JSON"));
   EXPECT_TRUE(Contains(r.warnings[1].message, "no \"text\" field"));
   EXPECT_TRUE(Contains(r.warnings[2].message, "not a string"));
   EXPECT_TRUE(Contains(r.warnings[3].message, "duplicate id \"a\""));
-  EXPECT_TRUE(Contains(r.warnings[4].message, "invalid UTF-8"));
-  EXPECT_EQ(r.stats.skipped_bad, 5u);
+  EXPECT_EQ(r.stats.skipped_bad, 4u);
   EXPECT_EQ(r.stats.records, 2u);
 }
 
-TEST_F(InputTest, InvalidUtf8InJsonIsMalformedAndSaysSo) {
-  std::string path =
-      Write("u.jsonl", "{\"id\":\"d\",\"text\":\"bad \xC3 byte\"}\n");
-  Result r = ReadPaths({path});
+// Code points DecodeUtf8 reads in `text`.
+uint32_t CodePointCount(std::string_view text) {
+  uint32_t end = static_cast<uint32_t>(text.size());
+  ByteToCodePointOffsets(text, {&end});
+  return end;
+}
+
+TEST_F(InputTest, InvalidUtf8InJsonlIsReplacedWithAWarning) {
+  const std::string value = "bad \xC3 byte, cut \xE2\x82, stray \xFF\xFE end";
+  const std::string line = "{\"id\":\"d\",\"text\":\"" + value + "\"}";
+  const std::string good = R"({"id":"g","text":"fine"})";
+  std::string path = Write("u.jsonl", good + "\n" + line + "\r\n" + good +
+                                          "x\n"  // not JSON: after the repair
+                                          R"({"id":"e","text":"\u00e9"})");
+  InputOptions options;
+  options.skip_bad = true;  // only to read past line 3
+  Result r = ReadPaths({path}, options);
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(Ids(r.records), (Strings{"g", "d", "e"}));
+  ASSERT_EQ(r.records.size(), 3u);
+  EXPECT_EQ(r.records[1].text,
+            "bad \uFFFD byte, cut \uFFFD, stray \uFFFD\uFFFD end");
+  EXPECT_EQ(CodePointCount(r.records[1].text), CodePointCount(value));
+  EXPECT_EQ(r.records[1].raw, line);  // dedup writes the line as it was
+  EXPECT_EQ(r.records[2].text, "\xC3\xA9");
+  EXPECT_EQ(Origins(r.warnings), (Strings{path + ":2", path + ":3"}));
+  ASSERT_EQ(r.warnings.size(), 2u);
+  EXPECT_EQ(r.warnings[0].message,
+            "invalid UTF-8 (5 bytes replaced by U+FFFD)");
+  EXPECT_EQ(r.stats.invalid_utf8, 1u);
+  EXPECT_EQ(r.stats.skipped_bad, 1u);
+}
+
+TEST_F(InputTest, StrictUtf8MakesInvalidUtf8InJsonlABadRecord) {
+  std::string path = Write("u.jsonl",
+                           "\xEF\xBB\xBF{\"text\":\"caf\xE9\"}\n"
+                           "{\"text\":\"one\"}\n"
+                           "{\"text\":\"two\"}\n");
+  InputOptions options;
+  options.strict_utf8 = true;
+  Result r = ReadPaths({path}, options);
   EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
+  // The offset counts the byte order mark: it is into the line as read.
   EXPECT_TRUE(Contains(r.status.message(),
-                       path + ":1: not valid JSON (invalid UTF-8 at byte 23"));
+                       path + ":1: invalid UTF-8 (1 byte, the first at offset "
+                              "15 of the line) — convert the file to UTF-8"));
+  EXPECT_TRUE(r.records.empty());
+
+  options.skip_bad = true;
+  r = ReadPaths({path}, options);
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.records.size(), 2u);
+  EXPECT_EQ(Origins(r.warnings), (Strings{path + ":1"}));
+  EXPECT_EQ(r.stats.skipped_bad, 1u);
+  EXPECT_EQ(r.stats.invalid_utf8, 0u);
 }
 
 TEST_F(InputTest, InvalidUtf8InTextIsAWarningWithLine) {
@@ -482,8 +529,10 @@ TEST_F(InputTest, StrictUtf8MakesInvalidUtf8AnError) {
   options.strict_utf8 = true;
   Result r = ReadPaths({path}, options);
   EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(
-      Contains(r.status.message(), path + ":2: invalid UTF-8 (2 bytes"));
+  EXPECT_TRUE(Contains(r.status.message(),
+                       path + ":2: invalid UTF-8 (2 bytes, the first at offset "
+                              "3) — convert the text to UTF-8"));
+  EXPECT_TRUE(Contains(r.status.message(), "without --strict "));
   EXPECT_TRUE(r.records.empty());
 }
 
