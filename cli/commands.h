@@ -43,9 +43,15 @@ void AddInputFlags(CLI::App* command, InputOptions* input,
                    AnalyzeOptions* analyze);
 
 // Reads every document of `paths`, printing the reader's warnings on stderr
-// (unless quiet). Errors name the file and line.
+// (unless quiet). Errors name the file and line. If `stats` is not null, it
+// receives the reader's counts.
 absl::StatusOr<std::vector<Document>> ReadDocuments(
-    const std::vector<std::string>& paths, const CommonFlags& flags);
+    const std::vector<std::string>& paths, const CommonFlags& flags,
+    InputStats* stats = nullptr);
+
+// Unless quiet, prints on stderr how many files and bad JSONL lines the
+// reader skipped and how many documents held invalid UTF-8; nothing if none.
+void PrintInputSummary(const InputStats& stats, bool quiet);
 
 // Prints "neardup: <message>" on stderr and returns kExitError.
 int Fail(const std::string& message);

@@ -55,7 +55,8 @@ void AddInputFlags(CLI::App* command, InputOptions* input,
 }
 
 absl::StatusOr<std::vector<Document>> ReadDocuments(
-    const std::vector<std::string>& paths, const CommonFlags& flags) {
+    const std::vector<std::string>& paths, const CommonFlags& flags,
+    InputStats* stats) {
   auto reader = InputReader::Open(paths, flags.input);
   if (!reader.ok()) return reader.status();
   std::vector<Document> documents;
@@ -72,6 +73,7 @@ absl::StatusOr<std::vector<Document>> ReadDocuments(
     if (!*more) break;
     documents.push_back({std::move(record.id), std::move(record.text)});
   }
+  if (stats != nullptr) *stats = (*reader)->stats();
   return documents;
 }
 

@@ -439,6 +439,7 @@ int RunDedup(const DedupFlags& flags) {
         stats.candidate_pairs, stats.verified_pairs, seconds, docs_per_second,
         mb_per_second, peak_mb);
   }
+  PrintInputSummary((*reader)->stats(), flags.quiet);
   return kExitFound;
 }
 
