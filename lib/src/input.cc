@@ -108,9 +108,10 @@ absl::Status ListDirectory(const std::string& dir,
     relative_paths->push_back(path.lexically_relative(root).generic_string());
   }
   if (ec) {
-    return absl::ErrnoToStatus(
-        ec.value(), absl::StrCat(dir, ": cannot list directory (", ec.message(),
-                                 ") — check its permissions"));
+    return absl::Status(
+        absl::ErrnoToStatusCode(ec.value()),
+        absl::StrCat(dir, ": cannot list directory (", ec.message(),
+                     ") — check its permissions"));
   }
   // std::string compares bytes as unsigned char, i.e. byte-wise.
   std::sort(relative_paths->begin(), relative_paths->end());
@@ -127,9 +128,11 @@ absl::Status CheckReadable(const std::string& path) {
   // access() rather than a trial open: opening and closing a pipe such as
   // <(zcat x.gz) would make its writer fail.
   if (::access(path.c_str(), R_OK) != 0) {
-    return absl::ErrnoToStatus(
-        errno, absl::StrCat(path, ": cannot read (", std::strerror(errno),
-                            ") — check its permissions"));
+    const int error = errno;
+    return absl::Status(
+        absl::ErrnoToStatusCode(error),
+        absl::StrCat(path, ": cannot read (", std::strerror(error),
+                     ") — check its permissions"));
   }
   return absl::OkStatus();
 }

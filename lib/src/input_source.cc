@@ -26,8 +26,11 @@ class StdioSource : public ByteSource {
   absl::StatusOr<size_t> Read(char* dst, size_t n) override {
     size_t got = std::fread(dst, 1, n, file_);
     if (got == 0 && std::ferror(file_)) {
-      return absl::ErrnoToStatus(
-          errno, absl::StrCat(name_, ": read failed — check the file"));
+      const int error = errno;
+      return absl::Status(
+          absl::ErrnoToStatusCode(error),
+          absl::StrCat(name_, ": read failed (", std::strerror(error),
+                       ") — check the file"));
     }
     return got;
   }
@@ -204,9 +207,11 @@ absl::StatusOr<std::unique_ptr<ByteSource>> OpenFileSource(
     const std::string& path) {
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr) {
-    return absl::ErrnoToStatus(
-        errno, absl::StrCat(path, ": cannot open (", std::strerror(errno),
-                            ") — check the path and its permissions"));
+    const int error = errno;
+    return absl::Status(
+        absl::ErrnoToStatusCode(error),
+        absl::StrCat(path, ": cannot open (", std::strerror(error),
+                     ") — check the path and its permissions"));
   }
   return std::make_unique<StdioSource>(file, /*owned=*/true, path);
 }
