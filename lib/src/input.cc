@@ -550,7 +550,8 @@ std::optional<Problem> InputReader::Rep::ParseJsonlRecord(size_t start,
       seen_ids.try_emplace(id_value, current_source, line_number);
   if (!inserted) {
     return Problem{
-        absl::StrCat("duplicate id \"", id_value, "\" (first seen at ",
+        absl::StrCat("duplicate id \"", id_value, "\" in field \"", id_field,
+                     "\" (first seen at ",
                      Origin(it->second.first, it->second.second), ")"),
         "ids must be unique; use --id-field to choose another field, or "
         "--skip-bad to skip repeats"};

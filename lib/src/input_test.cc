@@ -380,7 +380,7 @@ TEST_F(InputTest, JsonlErrorsNamePathLineAndField) {
       {R"({"id":"x","text":null})", ":2: field \"text\" is not a string"},
       {R"({"id":1.5,"text":"t"})", ":2: field \"id\" is not a string"},
       {R"({"id":"g","text":"t"})",
-       ":2: duplicate id \"g\" (first seen at PATH:1)"},
+       ":2: duplicate id \"g\" in field \"id\" (first seen at PATH:1)"},
   };
   for (const Case& c : cases) {
     std::string path = Write("bad.jsonl", good + "\n" + c.line + "\n");
@@ -419,7 +419,8 @@ TEST_F(InputTest, DuplicateIdsAcrossFilesNameBothPlaces) {
                         "\n");
   Result r = ReadPaths({a, b});
   EXPECT_EQ(r.status.message(),
-            b + ":2: duplicate id \"same\" (first seen at " + a +
+            b + ":2: duplicate id \"same\" in field \"id\" (first seen at " +
+                a +
                 ":1) — ids must be unique; use --id-field to choose another "
                 "field, or --skip-bad to skip repeats");
 }
