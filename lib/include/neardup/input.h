@@ -82,6 +82,11 @@ struct InputStats {
 // Reads documents from files, directories and standard input, in order:
 // paths in the order given; under a directory, files in byte-wise order of
 // their relative paths, hidden files and directories (".name") left out.
+// A file that holds no document (empty, binary: a NUL byte in the first 64
+// KiB or in a JSON Lines file's first line, UTF-16, or JSON Lines without a
+// record) is an error when named, and skipped with a warning (counted in
+// InputStats::skipped_files) when found under a directory; a directory
+// without any usable file is an error.
 //
 // Not thread-safe.
 class InputReader {
