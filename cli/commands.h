@@ -47,10 +47,15 @@ void AddInputFlags(CLI::App* command, InputOptions* input,
 
 // Reads every document of `paths`, printing the reader's warnings on stderr
 // (unless quiet) and its progress on `progress` (if given). Errors name the
-// file and line; a Ctrl-C (see interrupt.h) is absl::CancelledError.
+// file and line; a Ctrl-C (see interrupt.h) is absl::CancelledError. If
+// `stats` is not null, it receives the reader's counts.
 absl::StatusOr<std::vector<Document>> ReadDocuments(
     const std::vector<std::string>& paths, const CommonFlags& flags,
-    ProgressLine* progress = nullptr);
+    ProgressLine* progress = nullptr, InputStats* stats = nullptr);
+
+// Unless quiet, prints on stderr how many files and bad JSONL lines the
+// reader skipped and how many documents held invalid UTF-8; nothing if none.
+void PrintInputSummary(const InputStats& stats, bool quiet);
 
 // Prints "neardup: <message>" on stderr and returns kExitError; for a
 // cancelled status, or any error after a Ctrl-C, returns InterruptedExit().

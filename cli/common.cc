@@ -62,7 +62,7 @@ void AddInputFlags(CLI::App* command, InputOptions* input,
 
 absl::StatusOr<std::vector<Document>> ReadDocuments(
     const std::vector<std::string>& paths, const CommonFlags& flags,
-    ProgressLine* progress) {
+    ProgressLine* progress, InputStats* stats) {
   auto reader = InputReader::Open(paths, flags.input);
   if (!reader.ok()) return reader.status();
   std::vector<Document> documents;
@@ -84,6 +84,7 @@ absl::StatusOr<std::vector<Document>> ReadDocuments(
       progress->Reading(documents.size(), (*reader)->stats().bytes, 0);
     }
   }
+  if (stats != nullptr) *stats = (*reader)->stats();
   return documents;
 }
 

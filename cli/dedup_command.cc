@@ -348,13 +348,16 @@ int RunDedup(const DedupFlags& flags) {
         "{\"type\":\"summary\",\"documents\":%zu,\"kept\":%zu,\"dropped\":%zu,"
         "\"clusters\":%zu,\"duplicate_clusters\":%zu,\"candidate_pairs\":%zu,"
         "\"verified_pairs\":%zu,\"bands\":%d,\"rows\":%d,"
-        "\"shingle_file_bytes\":%zu,\"seconds\":%.3f,"
-        "\"docs_per_second\":%.0f,\"mb_per_second\":%.1f,\"peak_memory_mb\":%."
-        "1f}\n",
+        "\"shingle_file_bytes\":%zu,\"skipped_files\":%zu,"
+        "\"skipped_lines\":%zu,\"invalid_utf8_documents\":%zu,"
+        "\"seconds\":%.3f,\"docs_per_second\":%.0f,\"mb_per_second\":%.1f,"
+        "\"peak_memory_mb\":%.1f}\n",
         stats.documents, stats.kept, stats.dropped, stats.kept,
         stats.duplicate_clusters, stats.candidate_pairs, stats.verified_pairs,
-        stats.bands, stats.rows, stats.shingle_file_bytes, seconds,
-        docs_per_second, mb_per_second, peak_mb);
+        stats.bands, stats.rows, stats.shingle_file_bytes,
+        (*reader)->stats().skipped_files, (*reader)->stats().skipped_bad,
+        (*reader)->stats().invalid_utf8, seconds, docs_per_second,
+        mb_per_second, peak_mb);
     if (std::fflush(stdout) != 0) return Fail("cannot write the summary");
   } else if (!flags.quiet) {
     std::fprintf(
@@ -368,6 +371,7 @@ int RunDedup(const DedupFlags& flags) {
         stats.candidate_pairs, stats.verified_pairs, seconds, docs_per_second,
         mb_per_second, peak_mb);
   }
+  PrintInputSummary((*reader)->stats(), flags.quiet);
   return kExitFound;
 }
 

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "neardup/input.h"
 #include "neardup/neardup.h"
 
 namespace neardup::cli {
@@ -32,6 +33,7 @@ struct RunSummary {
   size_t pairs = 0;
   size_t passages = 0;
   size_t candidate_pairs = 0;
+  InputStats input;  // what the reader skipped or repaired
   double seconds = 0;
 };
 

@@ -25,7 +25,9 @@ int RunScan(const ScanFlags& state) {
     return Fail(status);
   }
   ProgressLine progress(stderr, ProgressLine::Wanted(state.flags.quiet));
-  auto documents = ReadDocuments(state.paths, state.flags, &progress);
+  InputStats input_stats;
+  auto documents =
+      ReadDocuments(state.paths, state.flags, &progress, &input_stats);
   if (!documents.ok()) return Fail(documents.status());
   ScanOptions options;
   options.analyze = state.flags.analyze;
@@ -53,6 +55,7 @@ int RunScan(const ScanFlags& state) {
   RunSummary summary;
   summary.documents = documents->size();
   summary.candidate_pairs = result->stats.candidate_pairs;
+  summary.input = input_stats;
   for (const DocumentPair& pair : result->pairs) {
     const Document& a = (*documents)[pair.a];
     const Document& b = (*documents)[pair.b];
@@ -75,6 +78,7 @@ int RunScan(const ScanFlags& state) {
                  summary.pairs == 1 ? "" : "s", summary.passages,
                  summary.passages == 1 ? "" : "s", summary.seconds);
   }
+  PrintInputSummary(input_stats, state.flags.quiet);
   return summary.pairs == 0 ? kExitNotFound : kExitFound;
 }
 

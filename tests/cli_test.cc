@@ -75,15 +75,6 @@ TEST(CliTest, ScanReportsThePairWithIdsJoinedToTheDirectory) {
       << lines[1];
 }
 
-TEST(CliTest, MissingFileIsAnErrorNamingIt) {
-  std::string out;
-  EXPECT_EQ(
-      RunCommand(Cli("compare /nonexistent/a.txt " + SeedPath("000")) + " 2>&1",
-                 &out),
-      2);
-  EXPECT_TRUE(absl::StrContains(out, "/nonexistent/a.txt")) << out;
-}
-
 TEST(CliTest, TyposGetASuggestion) {
   std::string out;
   EXPECT_EQ(RunCommand(Cli("scna corpus 2>&1"), &out), 2);

@@ -2,14 +2,12 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "test_util.h"
 #include "test_words.h"
@@ -21,17 +19,6 @@ namespace fs = std::filesystem;
 
 using ::neardup::testing::Word;
 using ::neardup::testing::Words;
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines = absl::StrSplit(text, '\n');
-  if (!lines.empty() && lines.back().empty()) lines.pop_back();
-  return lines;
-}
-
-void WriteFile(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out << bytes;
-}
 
 class DedupCliTest : public ::testing::Test {
  protected:
@@ -256,31 +243,6 @@ TEST_F(DedupCliTest, ContainmentModeFlag) {
   // --threshold is honoured: J(long, short) = 96/196.
   ASSERT_EQ(Dedup(Path("feed.jsonl") + " --threshold 0.45", "k3", "c3"), 0);
   EXPECT_EQ(Lines(ReadFile(Path("k3"))).size(), 1u);
-}
-
-TEST_F(DedupCliTest, BadJsonlFailsWithLineAndWritesNothing) {
-  WriteFile(Path("feed.jsonl"),
-            "{\"id\":\"a\",\"text\":\"one\"}\n{\"id\":\"b\",\"text\":\"two\"}\n"
-            "{\"id\":\"c\",\"text\":\n");
-  std::string err;
-  EXPECT_EQ(Dedup(Path("feed.jsonl"), "kept.jsonl", "clusters.jsonl", &err), 2);
-  EXPECT_NE(err.find("feed.jsonl:3"), std::string::npos) << err;
-  EXPECT_FALSE(fs::exists(Path("kept.jsonl")));
-  EXPECT_FALSE(fs::exists(Path("clusters.jsonl")));
-  // Nothing else was left behind either.
-  size_t files = 0;
-  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir_)) {
-    ++files;
-  }
-  EXPECT_EQ(files, 2u);  // feed.jsonl, stderr.txt
-}
-
-TEST_F(DedupCliTest, MissingInputIsAnError) {
-  std::string err;
-  EXPECT_EQ(Dedup(Path("nothing.jsonl"), "kept.jsonl", "clusters.jsonl", &err),
-            2);
-  EXPECT_FALSE(err.empty());
-  EXPECT_FALSE(fs::exists(Path("kept.jsonl")));
 }
 
 TEST_F(DedupCliTest, UnwritableOutputFailsBeforeReading) {

@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "input_internal.h"
 #include "input_source.h"
+#include "utf8.h"
 
 namespace neardup {
 namespace {
@@ -40,11 +41,15 @@ struct Directory {
   size_t usable = 0;  // files that yielded at least one record
 };
 
-// A bad JSON Lines record: what is wrong, and what the user can do about it.
-struct BadRecord {
+// What is wrong with a file or a JSON Lines record, and what the user can
+// do about it.
+struct Problem {
   std::string what;
   std::string advice;
 };
+
+constexpr std::string_view kTextAdvice =
+    "give UTF-8 text files or JSON Lines (.jsonl) files";
 
 bool IsJsonlName(std::string_view name) {
   name = StripCompressionSuffix(name);
@@ -61,11 +66,19 @@ bool HasUtf16Bom(std::string_view s) {
                            (s[0] == '\xFE' && s[1] == '\xFF'));
 }
 
-absl::Status Utf16Error(const std::string& name) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(name,
-                   ": UTF-16 text is not supported; convert it to UTF-8 "
-                   "(e.g. iconv -f UTF-16 -t UTF-8)"));
+Problem Utf16Problem() {
+  return {"UTF-16 text is not supported",
+          "convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)"};
+}
+
+Problem BinaryProblem(size_t nul) {
+  return {absl::StrCat("binary file (NUL byte at offset ", nul, ")"),
+          std::string(kTextAdvice)};
+}
+
+// "1 byte", "3 bytes".
+std::string Bytes(size_t n) {
+  return absl::StrCat(n, n == 1 ? " byte" : " bytes");
 }
 
 // "dir" + "a/b.txt" -> "dir/a/b.txt", with exactly one '/' between them.
@@ -95,9 +108,10 @@ absl::Status ListDirectory(const std::string& dir,
     relative_paths->push_back(path.lexically_relative(root).generic_string());
   }
   if (ec) {
-    return absl::ErrnoToStatus(
-        ec.value(), absl::StrCat(dir, ": cannot list directory (", ec.message(),
-                                 ") — check its permissions"));
+    return absl::Status(
+        absl::ErrnoToStatusCode(ec.value()),
+        absl::StrCat(dir, ": cannot list directory (", ec.message(),
+                     ") — check its permissions"));
   }
   // std::string compares bytes as unsigned char, i.e. byte-wise.
   std::sort(relative_paths->begin(), relative_paths->end());
@@ -114,9 +128,11 @@ absl::Status CheckReadable(const std::string& path) {
   // access() rather than a trial open: opening and closing a pipe such as
   // <(zcat x.gz) would make its writer fail.
   if (::access(path.c_str(), R_OK) != 0) {
-    return absl::ErrnoToStatus(
-        errno, absl::StrCat(path, ": cannot read (", std::strerror(errno),
-                            ") — check its permissions"));
+    const int error = errno;
+    return absl::Status(
+        absl::ErrnoToStatusCode(error),
+        absl::StrCat(path, ": cannot read (", std::strerror(error),
+                     ") — check its permissions"));
   }
   return absl::OkStatus();
 }
@@ -127,37 +143,16 @@ Utf8Check CheckUtf8(std::string_view text) {
   Utf8Check check;
   check.first_invalid = text.size();
   if (simdjson::validate_utf8(text.data(), text.size())) return check;
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t n = text.size();
-  auto cont = [&](size_t i, unsigned lo, unsigned hi) {
-    return i < n && s[i] >= lo && s[i] <= hi;
-  };
-  size_t i = 0;
-  while (i < n) {
-    const unsigned char b = s[i];
-    size_t len = 0;
-    if (b < 0x80) {
-      len = 1;
-    } else if (b >= 0xC2 && b <= 0xDF) {
-      if (cont(i + 1, 0x80, 0xBF)) len = 2;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-      unsigned lo = b == 0xE0 ? 0xA0 : 0x80;
-      unsigned hi = b == 0xED ? 0x9F : 0xBF;
-      if (cont(i + 1, lo, hi) && cont(i + 2, 0x80, 0xBF)) len = 3;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-      unsigned lo = b == 0xF0 ? 0x90 : 0x80;
-      unsigned hi = b == 0xF4 ? 0x8F : 0xBF;
-      if (cont(i + 1, lo, hi) && cont(i + 2, 0x80, 0xBF) &&
-          cont(i + 3, 0x80, 0xBF)) {
-        len = 4;
-      }
+  const auto* begin = reinterpret_cast<const uint8_t*>(text.data());
+  const auto* end = begin + text.size();
+  for (const uint8_t* p = begin; p < end;) {
+    uint32_t code_point;
+    const int length = DecodeUtf8(p, end, &code_point);
+    if (code_point == kInvalidCodePoint) {
+      if (check.invalid_bytes == 0) check.first_invalid = p - begin;
+      check.invalid_bytes += length;
     }
-    if (len == 0) {
-      if (check.invalid_bytes == 0) check.first_invalid = i;
-      ++check.invalid_bytes;
-      len = 1;
-    }
-    i += len;
+    p += length;
   }
   return check;
 }
@@ -174,8 +169,13 @@ struct InputReader::Rep {
   size_t current_source = 0;
   uint64_t line_number = 0;
   size_t source_records = 0;
-  size_t bytes_counted = 0;  // of lines->bytes_read(), already in stats
+  size_t source_skipped = 0;  // bad records skipped in this file
+  size_t bytes_counted = 0;   // of lines->bytes_read(), already in stats
   simdjson::dom::parser parser;
+  // The line being parsed with invalid UTF-8 replaced, and how many bytes
+  // were replaced (0: the line was valid and parsed in place).
+  std::string repaired;
+  size_t repaired_bytes = 0;
   // Id -> where it was first seen (source index, line number).
   absl::flat_hash_map<std::string, std::pair<size_t, uint64_t>> seen_ids;
 
@@ -185,7 +185,7 @@ struct InputReader::Rep {
 
   absl::StatusOr<bool> NextRecord(InputRecord* record);
   absl::StatusOr<bool> NextJsonlRecord(InputRecord* record);
-  std::optional<BadRecord> ParseJsonlRecord(size_t start, InputRecord* record);
+  std::optional<Problem> ParseJsonlRecord(size_t start, InputRecord* record);
   absl::StatusOr<std::unique_ptr<ByteSource>> OpenSource(const Source& source,
                                                          bool* jsonl);
   absl::StatusOr<bool> ReadTextFile(const Source& source,
@@ -193,6 +193,7 @@ struct InputReader::Rep {
                                     InputRecord* record);
   absl::Status CheckText(const std::string& origin, std::string_view text,
                          bool count_lines);
+  absl::Status SkipOrReject(const Source& source, const Problem& problem);
   absl::Status FinishSource(size_t index, bool usable);
   std::string Origin(size_t source, uint64_t line) const {
     return absl::StrCat(sources[source].name, ":", line);
@@ -293,6 +294,7 @@ absl::StatusOr<bool> InputReader::Rep::NextRecord(InputRecord* record) {
       line_number = 0;
       bytes_counted = 0;
       source_records = 0;
+      source_skipped = 0;
       continue;
     }
     absl::StatusOr<bool> usable =
@@ -360,20 +362,17 @@ absl::StatusOr<bool> InputReader::Rep::ReadTextFile(
   stats.bytes += size;
   if (!probed) nul = text.find('\0');
 
-  if (HasUtf16Bom(text)) return Utf16Error(source.name);
-  const bool explicit_path = source.dir < 0;
-  if (size == 0 || nul != std::string::npos) {
-    std::string what =
-        size == 0 ? std::string("empty file")
-                  : absl::StrCat("binary file (NUL byte at offset ", nul, ")");
-    if (explicit_path) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          source.name, ": ", what,
-          " — give UTF-8 text files or JSON Lines (.jsonl) files"));
-    }
-    ++stats.skipped_binary;
-    warnings.push_back({source.name, absl::StrCat("skipped: ", what)});
+  std::optional<Problem> problem;
+  if (HasUtf16Bom(text)) {  // before the NUL test: UTF-16 is full of NULs
+    problem = Utf16Problem();
+  } else if (size == 0) {
+    problem = Problem{"empty file", std::string(kTextAdvice)};
+  } else if (nul != std::string::npos) {
+    problem = BinaryProblem(nul);
+  }
+  if (problem.has_value()) {
     text.clear();
+    if (absl::Status s = SkipOrReject(source, *problem); !s.ok()) return s;
     return false;
   }
   if (absl::Status s = CheckText(source.name, text, true); !s.ok()) return s;
@@ -397,16 +396,16 @@ absl::Status InputReader::Rep::CheckText(const std::string& origin,
     where = absl::StrCat(origin, ":", line);
   }
   if (options.strict_utf8) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(where, ": invalid UTF-8 (", check.invalid_bytes,
-                     " bytes, the first at offset ", check.first_invalid,
-                     ") — convert the text to UTF-8 (e.g. iconv -f CP1256 -t "
-                     "UTF-8) or allow it without --strict-utf8"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        where, ": invalid UTF-8 (", Bytes(check.invalid_bytes),
+        ", the first at offset ", check.first_invalid,
+        ") — convert the text to UTF-8 (e.g. iconv -f CP1256 -t UTF-8), or "
+        "run without --strict to read it with U+FFFD in their place"));
   }
   warnings.push_back(
-      {std::move(where), absl::StrCat("invalid UTF-8 (", check.invalid_bytes,
-                                      " bytes replaced by U+FFFD when "
-                                      "compared)")});
+      {std::move(where),
+       absl::StrCat("invalid UTF-8 (", Bytes(check.invalid_bytes),
+                    " replaced by U+FFFD when compared)")});
   return absl::OkStatus();
 }
 
@@ -416,18 +415,47 @@ absl::StatusOr<bool> InputReader::Rep::NextJsonlRecord(InputRecord* record) {
     absl::StatusOr<bool> more = lines->ReadLine(&raw);
     stats.bytes += lines->bytes_read() - bytes_counted;
     bytes_counted = lines->bytes_read();
-    if (!more.ok() || !*more) return more;
+    if (!more.ok()) return more;
+    const Source& source = sources[current_source];
+    if (!*more) {
+      if (source_records > 0 || source_skipped > 0) return false;
+      const Problem problem =
+          line_number == 0
+              ? Problem{"empty file",
+                        "check the path; JSON Lines files hold one JSON "
+                        "object per line"}
+              : Problem{"no records (only blank lines)",
+                        "put one JSON object per line"};
+      if (absl::Status s = SkipOrReject(source, problem); !s.ok()) return s;
+      return false;
+    }
     ++line_number;
     if (!raw.empty() && raw.back() == '\r') raw.pop_back();
     size_t start = 0;
     if (line_number == 1) {
-      if (HasUtf16Bom(raw)) return Utf16Error(sources[current_source].name);
+      std::optional<Problem> problem;
+      if (HasUtf16Bom(raw)) {
+        problem = Utf16Problem();
+      } else if (size_t nul = raw.find('\0'); nul != std::string::npos) {
+        problem = BinaryProblem(nul);
+      }
+      if (problem.has_value()) {
+        if (absl::Status s = SkipOrReject(source, *problem); !s.ok()) return s;
+        return false;
+      }
       if (raw.starts_with(kUtf8Bom)) start = kUtf8Bom.size();
     }
     if (IsBlank(std::string_view(raw).substr(start))) continue;
 
-    std::optional<BadRecord> bad = ParseJsonlRecord(start, record);
+    std::optional<Problem> bad = ParseJsonlRecord(start, record);
     if (!bad.has_value()) {
+      if (repaired_bytes > 0) {
+        ++stats.invalid_utf8;
+        warnings.push_back(
+            {record->origin,
+             absl::StrCat("invalid UTF-8 (", Bytes(repaired_bytes),
+                          " replaced by U+FFFD)")});
+      }
       // JSON strings are valid UTF-8 (simdjson validates them); this check
       // only guards that promise.
       absl::Status s = CheckText(record->origin, record->text, false);
@@ -440,47 +468,61 @@ absl::StatusOr<bool> InputReader::Rep::NextJsonlRecord(InputRecord* record) {
           absl::StrCat(origin, ": ", bad->what, " — ", bad->advice));
     }
     ++stats.skipped_bad;
+    ++source_skipped;
     warnings.push_back(
         {std::move(origin), absl::StrCat("skipped: ", bad->what)});
   }
 }
 
-std::optional<BadRecord> InputReader::Rep::ParseJsonlRecord(
-    size_t start, InputRecord* record) {
+std::optional<Problem> InputReader::Rep::ParseJsonlRecord(size_t start,
+                                                          InputRecord* record) {
   std::string& raw = record->raw;
   // The parser reads up to SIMDJSON_PADDING bytes past the end.
   raw.reserve(raw.size() + simdjson::SIMDJSON_PADDING);
   simdjson::dom::element doc;
   simdjson::error_code error =
       parser.parse(raw.data() + start, raw.size() - start, false).get(doc);
+  repaired_bytes = 0;
   if (error == simdjson::UTF8_ERROR) {
-    Utf8Check check = CheckUtf8(raw);
-    return BadRecord{
-        absl::StrCat("not valid JSON (invalid UTF-8 at byte ",
-                     check.first_invalid + 1, " of the line)"),
-        "convert the file to UTF-8, or pass --skip-bad to skip such lines"};
+    if (options.strict_utf8) {
+      const Utf8Check check = CheckUtf8(raw);
+      return Problem{
+          absl::StrCat("invalid UTF-8 (", Bytes(check.invalid_bytes),
+                       ", the first at offset ", check.first_invalid,
+                       " of the line)"),
+          "convert the file to UTF-8 (e.g. iconv -f CP1256 -t UTF-8), run "
+          "without --strict to read it with U+FFFD in their place, or pass "
+          "--skip-bad to skip such lines"};
+    }
+    // Parse a copy in which every maximal ill-formed subpart is one U+FFFD,
+    // as the normaliser reads it; raw stays the bytes of the line.
+    repaired.clear();
+    repaired_bytes = AppendReplacingInvalidUtf8(
+        std::string_view(raw).substr(start), &repaired);
+    repaired.reserve(repaired.size() + simdjson::SIMDJSON_PADDING);
+    error = parser.parse(repaired.data(), repaired.size(), false).get(doc);
   }
   if (error) {
-    return BadRecord{
+    return Problem{
         absl::StrCat("not valid JSON (", simdjson::error_message(error), ")"),
         "fix the line, or pass --skip-bad to skip bad lines"};
   }
   simdjson::dom::object object;
   if (doc.get_object().get(object)) {
-    return BadRecord{"not a JSON object",
-                     "put one JSON object per line, or pass --skip-bad to "
-                     "skip bad lines"};
+    return Problem{"not a JSON object",
+                   "put one JSON object per line, or pass --skip-bad to "
+                   "skip bad lines"};
   }
   const std::string& text_field = options.text_field;
   simdjson::dom::element text;
   if (object.at_key(text_field).get(text)) {
-    return BadRecord{absl::StrCat("no \"", text_field, "\" field"),
-                     "use --text-field to choose the field"};
+    return Problem{absl::StrCat("no \"", text_field, "\" field"),
+                   "use --text-field to choose the field"};
   }
   std::string_view text_value;
   if (text.get_string().get(text_value)) {
-    return BadRecord{absl::StrCat("field \"", text_field, "\" is not a string"),
-                     "use --text-field to choose the field holding the text"};
+    return Problem{absl::StrCat("field \"", text_field, "\" is not a string"),
+                   "use --text-field to choose the field holding the text"};
   }
 
   const std::string& id_field = options.id_field;
@@ -490,9 +532,9 @@ std::optional<BadRecord> InputReader::Rep::ParseJsonlRecord(
     id_value = Origin(current_source, line_number);
   } else if (std::string_view s; !id.get_string().get(s)) {
     if (s.empty()) {
-      return BadRecord{absl::StrCat("field \"", id_field, "\" is empty"),
-                       "give every record an id, or use --id-field to choose "
-                       "the field"};
+      return Problem{absl::StrCat("field \"", id_field, "\" is empty"),
+                     "give every record an id, or use --id-field to choose "
+                     "the field"};
     }
     id_value.assign(s);
   } else if (int64_t i; !id.get_int64().get(i)) {
@@ -500,15 +542,16 @@ std::optional<BadRecord> InputReader::Rep::ParseJsonlRecord(
   } else if (uint64_t u; !id.get_uint64().get(u)) {
     id_value = absl::StrCat(u);
   } else {
-    return BadRecord{
+    return Problem{
         absl::StrCat("field \"", id_field, "\" is not a string or an integer"),
         "use --id-field to choose the field"};
   }
   auto [it, inserted] =
       seen_ids.try_emplace(id_value, current_source, line_number);
   if (!inserted) {
-    return BadRecord{
-        absl::StrCat("duplicate id \"", id_value, "\" (first seen at ",
+    return Problem{
+        absl::StrCat("duplicate id \"", id_value, "\" in field \"", id_field,
+                     "\" (first seen at ",
                      Origin(it->second.first, it->second.second), ")"),
         "ids must be unique; use --id-field to choose another field, or "
         "--skip-bad to skip repeats"};
@@ -517,6 +560,19 @@ std::optional<BadRecord> InputReader::Rep::ParseJsonlRecord(
   record->origin = Origin(current_source, line_number);
   record->from_jsonl = true;
   return std::nullopt;
+}
+
+// A file named by the user that holds no document is an error; one found
+// under a directory is skipped with a warning, as ripgrep skips binary files.
+absl::Status InputReader::Rep::SkipOrReject(const Source& source,
+                                            const Problem& problem) {
+  if (source.dir < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source.name, ": ", problem.what, " — ", problem.advice));
+  }
+  ++stats.skipped_files;
+  warnings.push_back({source.name, absl::StrCat("skipped: ", problem.what)});
+  return absl::OkStatus();
 }
 
 absl::Status InputReader::Rep::FinishSource(size_t index, bool usable) {
@@ -528,8 +584,8 @@ absl::Status InputReader::Rep::FinishSource(size_t index, bool usable) {
   if (last && dirs[dir].usable == 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         dirs[dir].name,
-        ": no usable files in directory (all are empty, binary or without "
-        "records) — check the path"));
+        ": no usable files in directory (all are empty, binary, UTF-16 or "
+        "without records) — check the path"));
   }
   return absl::OkStatus();
 }

@@ -23,8 +23,8 @@ struct InputReaderInternal {
 };
 
 struct Utf8Check {
-  // Bytes that are not part of a well-formed UTF-8 sequence; each is read as
-  // one U+FFFD.
+  // Bytes that are not part of a well-formed UTF-8 sequence; each maximal
+  // ill-formed subpart of them (see DecodeUtf8) is read as one U+FFFD.
   size_t invalid_bytes = 0;
   // Offset of the first such byte, or the text's size if there is none.
   size_t first_invalid = 0;

@@ -30,13 +30,15 @@ class FdSource : public ByteSource {
   absl::StatusOr<size_t> Read(char* dst, size_t n) override {
     const ssize_t got = read(fd_, dst, n);
     if (got >= 0) return static_cast<size_t>(got);
-    if (errno == EINTR) {
+    const int error = errno;
+    if (error == EINTR) {
       return absl::CancelledError(
           absl::StrCat(name_, ": reading was interrupted by a signal"));
     }
-    return absl::ErrnoToStatus(
-        errno, absl::StrCat(name_, ": read failed (", std::strerror(errno),
-                            ") — check the file"));
+    return absl::Status(
+        absl::ErrnoToStatusCode(error),
+        absl::StrCat(name_, ": read failed (", std::strerror(error),
+                     ") — check the file"));
   }
 
  private:
@@ -211,14 +213,16 @@ absl::StatusOr<std::unique_ptr<ByteSource>> OpenFileSource(
     const std::string& path) {
   // Opening a FIFO waits for a writer; a signal ends the wait with EINTR.
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 && errno == EINTR) {
-    return absl::CancelledError(
-        absl::StrCat(path, ": opening was interrupted by a signal"));
-  }
   if (fd < 0) {
-    return absl::ErrnoToStatus(
-        errno, absl::StrCat(path, ": cannot open (", std::strerror(errno),
-                            ") — check the path and its permissions"));
+    const int error = errno;
+    if (error == EINTR) {
+      return absl::CancelledError(
+          absl::StrCat(path, ": opening was interrupted by a signal"));
+    }
+    return absl::Status(
+        absl::ErrnoToStatusCode(error),
+        absl::StrCat(path, ": cannot open (", std::strerror(error),
+                     ") — check the path and its permissions"));
   }
   return std::make_unique<FdSource>(fd, /*owned=*/true, path);
 }

@@ -16,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
 #include "input_internal.h"
+#include "utf8.h"
 
 namespace neardup {
 namespace {
@@ -191,17 +192,37 @@ TEST_F(InputTest, PathsAreReadInTheOrderGivenAndTwiceIfGivenTwice) {
   EXPECT_EQ(Ids(r.records), (Strings{b, a, b}));
 }
 
-TEST_F(InputTest, BinaryAndEmptyFilesInDirectoryAreSkippedWithWarning) {
+TEST_F(InputTest, UnusableFilesInDirectoryAreSkippedWithWarning) {
   Write("d/a.bin", std::string("PK\x03\x04\0\0data", 10));
   Write("d/b.txt", "");
   Write("d/c.txt", "text");
+  Write("d/d.txt", std::string("\xFF\xFEh\0i\0", 6));
+  Write("d/e.jsonl", std::string("\xFE\xFF\0{\0}", 6));
+  Write("d/f.jsonl", std::string("{\"text\":\"a\0b\"}\n", 15));
+  Write("d/g.jsonl", "");
+  Write("d/h.jsonl", "\n \r\n");
+  Write("d/i.jsonl", R"({"text":"record"})");
   Result r = ReadPaths({Path("d")});
   ASSERT_TRUE(r.status.ok()) << r.status;
-  EXPECT_EQ(Ids(r.records), (Strings{Path("d/c.txt")}));
-  EXPECT_EQ(Origins(r.warnings), (Strings{Path("d/a.bin"), Path("d/b.txt")}));
-  EXPECT_TRUE(Contains(r.warnings[0].message, "binary"));
-  EXPECT_TRUE(Contains(r.warnings[1].message, "empty"));
-  EXPECT_EQ(r.stats.skipped_binary, 2u);
+  EXPECT_EQ(Ids(r.records), (Strings{Path("d/c.txt"), Path("d/i.jsonl:1")}));
+  EXPECT_EQ(Origins(r.warnings),
+            (Strings{Path("d/a.bin"), Path("d/b.txt"), Path("d/d.txt"),
+                     Path("d/e.jsonl"), Path("d/f.jsonl"), Path("d/g.jsonl"),
+                     Path("d/h.jsonl")}));
+  const Strings messages = {
+      "skipped: binary file (NUL byte at offset 4)",
+      "skipped: empty file",
+      "skipped: UTF-16 text is not supported",
+      "skipped: UTF-16 text is not supported",
+      "skipped: binary file (NUL byte at offset 10)",
+      "skipped: empty file",
+      "skipped: no records (only blank lines)",
+  };
+  for (size_t i = 0; i < messages.size() && i < r.warnings.size(); ++i) {
+    EXPECT_EQ(r.warnings[i].message, messages[i]) << r.warnings[i].origin;
+  }
+  EXPECT_EQ(r.stats.skipped_files, messages.size());
+  EXPECT_EQ(r.stats.files, 9u);
 }
 
 TEST_F(InputTest, BinaryFileIsFoundByNulInFirst64KiB) {
@@ -215,19 +236,29 @@ TEST_F(InputTest, BinaryFileIsFoundByNulInFirst64KiB) {
   ASSERT_TRUE(r.status.ok()) << r.status;
   EXPECT_EQ(Ids(r.records), (Strings{Path("d/late.txt")}));
   EXPECT_EQ(r.records[0].text, late);
-  EXPECT_EQ(r.stats.skipped_binary, 1u);
+  EXPECT_EQ(r.stats.skipped_files, 1u);
 }
 
 TEST_F(InputTest, ExplicitBinaryOrEmptyFileIsAnErrorNamingIt) {
-  std::string bin = Write("x.bin", std::string("a\0b", 3));
-  Result r = ReadPaths({bin});
-  EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(Contains(r.status.message(), bin + ": binary file"));
-
-  std::string empty = Write("empty.txt", "");
-  r = ReadPaths({empty});
-  EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(Contains(r.status.message(), empty + ": empty file"));
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {Write("x.bin", std::string("a\0b", 3)), ": binary file"},
+      {Write("x.jsonl", std::string("{\0}\n", 4)), ": binary file"},
+      {Write("empty.txt", ""), ": empty file"},
+      {Write("empty.jsonl", ""), ": empty file"},
+      {Write("blank.jsonl", "\n\n"), ": no records (only blank lines)"},
+  };
+  for (const auto& [path, message] : files) {
+    Result r = ReadPaths({path});
+    EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument) << path;
+    EXPECT_TRUE(Contains(r.status.message(), path + message));
+    EXPECT_TRUE(Contains(r.status.message(), " — "));
+  }
+  // Only bad records, skipped as asked: not an error.
+  InputOptions options;
+  options.skip_bad = true;
+  Result r = ReadPaths({Write("bad.jsonl", "not json\n")}, options);
+  EXPECT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.stats.skipped_bad, 1u);
 }
 
 TEST_F(InputTest, DirectoryWithoutUsableFilesIsAnError) {
@@ -251,16 +282,17 @@ TEST_F(InputTest, MissingPathIsAnErrorAtOpen) {
   EXPECT_TRUE(Contains(reader.status().message(), Path("nope.txt")));
 }
 
-TEST_F(InputTest, Utf16IsAnErrorSayingHowToConvert) {
-  std::string le = Write("le.txt", std::string("\xFF\xFEh\0i\0", 6));
-  Result r = ReadPaths({le});
-  EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(r.status.message(),
-            le + ": UTF-16 text is not supported; convert it to UTF-8 (e.g. "
-                 "iconv -f UTF-16 -t UTF-8)");
-  std::string be = Write("d/be.txt", std::string("\xFE\xFF\0h", 4));
-  r = ReadPaths({Path("d")});
-  EXPECT_TRUE(Contains(r.status.message(), be + ": UTF-16"));
+TEST_F(InputTest, ExplicitUtf16FileIsAnErrorSayingHowToConvert) {
+  for (std::string path :
+       {Write("le.txt", std::string("\xFF\xFEh\0i\0", 6)),
+        Write("be.jsonl", std::string("\xFE\xFF\0{\0}\0\n", 7))}) {
+    Result r = ReadPaths({path});
+    EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(r.status.message(),
+              path +
+                  ": UTF-16 text is not supported — convert it to UTF-8 "
+                  "(e.g. iconv -f UTF-16 -t UTF-8)");
+  }
 }
 
 TEST_F(InputTest, JsonlIdsTextsAndRawLines) {
@@ -348,7 +380,7 @@ TEST_F(InputTest, JsonlErrorsNamePathLineAndField) {
       {R"({"id":"x","text":null})", ":2: field \"text\" is not a string"},
       {R"({"id":1.5,"text":"t"})", ":2: field \"id\" is not a string"},
       {R"({"id":"g","text":"t"})",
-       ":2: duplicate id \"g\" (first seen at PATH:1)"},
+       ":2: duplicate id \"g\" in field \"id\" (first seen at PATH:1)"},
   };
   for (const Case& c : cases) {
     std::string path = Write("bad.jsonl", good + "\n" + c.line + "\n");
@@ -387,48 +419,95 @@ TEST_F(InputTest, DuplicateIdsAcrossFilesNameBothPlaces) {
                         "\n");
   Result r = ReadPaths({a, b});
   EXPECT_EQ(r.status.message(),
-            b + ":2: duplicate id \"same\" (first seen at " + a +
+            b + ":2: duplicate id \"same\" in field \"id\" (first seen at " +
+                a +
                 ":1) — ids must be unique; use --id-field to choose another "
                 "field, or --skip-bad to skip repeats");
 }
 
 TEST_F(InputTest, SkipBadTurnsBadRecordsIntoWarnings) {
-  std::string path =
-      Write("mixed.jsonl", R"({"id":"a","text":"ok"})"
-                           "\n"
-                           "not json\n"
-                           R"({"id":"b"})"
-                           "\n"
-                           R"({"id":"c","text":["x"]})"
-                           "\n"
-                           R"({"id":"a","text":"again"})"
-                           "\n"
-                           "{\"id\":\"d\",\"text\":\"bad \xFF byte\"}\n"
-                           R"({"id":"e","text":"ok too"})"
-                           "\n");
+  std::string path = Write("mixed.jsonl", R"({"id":"a","text":"ok"})"
+                                          "\n"
+                                          "not json\n"
+                                          R"({"id":"b"})"
+                                          "\n"
+                                          R"({"id":"c","text":["x"]})"
+                                          "\n"
+                                          R"({"id":"a","text":"again"})"
+                                          "\n"
+                                          R"({"id":"e","text":"ok too"})"
+                                          "\n");
   InputOptions options;
   options.skip_bad = true;
   Result r = ReadPaths({path}, options);
   ASSERT_TRUE(r.status.ok()) << r.status;
   EXPECT_EQ(Ids(r.records), (Strings{"a", "e"}));
-  EXPECT_EQ(Origins(r.warnings), (Strings{path + ":2", path + ":3", path + ":4",
-                                          path + ":5", path + ":6"}));
-  EXPECT_TRUE(Contains(r.warnings[0].message, "not valid JSON"));
+  EXPECT_EQ(Origins(r.warnings),
+            (Strings{path + ":2", path + ":3", path + ":4", path + ":5"}));
+  ASSERT_EQ(r.warnings.size(), 4u);
+  EXPECT_TRUE(Contains(r.warnings[0].message, "skipped: not valid JSON"));
   EXPECT_TRUE(Contains(r.warnings[1].message, "no \"text\" field"));
   EXPECT_TRUE(Contains(r.warnings[2].message, "not a string"));
   EXPECT_TRUE(Contains(r.warnings[3].message, "duplicate id \"a\""));
-  EXPECT_TRUE(Contains(r.warnings[4].message, "invalid UTF-8"));
-  EXPECT_EQ(r.stats.skipped_bad, 5u);
+  EXPECT_EQ(r.stats.skipped_bad, 4u);
   EXPECT_EQ(r.stats.records, 2u);
 }
 
-TEST_F(InputTest, InvalidUtf8InJsonIsMalformedAndSaysSo) {
-  std::string path =
-      Write("u.jsonl", "{\"id\":\"d\",\"text\":\"bad \xC3 byte\"}\n");
-  Result r = ReadPaths({path});
+// Code points DecodeUtf8 reads in `text`.
+uint32_t CodePointCount(std::string_view text) {
+  uint32_t end = static_cast<uint32_t>(text.size());
+  ByteToCodePointOffsets(text, {&end});
+  return end;
+}
+
+TEST_F(InputTest, InvalidUtf8InJsonlIsReplacedWithAWarning) {
+  const std::string value = "bad \xC3 byte, cut \xE2\x82, stray \xFF\xFE end";
+  const std::string line = "{\"id\":\"d\",\"text\":\"" + value + "\"}";
+  const std::string good = R"({"id":"g","text":"fine"})";
+  std::string path = Write("u.jsonl", good + "\n" + line + "\r\n" + good +
+                                          "x\n"  // not JSON: after the repair
+                                          R"({"id":"e","text":"\u00e9"})");
+  InputOptions options;
+  options.skip_bad = true;  // only to read past line 3
+  Result r = ReadPaths({path}, options);
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(Ids(r.records), (Strings{"g", "d", "e"}));
+  ASSERT_EQ(r.records.size(), 3u);
+  EXPECT_EQ(r.records[1].text,
+            "bad \uFFFD byte, cut \uFFFD, stray \uFFFD\uFFFD end");
+  EXPECT_EQ(CodePointCount(r.records[1].text), CodePointCount(value));
+  EXPECT_EQ(r.records[1].raw, line);  // dedup writes the line as it was
+  EXPECT_EQ(r.records[2].text, "\xC3\xA9");
+  EXPECT_EQ(Origins(r.warnings), (Strings{path + ":2", path + ":3"}));
+  ASSERT_EQ(r.warnings.size(), 2u);
+  EXPECT_EQ(r.warnings[0].message,
+            "invalid UTF-8 (5 bytes replaced by U+FFFD)");
+  EXPECT_EQ(r.stats.invalid_utf8, 1u);
+  EXPECT_EQ(r.stats.skipped_bad, 1u);
+}
+
+TEST_F(InputTest, StrictUtf8MakesInvalidUtf8InJsonlABadRecord) {
+  std::string path = Write("u.jsonl",
+                           "\xEF\xBB\xBF{\"text\":\"caf\xE9\"}\n"
+                           "{\"text\":\"one\"}\n"
+                           "{\"text\":\"two\"}\n");
+  InputOptions options;
+  options.strict_utf8 = true;
+  Result r = ReadPaths({path}, options);
   EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
+  // The offset counts the byte order mark: it is into the line as read.
   EXPECT_TRUE(Contains(r.status.message(),
-                       path + ":1: not valid JSON (invalid UTF-8 at byte 23"));
+                       path + ":1: invalid UTF-8 (1 byte, the first at offset "
+                              "15 of the line) — convert the file to UTF-8"));
+  EXPECT_TRUE(r.records.empty());
+
+  options.skip_bad = true;
+  r = ReadPaths({path}, options);
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.records.size(), 2u);
+  EXPECT_EQ(Origins(r.warnings), (Strings{path + ":1"}));
+  EXPECT_EQ(r.stats.skipped_bad, 1u);
+  EXPECT_EQ(r.stats.invalid_utf8, 0u);
 }
 
 TEST_F(InputTest, InvalidUtf8InTextIsAWarningWithLine) {
@@ -451,8 +530,10 @@ TEST_F(InputTest, StrictUtf8MakesInvalidUtf8AnError) {
   options.strict_utf8 = true;
   Result r = ReadPaths({path}, options);
   EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(
-      Contains(r.status.message(), path + ":2: invalid UTF-8 (2 bytes"));
+  EXPECT_TRUE(Contains(r.status.message(),
+                       path + ":2: invalid UTF-8 (2 bytes, the first at offset "
+                              "3) — convert the text to UTF-8"));
+  EXPECT_TRUE(Contains(r.status.message(), "without --strict "));
   EXPECT_TRUE(r.records.empty());
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -105,6 +106,12 @@ inline int EncodeUtf8(uint32_t c, char* out) {
   out[3] = static_cast<char>(0x80 | (c & 0x3F));
   return 4;
 }
+
+// Appends `text` to *out with each maximal ill-formed subpart (as DecodeUtf8
+// delimits them) replaced by U+FFFD. The result is valid UTF-8 and holds the
+// code points DecodeUtf8 reads in `text`, so code point offsets into the two
+// agree. Returns the number of bytes replaced.
+size_t AppendReplacingInvalidUtf8(std::string_view text, std::string* out);
 
 // Rewrites each value in `byte_offsets` (byte offsets into `text`, each on a
 // character boundary or at text.size()) as the number of code points before

@@ -30,5 +30,29 @@ TEST(ByteToCodePointOffsetsTest, IllFormedSubpartsCountAsOneCodePointEach) {
   EXPECT_EQ(at_b, 4u);
 }
 
+TEST(AppendReplacingInvalidUtf8Test, ReplacesEachMaximalSubpart) {
+  // The same example: each ill-formed subpart becomes one U+FFFD.
+  const std::string text =
+      "\x61\xF1\x80\x80\xE1\x80\xC2\x62\x80\x63\x80\xBF\x64";
+  std::string out = "prefix ";
+  EXPECT_EQ(AppendReplacingInvalidUtf8(text, &out), 9u);
+  EXPECT_EQ(out, "prefix a\uFFFD\uFFFD\uFFFDb\uFFFDc\uFFFD\uFFFDd");
+  uint32_t original = static_cast<uint32_t>(text.size());
+  uint32_t repaired = static_cast<uint32_t>(out.size() - 7);
+  ByteToCodePointOffsets(text, {&original});
+  ByteToCodePointOffsets(std::string_view(out).substr(7), {&repaired});
+  EXPECT_EQ(original, repaired);
+}
+
+TEST(AppendReplacingInvalidUtf8Test, ValidTextIsCopied) {
+  const std::string text = "caf\u00e9 \u0642\u0644 \U0001F600 \uFFFD";
+  std::string out;
+  EXPECT_EQ(AppendReplacingInvalidUtf8(text, &out), 0u);
+  EXPECT_EQ(out, text);
+  out.clear();
+  EXPECT_EQ(AppendReplacingInvalidUtf8("cut \xF0\x9F\x98", &out), 3u);
+  EXPECT_EQ(out, "cut \uFFFD");
+}
+
 }  // namespace
 }  // namespace neardup

@@ -1,6 +1,8 @@
 // InputReader on arbitrary bytes written to a .jsonl file: reads every record
-// and must not crash, hang or leak. Errors are fine. The first byte picks the
-// reader's options (strict UTF-8, skipping bad records).
+// and must not crash, hang or leak, and every record's text must be valid
+// UTF-8 (invalid bytes in a line are replaced or rejected). Errors are fine.
+// The first byte picks the reader's options (strict UTF-8, skipping bad
+// records).
 #include <unistd.h>
 
 #include <cstddef>
@@ -11,6 +13,7 @@
 
 #include "fuzz_check.h"
 #include "neardup/input.h"
+#include "utf8.h"
 
 namespace {
 
@@ -50,6 +53,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!next.ok() || !*next) break;
     ++records;
     FUZZ_CHECK(record.from_jsonl);
+    std::string repaired;
+    FUZZ_CHECK(neardup::AppendReplacingInvalidUtf8(record.text, &repaired) ==
+               0);
     FUZZ_CHECK(records <= size);  // at most one record per line
   }
   FUZZ_CHECK((*reader)->stats().records == records);

@@ -25,12 +25,17 @@ struct InputOptions {
   // JSON Lines field holding a record's id (a string or a number). Records
   // without it get the id "path:line". Default: "id".
   std::string id_field = "id";
-  // If true, a text holding invalid UTF-8 is an error; if false it is a
-  // warning, and the text is returned unchanged. Default: false.
+  // What invalid UTF-8 (bytes that are not well-formed UTF-8) does.
+  // If false, it is a warning naming the file and line: a text file's text
+  // is returned unchanged (the analysis reads each maximal ill-formed
+  // subpart as one U+FFFD); a JSON Lines line is parsed with each maximal
+  // ill-formed subpart replaced by U+FFFD (see InputRecord::text).
+  // If true, a text file holding it is an error, and a JSON Lines line
+  // holding it is a malformed record (see skip_bad). Default: false.
   bool strict_utf8 = false;
   // If true, a malformed JSON Lines record (invalid JSON, missing or
-  // non-string text, bad or duplicate id) is skipped with a warning; if false
-  // it is an error. Default: false.
+  // non-string text, bad or duplicate id, invalid UTF-8 with strict_utf8) is
+  // skipped with a warning; if false it is an error. Default: false.
   bool skip_bad = false;
 };
 
@@ -41,11 +46,17 @@ struct InputRecord {
   // text), else "path:line". Standard input as text: "-".
   std::string id;
   // Text file: the file's bytes, unchanged (a byte order mark is kept, so
-  // offsets are into the file). JSON Lines: the unescaped string value.
+  // offsets are into the file). JSON Lines: the unescaped string value. If
+  // the line held invalid UTF-8 (and strict_utf8 is false), the value is
+  // read from a copy of the line in which each maximal ill-formed subpart is
+  // replaced by U+FFFD (3 bytes): byte offsets are then into this repaired
+  // text, while code point offsets are the same as into the original bytes,
+  // which neardup reads with one code point per ill-formed subpart.
   std::string text;
   // Where the record came from, for messages: "path" or "path:line".
   std::string origin;
-  // JSON Lines: the line's bytes without its "\n" or "\r\n". Text: empty.
+  // JSON Lines: the line's bytes without its "\n" or "\r\n", as read (never
+  // repaired). Text: empty.
   std::string raw;
   bool from_jsonl = false;
 };
@@ -56,17 +67,26 @@ struct InputWarning {
 };
 
 struct InputStats {
-  size_t files = 0;           // files opened, standard input included
-  size_t records = 0;         // records returned by Next()
-  size_t bytes = 0;           // bytes read, after decompression
-  size_t skipped_binary = 0;  // empty or binary files skipped in directories
-  size_t skipped_bad = 0;     // bad JSON Lines records skipped (skip_bad)
-  size_t invalid_utf8 = 0;    // records whose text is not valid UTF-8
+  size_t files = 0;    // files opened, standard input included
+  size_t records = 0;  // records returned by Next()
+  size_t bytes = 0;    // bytes read, after decompression
+  // Files found under a directory and skipped with a warning: empty,
+  // binary (a NUL byte), UTF-16, or JSON Lines without a record.
+  size_t skipped_files = 0;
+  size_t skipped_bad = 0;  // bad JSON Lines records skipped (skip_bad)
+  // Records read despite invalid UTF-8 (strict_utf8 false): text files
+  // holding it, and JSON Lines records whose line held it and was repaired.
+  size_t invalid_utf8 = 0;
 };
 
 // Reads documents from files, directories and standard input, in order:
 // paths in the order given; under a directory, files in byte-wise order of
 // their relative paths, hidden files and directories (".name") left out.
+// A file that holds no document (empty, binary: a NUL byte in the first 64
+// KiB or in a JSON Lines file's first line, UTF-16, or JSON Lines without a
+// record) is an error when named, and skipped with a warning (counted in
+// InputStats::skipped_files) when found under a directory; a directory
+// without any usable file is an error.
 //
 // Not thread-safe.
 class InputReader {
