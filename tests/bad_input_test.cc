@@ -290,8 +290,8 @@ TEST_F(BadInputTest, DirectorySkipsBinaryEmptyAndUtf16FilesAndGoesOn) {
         << run.err;
   }
   const Outcome jsonl = Neardup("scan " + dir + " --format jsonl");
-  EXPECT_TRUE(absl::StrContains(
-      jsonl.out, "\"skipped_files\":4,\"skipped_lines\":0,"))
+  EXPECT_TRUE(
+      absl::StrContains(jsonl.out, "\"skipped_files\":4,\"skipped_lines\":0,"))
       << jsonl.out;
   EXPECT_EQ(Lines(Output("clusters.jsonl")).size(), 2u);
   EXPECT_EQ(Lines(Output("kept.jsonl")).size(), 1u);
