@@ -81,7 +81,7 @@ absl::StatusOr<std::vector<Document>> ReadDocuments(
     documents.push_back({std::move(record.id), std::move(record.text)});
     if (Interrupted()) return absl::CancelledError("interrupted");
     if (progress != nullptr) {
-      progress->Reading(documents.size(), (*reader)->stats().bytes, 0);
+      progress->Reading(documents.size(), (*reader)->stats());
     }
   }
   if (stats != nullptr) *stats = (*reader)->stats();

@@ -292,7 +292,7 @@ int RunDedup(const DedupFlags& flags) {
     if (!status.ok()) return Fail(status);
     TrimBatch(&batch);
     if (Interrupted()) return InterruptedExit();
-    progress.Reading((*deduplicator)->size(), (*reader)->stats().bytes, 0);
+    progress.Reading((*deduplicator)->size(), (*reader)->stats());
     if (batch.end) break;
   }
   progress.Stage("clustering", 0, (*deduplicator)->size(), "documents");

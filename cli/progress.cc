@@ -48,7 +48,7 @@ bool ProgressLine::Wanted(bool quiet) {
   return !quiet && isatty(STDERR_FILENO) == 1;
 }
 
-void ProgressLine::Reading(size_t documents, size_t bytes, size_t total_bytes) {
+void ProgressLine::Reading(size_t documents, const InputStats& stats) {
   if (!enabled_) return;
   if (stage_ != "reading") {
     stage_ = "reading";
@@ -56,14 +56,16 @@ void ProgressLine::Reading(size_t documents, size_t bytes, size_t total_bytes) {
   }
   const double elapsed =
       std::chrono::duration<double>(Clock::now() - stage_start_).count();
-  const double mb = static_cast<double>(bytes) / 1e6;
+  const double mb = static_cast<double>(stats.bytes) / 1e6;
   std::string text = absl::StrFormat("reading: %s documents, %.1f MB",
                                      FormatCount(documents), mb);
   if (elapsed > 0.5) {
     absl::StrAppendFormat(&text, ", %.1f MB/s", mb / elapsed);
-    if (total_bytes > bytes && bytes > 0) {
-      const double left = static_cast<double>(total_bytes - bytes) /
-                          static_cast<double>(bytes) * elapsed;
+    const size_t done = stats.stored_bytes;
+    const size_t total = stats.total_stored_bytes;
+    if (total > done && done > 0) {
+      const double left = static_cast<double>(total - done) /
+                          static_cast<double>(done) * elapsed;
       absl::StrAppend(&text, ", ETA ", FormatDuration(left));
     }
   }

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "neardup/input.h"
+
 namespace neardup::cli {
 
 // "12 s", "3:05", "1:02:03".
@@ -30,9 +32,9 @@ class ProgressLine {
 
   bool enabled() const { return enabled_; }
 
-  // Reading: documents and bytes so far, their rate, and an ETA when the
-  // total byte count is known (0: unknown).
-  void Reading(size_t documents, size_t bytes, size_t total_bytes);
+  // Reading: documents and bytes (decompressed) so far, the rate, and an
+  // ETA when the reader knows its input's total size.
+  void Reading(size_t documents, const InputStats& stats);
 
   // A stage of `total` units ("documents", "candidate pairs"), `done` of
   // which are done: percentage, rate and ETA. A new `stage` restarts the

@@ -241,6 +241,24 @@ absl::StatusOr<std::unique_ptr<InputReader>> InputReaderInternal::Open(
     }
     rep->dirs.push_back({std::move(path)});
   }
+  // The total, for progress displays: known only if every input is a
+  // regular file.
+  size_t total = 0;
+  for (const Source& source : rep->sources) {
+    std::error_code ec;
+    const fs::path path(source.name);
+    if (source.name == "-" || !fs::is_regular_file(path, ec)) {
+      total = 0;
+      break;
+    }
+    const uintmax_t size = fs::file_size(path, ec);
+    if (ec) {
+      total = 0;
+      break;
+    }
+    total += size;
+  }
+  rep->stats.total_stored_bytes = total;
   return std::unique_ptr<InputReader>(new InputReader(std::move(rep)));
 }
 
@@ -309,14 +327,15 @@ absl::StatusOr<std::unique_ptr<ByteSource>> InputReader::Rep::OpenSource(
     const Source& source, bool* jsonl) {
   if (source.name != "-") {
     absl::StatusOr<std::unique_ptr<ByteSource>> bytes =
-        OpenFileSource(source.name);
+        OpenFileSource(source.name, &stats.stored_bytes);
     if (!bytes.ok()) return bytes.status();
     *jsonl = IsJsonlName(source.name);
     return NewDecompressingSource(CompressionOf(source.name), *std::move(bytes),
                                   source.name);
   }
   // Standard input is JSON Lines if its first non-blank byte is '{'.
-  std::unique_ptr<ByteSource> bytes = NewStdioSource(stdin_file, "-");
+  std::unique_ptr<ByteSource> bytes =
+      NewStdioSource(stdin_file, "-", &stats.stored_bytes);
   std::string prefix;
   std::vector<char> chunk(64 * 1024);
   while (true) {

@@ -21,15 +21,21 @@ constexpr size_t kChunkSize = size_t{1} << 20;
 // rather than waiting to fill the buffer as fread() would.
 class FdSource : public ByteSource {
  public:
-  FdSource(int fd, bool owned, std::string name)
-      : fd_(fd), owned_(owned), name_(std::move(name)) {}
+  FdSource(int fd, bool owned, std::string name, size_t* bytes_read)
+      : fd_(fd),
+        owned_(owned),
+        name_(std::move(name)),
+        bytes_read_(bytes_read) {}
   ~FdSource() override {
     if (owned_) close(fd_);
   }
 
   absl::StatusOr<size_t> Read(char* dst, size_t n) override {
     const ssize_t got = read(fd_, dst, n);
-    if (got >= 0) return static_cast<size_t>(got);
+    if (got >= 0) {
+      if (bytes_read_ != nullptr) *bytes_read_ += static_cast<size_t>(got);
+      return static_cast<size_t>(got);
+    }
     const int error = errno;
     if (error == EINTR) {
       return absl::CancelledError(
@@ -45,6 +51,7 @@ class FdSource : public ByteSource {
   int fd_;
   bool owned_;
   std::string name_;
+  size_t* bytes_read_;
 };
 
 class PrefixedSource : public ByteSource {
@@ -210,7 +217,7 @@ std::string_view StripCompressionSuffix(std::string_view path) {
 }
 
 absl::StatusOr<std::unique_ptr<ByteSource>> OpenFileSource(
-    const std::string& path) {
+    const std::string& path, size_t* bytes_read) {
   // Opening a FIFO waits for a writer; a signal ends the wait with EINTR.
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -224,12 +231,13 @@ absl::StatusOr<std::unique_ptr<ByteSource>> OpenFileSource(
         absl::StrCat(path, ": cannot open (", std::strerror(error),
                      ") — check the path and its permissions"));
   }
-  return std::make_unique<FdSource>(fd, /*owned=*/true, path);
+  return std::make_unique<FdSource>(fd, /*owned=*/true, path, bytes_read);
 }
 
-std::unique_ptr<ByteSource> NewStdioSource(std::FILE* file, std::string name) {
+std::unique_ptr<ByteSource> NewStdioSource(std::FILE* file, std::string name,
+                                           size_t* bytes_read) {
   return std::make_unique<FdSource>(fileno(file), /*owned=*/false,
-                                    std::move(name));
+                                    std::move(name), bytes_read);
 }
 
 std::unique_ptr<ByteSource> NewPrefixedSource(

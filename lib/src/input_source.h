@@ -34,14 +34,16 @@ Compression CompressionOf(std::string_view path);
 // `path` without a ".gz" or ".zst" suffix.
 std::string_view StripCompressionSuffix(std::string_view path);
 
-// Opens `path` for reading. The error message names the path.
+// Opens `path` for reading. The error message names the path. If
+// `bytes_read` is not null, every byte read is added to it.
 absl::StatusOr<std::unique_ptr<ByteSource>> OpenFileSource(
-    const std::string& path);
+    const std::string& path, size_t* bytes_read = nullptr);
 
 // Reads the descriptor of `file`, which stays open and is not owned; bytes
 // already in the FILE's buffer are not seen. `name` is used in error
 // messages.
-std::unique_ptr<ByteSource> NewStdioSource(std::FILE* file, std::string name);
+std::unique_ptr<ByteSource> NewStdioSource(std::FILE* file, std::string name,
+                                           size_t* bytes_read = nullptr);
 
 // Yields `prefix`, then the rest of `source`.
 std::unique_ptr<ByteSource> NewPrefixedSource(

@@ -567,6 +567,26 @@ TEST_F(InputTest, CompressedJsonlReadsLikePlain) {
   }
 }
 
+TEST_F(InputTest, StoredBytesCountWhatIsReadFromDiskOutOfTheTotal) {
+  const std::string jsonl = SampleJsonl();
+  const std::string gz = WriteGzip("p.jsonl.gz", jsonl);
+  const std::string text = Write("d/a.txt", "some text");
+  const size_t total = fs::file_size(gz) + fs::file_size(text);
+  ASSERT_LT(fs::file_size(gz), jsonl.size());
+  absl::StatusOr<std::unique_ptr<InputReader>> reader =
+      InputReader::Open({gz, Path("d")});
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_EQ((*reader)->stats().total_stored_bytes, total);
+  EXPECT_EQ((*reader)->stats().stored_bytes, 0u);
+  InputRecord record;
+  ASSERT_TRUE(*(*reader)->Next(&record));
+  EXPECT_GT((*reader)->stats().stored_bytes, 0u);
+  std::vector<InputRecord> records;
+  ASSERT_TRUE(ReadAll(**reader, &records).ok());
+  EXPECT_EQ((*reader)->stats().stored_bytes, total);
+  EXPECT_EQ((*reader)->stats().bytes, jsonl.size() + 9);
+}
+
 TEST_F(InputTest, CompressedTextFilesAndConcatenatedGzipMembers) {
   std::string gz = WriteGzip("a.txt.gz", "first member, ");
   WriteGzip("a.txt.gz", "second member", "ab");

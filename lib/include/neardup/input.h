@@ -70,6 +70,12 @@ struct InputStats {
   size_t files = 0;    // files opened, standard input included
   size_t records = 0;  // records returned by Next()
   size_t bytes = 0;    // bytes read, after decompression
+  // Bytes read as stored, before decompression: with total_stored_bytes,
+  // how far through its input the reader is.
+  size_t stored_bytes = 0;
+  // The sizes of all the files to read, added up when the reader opens; 0
+  // when that is not known (standard input, a pipe).
+  size_t total_stored_bytes = 0;
   // Files found under a directory and skipped with a warning: empty,
   // binary (a NUL byte), UTF-16, or JSON Lines without a record.
   size_t skipped_files = 0;
