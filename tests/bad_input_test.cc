@@ -466,14 +466,14 @@ TEST_F(BadInputTest, CrlfLineEndsFindTheSamePassages) {
   }
 
   // JSON Lines with CRLF: the "\r" is not part of the record, and dedup
-  // writes the line without it.
+  // writes the line back byte for byte.
   const std::string line1 = R"({"id":"x","text":")" + Words(0, 40) + "\"}";
   const std::string line2 = R"({"id":"y","text":")" + Words(100, 40) + "\"}";
   const std::string jsonl =
       Input("crlf.jsonl", line1 + "\r\n" + line2 + "\r\n");
   const Outcome dedup = Dedup(jsonl);
   EXPECT_EQ(dedup.status, 0) << dedup.err;
-  EXPECT_EQ(Output("kept.jsonl"), line1 + "\n" + line2 + "\n");
+  EXPECT_EQ(Output("kept.jsonl"), line1 + "\r\n" + line2 + "\r\n");
 }
 
 // The kinds of malformed JSON Lines record: a line that breaks the rule, the

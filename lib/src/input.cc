@@ -449,7 +449,8 @@ absl::StatusOr<bool> InputReader::Rep::NextJsonlRecord(InputRecord* record) {
       return false;
     }
     ++line_number;
-    if (!raw.empty() && raw.back() == '\r') raw.pop_back();
+    // A "\r" before the "\n" stays in `raw` (JSON reads it as whitespace),
+    // so that raw + "\n" is the line as it was.
     size_t start = 0;
     if (line_number == 1) {
       std::optional<Problem> problem;

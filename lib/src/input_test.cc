@@ -315,7 +315,7 @@ TEST_F(InputTest, JsonlIdsTextsAndRawLines) {
   EXPECT_EQ(r.records[0].origin, path + ":1");
   EXPECT_TRUE(r.records[0].from_jsonl);
   EXPECT_EQ(r.records[1].text, "no id");
-  EXPECT_EQ(r.records[3].raw, line4);
+  EXPECT_EQ(r.records[3].raw, line4 + "\r");
   EXPECT_EQ(r.records[3].origin, path + ":4");
   EXPECT_EQ(r.records[4].raw, line6);
   EXPECT_TRUE(r.warnings.empty());
@@ -476,7 +476,7 @@ TEST_F(InputTest, InvalidUtf8InJsonlIsReplacedWithAWarning) {
   EXPECT_EQ(r.records[1].text,
             "bad \uFFFD byte, cut \uFFFD, stray \uFFFD\uFFFD end");
   EXPECT_EQ(CodePointCount(r.records[1].text), CodePointCount(value));
-  EXPECT_EQ(r.records[1].raw, line);  // dedup writes the line as it was
+  EXPECT_EQ(r.records[1].raw, line + "\r");  // as it was, "\r" and all
   EXPECT_EQ(r.records[2].text, "\xC3\xA9");
   EXPECT_EQ(Origins(r.warnings), (Strings{path + ":2", path + ":3"}));
   ASSERT_EQ(r.warnings.size(), 2u);

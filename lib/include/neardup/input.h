@@ -55,8 +55,9 @@ struct InputRecord {
   std::string text;
   // Where the record came from, for messages: "path" or "path:line".
   std::string origin;
-  // JSON Lines: the line's bytes without its "\n" or "\r\n", as read (never
-  // repaired). Text: empty.
+  // JSON Lines: the line's bytes without its "\n", as read (never repaired;
+  // a "\r" before the "\n" is kept, so raw + "\n" is the line byte for
+  // byte). Text: empty.
   std::string raw;
   bool from_jsonl = false;
 };
