@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <numeric>
 #include <tuple>
 #include <utility>
 
@@ -105,6 +106,128 @@ Chains ChainAnchors(const std::vector<Anchor>& anchors, uint32_t max_gap) {
   return chains;
 }
 
+// A chain taken for a passage. Extension grows it over identical neighbouring
+// tokens; pieces that extension joins are merged into one.
+struct Piece {
+  uint32_t first = 0;  // index of its first anchor
+  uint32_t last = 0;   // ... and of its last
+  uint32_t anchors = 0;
+  uint32_t informative = 0;
+  TokenRange anchor_a, anchor_b;  // first anchor to last anchor, inclusive
+  TokenRange a, b;                // after extension
+};
+
+// Marks of piece_of[]: an anchor in no chain taken yet, and an anchor of a
+// chain too short to report.
+constexpr int32_t kFree = -1;
+constexpr int32_t kDropped = -2;
+
+TokenRange Union(TokenRange x, TokenRange y) {
+  return {std::min(x.begin, y.begin), std::max(x.end, y.end)};
+}
+
+// The piece that owns the anchor at (i, j), or kFree / kDropped.
+int32_t PieceAt(const std::vector<Anchor>& anchors,
+                const std::vector<int32_t>& piece_of, uint32_t i, uint32_t j) {
+  const auto it = std::lower_bound(
+      anchors.begin(), anchors.end(), std::make_pair(i, j),
+      [](const Anchor& x, const std::pair<uint32_t, uint32_t>& y) {
+        return x.i != y.first ? x.i < y.first : x.j < y.second;
+      });
+  if (it == anchors.end() || it->i != i || it->j != j) return kFree;
+  return piece_of[it - anchors.begin()];
+}
+
+// Frequent tokens are not anchors; extension takes back identical tokens at
+// the edges of each piece so boundaries fall where the shared text really
+// starts and ends. In a long identical stretch the chains break wherever
+// more than max_gap frequent tokens separate two anchors; extension then
+// runs into the next piece, and the two become one passage. A walk stops at
+// the first anchor of a piece that lies wholly beyond (after it on both
+// sides, for a walk forward), so the tokens of a diagonal are walked over
+// by one piece per direction, and by the few pieces that overlap it (chains
+// interleaved around repeated words, which are left as they are): linear,
+// however many pieces one identical stretch holds. Returns the merged
+// pieces in order of their first member.
+std::vector<Piece> ExtendAndMerge(absl::Span<const uint64_t> a,
+                                  absl::Span<const uint64_t> b,
+                                  const std::vector<Anchor>& anchors,
+                                  const std::vector<int32_t>& piece_of,
+                                  std::vector<Piece> pieces) {
+  std::vector<int32_t> parent(pieces.size());
+  std::iota(parent.begin(), parent.end(), 0);
+  auto find = [&parent](int32_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  auto unite = [&](int32_t x, int32_t y) {
+    x = find(x);
+    y = find(y);
+    if (x != y) parent[std::max(x, y)] = std::min(x, y);
+  };
+  // The anchors of every piece, first to last, are known before any walk.
+  for (Piece& piece : pieces) {
+    const Anchor& first = anchors[piece.first];
+    const Anchor& last = anchors[piece.last];
+    piece.anchor_a = {first.i, last.i + 1};
+    piece.anchor_b = {first.j, last.j + 1};
+  }
+  // True when piece x ends before piece y begins, on both sides.
+  auto ordered = [&pieces](int32_t x, int32_t y) {
+    return pieces[x].anchor_a.end <= pieces[y].anchor_a.begin &&
+           pieces[x].anchor_b.end <= pieces[y].anchor_b.begin;
+  };
+  for (size_t p = 0; p < pieces.size(); ++p) {
+    Piece& piece = pieces[p];
+    const int32_t self = static_cast<int32_t>(p);
+    uint32_t i = piece.anchor_a.begin, j = piece.anchor_b.begin;
+    while (i > 0 && j > 0 && a[i - 1] == b[j - 1]) {
+      const int32_t other = PieceAt(anchors, piece_of, i - 1, j - 1);
+      if (other >= 0 && ordered(other, self)) {
+        unite(self, other);
+        break;
+      }
+      --i;
+      --j;
+    }
+    piece.a.begin = i;
+    piece.b.begin = j;
+    i = piece.anchor_a.end;
+    j = piece.anchor_b.end;
+    while (i < a.size() && j < b.size() && a[i] == b[j]) {
+      const int32_t other = PieceAt(anchors, piece_of, i, j);
+      if (other >= 0 && ordered(self, other)) {
+        unite(self, other);
+        break;
+      }
+      ++i;
+      ++j;
+    }
+    piece.a.end = i;
+    piece.b.end = j;
+  }
+  // A group's root is its lowest piece, so it is met first.
+  std::vector<Piece> merged;
+  std::vector<int32_t> slot(pieces.size(), -1);
+  for (size_t p = 0; p < pieces.size(); ++p) {
+    const Piece& piece = pieces[p];
+    const int32_t root = find(static_cast<int32_t>(p));
+    if (slot[root] < 0) {
+      slot[root] = static_cast<int32_t>(merged.size());
+      merged.push_back(piece);
+      continue;
+    }
+    Piece& group = merged[slot[root]];
+    group.anchors += piece.anchors;
+    group.informative += piece.informative;
+    group.anchor_a = Union(group.anchor_a, piece.anchor_a);
+    group.anchor_b = Union(group.anchor_b, piece.anchor_b);
+    group.a = Union(group.a, piece.a);
+    group.b = Union(group.b, piece.b);
+  }
+  return merged;
+}
+
 }  // namespace
 
 KeyIndex IndexKeys(absl::Span<const uint64_t> keys) {
@@ -157,41 +280,47 @@ std::vector<AlignedPassage> AlignPassages(const AlignInput& a_input,
   std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
     return best[x] != best[y] ? best[x] > best[y] : x < y;
   });
-  std::vector<bool> used(n, false);
-  std::vector<AlignedPassage> passages;
+  std::vector<Piece> pieces;
+  std::vector<int32_t> piece_of(n, kFree);
   for (uint32_t end : order) {
-    if (used[end]) continue;
+    if (piece_of[end] != kFree) continue;
+    const int32_t id = static_cast<int32_t>(pieces.size());
     uint32_t count = 0, informative = 0;
     int32_t first = static_cast<int32_t>(end);
-    for (int32_t x = first; x != -1 && !used[x]; x = prev[x]) {
-      used[x] = true;
+    for (int32_t x = first; x != -1 && piece_of[x] == kFree; x = prev[x]) {
+      piece_of[x] = id;
       first = x;
       ++count;
       informative += anchors[x].informative;
     }
-    if (count < min_anchors) continue;
-    AlignedPassage passage;
-    passage.anchors = count;
-    passage.a = {anchors[first].i, anchors[end].i + 1};
-    passage.b = {anchors[first].j, anchors[end].j + 1};
+    if (count < min_anchors) {
+      for (int32_t x = static_cast<int32_t>(end);; x = prev[x]) {
+        piece_of[x] = kDropped;
+        if (x == first) break;
+      }
+      continue;
+    }
+    Piece& piece = pieces.emplace_back();
+    piece.first = static_cast<uint32_t>(first);
+    piece.last = end;
+    piece.anchors = count;
+    piece.informative = informative;
+  }
+  const std::vector<Piece> merged =
+      ExtendAndMerge(a, b, anchors, piece_of, std::move(pieces));
+
+  std::vector<AlignedPassage> passages;
+  const double shorter = static_cast<double>(std::min(a.size(), b.size()));
+  for (const Piece& piece : merged) {
     // Boilerplate matches do not count, unless the passage is most of the
     // shorter text: a whole shared document is a copy even when formulaic.
-    const double shorter = static_cast<double>(std::min(a.size(), b.size()));
-    const bool whole = std::min(passage.a.size(), passage.b.size()) >=
+    const bool whole = std::min(piece.anchor_a.size(), piece.anchor_b.size()) >=
                        kWholeDocumentShare * shorter;
-    if (informative < min_anchors && !whole) continue;
-    // Frequent tokens are not anchors; take back identical tokens at the
-    // edges so boundaries fall where the shared text really starts and ends.
-    while (passage.a.begin > 0 && passage.b.begin > 0 &&
-           a[passage.a.begin - 1] == b[passage.b.begin - 1]) {
-      --passage.a.begin;
-      --passage.b.begin;
-    }
-    while (passage.a.end < a.size() && passage.b.end < b.size() &&
-           a[passage.a.end] == b[passage.b.end]) {
-      ++passage.a.end;
-      ++passage.b.end;
-    }
+    if (piece.informative < min_anchors && !whole) continue;
+    AlignedPassage passage;
+    passage.anchors = piece.anchors;
+    passage.a = piece.a;
+    passage.b = piece.b;
     const PassageSimilarity similarity =
         MeasurePassage(a.subspan(passage.a.begin, passage.a.size()),
                        b.subspan(passage.b.begin, passage.b.size()));
