@@ -228,51 +228,16 @@ std::vector<Piece> ExtendAndMerge(absl::Span<const uint64_t> a,
   return merged;
 }
 
-}  // namespace
-
-KeyIndex IndexKeys(absl::Span<const uint64_t> keys) {
-  KeyIndex index;
-  index.entries.reserve(keys.size());
-  for (uint32_t k = 0; k < keys.size(); ++k) {
-    index.entries.push_back({keys[k], k});
-  }
-  std::sort(index.entries.begin(), index.entries.end());
-  return index;
-}
-
-std::vector<AlignedPassage> AlignPassages(absl::Span<const uint64_t> a,
-                                          absl::Span<const uint64_t> b,
-                                          const AlignOptions& options) {
-  const KeyIndex a_index = IndexKeys(a), b_index = IndexKeys(b);
-  return AlignPassages({a, &a_index, {}}, {b, &b_index, {}}, options);
-}
-
-std::vector<AlignedPassage> AlignPassages(const AlignInput& a_input,
-                                          const AlignInput& b_input,
-                                          const AlignOptions& options) {
-  const absl::Span<const uint64_t> a = a_input.keys, b = b_input.keys;
-  const uint32_t min_anchors =
-      static_cast<uint32_t>(std::max(1, options.min_tokens));
-  std::vector<Anchor> anchors = FindAnchors(
-      *a_input.index, *b_input.index, std::max(1, options.max_occurrences));
-  // Most candidate pairs of a scan end here: too few anchors for any chain.
-  if (anchors.size() < min_anchors) return {};
-  if (!a_input.boilerplate.empty() && !b_input.boilerplate.empty()) {
-    for (Anchor& anchor : anchors) {
-      anchor.informative =
-          a_input.boilerplate[anchor.i] && b_input.boilerplate[anchor.j] ? 0
-                                                                         : 1;
-    }
-  }
-  const Chains chains = ChainAnchors(
-      anchors, static_cast<uint32_t>(std::max(1, options.max_gap)));
+// Takes chains best end first; each anchor belongs to one chain. Only ends
+// of chains long enough to report are considered: a chain taken later is at
+// most as long as its best chain was. Sets piece_of[k] to the piece anchor k
+// is in, kDropped if its chain was too short, kFree if it is in none.
+std::vector<Piece> TakeChains(const std::vector<Anchor>& anchors,
+                              const Chains& chains, uint32_t min_anchors,
+                              std::vector<int32_t>* piece_of) {
   const size_t n = anchors.size();
   const std::vector<float>& best = chains.best;
   const std::vector<int32_t>& prev = chains.prev;
-
-  // Extraction, best chain end first; each anchor belongs to one chain. Only
-  // ends of chains long enough to report are considered: a chain taken later
-  // is at most as long as its best chain was.
   std::vector<uint32_t> order;
   for (uint32_t k = 0; k < n; ++k) {
     if (chains.length[k] >= min_anchors) order.push_back(k);
@@ -281,21 +246,22 @@ std::vector<AlignedPassage> AlignPassages(const AlignInput& a_input,
     return best[x] != best[y] ? best[x] > best[y] : x < y;
   });
   std::vector<Piece> pieces;
-  std::vector<int32_t> piece_of(n, kFree);
+  std::vector<int32_t>& owner = *piece_of;
+  owner.assign(n, kFree);
   for (uint32_t end : order) {
-    if (piece_of[end] != kFree) continue;
+    if (owner[end] != kFree) continue;
     const int32_t id = static_cast<int32_t>(pieces.size());
     uint32_t count = 0, informative = 0;
     int32_t first = static_cast<int32_t>(end);
-    for (int32_t x = first; x != -1 && piece_of[x] == kFree; x = prev[x]) {
-      piece_of[x] = id;
+    for (int32_t x = first; x != -1 && owner[x] == kFree; x = prev[x]) {
+      owner[x] = id;
       first = x;
       ++count;
       informative += anchors[x].informative;
     }
     if (count < min_anchors) {
       for (int32_t x = static_cast<int32_t>(end);; x = prev[x]) {
-        piece_of[x] = kDropped;
+        owner[x] = kDropped;
         if (x == first) break;
       }
       continue;
@@ -306,8 +272,38 @@ std::vector<AlignedPassage> AlignPassages(const AlignInput& a_input,
     piece.anchors = count;
     piece.informative = informative;
   }
-  const std::vector<Piece> merged =
-      ExtendAndMerge(a, b, anchors, piece_of, std::move(pieces));
+  return pieces;
+}
+
+// Everything after finding the anchors. Each stage's structures are freed
+// before the next begins: on a long text they are several bytes per anchor.
+std::vector<AlignedPassage> AlignAnchors(
+    absl::Span<const uint64_t> a, absl::Span<const uint64_t> b,
+    absl::Span<const uint8_t> a_boilerplate,
+    absl::Span<const uint8_t> b_boilerplate, std::vector<Anchor> anchors,
+    const AlignOptions& options) {
+  const uint32_t min_anchors =
+      static_cast<uint32_t>(std::max(1, options.min_tokens));
+  // Most candidate pairs of a scan end here: too few anchors for any chain.
+  if (anchors.size() < min_anchors) return {};
+  if (!a_boilerplate.empty() && !b_boilerplate.empty()) {
+    for (Anchor& anchor : anchors) {
+      anchor.informative =
+          a_boilerplate[anchor.i] && b_boilerplate[anchor.j] ? 0 : 1;
+    }
+  }
+  std::vector<Piece> merged;
+  {
+    std::vector<Piece> pieces;
+    std::vector<int32_t> piece_of;
+    {
+      const Chains chains = ChainAnchors(
+          anchors, static_cast<uint32_t>(std::max(1, options.max_gap)));
+      pieces = TakeChains(anchors, chains, min_anchors, &piece_of);
+    }
+    merged = ExtendAndMerge(a, b, anchors, piece_of, std::move(pieces));
+    std::vector<Anchor>().swap(anchors);
+  }
 
   std::vector<AlignedPassage> passages;
   const double shorter = static_cast<double>(std::min(a.size(), b.size()));
@@ -335,6 +331,41 @@ std::vector<AlignedPassage> AlignPassages(const AlignInput& a_input,
                      std::tie(y.a.begin, y.b.begin, y.a.end, y.b.end);
             });
   return passages;
+}
+
+}  // namespace
+
+KeyIndex IndexKeys(absl::Span<const uint64_t> keys) {
+  KeyIndex index;
+  index.entries.reserve(keys.size());
+  for (uint32_t k = 0; k < keys.size(); ++k) {
+    index.entries.push_back({keys[k], k});
+  }
+  std::sort(index.entries.begin(), index.entries.end());
+  return index;
+}
+
+std::vector<AlignedPassage> AlignPassages(absl::Span<const uint64_t> a,
+                                          absl::Span<const uint64_t> b,
+                                          const AlignOptions& options) {
+  std::vector<Anchor> anchors;
+  {
+    // 16 bytes a token each: freed before chaining.
+    const KeyIndex a_index = IndexKeys(a), b_index = IndexKeys(b);
+    anchors =
+        FindAnchors(a_index, b_index, std::max(1, options.max_occurrences));
+  }
+  return AlignAnchors(a, b, {}, {}, std::move(anchors), options);
+}
+
+std::vector<AlignedPassage> AlignPassages(const AlignInput& a_input,
+                                          const AlignInput& b_input,
+                                          const AlignOptions& options) {
+  return AlignAnchors(a_input.keys, b_input.keys, a_input.boilerplate,
+                      b_input.boilerplate,
+                      FindAnchors(*a_input.index, *b_input.index,
+                                  std::max(1, options.max_occurrences)),
+                      options);
 }
 
 }  // namespace neardup
