@@ -32,30 +32,33 @@ struct Anchor {
 
 // Merges the two key indexes: every pair of positions with equal keys whose
 // key is not too frequent in both texts. Sorted by (i, j).
-std::vector<Anchor> FindAnchors(const KeyIndex& a, const KeyIndex& b,
-                                int max_occurrences) {
+std::vector<Anchor> FindAnchors(absl::Span<const uint64_t> a_keys,
+                                const KeyIndex& a,
+                                absl::Span<const uint64_t> b_keys,
+                                const KeyIndex& b, int max_occurrences) {
   const uint64_t max_product =
       static_cast<uint64_t>(max_occurrences) * max_occurrences;
   std::vector<Anchor> anchors;
-  const auto& x = a.entries;
-  const auto& y = b.entries;
+  const std::vector<uint32_t>& x = a.positions;
+  const std::vector<uint32_t>& y = b.positions;
   size_t i = 0, j = 0;
   while (i < x.size() && j < y.size()) {
-    if (x[i].first < y[j].first) {
+    const uint64_t key = a_keys[x[i]];
+    const uint64_t other = b_keys[y[j]];
+    if (key < other) {
       ++i;
-    } else if (y[j].first < x[i].first) {
+    } else if (other < key) {
       ++j;
     } else {
-      const uint64_t key = x[i].first;
-      size_t i_end = i, j_end = j;
-      while (i_end < x.size() && x[i_end].first == key) ++i_end;
-      while (j_end < y.size() && y[j_end].first == key) ++j_end;
+      size_t i_end = i + 1, j_end = j + 1;
+      while (i_end < x.size() && a_keys[x[i_end]] == key) ++i_end;
+      while (j_end < y.size() && b_keys[y[j_end]] == key) ++j_end;
       const uint64_t product = static_cast<uint64_t>(i_end - i) * (j_end - j);
       if (product <= max_product) {
         const float weight = 1.0f / std::sqrt(static_cast<float>(product));
         for (size_t p = i; p < i_end; ++p) {
           for (size_t q = j; q < j_end; ++q) {
-            anchors.push_back({x[p].second, y[q].second, weight, 1});
+            anchors.push_back({x[p], y[q], weight, 1});
           }
         }
       }
@@ -336,12 +339,16 @@ std::vector<AlignedPassage> AlignAnchors(
 }  // namespace
 
 KeyIndex IndexKeys(absl::Span<const uint64_t> keys) {
+  // Sorting (key, position) pairs reads memory in order; sorting positions
+  // by keys[position] would not. The pairs last only while sorting.
+  std::vector<std::pair<uint64_t, uint32_t>> entries(keys.size());
+  for (uint32_t k = 0; k < keys.size(); ++k) entries[k] = {keys[k], k};
+  std::sort(entries.begin(), entries.end());
   KeyIndex index;
-  index.entries.reserve(keys.size());
-  for (uint32_t k = 0; k < keys.size(); ++k) {
-    index.entries.push_back({keys[k], k});
+  index.positions.resize(entries.size());
+  for (size_t k = 0; k < entries.size(); ++k) {
+    index.positions[k] = entries[k].second;
   }
-  std::sort(index.entries.begin(), index.entries.end());
   return index;
 }
 
@@ -350,10 +357,9 @@ std::vector<AlignedPassage> AlignPassages(absl::Span<const uint64_t> a,
                                           const AlignOptions& options) {
   std::vector<Anchor> anchors;
   {
-    // 16 bytes a token each: freed before chaining.
     const KeyIndex a_index = IndexKeys(a), b_index = IndexKeys(b);
-    anchors =
-        FindAnchors(a_index, b_index, std::max(1, options.max_occurrences));
+    anchors = FindAnchors(a, a_index, b, b_index,
+                          std::max(1, options.max_occurrences));
   }
   return AlignAnchors(a, b, {}, {}, std::move(anchors), options);
 }
@@ -361,11 +367,11 @@ std::vector<AlignedPassage> AlignPassages(absl::Span<const uint64_t> a,
 std::vector<AlignedPassage> AlignPassages(const AlignInput& a_input,
                                           const AlignInput& b_input,
                                           const AlignOptions& options) {
-  return AlignAnchors(a_input.keys, b_input.keys, a_input.boilerplate,
-                      b_input.boilerplate,
-                      FindAnchors(*a_input.index, *b_input.index,
-                                  std::max(1, options.max_occurrences)),
-                      options);
+  return AlignAnchors(
+      a_input.keys, b_input.keys, a_input.boilerplate, b_input.boilerplate,
+      FindAnchors(a_input.keys, *a_input.index, b_input.keys, *b_input.index,
+                  std::max(1, options.max_occurrences)),
+      options);
 }
 
 }  // namespace neardup

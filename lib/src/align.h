@@ -38,10 +38,11 @@ struct AlignedPassage {
   double score = 0;      // Dice of the two spans' token multisets
 };
 
-// A text's token keys sorted by (key, position): built once per document and
-// reused for every pair it is aligned in, so finding anchors is a merge.
+// A text's token positions sorted by (key, position): built once per
+// document and reused for every pair it is aligned in, so finding anchors is
+// a merge. 4 bytes a token: the keys are read from the text's key sequence.
 struct KeyIndex {
-  std::vector<std::pair<uint64_t, uint32_t>> entries;
+  std::vector<uint32_t> positions;
 };
 KeyIndex IndexKeys(absl::Span<const uint64_t> keys);
 
