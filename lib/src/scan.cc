@@ -93,7 +93,8 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
     });
   }
 
-  // Window layout first (cheap, sequential), so sketches land in fixed slots.
+  // Window layout first (cheap, sequential), so band keys land in fixed
+  // slots.
   std::vector<std::vector<TokenRange>> windows(n);
   std::vector<size_t> first_window(n + 1, 0);
   for (size_t d = 0; d < n; ++d) {
@@ -105,7 +106,14 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
   const size_t total_windows = first_window[n];
   result.stats.windows = total_windows;
   const int k = window_options.num_hashes;
-  std::vector<uint32_t> sketches(total_windows * k);
+  LshOptions lsh;
+  lsh.params = ChooseLshParams(window_options.threshold, k);
+  lsh.max_bucket = static_cast<size_t>(std::max(2, window_options.max_bucket));
+  lsh.threads = workers;
+  // Only a window's band keys are kept (8 bytes a band: 168 at the default
+  // 21 bands), not its sketch (4 bytes a hash: 256 at 64 hashes).
+  const int bands = lsh.params.bands;
+  std::vector<uint64_t> band_keys(total_windows * bands);
   std::vector<uint32_t> owner(total_windows);
   {
     MinHashOptions minhash_options;
@@ -113,6 +121,8 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
     minhash_options.seed = window_options.seed;
     const MinHasher hasher(minhash_options);
     std::vector<std::vector<uint64_t>> shingles(workers);
+    std::vector<std::vector<uint32_t>> sketches(workers,
+                                                std::vector<uint32_t>(k));
     ParallelFor(n, workers, 16, [&](size_t d, int worker) {
       const absl::Span<const uint64_t> keys(analyzed[d].keys);
       for (size_t w = 0; w < windows[d].size(); ++w) {
@@ -120,22 +130,21 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
         ShingleHashes(keys.subspan(range.begin, range.size()), 2,
                       &shingles[worker]);
         const size_t slot = first_window[d] + w;
-        hasher.Sketch(shingles[worker], &sketches[slot * k]);
+        hasher.Sketch(shingles[worker], sketches[worker].data());
+        BandKeys(sketches[worker].data(), lsh.params, &band_keys[slot * bands]);
         owner[slot] = static_cast<uint32_t>(d);
       }
     });
   }
 
-  LshOptions lsh;
-  lsh.params = ChooseLshParams(window_options.threshold, k);
-  lsh.max_bucket = static_cast<size_t>(std::max(2, window_options.max_bucket));
-  lsh.threads = workers;
   CandidateStats lsh_stats;
   const std::vector<std::pair<uint32_t, uint32_t>> candidates =
-      CandidatePairs(sketches, k, owner, lsh, &lsh_stats);
+      CandidatePairsFromBandKeys(band_keys, owner, lsh, &lsh_stats);
   result.stats.candidate_pairs = candidates.size();
   result.stats.oversized_buckets = lsh_stats.oversized_buckets;
-  sketches = {};
+  band_keys = {};
+  owner = {};
+  windows = {};
 
   std::vector<std::vector<Passage>> found(candidates.size());
   ParallelFor(candidates.size(), workers, 8, [&](size_t c, int) {
