@@ -88,9 +88,12 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
     const absl::flat_hash_set<uint64_t> frequent =
         FrequentBigrams(analyzed, options.boilerplate_documents);
     result.stats.boilerplate_bigrams = frequent.size();
-    ParallelFor(n, workers, 64, [&](size_t d, int) {
-      MarkBoilerplate(analyzed[d].keys, frequent, &boilerplate[d]);
-    });
+    // Without frequent bigrams no token is boilerplate: no flags at all.
+    if (!frequent.empty()) {
+      ParallelFor(n, workers, 64, [&](size_t d, int) {
+        MarkBoilerplate(analyzed[d].keys, frequent, &boilerplate[d]);
+      });
+    }
   }
 
   // Window layout first (cheap, sequential), so band keys land in fixed
