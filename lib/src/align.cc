@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <numeric>
 #include <tuple>
 #include <utility>
 
@@ -150,24 +149,15 @@ int32_t PieceAt(const std::vector<Anchor>& anchors,
 // sides, for a walk forward), so the tokens of a diagonal are walked over
 // by one piece per direction, and by the few pieces that overlap it (chains
 // interleaved around repeated words, which are left as they are): linear,
-// however many pieces one identical stretch holds. Returns the merged
-// pieces in order of their first member.
+// however many pieces one identical stretch holds. Two pieces merge when
+// each one's walk stopped at the other, so a merged passage is a sequence
+// of pieces each wholly after the one before: their anchors never overlap.
+// Returns the merged pieces in order of their first member.
 std::vector<Piece> ExtendAndMerge(absl::Span<const uint64_t> a,
                                   absl::Span<const uint64_t> b,
                                   const std::vector<Anchor>& anchors,
                                   const std::vector<int32_t>& piece_of,
                                   std::vector<Piece> pieces) {
-  std::vector<int32_t> parent(pieces.size());
-  std::iota(parent.begin(), parent.end(), 0);
-  auto find = [&parent](int32_t x) {
-    while (parent[x] != x) x = parent[x] = parent[parent[x]];
-    return x;
-  };
-  auto unite = [&](int32_t x, int32_t y) {
-    x = find(x);
-    y = find(y);
-    if (x != y) parent[std::max(x, y)] = std::min(x, y);
-  };
   // The anchors of every piece, first to last, are known before any walk.
   for (Piece& piece : pieces) {
     const Anchor& first = anchors[piece.first];
@@ -180,6 +170,8 @@ std::vector<Piece> ExtendAndMerge(absl::Span<const uint64_t> a,
     return pieces[x].anchor_a.end <= pieces[y].anchor_a.begin &&
            pieces[x].anchor_b.end <= pieces[y].anchor_b.begin;
   };
+  // The piece each walk stopped at, backward and forward, or -1.
+  std::vector<int32_t> before(pieces.size(), -1), after(pieces.size(), -1);
   for (size_t p = 0; p < pieces.size(); ++p) {
     Piece& piece = pieces[p];
     const int32_t self = static_cast<int32_t>(p);
@@ -187,7 +179,7 @@ std::vector<Piece> ExtendAndMerge(absl::Span<const uint64_t> a,
     while (i > 0 && j > 0 && a[i - 1] == b[j - 1]) {
       const int32_t other = PieceAt(anchors, piece_of, i - 1, j - 1);
       if (other >= 0 && ordered(other, self)) {
-        unite(self, other);
+        before[p] = other;
         break;
       }
       --i;
@@ -200,7 +192,7 @@ std::vector<Piece> ExtendAndMerge(absl::Span<const uint64_t> a,
     while (i < a.size() && j < b.size() && a[i] == b[j]) {
       const int32_t other = PieceAt(anchors, piece_of, i, j);
       if (other >= 0 && ordered(self, other)) {
-        unite(self, other);
+        after[p] = other;
         break;
       }
       ++i;
@@ -209,24 +201,24 @@ std::vector<Piece> ExtendAndMerge(absl::Span<const uint64_t> a,
     piece.a.end = i;
     piece.b.end = j;
   }
-  // A group's root is its lowest piece, so it is met first.
+  auto joined = [&](int32_t x) {
+    return after[x] >= 0 && before[after[x]] == x;
+  };
   std::vector<Piece> merged;
-  std::vector<int32_t> slot(pieces.size(), -1);
   for (size_t p = 0; p < pieces.size(); ++p) {
-    const Piece& piece = pieces[p];
-    const int32_t root = find(static_cast<int32_t>(p));
-    if (slot[root] < 0) {
-      slot[root] = static_cast<int32_t>(merged.size());
-      merged.push_back(piece);
-      continue;
+    const int32_t head = static_cast<int32_t>(p);
+    if (before[p] >= 0 && joined(before[p])) continue;  // not a first piece
+    Piece& group = merged.emplace_back(pieces[p]);
+    for (int32_t x = head; joined(x);) {
+      x = after[x];
+      const Piece& piece = pieces[x];
+      group.anchors += piece.anchors;
+      group.informative += piece.informative;
+      group.anchor_a = Union(group.anchor_a, piece.anchor_a);
+      group.anchor_b = Union(group.anchor_b, piece.anchor_b);
+      group.a = Union(group.a, piece.a);
+      group.b = Union(group.b, piece.b);
     }
-    Piece& group = merged[slot[root]];
-    group.anchors += piece.anchors;
-    group.informative += piece.informative;
-    group.anchor_a = Union(group.anchor_a, piece.anchor_a);
-    group.anchor_b = Union(group.anchor_b, piece.anchor_b);
-    group.a = Union(group.a, piece.a);
-    group.b = Union(group.b, piece.b);
   }
   return merged;
 }

@@ -162,6 +162,31 @@ TEST(AlignPassagesTest, IdenticalGapJoinsTwoChainsButADifferenceDoesNot) {
   EXPECT_EQ(passages[1].a.begin, 33u);
 }
 
+TEST(AlignPassagesTest, MergedPassageNeverHasMoreAnchorsThanTokens) {
+  // Found by the align fuzzer: repeated runs ("15 11 7 7 14 9 0" twice on
+  // both sides) give chains that interleave. Merging every pair of chains
+  // one walk ran into joined two that overlapped, and counted their
+  // anchors twice. Only chains that ran into each other merge now, so a
+  // passage is a sequence of chains one after the other.
+  const std::vector<uint64_t> a = {4,  2,  8,  3,  15, 14, 15, 12, 6,
+                                   7,  15, 11, 7,  7,  14, 9,  0,  15,
+                                   11, 7,  7,  14, 9,  0,  13, 3};
+  const std::vector<uint64_t> b = {
+      14, 0,  12, 1,  9,  3,  15, 0,  12, 13, 0,  14, 8,  7,  0,  12, 0,
+      10, 0,  0,  8,  0,  0,  0,  0,  0,  0,  0,  7,  15, 11, 7,  7,  14,
+      9,  0,  15, 11, 7,  7,  14, 9,  0,  13, 3,  15, 14, 0,  12, 1,  9,
+      3,  15, 0,  12, 13, 0,  14, 8,  7,  0,  12, 0,  11, 0,  0,  13, 3,
+      15, 14, 0,  12, 9,  15, 15, 15, 15, 15, 9,  7,  11, 10, 7};
+  AlignOptions options;
+  options.min_tokens = 1;
+  const auto passages = AlignPassages(a, b, options);
+  ASSERT_FALSE(passages.empty());
+  for (const AlignedPassage& p : passages) {
+    EXPECT_LE(p.anchors, p.a.size());
+    EXPECT_LE(p.anchors, p.b.size());
+  }
+}
+
 TEST(AlignPassagesTest, EmptyInputs) {
   const std::vector<uint64_t> empty, text = KeyRun(1, 30);
   EXPECT_TRUE(AlignPassages(empty, empty, AlignOptions()).empty());
