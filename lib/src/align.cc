@@ -31,30 +31,33 @@ struct Anchor {
 
 // Merges the two key indexes: every pair of positions with equal keys whose
 // key is not too frequent in both texts. Sorted by (i, j).
-std::vector<Anchor> FindAnchors(const KeyIndex& a, const KeyIndex& b,
-                                int max_occurrences) {
+std::vector<Anchor> FindAnchors(absl::Span<const uint64_t> a_keys,
+                                const KeyIndex& a,
+                                absl::Span<const uint64_t> b_keys,
+                                const KeyIndex& b, int max_occurrences) {
   const uint64_t max_product =
       static_cast<uint64_t>(max_occurrences) * max_occurrences;
   std::vector<Anchor> anchors;
-  const auto& x = a.entries;
-  const auto& y = b.entries;
+  const std::vector<uint32_t>& x = a.positions;
+  const std::vector<uint32_t>& y = b.positions;
   size_t i = 0, j = 0;
   while (i < x.size() && j < y.size()) {
-    if (x[i].first < y[j].first) {
+    const uint64_t key = a_keys[x[i]];
+    const uint64_t other = b_keys[y[j]];
+    if (key < other) {
       ++i;
-    } else if (y[j].first < x[i].first) {
+    } else if (other < key) {
       ++j;
     } else {
-      const uint64_t key = x[i].first;
-      size_t i_end = i, j_end = j;
-      while (i_end < x.size() && x[i_end].first == key) ++i_end;
-      while (j_end < y.size() && y[j_end].first == key) ++j_end;
+      size_t i_end = i + 1, j_end = j + 1;
+      while (i_end < x.size() && a_keys[x[i_end]] == key) ++i_end;
+      while (j_end < y.size() && b_keys[y[j_end]] == key) ++j_end;
       const uint64_t product = static_cast<uint64_t>(i_end - i) * (j_end - j);
       if (product <= max_product) {
         const float weight = 1.0f / std::sqrt(static_cast<float>(product));
         for (size_t p = i; p < i_end; ++p) {
           for (size_t q = j; q < j_end; ++q) {
-            anchors.push_back({x[p].second, y[q].second, weight, 1});
+            anchors.push_back({x[p], y[q], weight, 1});
           }
         }
       }
@@ -105,51 +108,131 @@ Chains ChainAnchors(const std::vector<Anchor>& anchors, uint32_t max_gap) {
   return chains;
 }
 
-}  // namespace
+// A chain taken for a passage. Extension grows it over identical neighbouring
+// tokens; pieces that extension joins are merged into one.
+struct Piece {
+  uint32_t first = 0;  // index of its first anchor
+  uint32_t last = 0;   // ... and of its last
+  uint32_t anchors = 0;
+  uint32_t informative = 0;
+  TokenRange anchor_a, anchor_b;  // first anchor to last anchor, inclusive
+  TokenRange a, b;                // after extension
+};
 
-KeyIndex IndexKeys(absl::Span<const uint64_t> keys) {
-  KeyIndex index;
-  index.entries.reserve(keys.size());
-  for (uint32_t k = 0; k < keys.size(); ++k) {
-    index.entries.push_back({keys[k], k});
+// Marks of piece_of[]: an anchor in no chain taken yet, and an anchor of a
+// chain too short to report.
+constexpr int32_t kFree = -1;
+constexpr int32_t kDropped = -2;
+
+TokenRange Union(TokenRange x, TokenRange y) {
+  return {std::min(x.begin, y.begin), std::max(x.end, y.end)};
+}
+
+// The piece that owns the anchor at (i, j), or kFree / kDropped.
+int32_t PieceAt(const std::vector<Anchor>& anchors,
+                const std::vector<int32_t>& piece_of, uint32_t i, uint32_t j) {
+  const auto it = std::lower_bound(
+      anchors.begin(), anchors.end(), std::make_pair(i, j),
+      [](const Anchor& x, const std::pair<uint32_t, uint32_t>& y) {
+        return x.i != y.first ? x.i < y.first : x.j < y.second;
+      });
+  if (it == anchors.end() || it->i != i || it->j != j) return kFree;
+  return piece_of[it - anchors.begin()];
+}
+
+// Frequent tokens are not anchors; extension takes back identical tokens at
+// the edges of each piece so boundaries fall where the shared text really
+// starts and ends. In a long identical stretch the chains break wherever
+// more than max_gap frequent tokens separate two anchors; extension then
+// runs into the next piece, and the two become one passage. A walk stops at
+// the first anchor of a piece that lies wholly beyond (after it on both
+// sides, for a walk forward), so the tokens of a diagonal are walked over
+// by one piece per direction, and by the few pieces that overlap it (chains
+// interleaved around repeated words, which are left as they are): linear,
+// however many pieces one identical stretch holds. Two pieces merge when
+// each one's walk stopped at the other, so a merged passage is a sequence
+// of pieces each wholly after the one before: their anchors never overlap.
+// Returns the merged pieces in order of their first member.
+std::vector<Piece> ExtendAndMerge(absl::Span<const uint64_t> a,
+                                  absl::Span<const uint64_t> b,
+                                  const std::vector<Anchor>& anchors,
+                                  const std::vector<int32_t>& piece_of,
+                                  std::vector<Piece> pieces) {
+  // The anchors of every piece, first to last, are known before any walk.
+  for (Piece& piece : pieces) {
+    const Anchor& first = anchors[piece.first];
+    const Anchor& last = anchors[piece.last];
+    piece.anchor_a = {first.i, last.i + 1};
+    piece.anchor_b = {first.j, last.j + 1};
   }
-  std::sort(index.entries.begin(), index.entries.end());
-  return index;
-}
-
-std::vector<AlignedPassage> AlignPassages(absl::Span<const uint64_t> a,
-                                          absl::Span<const uint64_t> b,
-                                          const AlignOptions& options) {
-  const KeyIndex a_index = IndexKeys(a), b_index = IndexKeys(b);
-  return AlignPassages({a, &a_index, {}}, {b, &b_index, {}}, options);
-}
-
-std::vector<AlignedPassage> AlignPassages(const AlignInput& a_input,
-                                          const AlignInput& b_input,
-                                          const AlignOptions& options) {
-  const absl::Span<const uint64_t> a = a_input.keys, b = b_input.keys;
-  const uint32_t min_anchors =
-      static_cast<uint32_t>(std::max(1, options.min_tokens));
-  std::vector<Anchor> anchors = FindAnchors(
-      *a_input.index, *b_input.index, std::max(1, options.max_occurrences));
-  // Most candidate pairs of a scan end here: too few anchors for any chain.
-  if (anchors.size() < min_anchors) return {};
-  if (!a_input.boilerplate.empty() && !b_input.boilerplate.empty()) {
-    for (Anchor& anchor : anchors) {
-      anchor.informative =
-          a_input.boilerplate[anchor.i] && b_input.boilerplate[anchor.j] ? 0
-                                                                         : 1;
+  // True when piece x ends before piece y begins, on both sides.
+  auto ordered = [&pieces](int32_t x, int32_t y) {
+    return pieces[x].anchor_a.end <= pieces[y].anchor_a.begin &&
+           pieces[x].anchor_b.end <= pieces[y].anchor_b.begin;
+  };
+  // The piece each walk stopped at, backward and forward, or -1.
+  std::vector<int32_t> before(pieces.size(), -1), after(pieces.size(), -1);
+  for (size_t p = 0; p < pieces.size(); ++p) {
+    Piece& piece = pieces[p];
+    const int32_t self = static_cast<int32_t>(p);
+    uint32_t i = piece.anchor_a.begin, j = piece.anchor_b.begin;
+    while (i > 0 && j > 0 && a[i - 1] == b[j - 1]) {
+      const int32_t other = PieceAt(anchors, piece_of, i - 1, j - 1);
+      if (other >= 0 && ordered(other, self)) {
+        before[p] = other;
+        break;
+      }
+      --i;
+      --j;
+    }
+    piece.a.begin = i;
+    piece.b.begin = j;
+    i = piece.anchor_a.end;
+    j = piece.anchor_b.end;
+    while (i < a.size() && j < b.size() && a[i] == b[j]) {
+      const int32_t other = PieceAt(anchors, piece_of, i, j);
+      if (other >= 0 && ordered(self, other)) {
+        after[p] = other;
+        break;
+      }
+      ++i;
+      ++j;
+    }
+    piece.a.end = i;
+    piece.b.end = j;
+  }
+  auto joined = [&](int32_t x) {
+    return after[x] >= 0 && before[after[x]] == x;
+  };
+  std::vector<Piece> merged;
+  for (size_t p = 0; p < pieces.size(); ++p) {
+    const int32_t head = static_cast<int32_t>(p);
+    if (before[p] >= 0 && joined(before[p])) continue;  // not a first piece
+    Piece& group = merged.emplace_back(pieces[p]);
+    for (int32_t x = head; joined(x);) {
+      x = after[x];
+      const Piece& piece = pieces[x];
+      group.anchors += piece.anchors;
+      group.informative += piece.informative;
+      group.anchor_a = Union(group.anchor_a, piece.anchor_a);
+      group.anchor_b = Union(group.anchor_b, piece.anchor_b);
+      group.a = Union(group.a, piece.a);
+      group.b = Union(group.b, piece.b);
     }
   }
-  const Chains chains = ChainAnchors(
-      anchors, static_cast<uint32_t>(std::max(1, options.max_gap)));
+  return merged;
+}
+
+// Takes chains best end first; each anchor belongs to one chain. Only ends
+// of chains long enough to report are considered: a chain taken later is at
+// most as long as its best chain was. Sets piece_of[k] to the piece anchor k
+// is in, kDropped if its chain was too short, kFree if it is in none.
+std::vector<Piece> TakeChains(const std::vector<Anchor>& anchors,
+                              const Chains& chains, uint32_t min_anchors,
+                              std::vector<int32_t>* piece_of) {
   const size_t n = anchors.size();
   const std::vector<float>& best = chains.best;
   const std::vector<int32_t>& prev = chains.prev;
-
-  // Extraction, best chain end first; each anchor belongs to one chain. Only
-  // ends of chains long enough to report are considered: a chain taken later
-  // is at most as long as its best chain was.
   std::vector<uint32_t> order;
   for (uint32_t k = 0; k < n; ++k) {
     if (chains.length[k] >= min_anchors) order.push_back(k);
@@ -157,41 +240,78 @@ std::vector<AlignedPassage> AlignPassages(const AlignInput& a_input,
   std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
     return best[x] != best[y] ? best[x] > best[y] : x < y;
   });
-  std::vector<bool> used(n, false);
-  std::vector<AlignedPassage> passages;
+  std::vector<Piece> pieces;
+  std::vector<int32_t>& owner = *piece_of;
+  owner.assign(n, kFree);
   for (uint32_t end : order) {
-    if (used[end]) continue;
+    if (owner[end] != kFree) continue;
+    const int32_t id = static_cast<int32_t>(pieces.size());
     uint32_t count = 0, informative = 0;
     int32_t first = static_cast<int32_t>(end);
-    for (int32_t x = first; x != -1 && !used[x]; x = prev[x]) {
-      used[x] = true;
+    for (int32_t x = first; x != -1 && owner[x] == kFree; x = prev[x]) {
+      owner[x] = id;
       first = x;
       ++count;
       informative += anchors[x].informative;
     }
-    if (count < min_anchors) continue;
-    AlignedPassage passage;
-    passage.anchors = count;
-    passage.a = {anchors[first].i, anchors[end].i + 1};
-    passage.b = {anchors[first].j, anchors[end].j + 1};
+    if (count < min_anchors) {
+      for (int32_t x = static_cast<int32_t>(end);; x = prev[x]) {
+        owner[x] = kDropped;
+        if (x == first) break;
+      }
+      continue;
+    }
+    Piece& piece = pieces.emplace_back();
+    piece.first = static_cast<uint32_t>(first);
+    piece.last = end;
+    piece.anchors = count;
+    piece.informative = informative;
+  }
+  return pieces;
+}
+
+// Everything after finding the anchors. Each stage's structures are freed
+// before the next begins: on a long text they are several bytes per anchor.
+std::vector<AlignedPassage> AlignAnchors(
+    absl::Span<const uint64_t> a, absl::Span<const uint64_t> b,
+    absl::Span<const uint8_t> a_boilerplate,
+    absl::Span<const uint8_t> b_boilerplate, std::vector<Anchor> anchors,
+    const AlignOptions& options) {
+  const uint32_t min_anchors =
+      static_cast<uint32_t>(std::max(1, options.min_tokens));
+  // Most candidate pairs of a scan end here: too few anchors for any chain.
+  if (anchors.size() < min_anchors) return {};
+  if (!a_boilerplate.empty() && !b_boilerplate.empty()) {
+    for (Anchor& anchor : anchors) {
+      anchor.informative =
+          a_boilerplate[anchor.i] && b_boilerplate[anchor.j] ? 0 : 1;
+    }
+  }
+  std::vector<Piece> merged;
+  {
+    std::vector<Piece> pieces;
+    std::vector<int32_t> piece_of;
+    {
+      const Chains chains = ChainAnchors(
+          anchors, static_cast<uint32_t>(std::max(1, options.max_gap)));
+      pieces = TakeChains(anchors, chains, min_anchors, &piece_of);
+    }
+    merged = ExtendAndMerge(a, b, anchors, piece_of, std::move(pieces));
+    std::vector<Anchor>().swap(anchors);
+  }
+
+  std::vector<AlignedPassage> passages;
+  const double shorter = static_cast<double>(std::min(a.size(), b.size()));
+  for (const Piece& piece : merged) {
     // Boilerplate matches do not count, unless the passage is most of the
     // shorter text: a whole shared document is a copy even when formulaic.
-    const double shorter = static_cast<double>(std::min(a.size(), b.size()));
-    const bool whole = std::min(passage.a.size(), passage.b.size()) >=
+    const bool whole = std::min(piece.anchor_a.size(), piece.anchor_b.size()) >=
                        kWholeDocumentShare * shorter;
-    if (informative < min_anchors && !whole) continue;
-    // Frequent tokens are not anchors; take back identical tokens at the
-    // edges so boundaries fall where the shared text really starts and ends.
-    while (passage.a.begin > 0 && passage.b.begin > 0 &&
-           a[passage.a.begin - 1] == b[passage.b.begin - 1]) {
-      --passage.a.begin;
-      --passage.b.begin;
-    }
-    while (passage.a.end < a.size() && passage.b.end < b.size() &&
-           a[passage.a.end] == b[passage.b.end]) {
-      ++passage.a.end;
-      ++passage.b.end;
-    }
+    if (piece.informative < min_anchors && !whole) continue;
+    AlignedPassage passage;
+    passage.anchors = piece.anchors;
+    passage.a = piece.a;
+    passage.b = piece.b;
     const PassageSimilarity similarity =
         MeasurePassage(a.subspan(passage.a.begin, passage.a.size()),
                        b.subspan(passage.b.begin, passage.b.size()));
@@ -206,6 +326,44 @@ std::vector<AlignedPassage> AlignPassages(const AlignInput& a_input,
                      std::tie(y.a.begin, y.b.begin, y.a.end, y.b.end);
             });
   return passages;
+}
+
+}  // namespace
+
+KeyIndex IndexKeys(absl::Span<const uint64_t> keys) {
+  // Sorting (key, position) pairs reads memory in order; sorting positions
+  // by keys[position] would not. The pairs last only while sorting.
+  std::vector<std::pair<uint64_t, uint32_t>> entries(keys.size());
+  for (uint32_t k = 0; k < keys.size(); ++k) entries[k] = {keys[k], k};
+  std::sort(entries.begin(), entries.end());
+  KeyIndex index;
+  index.positions.resize(entries.size());
+  for (size_t k = 0; k < entries.size(); ++k) {
+    index.positions[k] = entries[k].second;
+  }
+  return index;
+}
+
+std::vector<AlignedPassage> AlignPassages(absl::Span<const uint64_t> a,
+                                          absl::Span<const uint64_t> b,
+                                          const AlignOptions& options) {
+  std::vector<Anchor> anchors;
+  {
+    const KeyIndex a_index = IndexKeys(a), b_index = IndexKeys(b);
+    anchors = FindAnchors(a, a_index, b, b_index,
+                          std::max(1, options.max_occurrences));
+  }
+  return AlignAnchors(a, b, {}, {}, std::move(anchors), options);
+}
+
+std::vector<AlignedPassage> AlignPassages(const AlignInput& a_input,
+                                          const AlignInput& b_input,
+                                          const AlignOptions& options) {
+  return AlignAnchors(
+      a_input.keys, b_input.keys, a_input.boilerplate, b_input.boilerplate,
+      FindAnchors(a_input.keys, *a_input.index, b_input.keys, *b_input.index,
+                  std::max(1, options.max_occurrences)),
+      options);
 }
 
 }  // namespace neardup

@@ -7,9 +7,11 @@
 // minimap2: a chain is increasing in both i and j, consecutive anchors are at
 // most max_gap tokens apart on each side, and the chain score adds each
 // anchor's weight 1/sqrt(f_a f_b) and subtracts a cost for uneven gaps.
-// Chains are extracted best first, each anchor used once; a chain becomes a
-// passage (first..last anchor on each side) when it has at least min_tokens
-// anchors and its spans pass `VerifyPassage`.
+// Chains are extracted best first, each anchor used once; a chain with at
+// least min_tokens anchors is extended over identical neighbouring tokens,
+// and chains that extension joins (one identical stretch broken wherever
+// more than max_gap frequent tokens separate two anchors) become one. The
+// result is a passage when its spans pass `MeasurePassage` (verify.h).
 #ifndef NEARDUP_SRC_ALIGN_H_
 #define NEARDUP_SRC_ALIGN_H_
 
@@ -36,16 +38,17 @@ struct AlignedPassage {
   double score = 0;      // Dice of the two spans' token multisets
 };
 
-// A text's token keys sorted by (key, position): built once per document and
-// reused for every pair it is aligned in, so finding anchors is a merge.
+// A text's token positions sorted by (key, position): built once per
+// document and reused for every pair it is aligned in, so finding anchors is
+// a merge. 4 bytes a token: the keys are read from the text's key sequence.
 struct KeyIndex {
-  std::vector<std::pair<uint64_t, uint32_t>> entries;
+  std::vector<uint32_t> positions;
 };
 KeyIndex IndexKeys(absl::Span<const uint64_t> keys);
 
 // Returns the passages shared by token-key sequences `a` and `b`, ordered by
 // (a.begin, b.begin). Time O(|A| + |B| + anchors * kMaxPredecessors), plus
-// sorting the anchors.
+// sorting the anchors and each passage's tokens (verification).
 std::vector<AlignedPassage> AlignPassages(absl::Span<const uint64_t> a,
                                           absl::Span<const uint64_t> b,
                                           const AlignOptions& options);

@@ -118,6 +118,75 @@ TEST(AlignPassagesTest, OneRepeatedTokenIsBoundedWork) {
   EXPECT_TRUE(AlignPassages(a, b, AlignOptions()).empty());
 }
 
+TEST(AlignPassagesTest, LongIdenticalTextIsOnePassageWhereverChainsBreak) {
+  // 2,000 runs of 30 distinct words, each followed by 13 copies of a
+  // frequent word (not an anchor), more than max_gap: the chains break
+  // after every run. Extension over the identical text joins them into one
+  // passage. It used to extend every chain to both ends of the text, and
+  // report 2,000 copies of one passage covering all of it: quadratic time
+  // and output.
+  std::vector<uint64_t> text;
+  for (int run = 0; run < 2000; ++run) {
+    const auto words = KeyRun(1000 + 30 * run, 30);
+    text.insert(text.end(), words.begin(), words.end());
+    text.insert(text.end(), 13, 7);
+  }
+  const auto passages = AlignPassages(text, text, AlignOptions());
+  ASSERT_EQ(passages.size(), 1u);
+  EXPECT_EQ(passages[0].a.begin, 0u);
+  EXPECT_EQ(passages[0].a.end, text.size());
+  EXPECT_EQ(passages[0].b.begin, 0u);
+  EXPECT_EQ(passages[0].b.end, text.size());
+  EXPECT_EQ(passages[0].anchors, 2000u * 30);
+  EXPECT_DOUBLE_EQ(passages[0].score, 1.0);
+}
+
+TEST(AlignPassagesTest, IdenticalGapJoinsTwoChainsButADifferenceDoesNot) {
+  // Two runs of 25 shared words separated by 15 copies of a frequent word:
+  // identical gap, one passage. With one gap word changed in b, two.
+  const auto first = KeyRun(100, 25), second = KeyRun(200, 25);
+  const std::vector<uint64_t> gap(15, 7);
+  std::vector<uint64_t> filler;  // makes key 7 frequent in both texts
+  for (int k = 0; k < 20; ++k) filler.insert(filler.end(), {7, 5000u + k});
+  const auto a = Concat({first, gap, second, filler});
+  auto b = Concat({first, gap, second});
+  auto passages = AlignPassages(a, b, AlignOptions());
+  ASSERT_EQ(passages.size(), 1u);
+  EXPECT_EQ(passages[0].a.begin, 0u);
+  EXPECT_EQ(passages[0].a.end, 65u);
+  EXPECT_EQ(passages[0].anchors, 50u);
+  b[25 + 7] = 9;
+  passages = AlignPassages(a, b, AlignOptions());
+  ASSERT_EQ(passages.size(), 2u);
+  EXPECT_EQ(passages[0].a.end, 32u);
+  EXPECT_EQ(passages[1].a.begin, 33u);
+}
+
+TEST(AlignPassagesTest, MergedPassageNeverHasMoreAnchorsThanTokens) {
+  // Found by the align fuzzer: repeated runs ("15 11 7 7 14 9 0" twice on
+  // both sides) give chains that interleave. Merging every pair of chains
+  // one walk ran into joined two that overlapped, and counted their
+  // anchors twice. Only chains that ran into each other merge now, so a
+  // passage is a sequence of chains one after the other.
+  const std::vector<uint64_t> a = {4,  2,  8,  3,  15, 14, 15, 12, 6,
+                                   7,  15, 11, 7,  7,  14, 9,  0,  15,
+                                   11, 7,  7,  14, 9,  0,  13, 3};
+  const std::vector<uint64_t> b = {
+      14, 0,  12, 1,  9,  3,  15, 0,  12, 13, 0,  14, 8,  7,  0,  12, 0,
+      10, 0,  0,  8,  0,  0,  0,  0,  0,  0,  0,  7,  15, 11, 7,  7,  14,
+      9,  0,  15, 11, 7,  7,  14, 9,  0,  13, 3,  15, 14, 0,  12, 1,  9,
+      3,  15, 0,  12, 13, 0,  14, 8,  7,  0,  12, 0,  11, 0,  0,  13, 3,
+      15, 14, 0,  12, 9,  15, 15, 15, 15, 15, 9,  7,  11, 10, 7};
+  AlignOptions options;
+  options.min_tokens = 1;
+  const auto passages = AlignPassages(a, b, options);
+  ASSERT_FALSE(passages.empty());
+  for (const AlignedPassage& p : passages) {
+    EXPECT_LE(p.anchors, p.a.size());
+    EXPECT_LE(p.anchors, p.b.size());
+  }
+}
+
 TEST(AlignPassagesTest, EmptyInputs) {
   const std::vector<uint64_t> empty, text = KeyRun(1, 30);
   EXPECT_TRUE(AlignPassages(empty, empty, AlignOptions()).empty());

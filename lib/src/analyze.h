@@ -27,18 +27,40 @@ struct AnalyzedText {
   size_t size() const { return keys.size(); }
 };
 
+// A text longer than this is analysed in pieces of about this size, cut
+// where the result cannot change (see Analyzer::Analyze).
+inline constexpr size_t kAnalyzeChunkBytes = size_t{1} << 20;
+
 // Not thread-safe: one Analyzer per thread. Reuses its buffers across calls,
 // so analysing millions of documents does not allocate per document.
 class Analyzer {
  public:
-  explicit Analyzer(const AnalyzeOptions& options);
+  explicit Analyzer(const AnalyzeOptions& options,
+                    size_t chunk_bytes = kAnalyzeChunkBytes);
 
+  // Replaces *out with the analysis of `text`. A long text is normalised and
+  // tokenised in chunks of about chunk_bytes, each ending with an ASCII space
+  // followed by an ASCII letter or digit or an Arabic letter: no character
+  // folds into its neighbours there and a word always ends, so the result is
+  // that of the whole text at once, while the buffers (5 bytes per byte of
+  // text for the normalised text and its offset map, 8 per token) hold one
+  // chunk. A text without such a place (no spaces, or only other scripts) is
+  // one chunk.
   // REQUIRES: text.size() < kMaxTextBytes.
   void Analyze(std::string_view text, AnalyzedText* out);
 
+  // Bytes held by the reusable buffers (normalised text, offset map,
+  // tokens) after the longest chunk analysed so far.
+  size_t ScratchBytes() const;
+
  private:
+  // Appends the tokens of text[begin, end) to *out.
+  void AnalyzeChunk(std::string_view text, size_t begin, size_t end,
+                    AnalyzedText* out);
+
   NormalizeOptions normalize_options_;
   TokenKeyOptions key_options_;
+  size_t chunk_bytes_;
   NormalizedText normalized_;
   std::vector<Token> tokens_;
 };

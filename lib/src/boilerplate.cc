@@ -8,9 +8,20 @@ namespace neardup {
 
 absl::flat_hash_set<uint64_t> FrequentBigrams(
     const std::vector<AnalyzedText>& documents, int max_documents) {
+  absl::flat_hash_set<uint64_t> frequent;
+  if (documents.size() <= static_cast<size_t>(std::max(0, max_documents))) {
+    return frequent;  // no bigram can be in more documents than there are
+  }
   // Every document's distinct bigrams in one array; sorted, a bigram's run
-  // length is its document frequency.
+  // length is its document frequency. Reserved at its largest possible size
+  // (8 bytes a token), so that it is not reallocated, briefly 3 times that,
+  // as it grows; reserved pages never written are not resident.
   std::vector<uint64_t> all, bigrams;
+  size_t most = 0;
+  for (const AnalyzedText& document : documents) {
+    most += document.size() > 1 ? document.size() - 1 : 0;
+  }
+  all.reserve(most);
   for (const AnalyzedText& document : documents) {
     if (document.size() < 2) continue;
     ShingleHashes(document.keys, 2, &bigrams);
@@ -19,7 +30,6 @@ absl::flat_hash_set<uint64_t> FrequentBigrams(
     all.insert(all.end(), bigrams.begin(), bigrams.end());
   }
   std::sort(all.begin(), all.end());
-  absl::flat_hash_set<uint64_t> frequent;
   for (size_t k = 0; k < all.size();) {
     size_t end = k + 1;
     while (end < all.size() && all[end] == all[k]) ++end;

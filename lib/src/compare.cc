@@ -14,10 +14,14 @@ absl::StatusOr<std::vector<Passage>> Compare(std::string_view a,
     return absl::InvalidArgumentError(
         "texts of 4 GiB or more are not supported");
   }
-  Analyzer analyzer(options.analyze);
   AnalyzedText analyzed_a, analyzed_b;
-  analyzer.Analyze(a, &analyzed_a);
-  analyzer.Analyze(b, &analyzed_b);
+  {
+    // The analyzer's buffers (the normalised text and its offset map, 5
+    // bytes per byte of the longer text) are freed before aligning.
+    Analyzer analyzer(options.analyze);
+    analyzer.Analyze(a, &analyzed_a);
+    analyzer.Analyze(b, &analyzed_b);
+  }
   const std::vector<AlignedPassage> aligned =
       AlignPassages(analyzed_a.keys, analyzed_b.keys, options.align);
   return LocatePassages(aligned, a, analyzed_a, b, analyzed_b);

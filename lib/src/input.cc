@@ -378,6 +378,9 @@ absl::StatusOr<bool> InputReader::Rep::ReadTextFile(
     }
   }
   text.resize(size);
+  // The buffer doubled as it filled: give back the unused part, up to half
+  // of it, which the caller would otherwise hold with the text.
+  if (text.capacity() - size > size / 8) text.shrink_to_fit();
   stats.bytes += size;
   if (!probed) nul = text.find('\0');
 

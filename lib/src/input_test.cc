@@ -163,6 +163,17 @@ TEST_F(InputTest, TextFileIsReturnedByteForByteWithBom) {
   EXPECT_EQ(r.stats.bytes, bytes.size());
 }
 
+TEST_F(InputTest, LongTextFileHoldsLittleMoreThanItsBytes) {
+  // Read in doubling chunks, a 3 MB file once took an 8 MiB buffer, which
+  // the caller then held with the text.
+  const std::string text((size_t{3} << 20) + 1, 'x');
+  Result result = ReadPaths({Write("long.txt", text)});
+  ASSERT_TRUE(result.status.ok()) << result.status;
+  ASSERT_EQ(result.records.size(), 1u);
+  EXPECT_EQ(result.records[0].text, text);
+  EXPECT_LE(result.records[0].text.capacity(), text.size() + text.size() / 8);
+}
+
 TEST_F(InputTest, DirectoryIsSortedByteWiseAndIdsJoinWithOneSlash) {
   Write("corpus/b.txt", "b");
   Write("corpus/a.txt", "a");

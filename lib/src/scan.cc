@@ -134,12 +134,16 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
     const absl::flat_hash_set<uint64_t> frequent =
         FrequentBigrams(analyzed, options.boilerplate_documents);
     result.stats.boilerplate_bigrams = frequent.size();
-    ParallelFor(n, workers, 64, [&](size_t d, int) {
-      MarkBoilerplate(analyzed[d].keys, frequent, &boilerplate[d]);
-    });
+    // Without frequent bigrams no token is boilerplate: no flags at all.
+    if (!frequent.empty()) {
+      ParallelFor(n, workers, 64, [&](size_t d, int) {
+        MarkBoilerplate(analyzed[d].keys, frequent, &boilerplate[d]);
+      });
+    }
   }
 
-  // Window layout first (cheap, sequential), so sketches land in fixed slots.
+  // Window layout first (cheap, sequential), so band keys land in fixed
+  // slots.
   std::vector<std::vector<TokenRange>> windows(n);
   std::vector<size_t> first_window(n + 1, 0);
   for (size_t d = 0; d < n; ++d) {
@@ -151,7 +155,14 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
   const size_t total_windows = first_window[n];
   result.stats.windows = total_windows;
   const int k = window_options.num_hashes;
-  std::vector<uint32_t> sketches(total_windows * k);
+  LshOptions lsh;
+  lsh.params = ChooseLshParams(window_options.threshold, k);
+  lsh.max_bucket = static_cast<size_t>(std::max(2, window_options.max_bucket));
+  lsh.threads = workers;
+  // Only a window's band keys are kept (8 bytes a band: 168 at the default
+  // 21 bands), not its sketch (4 bytes a hash: 256 at 64 hashes).
+  const int bands = lsh.params.bands;
+  std::vector<uint64_t> band_keys(total_windows * bands);
   std::vector<uint32_t> owner(total_windows);
   {
     MinHashOptions minhash_options;
@@ -159,6 +170,8 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
     minhash_options.seed = window_options.seed;
     const MinHasher hasher(minhash_options);
     std::vector<std::vector<uint64_t>> shingles(workers);
+    std::vector<std::vector<uint32_t>> sketches(workers,
+                                                std::vector<uint32_t>(k));
     if (!stages.Run("sketching", n, workers, 16, [&](size_t d, int worker) {
           const absl::Span<const uint64_t> keys(analyzed[d].keys);
           for (size_t w = 0; w < windows[d].size(); ++w) {
@@ -166,7 +179,9 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
             ShingleHashes(keys.subspan(range.begin, range.size()), 2,
                           &shingles[worker]);
             const size_t slot = first_window[d] + w;
-            hasher.Sketch(shingles[worker], &sketches[slot * k]);
+            hasher.Sketch(shingles[worker], sketches[worker].data());
+            BandKeys(sketches[worker].data(), lsh.params,
+                     &band_keys[slot * bands]);
             owner[slot] = static_cast<uint32_t>(d);
           }
         })) {
@@ -174,17 +189,15 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
     }
   }
 
-  LshOptions lsh;
-  lsh.params = ChooseLshParams(window_options.threshold, k);
-  lsh.max_bucket = static_cast<size_t>(std::max(2, window_options.max_bucket));
-  lsh.threads = workers;
   CandidateStats lsh_stats;
   stages.Report("finding candidates", 0, n);
   const std::vector<std::pair<uint32_t, uint32_t>> candidates =
-      CandidatePairs(sketches, k, owner, lsh, &lsh_stats);
+      CandidatePairsFromBandKeys(band_keys, owner, lsh, &lsh_stats);
   result.stats.candidate_pairs = candidates.size();
   result.stats.oversized_buckets = lsh_stats.oversized_buckets;
-  sketches = {};
+  band_keys = {};
+  owner = {};
+  windows = {};
   stages.Report("finding candidates", n, n);
   if (stages.Cancelled()) return CancelledError();
 
