@@ -14,11 +14,14 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "test_util.h"
 
 namespace neardup {
 namespace {
 
 namespace fs = std::filesystem;
+using ::neardup::testing::ReadFile;
+using ::neardup::testing::StartNeardup;
 
 class InterruptTest : public ::testing::Test {
  protected:
@@ -36,19 +39,11 @@ class InterruptTest : public ::testing::Test {
   // Starts neardup with `arguments`, stderr to a file; returns its pid.
   pid_t Start(const std::vector<std::string>& arguments) {
     const std::string err = (dir_ / "stderr").string();
-    const pid_t pid = fork();
-    if (pid == 0) {
-      const int fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      dup2(fd, STDERR_FILENO);
-      std::vector<char*> argv;
-      argv.push_back(const_cast<char*>(NEARDUP_CLI));
-      for (const std::string& argument : arguments) {
-        argv.push_back(const_cast<char*>(argument.c_str()));
-      }
-      argv.push_back(nullptr);
-      execv(NEARDUP_CLI, argv.data());
-      _exit(127);
-    }
+    const int fd =
+        open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    EXPECT_GE(fd, 0);
+    const pid_t pid = StartNeardup(arguments, -1, fd);
+    close(fd);
     return pid;
   }
 
@@ -91,18 +86,7 @@ class InterruptTest : public ::testing::Test {
     return names;
   }
 
-  std::string Stderr() const {
-    std::string text;
-    FILE* file = std::fopen((dir_ / "stderr").c_str(), "r");
-    if (file == nullptr) return text;
-    char buffer[4096];
-    size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) {
-      text.append(buffer, n);
-    }
-    std::fclose(file);
-    return text;
-  }
+  std::string Stderr() const { return ReadFile((dir_ / "stderr").string()); }
 
   fs::path dir_;
   std::string fifo_;

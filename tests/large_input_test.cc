@@ -80,24 +80,16 @@ struct ChildResult {
 ChildResult RunNeardup(const std::vector<std::string>& args,
                        const std::string& stdout_path,
                        const std::string& stderr_path) {
-  std::vector<std::string> strings = {NEARDUP_CLI};
-  strings.insert(strings.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& s : strings) argv.push_back(s.data());
-  argv.push_back(nullptr);
   ChildResult result;
-  const pid_t pid = fork();
+  const int out =
+      open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const int err =
+      open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const pid_t pid =
+      out >= 0 && err >= 0 ? testing::StartNeardup(args, out, err) : -1;
+  if (out >= 0) close(out);
+  if (err >= 0) close(err);
   if (pid < 0) return result;
-  if (pid == 0) {
-    // Only async-signal-safe calls between fork and exec.
-    const int out =
-        open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int err =
-        open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
   int status = 0;
   rusage usage{};
   pid_t waited;
@@ -282,6 +274,17 @@ std::vector<ReportedPassage> ReadPassages(const std::string& path) {
   return passages;
 }
 
+// `neardup compare PATH PATH --format jsonl`, with stdout in dir/out.jsonl
+// and stderr in dir/err.txt; the passages it reported go to *passages.
+ChildResult CompareWithItself(const TempDir& dir, const std::string& path,
+                              std::vector<ReportedPassage>* passages) {
+  const std::string out = dir.Path("out.jsonl");
+  const ChildResult run = RunNeardup(
+      {"compare", path, path, "--format", "jsonl"}, out, dir.Path("err.txt"));
+  *passages = ReadPassages(out);
+  return run;
+}
+
 // --- A single 200 MB line --------------------------------------------------
 
 constexpr size_t kLongLineBytes = 200'000'000;
@@ -301,15 +304,14 @@ TEST(LargeInputTest, CompareOfA200MbLineWithItselfIsOnePassageCoveringIt) {
     ASSERT_TRUE(out.Close());
   }
   const int64_t size = static_cast<int64_t>(fs::file_size(path));
-  const std::string out = dir.Path("out.jsonl"), err = dir.Path("err.txt");
-  const ChildResult run =
-      RunNeardup({"compare", path, path, "--format", "jsonl"}, out, err);
+  const std::string err = dir.Path("err.txt");
+  std::vector<ReportedPassage> passages;
+  const ChildResult run = CompareWithItself(dir, path, &passages);
   ASSERT_EQ(run.exit_status, 0) << Describe(run, err);
   // One passage: the whole line but its "\n" on both sides. (Chains break
   // wherever more than max_gap frequent words separate two anchors; each
   // chain used to be extended over the whole identical text and reported
   // on its own, in time quadratic in its length.)
-  const std::vector<ReportedPassage> passages = ReadPassages(out);
   ASSERT_EQ(passages.size(), 1u);
   for (const Span& span : {passages[0].a, passages[0].b}) {
     EXPECT_EQ(span.start, 0);
@@ -665,11 +667,10 @@ TEST(LargeInputTest, TheMostAnchorsPerTokenStayLinear) {
     ASSERT_TRUE(out.Close());
   }
   const int64_t size = static_cast<int64_t>(fs::file_size(path));
-  const std::string out = dir.Path("out.jsonl"), err = dir.Path("err.txt");
-  const ChildResult run =
-      RunNeardup({"compare", path, path, "--format", "jsonl"}, out, err);
+  const std::string err = dir.Path("err.txt");
+  std::vector<ReportedPassage> passages;
+  const ChildResult run = CompareWithItself(dir, path, &passages);
   ASSERT_EQ(run.exit_status, 0) << Describe(run, err);
-  const std::vector<ReportedPassage> passages = ReadPassages(out);
   ASSERT_EQ(passages.size(), 1u);
   EXPECT_EQ(passages[0].a.start, 0);
   EXPECT_EQ(passages[0].a.end, size - 1);

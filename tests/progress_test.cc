@@ -18,6 +18,7 @@ namespace {
 
 using ::neardup::testing::RunCommand;
 using ::neardup::testing::SourcePath;
+using ::neardup::testing::StartNeardup;
 
 // Runs neardup with stderr on a pseudo-terminal and stdout to /dev/null;
 // returns what it wrote on the terminal, and its exit status in *status.
@@ -29,21 +30,10 @@ std::string RunWithTerminal(const std::vector<std::string>& arguments,
     ADD_FAILURE() << "openpty failed";
     return "";
   }
-  const pid_t pid = fork();
-  if (pid == 0) {
-    close(master);
-    const int null = open("/dev/null", O_WRONLY);
-    dup2(null, STDOUT_FILENO);
-    dup2(slave, STDERR_FILENO);
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(NEARDUP_CLI));
-    for (const std::string& argument : arguments) {
-      argv.push_back(const_cast<char*>(argument.c_str()));
-    }
-    argv.push_back(nullptr);
-    execv(NEARDUP_CLI, argv.data());
-    _exit(127);
-  }
+  const int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  fcntl(master, F_SETFD, FD_CLOEXEC);
+  const pid_t pid = StartNeardup(arguments, null, slave);
+  close(null);
   close(slave);
   std::string text;
   char buffer[4096];

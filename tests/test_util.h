@@ -2,6 +2,9 @@
 #ifndef NEARDUP_TESTS_TEST_UTIL_H_
 #define NEARDUP_TESTS_TEST_UTIL_H_
 
+#include <sys/types.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -71,6 +74,29 @@ inline int RunCommand(const std::string& command, std::string* out) {
     out->append(buffer, n);
   const int status = pclose(pipe);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Starts the neardup program with `args`, its stdout and stderr on the given
+// descriptors (-1: the test's own), and returns its pid (-1 if fork fails).
+// The caller waits for it.
+inline pid_t StartNeardup(const std::vector<std::string>& args, int stdout_fd,
+                          int stderr_fd) {
+  std::vector<std::string> strings = {NEARDUP_CLI};
+  strings.insert(strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& s : strings) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    // Only async-signal-safe calls between fork and exec.
+    if ((stdout_fd >= 0 && dup2(stdout_fd, STDOUT_FILENO) < 0) ||
+        (stderr_fd >= 0 && dup2(stderr_fd, STDERR_FILENO) < 0)) {
+      _exit(126);
+    }
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  return pid;
 }
 
 }  // namespace neardup::testing
