@@ -109,8 +109,11 @@ class InputReader {
 
   // Stores the next record in *record and returns true, or returns false at
   // the end of the input. Error messages read "origin: what is wrong — what
-  // to do"; truncated or corrupt compressed data is absl::DataLossError.
-  // After an error, every later call returns the same error.
+  // to do"; truncated or corrupt compressed data is absl::DataLossError. A
+  // read interrupted by a signal whose handler was installed without
+  // SA_RESTART (how a program asks a blocked read to give up) is
+  // absl::CancelledError. After an error, every later call returns the same
+  // error.
   absl::StatusOr<bool> Next(InputRecord* record);
 
   // Returns the warnings gathered since the last call, oldest first.
