@@ -53,6 +53,11 @@ absl::StatusOr<std::vector<Document>> ReadDocuments(
     const std::vector<std::string>& paths, const CommonFlags& flags,
     ProgressLine* progress = nullptr, InputStats* stats = nullptr);
 
+// Unless quiet, prints each warning on stderr as "neardup: warning: origin:
+// message", first erasing the progress line (if given).
+void PrintWarnings(const std::vector<InputWarning>& warnings, bool quiet,
+                   ProgressLine* progress = nullptr);
+
 // Unless quiet, prints on stderr how many files and bad JSONL lines the
 // reader skipped and how many documents held invalid UTF-8; nothing if none.
 void PrintInputSummary(const InputStats& stats, bool quiet);

@@ -69,13 +69,7 @@ absl::StatusOr<std::vector<Document>> ReadDocuments(
   InputRecord record;
   for (;;) {
     absl::StatusOr<bool> more = (*reader)->Next(&record);
-    for (const InputWarning& warning : (*reader)->TakeWarnings()) {
-      if (!flags.quiet) {
-        if (progress != nullptr) progress->Clear();
-        std::fprintf(stderr, "neardup: warning: %s: %s\n",
-                     warning.origin.c_str(), warning.message.c_str());
-      }
-    }
+    PrintWarnings((*reader)->TakeWarnings(), flags.quiet, progress);
     if (!more.ok()) return more.status();
     if (!*more) break;
     documents.push_back({std::move(record.id), std::move(record.text)});
@@ -86,6 +80,16 @@ absl::StatusOr<std::vector<Document>> ReadDocuments(
   }
   if (stats != nullptr) *stats = (*reader)->stats();
   return documents;
+}
+
+void PrintWarnings(const std::vector<InputWarning>& warnings, bool quiet,
+                   ProgressLine* progress) {
+  if (quiet) return;
+  for (const InputWarning& warning : warnings) {
+    if (progress != nullptr) progress->Clear();
+    std::fprintf(stderr, "neardup: warning: %s: %s\n", warning.origin.c_str(),
+                 warning.message.c_str());
+  }
 }
 
 int Fail(const std::string& message) {

@@ -257,13 +257,7 @@ int RunDedup(const DedupFlags& flags) {
   ReadBatch(reader->get(), &batches[0]);
   for (int current = 0;; current ^= 1) {
     Batch& batch = batches[current];
-    for (const InputWarning& warning : batch.warnings) {
-      if (!flags.quiet) {
-        progress.Clear();
-        std::fprintf(stderr, "neardup: warning: %s: %s\n",
-                     warning.origin.c_str(), warning.message.c_str());
-      }
-    }
+    PrintWarnings(batch.warnings, flags.quiet, &progress);
     if (!batch.status.ok()) return Fail(batch.status);
     std::thread read_ahead;
     if (!batch.end) {

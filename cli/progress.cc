@@ -50,12 +50,7 @@ bool ProgressLine::Wanted(bool quiet) {
 
 void ProgressLine::Reading(size_t documents, const InputStats& stats) {
   if (!enabled_) return;
-  if (stage_ != "reading") {
-    stage_ = "reading";
-    stage_start_ = Clock::now();
-  }
-  const double elapsed =
-      std::chrono::duration<double>(Clock::now() - stage_start_).count();
+  const double elapsed = Enter("reading");
   const double mb = static_cast<double>(stats.bytes) / 1e6;
   std::string text = absl::StrFormat("reading: %s documents, %.1f MB",
                                      FormatCount(documents), mb);
@@ -76,12 +71,7 @@ void ProgressLine::Stage(std::string_view stage, size_t done, size_t total,
                          std::string_view unit) {
   if (!enabled_) return;
   const bool new_stage = stage_ != stage;
-  if (new_stage) {
-    stage_ = std::string(stage);
-    stage_start_ = Clock::now();
-  }
-  const double elapsed =
-      std::chrono::duration<double>(Clock::now() - stage_start_).count();
+  const double elapsed = Enter(stage);
   std::string text = absl::StrFormat("%s: %s/%s %s", stage, FormatCount(done),
                                      FormatCount(total), unit);
   if (total > 0) {
@@ -94,6 +84,15 @@ void ProgressLine::Stage(std::string_view stage, size_t done, size_t total,
                     FormatDuration(static_cast<double>(total - done) / rate));
   }
   Draw(text, new_stage);
+}
+
+double ProgressLine::Enter(std::string_view stage) {
+  const Clock::time_point now = Clock::now();
+  if (stage_ != stage) {
+    stage_ = std::string(stage);
+    stage_start_ = now;
+  }
+  return std::chrono::duration<double>(now - stage_start_).count();
 }
 
 void ProgressLine::Draw(const std::string& text, bool force) {

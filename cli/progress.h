@@ -47,6 +47,9 @@ class ProgressLine {
 
  private:
   using Clock = std::chrono::steady_clock;
+  // Seconds since `stage` began; a stage other than the current one begins
+  // now.
+  double Enter(std::string_view stage);
   void Draw(const std::string& text, bool force);
 
   FILE* stream_;
