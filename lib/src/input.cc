@@ -71,9 +71,13 @@ Problem Utf16Problem() {
           "convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)"};
 }
 
-Problem BinaryProblem(size_t nul) {
-  return {absl::StrCat("binary file (NUL byte at offset ", nul, ")"),
-          std::string(kTextAdvice)};
+// Bytes that cannot be UTF-8 text: a UTF-16 byte order mark at the start
+// (tested first: UTF-16 is full of NULs), or a NUL byte, found at `nul`.
+std::optional<Problem> NotUtf8Text(std::string_view head, size_t nul) {
+  if (HasUtf16Bom(head)) return Utf16Problem();
+  if (nul == std::string_view::npos) return std::nullopt;
+  return Problem{absl::StrCat("binary file (NUL byte at offset ", nul, ")"),
+                 std::string(kTextAdvice)};
 }
 
 // "1 byte", "3 bytes".
@@ -384,14 +388,9 @@ absl::StatusOr<bool> InputReader::Rep::ReadTextFile(
   stats.bytes += size;
   if (!probed) nul = text.find('\0');
 
-  std::optional<Problem> problem;
-  if (HasUtf16Bom(text)) {  // before the NUL test: UTF-16 is full of NULs
-    problem = Utf16Problem();
-  } else if (size == 0) {
-    problem = Problem{"empty file", std::string(kTextAdvice)};
-  } else if (nul != std::string::npos) {
-    problem = BinaryProblem(nul);
-  }
+  const std::optional<Problem> problem =
+      size == 0 ? Problem{"empty file", std::string(kTextAdvice)}
+                : NotUtf8Text(text, nul);
   if (problem.has_value()) {
     text.clear();
     if (absl::Status s = SkipOrReject(source, *problem); !s.ok()) return s;
@@ -456,13 +455,9 @@ absl::StatusOr<bool> InputReader::Rep::NextJsonlRecord(InputRecord* record) {
     // so that raw + "\n" is the line as it was.
     size_t start = 0;
     if (line_number == 1) {
-      std::optional<Problem> problem;
-      if (HasUtf16Bom(raw)) {
-        problem = Utf16Problem();
-      } else if (size_t nul = raw.find('\0'); nul != std::string::npos) {
-        problem = BinaryProblem(nul);
-      }
-      if (problem.has_value()) {
+      if (const std::optional<Problem> problem =
+              NotUtf8Text(raw, raw.find('\0'));
+          problem.has_value()) {
         if (absl::Status s = SkipOrReject(source, *problem); !s.ok()) return s;
         return false;
       }
