@@ -1,11 +1,15 @@
 #include "atomic_file.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <string>
+#include <system_error>
 #include <utility>
 
 #include "interrupt.h"
@@ -16,7 +20,74 @@ std::string ErrnoMessage(const std::string& what) {
   return what + ": " + std::strerror(errno);
 }
 
-AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {}
+std::string ResolveLinks(const std::string& path) {
+  std::string current = path;
+  for (int hops = 0; hops < 40; ++hops) {
+    struct stat st;
+    if (lstat(current.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) break;
+    std::string target(static_cast<size_t>(st.st_size) + 1, '\0');
+    const ssize_t n = readlink(current.c_str(), target.data(), target.size());
+    if (n < 0 || static_cast<size_t>(n) >= target.size()) break;
+    target.resize(static_cast<size_t>(n));
+    if (!target.empty() && target[0] != '/') {
+      const size_t slash = current.rfind('/');
+      if (slash != std::string::npos) {
+        target = current.substr(0, slash + 1) + target;
+      }
+    }
+    current = std::move(target);
+  }
+  return current;
+}
+
+namespace {
+
+// What makes two outputs the same file: its device and inode when it
+// exists, else its absolute path with links followed.
+std::string Identity(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0) {
+    return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+  }
+  std::error_code ec;
+  const std::filesystem::path resolved = std::filesystem::weakly_canonical(
+      std::filesystem::absolute(ResolveLinks(path), ec), ec);
+  return ec ? path : resolved.string();
+}
+
+bool IsStdout(const std::string& path) { return path.empty() || path == "-"; }
+
+}  // namespace
+
+absl::Status CheckDistinctOutputs(const std::vector<OutputPath>& outputs) {
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    if (IsStdout(outputs[i].path)) continue;
+    for (size_t j = i + 1; j < outputs.size(); ++j) {
+      if (IsStdout(outputs[j].path)) continue;
+      if (Identity(outputs[i].path) == Identity(outputs[j].path)) {
+        return absl::InvalidArgumentError(
+            outputs[i].flag + " " + outputs[i].path + " and " +
+            outputs[j].flag + " " + outputs[j].path +
+            " are the same file; give two paths");
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckNotAnInput(const OutputPath& output,
+                             const InputReader& reader) {
+  if (IsStdout(output.path) || !reader.Reads(output.path)) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      output.flag + " " + output.path +
+      " is an input file; writing it would destroy the input — give "
+      "another path");
+}
+
+AtomicFile::AtomicFile(std::string path)
+    : path_(std::move(path)), target_(ResolveLinks(path_)) {}
 
 AtomicFile::~AtomicFile() {
   if (file_ != nullptr) std::fclose(file_);
@@ -31,7 +102,7 @@ void AtomicFile::Forget() {
 }
 
 absl::Status AtomicFile::Open() {
-  temp_path_ = path_ + ".tmp-XXXXXX";
+  temp_path_ = target_ + ".tmp-XXXXXX";
   const int fd = mkstemp(temp_path_.data());
   if (fd < 0) {
     temp_path_.clear();
@@ -39,9 +110,14 @@ absl::Status AtomicFile::Open() {
         ErrnoMessage("cannot create a file beside " + path_));
   }
   slot_ = RegisterTempFile(temp_path_.c_str());
-  const mode_t mask = umask(0);
-  umask(mask);
-  fchmod(fd, 0666 & ~mask);
+  struct stat existing;
+  if (stat(target_.c_str(), &existing) == 0) {
+    fchmod(fd, existing.st_mode & 07777);
+  } else {
+    const mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+  }
   file_ = fdopen(fd, "w");
   if (file_ == nullptr) {
     close(fd);
@@ -69,7 +145,8 @@ absl::Status AtomicFile::Discard() {
 }
 
 absl::Status AtomicFile::Close() {
-  const bool ok = !std::ferror(file_) && std::fflush(file_) == 0;
+  const bool ok = !std::ferror(file_) && std::fflush(file_) == 0 &&
+                  fsync(fileno(file_)) == 0;
   const bool closed = std::fclose(file_) == 0;
   file_ = nullptr;
   if (!ok || !closed) {
@@ -79,10 +156,20 @@ absl::Status AtomicFile::Close() {
 }
 
 absl::Status AtomicFile::Commit() {
-  if (std::rename(temp_path_.c_str(), path_.c_str()) != 0) {
-    return absl::InternalError(ErrnoMessage("cannot rename to " + path_));
+  if (std::rename(temp_path_.c_str(), target_.c_str()) != 0) {
+    return absl::InternalError(ErrnoMessage("cannot rename to " + target_));
   }
   Forget();
+  const size_t slash = target_.rfind('/');
+  const std::string dir =
+      slash == std::string::npos ? "." : target_.substr(0, slash + 1);
+  // Best effort: the file is already in place, and some file systems
+  // cannot sync a directory (EINVAL); that is no reason to fail the run.
+  const int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    fsync(fd);
+    close(fd);
+  }
   return absl::OkStatus();
 }
 

@@ -5,16 +5,20 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "neardup/input.h"
 
 namespace neardup::cli {
 
 // "what: strerror(errno)".
 std::string ErrnoMessage(const std::string& what);
 
-// A file written as `path`.tmp-XXXXXX and renamed to `path` by Commit();
-// removed if never committed, also by a second Ctrl-C (see interrupt.h).
+// A file written as TARGET.tmp-XXXXXX and renamed to TARGET by Commit(),
+// where TARGET is `path` with symbolic links followed (the link is written
+// through, not replaced); removed if never committed, also by a second
+// Ctrl-C (see interrupt.h). An existing target keeps its permissions.
 class AtomicFile {
  public:
   explicit AtomicFile(std::string path);
@@ -34,18 +38,19 @@ class AtomicFile {
   // Closes and removes the temporary file.
   absl::Status Discard();
 
-  // Flushes and closes. No fsync: the rename protects against a failing
-  // neardup, not against a power cut, and syncing 100 MB costs more than
-  // the whole clustering.
+  // Flushes, fsyncs and closes: a power cut after Commit() cannot leave an
+  // empty or partial file under the destination's name.
   absl::Status Close();
 
-  // Renames the closed temporary file to the destination.
+  // Renames the closed temporary file to the destination and fsyncs the
+  // directory (best effort), so that the rename survives a power cut.
   absl::Status Commit();
 
  private:
   void Forget();
 
-  std::string path_;
+  std::string path_;    // as given, for messages
+  std::string target_;  // path_ with links followed
   std::string temp_path_;
   int slot_ = -1;
   FILE* file_ = nullptr;
@@ -70,6 +75,25 @@ class OutputFile {
   bool stdout_;
   AtomicFile atomic_;
 };
+
+// `path` with symbolic links followed, also when the last one dangles (its
+// target is then the file to create). Gives up after 40 links.
+std::string ResolveLinks(const std::string& path);
+
+// An output file and the flag that names it, for messages.
+struct OutputPath {
+  std::string flag;  // "--output"
+  std::string path;  // "" or "-": standard output, never refused
+};
+
+// Refuses (absl::InvalidArgumentError naming both) two outputs that are the
+// same file: by device and inode when it exists, else by path with links
+// followed.
+absl::Status CheckDistinctOutputs(const std::vector<OutputPath>& outputs);
+
+// Refuses an output that `reader` reads (an input would be overwritten).
+absl::Status CheckNotAnInput(const OutputPath& output,
+                             const InputReader& reader);
 
 }  // namespace neardup::cli
 

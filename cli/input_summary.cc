@@ -20,7 +20,7 @@ void PrintInputSummary(const InputStats& stats, bool quiet) {
   std::string skipped;
   if (stats.skipped_files > 0) {
     absl::StrAppend(&skipped, Count(stats.skipped_files, "file"),
-                    " (empty, binary, UTF-16 or without records)");
+                    " (see the warnings above)");
   }
   if (stats.skipped_bad > 0) {
     absl::StrAppend(&skipped, skipped.empty() ? "" : " and ",
@@ -29,10 +29,20 @@ void PrintInputSummary(const InputStats& stats, bool quiet) {
   if (!skipped.empty()) {
     std::fprintf(stderr, "neardup: skipped %s\n", skipped.c_str());
   }
+  if (stats.repeated_files > 0) {
+    std::fprintf(stderr, "neardup: read %s once though reached twice\n",
+                 Count(stats.repeated_files, "file").c_str());
+  }
+  if (stats.repeated_ids > 0) {
+    std::fprintf(stderr,
+                 "neardup: %s repeated an earlier record's id; they are told "
+                 "apart by their source (path:line)\n",
+                 Count(stats.repeated_ids, "record").c_str());
+  }
   if (stats.invalid_utf8 > 0) {
     std::fprintf(stderr,
-                 "neardup: %s held invalid UTF-8, read as U+FFFD (--strict "
-                 "makes it an error)\n",
+                 "neardup: %s held invalid UTF-8, read and written as U+FFFD "
+                 "(--strict makes it an error)\n",
                  Count(stats.invalid_utf8, "document").c_str());
   }
 }

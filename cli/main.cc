@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
-#include "absl/strings/str_split.h"
+#include "absl/strings/str_join.h"
 #include "commands.h"
 #include "interrupt.h"
 
@@ -50,6 +50,72 @@ std::string Suggest(std::string_view name,
   return best;
 }
 
+// The command table, as ninja's ChooseTool: adding a subcommand is one line
+// here (and its Install function in its own file).
+struct Command {
+  const char* name;
+  neardup::cli::RunFunction (*install)(CLI::App* app);
+};
+constexpr Command kCommands[] = {
+    {"compare", neardup::cli::InstallCompare},
+    {"scan", neardup::cli::InstallScan},
+    {"dedup", neardup::cli::InstallDedup},
+};
+
+// The long and short flag names `command` knows, with their dashes.
+std::vector<std::string> FlagNames(const CLI::App* command) {
+  std::vector<std::string> flags = {"--help", "-h"};
+  for (const CLI::Option* option : command->get_options()) {
+    for (const std::string& name : option->get_lnames()) {
+      flags.push_back("--" + name);
+    }
+    for (const std::string& name : option->get_snames()) {
+      flags.push_back("-" + name);
+    }
+  }
+  return flags;
+}
+
+// The first argument after the subcommand that looks like a flag the
+// subcommand does not have ("--treshold", "--min-token=5"), reported with
+// the closest known flag. Checked before parsing, so that a typo is named
+// before CLI11 would complain that a required flag is missing.
+std::string UnknownFlag(const CLI::App* command, int argc, char** argv) {
+  const std::vector<std::string> known = FlagNames(command);
+  for (int i = 2; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (!arg.starts_with("--") || arg.size() == 2) continue;
+    const std::string name(arg.substr(0, arg.find('=')));
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    std::string message = "unknown flag " + name;
+    const std::string suggestion = Suggest(name, known);
+    if (!suggestion.empty()) message += ", did you mean " + suggestion + "?";
+    return message;
+  }
+  return "";
+}
+
+// A parse error as the one line every message is: "neardup: ...", with a
+// required argument's description, and where to look next.
+void PrintParseError(const CLI::App& app, const CLI::ParseError& e) {
+  const CLI::App* command = &app;
+  for (const CLI::App* sub : app.get_subcommands()) command = sub;
+  std::string message = e.what();
+  if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+    for (const CLI::Option* option : command->get_options()) {
+      if (!option->get_required() || option->count() > 0) continue;
+      message = "missing " + option->get_name() + " (" +
+                option->get_description() + ")";
+      break;
+    }
+  }
+  const std::string name = command == &app ? "" : command->get_name() + " ";
+  std::fprintf(stderr, "neardup: %s%s\nRun `neardup %s--help` for %s.\n",
+               name.c_str(), message.c_str(), name.c_str(),
+               command == &app ? "the commands" : "its flags");
+}
+
 int Run(int argc, char** argv) {
   using namespace neardup::cli;
   CLI::App app{
@@ -59,64 +125,47 @@ int Run(int argc, char** argv) {
   app.set_version_flag("--version", "neardup " NEARDUP_VERSION);
   app.require_subcommand(1);
   app.footer(
-      "Exit status: 0 when something shared was found, 1 when nothing was, 2 "
-      "on error.\nRun `neardup SUBCOMMAND --help` for a subcommand's flags.");
-  const std::vector<RunFunction> commands = {
-      InstallCompare(&app), InstallScan(&app), InstallDedup(&app)};
+      "Exit status: compare and scan: 0 when something shared was found, 1 "
+      "when nothing was; dedup: 0 when its outputs are written; every "
+      "command: 2 on error, 130 when interrupted.\n"
+      "Run `neardup SUBCOMMAND --help` for a subcommand's flags.");
+  std::vector<RunFunction> runs;
+  std::vector<std::string> names;
+  for (const Command& command : kCommands) {
+    runs.push_back(command.install(&app));
+    names.push_back(command.name);
+  }
   if (argc > 1 && argv[1][0] != '-') {
-    std::vector<std::string> names;
-    for (const CLI::App* command : app.get_subcommands({})) {
-      names.push_back(command->get_name());
-    }
-    if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+    const auto it = std::find(names.begin(), names.end(), argv[1]);
+    if (it == names.end()) {
       const std::string suggestion = Suggest(argv[1], names);
-      std::string known;
-      for (const std::string& name : names) known += " " + name;
       std::fprintf(
-          stderr, "neardup: unknown command '%s'%s (commands:%s)\n", argv[1],
+          stderr, "neardup: unknown command '%s'%s (commands: %s)\n", argv[1],
           suggestion.empty() ? ""
                              : (", did you mean '" + suggestion + "'?").c_str(),
-          known.c_str());
+          absl::StrJoin(names, ", ").c_str());
+      return kExitError;
+    }
+    const CLI::App* command = app.get_subcommand(*it);
+    if (const std::string unknown = UnknownFlag(command, argc, argv);
+        !unknown.empty()) {
+      std::fprintf(stderr,
+                   "neardup: %s %s\nRun `neardup %s --help` for its flags.\n",
+                   argv[1], unknown.c_str(), argv[1]);
       return kExitError;
     }
   }
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ExtrasError& e) {
-    // An unknown flag: name the closest one the command has.
-    const CLI::App* command = &app;
-    for (const CLI::App* sub : app.get_subcommands()) command = sub;
-    std::vector<std::string> flags;
-    for (const CLI::Option* option : command->get_options()) {
-      for (const std::string& name : option->get_lnames()) {
-        flags.push_back("--" + name);
-      }
-    }
-    std::string message = e.what();
-    const size_t colon = message.rfind(": ");
-    const std::string unknown =
-        colon == std::string::npos ? "" : message.substr(colon + 2);
-    std::string suggestion;
-    for (const absl::string_view word : absl::StrSplit(unknown, ' ')) {
-      if (!absl::StartsWith(word, "-")) continue;
-      suggestion = Suggest(std::string(word.substr(0, word.find('='))), flags);
-      break;
-    }
-    if (!suggestion.empty()) {
-      message += ", did you mean " + suggestion + "?";
-    }
-    std::fprintf(
-        stderr, "neardup: %s\nRun `neardup %s --help` for its flags.\n",
-        message.c_str(), command == &app ? "" : command->get_name().c_str());
-    return kExitError;
   } catch (const CLI::ParseError& e) {
-    const int status = app.exit(e);
-    return status == 0 ? 0 : kExitError;
+    // --help and --version are "errors" that exit 0.
+    if (e.get_exit_code() == 0) return app.exit(e);
+    PrintParseError(app, e);
+    return kExitError;
   }
   InstallInterruptHandlers();
-  for (const RunFunction& run : commands) {
-    const int status = run();
-    if (status >= 0) return status;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (app.got_subcommand(names[i])) return runs[i]();
   }
   return kExitError;
 }

@@ -1,6 +1,7 @@
 #include "output.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -37,8 +38,56 @@ double Coverage(const std::vector<Passage>& passages, bool side_a,
   return static_cast<double>(covered) / static_cast<double>(text_size);
 }
 
+constexpr uint32_t kInvalid = 0xFFFFFFFF;
+
+// Decodes the code point at the start of `s` (not empty) into *code_point,
+// or kInvalid for a maximal ill-formed subpart (Unicode 3.9, table 3-7);
+// returns the bytes read.
+size_t DecodeOne(std::string_view s, uint32_t* code_point) {
+  const auto byte = [s](size_t i) { return static_cast<uint8_t>(s[i]); };
+  const uint8_t b0 = byte(0);
+  if (b0 < 0x80) {
+    *code_point = b0;
+    return 1;
+  }
+  size_t length = 0;
+  uint8_t low = 0x80, high = 0xBF;  // the second byte's range
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    length = 2;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    length = 3;
+    if (b0 == 0xE0) low = 0xA0;
+    if (b0 == 0xED) high = 0x9F;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    length = 4;
+    if (b0 == 0xF0) low = 0x90;
+    if (b0 == 0xF4) high = 0x8F;
+  } else {
+    *code_point = kInvalid;
+    return 1;
+  }
+  uint32_t value = b0 & (0x7F >> length);
+  for (size_t i = 1; i < length; ++i) {
+    const bool ok = i < s.size() && byte(i) >= (i == 1 ? low : 0x80) &&
+                    byte(i) <= (i == 1 ? high : 0xBF);
+    if (!ok) {
+      *code_point = kInvalid;
+      return i;
+    }
+    value = (value << 6) | (byte(i) & 0x3F);
+  }
+  *code_point = value;
+  return length;
+}
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+bool IsControl(uint32_t c) {
+  return c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F);
+}
+
 // Text of a span for display: whitespace runs (newlines included) become one
-// space, so a passage reads as one paragraph.
+// space, so a passage reads as one paragraph; then DisplayText.
 std::string Excerpt(std::string_view text, const TextSpan& span) {
   std::string out;
   bool space = false;
@@ -51,15 +100,17 @@ std::string Excerpt(std::string_view text, const TextSpan& span) {
     space = false;
     out.push_back(c);
   }
-  return out;
+  return DisplayText(out);
 }
 
+// A TSV field: tabs, newlines and carriage returns become spaces (so the
+// row keeps its columns), then DisplayText.
 std::string TsvField(std::string_view value) {
   std::string out(value);
   std::replace_if(
       out.begin(), out.end(),
       [](char c) { return c == '\t' || c == '\n' || c == '\r'; }, ' ');
-  return out;
+  return DisplayText(out);
 }
 
 }  // namespace
@@ -79,7 +130,24 @@ bool ParseFormat(std::string_view name, Format* format) {
 
 void AppendJsonString(std::string_view value, std::string* out) {
   out->push_back('"');
-  for (unsigned char c : value) {
+  while (!value.empty()) {
+    uint32_t code_point;
+    const size_t length = DecodeOne(value, &code_point);
+    const std::string_view bytes = value.substr(0, length);
+    value.remove_prefix(length);
+    if (code_point == kInvalid) {
+      out->append(kReplacement);
+      continue;
+    }
+    if (code_point >= 0x7F) {
+      if (IsControl(code_point)) {
+        absl::StrAppendFormat(out, "\\u%04x", code_point);
+      } else {
+        out->append(bytes);
+      }
+      continue;
+    }
+    const char c = static_cast<char>(code_point);
     switch (c) {
       case '"':
         out->append("\\\"");
@@ -97,14 +165,34 @@ void AppendJsonString(std::string_view value, std::string* out) {
         out->append("\\t");
         break;
       default:
-        if (c < 0x20) {
-          absl::StrAppendFormat(out, "\\u%04x", c);
+        if (IsControl(code_point)) {
+          absl::StrAppendFormat(out, "\\u%04x", code_point);
         } else {
-          out->push_back(static_cast<char>(c));
+          out->push_back(c);
         }
     }
   }
   out->push_back('"');
+}
+
+std::string DisplayText(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  while (!value.empty()) {
+    uint32_t code_point;
+    const size_t length = DecodeOne(value, &code_point);
+    if (code_point == kInvalid) {
+      out.append(kReplacement);
+    } else if (code_point < 0x80 && IsControl(code_point)) {
+      absl::StrAppendFormat(&out, "\\x%02x", code_point);
+    } else if (IsControl(code_point)) {
+      absl::StrAppendFormat(&out, "\\u%04x", code_point);
+    } else {
+      out.append(value.substr(0, length));
+    }
+    value.remove_prefix(length);
+  }
+  return out;
 }
 
 ResultWriter::ResultWriter(FILE* out, Format format, bool color)
@@ -140,8 +228,8 @@ void ResultWriter::WriteText(const PairView& pair) {
   std::string text = absl::StrFormat(
       "%s%s  <->  %s%s\n%s%d shared passage%s, covering %.0f%% of the first "
       "and %.0f%% of the second%s\n",
-      bold, pair.a_id, pair.b_id, reset, dim, passages.size(),
-      passages.size() == 1 ? "" : "s",
+      bold, DisplayText(pair.a_id), DisplayText(pair.b_id), reset, dim,
+      passages.size(), passages.size() == 1 ? "" : "s",
       100 * Coverage(passages, true, pair.a_text.size()),
       100 * Coverage(passages, false, pair.b_text.size()), reset);
   int number = 0;
@@ -198,16 +286,30 @@ void ResultWriter::WriteTsv(const PairView& pair) {
 
 void ResultWriter::End(const RunSummary& summary) {
   if (format_ == Format::kJsonl) {
-    const std::string line = absl::StrFormat(
-        "{\"type\":\"summary\",\"documents\":%d,\"candidate_pairs\":%d,"
-        "\"pairs\":%d,\"passages\":%d,\"skipped_files\":%d,"
-        "\"skipped_lines\":%d,\"invalid_utf8_documents\":%d,"
-        "\"elapsed_seconds\":%.3f}\n",
-        summary.documents, summary.candidate_pairs, summary.pairs,
-        summary.passages, summary.input.skipped_files,
-        summary.input.skipped_bad, summary.input.invalid_utf8, summary.seconds);
+    const std::string line = SummaryJson(summary);
     std::fwrite(line.data(), 1, line.size(), out_);
   }
+}
+
+std::string SummaryJson(const RunSummary& summary) {
+  std::string line = "{\"type\":\"summary\",\"command\":";
+  AppendJsonString(summary.command, &line);
+  absl::StrAppend(&line, ",\"documents\":", summary.documents);
+  for (const auto& [key, value] : summary.counts) {
+    absl::StrAppend(&line, ",\"", key, "\":", value);
+  }
+  const InputStats& input = summary.input;
+  absl::StrAppendFormat(
+      &line,
+      ",\"skipped_files\":%d,\"skipped_lines\":%d,\"repeated_files\":%d,"
+      "\"repeated_ids\":%d,\"invalid_utf8_documents\":%d,\"seconds\":%.3f",
+      input.skipped_files, input.skipped_bad, input.repeated_files,
+      input.repeated_ids, input.invalid_utf8, summary.seconds);
+  for (const auto& [key, value] : summary.measures) {
+    absl::StrAppendFormat(&line, ",\"%s\":%.1f", key, value);
+  }
+  line += "}\n";
+  return line;
 }
 
 }  // namespace neardup::cli

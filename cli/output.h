@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "neardup/input.h"
@@ -17,8 +18,16 @@ enum class Format { kText, kJsonl, kTsv };
 // Parses "text", "jsonl" or "tsv".
 bool ParseFormat(std::string_view name, Format* format);
 
-// Appends `value` to `out` as a JSON string literal.
+// Appends `value` to `out` as a JSON string literal, always valid UTF-8:
+// each maximal ill-formed subpart of invalid UTF-8 becomes U+FFFD; C0
+// controls, DEL and C1 controls are escaped (\n, \t, \u001b, \u009b ...).
 void AppendJsonString(std::string_view value, std::string* out);
+
+// `value` made safe to show on a terminal: C0 controls (newline and tab
+// included), DEL and C1 controls become visible escapes (\x1b, \x0a,
+// \u009b), invalid UTF-8 becomes U+FFFD; so a document or an id cannot
+// move the cursor, clear the screen, retitle the window or split a line.
+std::string DisplayText(std::string_view value);
 
 struct PairView {
   std::string_view a_id;
@@ -28,14 +37,23 @@ struct PairView {
   const std::vector<Passage>* passages;
 };
 
+// The one summary record every command writes as the last JSON line:
+// {"type":"summary","command":...,"documents":N, the command's counts in
+// order, the input counts ("skipped_files", "skipped_lines",
+// "repeated_files", "repeated_ids", "invalid_utf8_documents"), "seconds",
+// then the command's measures}. A new command adds its own counts.
 struct RunSummary {
+  std::string command;
   size_t documents = 0;
-  size_t pairs = 0;
-  size_t passages = 0;
-  size_t candidate_pairs = 0;
+  std::vector<std::pair<std::string, size_t>> counts;
   InputStats input;  // what the reader skipped or repaired
   double seconds = 0;
+  // Rates, memory: written with one decimal.
+  std::vector<std::pair<std::string, double>> measures;
 };
+
+// `summary` as one JSON line, "\n" included.
+std::string SummaryJson(const RunSummary& summary);
 
 // Writes results to a FILE in one format. Writes go straight to the stream;
 // the caller decides when to flush.

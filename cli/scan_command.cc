@@ -52,17 +52,22 @@ int RunScan(const ScanFlags& state) {
   ResultWriter writer(output.file(), format,
                       output.is_stdout() && UseColor(stdout));
   writer.Begin();
-  RunSummary summary;
-  summary.documents = documents->size();
-  summary.candidate_pairs = result->stats.candidate_pairs;
-  summary.input = input_stats;
+  size_t pairs = 0;
+  size_t passages = 0;
   for (const DocumentPair& pair : result->pairs) {
     const Document& a = (*documents)[pair.a];
     const Document& b = (*documents)[pair.b];
     writer.WritePair({a.id, a.text, b.id, b.text, &pair.passages});
-    ++summary.pairs;
-    summary.passages += pair.passages.size();
+    ++pairs;
+    passages += pair.passages.size();
   }
+  RunSummary summary;
+  summary.command = "scan";
+  summary.documents = documents->size();
+  summary.counts = {{"candidate_pairs", result->stats.candidate_pairs},
+                    {"pairs", pairs},
+                    {"passages", passages}};
+  summary.input = input_stats;
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
@@ -71,15 +76,16 @@ int RunScan(const ScanFlags& state) {
   if (absl::Status status = output.Finish(); !status.ok()) return Fail(status);
   if (!state.flags.quiet && format != Format::kJsonl) {
     std::fprintf(stderr,
-                 "neardup: %zu documents, %zu candidate pair%s, %zu pair%s "
+                 "neardup: %zu document%s, %zu candidate pair%s, %zu pair%s "
                  "sharing %zu passage%s (%.2f s)\n",
-                 summary.documents, summary.candidate_pairs,
-                 summary.candidate_pairs == 1 ? "" : "s", summary.pairs,
-                 summary.pairs == 1 ? "" : "s", summary.passages,
-                 summary.passages == 1 ? "" : "s", summary.seconds);
+                 summary.documents, summary.documents == 1 ? "" : "s",
+                 result->stats.candidate_pairs,
+                 result->stats.candidate_pairs == 1 ? "" : "s", pairs,
+                 pairs == 1 ? "" : "s", passages, passages == 1 ? "" : "s",
+                 summary.seconds);
   }
   PrintInputSummary(input_stats, state.flags.quiet);
-  return summary.pairs == 0 ? kExitNotFound : kExitFound;
+  return pairs == 0 ? kExitNotFound : kExitFound;
 }
 
 }  // namespace
@@ -89,6 +95,8 @@ RunFunction InstallScan(CLI::App* app) {
   CLI::App* command = app->add_subcommand(
       "scan", "Report every pair of documents that share passages");
   command->footer(
+      "Exit status: 0 when a pair shares a passage, 1 when none does, 2 on "
+      "error.\n"
       "Examples:\n  neardup scan corpus/\n"
       "  neardup scan a.txt dir/ feed.jsonl --text-field text --id-field id "
       "--format jsonl");
@@ -115,12 +123,9 @@ RunFunction InstallScan(CLI::App* app) {
       ->add_option("--window-threshold", state->windows.threshold,
                    "Jaccard similarity of two token windows above which they "
                    "are likely to be compared")
-      ->check(CLI::Range(0.01, 1.0))
+      ->check(Within(0.01, 1.0))
       ->capture_default_str();
-  return [state, command]() -> int {
-    if (!command->parsed()) return -1;
-    return RunScan(*state);
-  };
+  return [state] { return RunScan(*state); };
 }
 
 }  // namespace neardup::cli

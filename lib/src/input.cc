@@ -1,20 +1,23 @@
+// The input stage: the files named (input_listing.cc), each opened,
+// decompressed and recognised as text or JSON Lines, then read into records
+// (JSON Lines lines through input_jsonl.cc). The skip policy (a named file
+// that holds no document is an error, one under a directory a warning) and
+// the repeated-id count live here.
 #include "neardup/input.h"
 
 #include <simdjson.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdint>
 #include <cstring>
-#include <filesystem>
 #include <optional>
 #include <string_view>
-#include <system_error>
 #include <utility>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/strings/match.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "input_internal.h"
 #include "input_source.h"
@@ -23,38 +26,26 @@
 namespace neardup {
 namespace {
 
-namespace fs = std::filesystem;
-
 // Binary files are recognised by a NUL byte in this many leading bytes.
 constexpr size_t kBinaryProbeSize = 64 * 1024;
 constexpr size_t kReadChunk = size_t{1} << 20;
+// At most this much of a file is read to tell JSON Lines from text.
+constexpr size_t kSniffSize = size_t{1} << 20;
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
-
-// One file (or standard input) to read.
-struct Source {
-  std::string name;  // the path to open, used in ids and messages; "-": stdin
-  int dir = -1;      // index into Rep::dirs, or -1 if named explicitly
-};
-
-struct Directory {
-  std::string name;
-  size_t usable = 0;  // files that yielded at least one record
-};
-
-// What is wrong with a file or a JSON Lines record, and what the user can
-// do about it.
-struct Problem {
-  std::string what;
-  std::string advice;
-};
 
 constexpr std::string_view kTextAdvice =
     "give UTF-8 text files or JSON Lines (.jsonl) files";
 
 bool IsJsonlName(std::string_view name) {
-  name = StripCompressionSuffix(name);
-  return name.ends_with(".jsonl") || name.ends_with(".ndjson") ||
-         name.ends_with(".json");
+  const std::string lower =
+      absl::AsciiStrToLower(std::string(StripCompressionSuffix(name)));
+  return lower.ends_with(".jsonl") || lower.ends_with(".ndjson") ||
+         lower.ends_with(".json");
+}
+
+bool IsJsonName(std::string_view name) {
+  return absl::AsciiStrToLower(std::string(StripCompressionSuffix(name)))
+      .ends_with(".json");
 }
 
 bool IsBlank(std::string_view s) {
@@ -66,79 +57,54 @@ bool HasUtf16Bom(std::string_view s) {
                            (s[0] == '\xFE' && s[1] == '\xFF'));
 }
 
-Problem Utf16Problem() {
-  return {"UTF-16 text is not supported",
-          "convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)"};
-}
-
 // Bytes that cannot be UTF-8 text: a UTF-16 byte order mark at the start
 // (tested first: UTF-16 is full of NULs), or a NUL byte, found at `nul`.
 std::optional<Problem> NotUtf8Text(std::string_view head, size_t nul) {
-  if (HasUtf16Bom(head)) return Utf16Problem();
+  if (HasUtf16Bom(head)) {
+    return Problem{"UTF-16 text is not supported",
+                   "convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)"};
+  }
   if (nul == std::string_view::npos) return std::nullopt;
   return Problem{absl::StrCat("binary file (NUL byte at offset ", nul, ")"),
                  std::string(kTextAdvice)};
 }
 
-// "1 byte", "3 bytes".
-std::string Bytes(size_t n) {
-  return absl::StrCat(n, n == 1 ? " byte" : " bytes");
-}
-
-// "dir" + "a/b.txt" -> "dir/a/b.txt", with exactly one '/' between them.
-std::string JoinPath(std::string dir, const std::string& relative) {
-  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
-  if (dir == "/") return absl::StrCat("/", relative);
-  return absl::StrCat(dir, "/", relative);
-}
-
-absl::Status ListDirectory(const std::string& dir,
-                           std::vector<std::string>* relative_paths) {
-  std::error_code ec;
-  const fs::path root(dir);
-  fs::recursive_directory_iterator it(root, ec);
-  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    const fs::path& path = it->path();
-    if (absl::StartsWith(path.filename().native(), ".")) {
-      if (it->is_directory(ec)) it.disable_recursion_pending();
-      ec.clear();
-      continue;
-    }
-    // is_regular_file follows symbolic links.
-    if (!it->is_regular_file(ec)) {
-      ec.clear();
-      continue;
-    }
-    relative_paths->push_back(path.lexically_relative(root).generic_string());
-  }
-  if (ec) {
-    return absl::Status(
-        absl::ErrnoToStatusCode(ec.value()),
-        absl::StrCat(dir, ": cannot list directory (", ec.message(),
-                     ") — check its permissions"));
-  }
-  // std::string compares bytes as unsigned char, i.e. byte-wise.
-  std::sort(relative_paths->begin(), relative_paths->end());
-  return absl::OkStatus();
-}
-
-absl::Status CheckReadable(const std::string& path) {
-  std::error_code ec;
-  fs::file_status status = fs::status(path, ec);
-  if (ec || !fs::exists(status)) {
-    return absl::NotFoundError(
-        absl::StrCat(path, ": no such file or directory — check the path"));
-  }
-  // access() rather than a trial open: opening and closing a pipe such as
-  // <(zcat x.gz) would make its writer fail.
-  if (::access(path.c_str(), R_OK) != 0) {
-    const int error = errno;
-    return absl::Status(
-        absl::ErrnoToStatusCode(error),
-        absl::StrCat(path, ": cannot read (", std::strerror(error),
-                     ") — check its permissions"));
+// Reads from `bytes` into *prefix until it holds `want` bytes or the end.
+absl::Status ReadPrefix(ByteSource* bytes, size_t want, std::string* prefix) {
+  std::vector<char> chunk(64 * 1024);
+  while (prefix->size() < want) {
+    absl::StatusOr<size_t> got = bytes->Read(
+        chunk.data(), std::min(chunk.size(), want - prefix->size()));
+    if (!got.ok()) return got.status();
+    if (*got == 0) break;
+    prefix->append(chunk.data(), *got);
   }
   return absl::OkStatus();
+}
+
+// Reads until *prefix holds its first non-blank line whole (or kSniffSize
+// bytes, or all); returns that line, BOM left out.
+absl::StatusOr<std::string_view> FirstLine(ByteSource* bytes,
+                                           std::string* prefix) {
+  std::vector<char> chunk(64 * 1024);
+  while (true) {
+    std::string_view view(*prefix);
+    if (view.starts_with(kUtf8Bom)) view.remove_prefix(kUtf8Bom.size());
+    const size_t first = view.find_first_not_of(" \t\r\n");
+    if (first != std::string_view::npos) {
+      const size_t end = view.find('\n', first);
+      if (end != std::string_view::npos) {
+        return view.substr(first, end - first);
+      }
+    }
+    if (prefix->size() >= kSniffSize) {
+      return view.substr(std::min(first, view.size()));
+    }
+    absl::StatusOr<size_t> got = bytes->Read(chunk.data(), chunk.size());
+    if (!got.ok()) return got.status();
+    if (*got == 0) return view.substr(std::min(first, view.size()));
+    prefix->append(chunk.data(), *got);
+  }
 }
 
 }  // namespace
@@ -162,10 +128,11 @@ Utf8Check CheckUtf8(std::string_view text) {
 }
 
 struct InputReader::Rep {
+  explicit Rep(const InputOptions& o) : options(o), parser(options) {}
+
   InputOptions options;
   std::FILE* stdin_file = nullptr;
-  std::vector<Source> sources;
-  std::vector<Directory> dirs;
+  InputListing listing;
   size_t next_source = 0;
 
   // The JSON Lines file being read, if any.
@@ -175,21 +142,17 @@ struct InputReader::Rep {
   size_t source_records = 0;
   size_t source_skipped = 0;  // bad records skipped in this file
   size_t bytes_counted = 0;   // of lines->bytes_read(), already in stats
-  simdjson::dom::parser parser;
-  // The line being parsed with invalid UTF-8 replaced, and how many bytes
-  // were replaced (0: the line was valid and parsed in place).
-  std::string repaired;
-  size_t repaired_bytes = 0;
-  // Id -> where it was first seen (source index, line number).
-  absl::flat_hash_map<std::string, std::pair<size_t, uint64_t>> seen_ids;
+  std::string raw;            // the line being parsed
+  JsonlParser parser;
+  // Every id returned so far, to count repeats.
+  absl::flat_hash_set<std::string> seen_ids;
 
   std::vector<InputWarning> warnings;
   InputStats stats;
   absl::Status status;
 
-  absl::StatusOr<bool> NextRecord(InputRecord* record);
-  absl::StatusOr<bool> NextJsonlRecord(InputRecord* record);
-  std::optional<Problem> ParseJsonlRecord(size_t start, InputRecord* record);
+  absl::StatusOr<bool> NextRecord(InputRecord* record, std::string* line);
+  absl::StatusOr<bool> NextJsonlRecord(InputRecord* record, std::string* line);
   absl::StatusOr<std::unique_ptr<ByteSource>> OpenSource(const Source& source,
                                                          bool* jsonl);
   absl::StatusOr<bool> ReadTextFile(const Source& source,
@@ -197,10 +160,12 @@ struct InputReader::Rep {
                                     InputRecord* record);
   absl::Status CheckText(const std::string& origin, std::string_view text,
                          bool count_lines);
+  absl::Status CheckFileName(const Source& source, std::string* id);
+  void CountId(const std::string& id, const std::string& origin);
   absl::Status SkipOrReject(const Source& source, const Problem& problem);
   absl::Status FinishSource(size_t index, bool usable);
   std::string Origin(size_t source, uint64_t line) const {
-    return absl::StrCat(sources[source].name, ":", line);
+    return absl::StrCat(listing.sources[source].name, ":", line);
   }
 };
 
@@ -215,67 +180,48 @@ absl::StatusOr<std::unique_ptr<InputReader>> InputReader::Open(
 absl::StatusOr<std::unique_ptr<InputReader>> InputReaderInternal::Open(
     std::vector<std::string> paths, const InputOptions& options,
     std::FILE* stdin_file) {
-  auto rep = std::make_unique<InputReader::Rep>();
-  rep->options = options;
+  auto rep = std::make_unique<InputReader::Rep>(options);
   rep->stdin_file = stdin_file;
-  for (std::string& path : paths) {
-    if (path == "-") {
-      rep->sources.push_back({std::move(path), -1});
-      continue;
-    }
-    if (absl::Status s = CheckReadable(path); !s.ok()) return s;
-    std::error_code ec;
-    if (!fs::is_directory(path, ec)) {
-      rep->sources.push_back({std::move(path), -1});
-      continue;
-    }
-    std::vector<std::string> relative_paths;
-    if (absl::Status s = ListDirectory(path, &relative_paths); !s.ok()) {
-      return s;
-    }
-    if (relative_paths.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path,
-                       ": no files in directory (hidden files are skipped) "
-                       "— check the path"));
-    }
-    const int dir = static_cast<int>(rep->dirs.size());
-    for (const std::string& relative : relative_paths) {
-      rep->sources.push_back({JoinPath(path, relative), dir});
-    }
-    rep->dirs.push_back({std::move(path)});
+  if (absl::Status s = ListInputs(std::move(paths), stdin_file, &rep->listing);
+      !s.ok()) {
+    return s;
   }
+  rep->warnings = std::move(rep->listing.warnings);
+  rep->stats.skipped_files = rep->listing.skipped_files;
+  rep->stats.repeated_files = rep->listing.repeated_files;
   // The total, for progress displays: known only if every input is a
   // regular file.
   size_t total = 0;
-  for (const Source& source : rep->sources) {
-    std::error_code ec;
-    const fs::path path(source.name);
-    if (source.name == "-" || !fs::is_regular_file(path, ec)) {
+  for (const Source& source : rep->listing.sources) {
+    struct stat st;
+    if (source.name == "-" || stat(source.name.c_str(), &st) != 0 ||
+        !S_ISREG(st.st_mode)) {
       total = 0;
       break;
     }
-    const uintmax_t size = fs::file_size(path, ec);
-    if (ec) {
-      total = 0;
-      break;
-    }
-    total += size;
+    total += static_cast<size_t>(st.st_size);
   }
   rep->stats.total_stored_bytes = total;
   return std::unique_ptr<InputReader>(new InputReader(std::move(rep)));
 }
 
-absl::StatusOr<bool> InputReader::Next(InputRecord* record) {
+absl::StatusOr<bool> InputReader::Next(InputRecord* record, std::string* line) {
   if (!rep_->status.ok()) return rep_->status;
-  absl::StatusOr<bool> more = rep_->NextRecord(record);
+  absl::StatusOr<bool> more = rep_->NextRecord(record, line);
   if (!more.ok()) {
     rep_->status = more.status();
     rep_->lines.reset();
   } else if (*more) {
     ++rep_->stats.records;
+    rep_->CountId(record->id, record->origin);
   }
   return more;
+}
+
+bool InputReader::Reads(const std::string& path) const {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return false;
+  return rep_->listing.files.contains(FileId{st.st_dev, st.st_ino});
 }
 
 std::vector<InputWarning> InputReader::TakeWarnings() {
@@ -286,10 +232,23 @@ std::vector<InputWarning> InputReader::TakeWarnings() {
 
 const InputStats& InputReader::stats() const { return rep_->stats; }
 
-absl::StatusOr<bool> InputReader::Rep::NextRecord(InputRecord* record) {
+void InputReader::Rep::CountId(const std::string& id,
+                               const std::string& origin) {
+  if (seen_ids.insert(id).second) return;
+  // The first repeat is named; the rest are counted, for the summary.
+  if (++stats.repeated_ids > 1) return;
+  warnings.push_back(
+      {origin, absl::StrCat("id \"", id,
+                            "\" repeats an earlier record's id; records are "
+                            "told apart by their origin (path:line), and "
+                            "further repeats are only counted")});
+}
+
+absl::StatusOr<bool> InputReader::Rep::NextRecord(InputRecord* record,
+                                                  std::string* line) {
   while (true) {
     if (lines != nullptr) {
-      absl::StatusOr<bool> more = NextJsonlRecord(record);
+      absl::StatusOr<bool> more = NextJsonlRecord(record, line);
       if (!more.ok()) return more;
       if (*more) {
         ++source_records;
@@ -302,13 +261,26 @@ absl::StatusOr<bool> InputReader::Rep::NextRecord(InputRecord* record) {
       }
       continue;
     }
-    if (next_source == sources.size()) return false;
+    if (next_source == listing.sources.size()) return false;
     const size_t index = next_source++;
-    const Source& source = sources[index];
+    const Source& source = listing.sources[index];
     bool jsonl = false;
     absl::StatusOr<std::unique_ptr<ByteSource>> bytes =
         OpenSource(source, &jsonl);
-    if (!bytes.ok()) return bytes.status();
+    if (!bytes.ok()) {
+      // A file under a directory that vanished or became unreadable since
+      // it was listed is skipped as an unreadable one is.
+      if (source.dir < 0 || absl::IsCancelled(bytes.status()) ||
+          absl::IsDataLoss(bytes.status())) {
+        return bytes.status();
+      }
+      const std::string message(bytes.status().message());
+      if (absl::Status s = SkipOrReject(source, {message, ""}); !s.ok()) {
+        return s;
+      }
+      if (absl::Status s = FinishSource(index, false); !s.ok()) return s;
+      continue;
+    }
     ++stats.files;
     if (jsonl) {
       lines = std::make_unique<LineReader>(*std::move(bytes));
@@ -323,37 +295,59 @@ absl::StatusOr<bool> InputReader::Rep::NextRecord(InputRecord* record) {
         ReadTextFile(source, *std::move(bytes), record);
     if (!usable.ok()) return usable.status();
     if (absl::Status s = FinishSource(index, *usable); !s.ok()) return s;
-    if (*usable) return true;
+    if (*usable) {
+      if (line != nullptr) line->clear();
+      return true;
+    }
   }
 }
 
+// Opens a source, decompressing it if its name or its first bytes say so,
+// and decides whether it is JSON Lines (see InputFormat).
 absl::StatusOr<std::unique_ptr<ByteSource>> InputReader::Rep::OpenSource(
     const Source& source, bool* jsonl) {
-  if (source.name != "-") {
-    absl::StatusOr<std::unique_ptr<ByteSource>> bytes =
+  const bool is_stdin = source.name == "-";
+  std::unique_ptr<ByteSource> bytes;
+  if (is_stdin) {
+    bytes = NewStdioSource(stdin_file, "-", &stats.stored_bytes);
+  } else {
+    absl::StatusOr<std::unique_ptr<ByteSource>> file =
         OpenFileSource(source.name, &stats.stored_bytes);
-    if (!bytes.ok()) return bytes.status();
-    *jsonl = IsJsonlName(source.name);
-    return NewDecompressingSource(CompressionOf(source.name), *std::move(bytes),
-                                  source.name);
+    if (!file.ok()) return file.status();
+    bytes = *std::move(file);
   }
-  // Standard input is JSON Lines if its first non-blank byte is '{'.
-  std::unique_ptr<ByteSource> bytes =
-      NewStdioSource(stdin_file, "-", &stats.stored_bytes);
-  std::string prefix;
-  std::vector<char> chunk(64 * 1024);
-  while (true) {
-    absl::StatusOr<size_t> got = bytes->Read(chunk.data(), chunk.size());
-    if (!got.ok()) return got.status();
-    if (*got == 0) break;
-    prefix.append(chunk.data(), *got);
-    std::string_view view(prefix);
-    if (view.starts_with(kUtf8Bom)) view.remove_prefix(kUtf8Bom.size());
-    size_t first = view.find_first_not_of(" \t\r\n");
-    if (first != std::string_view::npos) {
-      *jsonl = view[first] == '{';
+  Compression compression = CompressionOf(source.name);
+  if (compression == Compression::kNone) {
+    std::string magic;
+    if (absl::Status s = ReadPrefix(bytes.get(), 4, &magic); !s.ok()) return s;
+    compression = CompressionOfMagic(magic);
+    bytes = NewPrefixedSource(std::move(magic), std::move(bytes));
+  }
+  bytes = NewDecompressingSource(compression, std::move(bytes), source.name);
+  switch (options.format) {
+    case InputFormat::kText:
+      *jsonl = false;
+      return bytes;
+    case InputFormat::kJsonl:
+      *jsonl = true;
+      return bytes;
+    case InputFormat::kAuto:
       break;
-    }
+  }
+  if (!is_stdin && IsJsonlName(source.name)) {
+    *jsonl = true;
+    return bytes;
+  }
+  std::string prefix;
+  absl::StatusOr<std::string_view> first = FirstLine(bytes.get(), &prefix);
+  if (!first.ok()) return first.status();
+  *jsonl = first->starts_with("{") &&
+           (first->size() >= kSniffSize || IsJsonObjectLine(*first));
+  if (*jsonl && !is_stdin) {
+    warnings.push_back(
+        {source.name,
+         "read as JSON Lines: its first line is a JSON object (set "
+         "InputOptions::format to kText to read it as one text)"});
   }
   return NewPrefixedSource(std::move(prefix), std::move(bytes));
 }
@@ -396,12 +390,40 @@ absl::StatusOr<bool> InputReader::Rep::ReadTextFile(
     if (absl::Status s = SkipOrReject(source, *problem); !s.ok()) return s;
     return false;
   }
+  std::string id;
+  if (absl::Status s = CheckFileName(source, &id); !s.ok()) return s;
+  if (id.empty()) {
+    text.clear();
+    return false;  // skipped
+  }
   if (absl::Status s = CheckText(source.name, text, true); !s.ok()) return s;
-  record->id = source.name;
+  record->id = std::move(id);
   record->origin = source.name;
-  record->raw.clear();
-  record->from_jsonl = false;
   return true;
+}
+
+// A text document's id is its path, which must be UTF-8 for the id to be
+// written as JSON: repaired with a warning, or refused with strict_utf8.
+// Leaves *id empty if the file is skipped.
+absl::Status InputReader::Rep::CheckFileName(const Source& source,
+                                             std::string* id) {
+  const Utf8Check check = CheckUtf8(source.name);
+  if (check.invalid_bytes == 0) {
+    *id = source.name;
+    return absl::OkStatus();
+  }
+  if (options.strict_utf8) {
+    return SkipOrReject(
+        source, {"the file name is not valid UTF-8",
+                 "rename the file, or clear InputOptions::strict_utf8 to read "
+                 "it with U+FFFD in its id"});
+  }
+  AppendReplacingInvalidUtf8(source.name, id);
+  warnings.push_back(
+      {source.name, absl::StrCat("the file name is not valid UTF-8; its id is "
+                                 "written with U+FFFD in place of ",
+                                 Bytes(check.invalid_bytes))});
+  return absl::OkStatus();
 }
 
 absl::Status InputReader::Rep::CheckText(const std::string& origin,
@@ -421,23 +443,24 @@ absl::Status InputReader::Rep::CheckText(const std::string& origin,
         where, ": invalid UTF-8 (", Bytes(check.invalid_bytes),
         ", the first at offset ", check.first_invalid,
         ") — convert the text to UTF-8 (e.g. iconv -f CP1256 -t UTF-8), or "
-        "run without --strict to read it with U+FFFD in their place"));
+        "clear InputOptions::strict_utf8 to read it with U+FFFD in their "
+        "place"));
   }
   warnings.push_back(
       {std::move(where),
        absl::StrCat("invalid UTF-8 (", Bytes(check.invalid_bytes),
-                    " replaced by U+FFFD when compared)")});
+                    " replaced by U+FFFD when compared and written)")});
   return absl::OkStatus();
 }
 
-absl::StatusOr<bool> InputReader::Rep::NextJsonlRecord(InputRecord* record) {
-  std::string& raw = record->raw;
+absl::StatusOr<bool> InputReader::Rep::NextJsonlRecord(InputRecord* record,
+                                                       std::string* line) {
   while (true) {
     absl::StatusOr<bool> more = lines->ReadLine(&raw);
     stats.bytes += lines->bytes_read() - bytes_counted;
     bytes_counted = lines->bytes_read();
     if (!more.ok()) return more;
-    const Source& source = sources[current_source];
+    const Source& source = listing.sources[current_source];
     if (!*more) {
       if (source_records > 0 || source_skipped > 0) return false;
       const Problem problem =
@@ -451,9 +474,8 @@ absl::StatusOr<bool> InputReader::Rep::NextJsonlRecord(InputRecord* record) {
       return false;
     }
     ++line_number;
-    // A "\r" before the "\n" stays in `raw` (JSON reads it as whitespace),
-    // so that raw + "\n" is the line as it was.
-    size_t start = 0;
+    // A "\r" before the "\n" stays in the line (JSON reads it as
+    // whitespace).
     if (line_number == 1) {
       if (const std::optional<Problem> problem =
               NotUtf8Text(raw, raw.find('\0'));
@@ -461,123 +483,59 @@ absl::StatusOr<bool> InputReader::Rep::NextJsonlRecord(InputRecord* record) {
         if (absl::Status s = SkipOrReject(source, *problem); !s.ok()) return s;
         return false;
       }
-      if (raw.starts_with(kUtf8Bom)) start = kUtf8Bom.size();
+      if (raw.starts_with(kUtf8Bom)) raw.erase(0, kUtf8Bom.size());
     }
-    if (IsBlank(std::string_view(raw).substr(start))) continue;
+    if (IsBlank(raw)) continue;
+    const bool first_record = source_records == 0 && source_skipped == 0;
+    // A JSON array, or a pretty-printed .json file, is not JSON Lines: the
+    // whole file is refused (skipped under a directory), not line by line.
+    if (first_record) {
+      const size_t first = raw.find_first_not_of(" \t\r");
+      std::optional<Problem> problem;
+      if (raw[first] == '[') {
+        problem = Problem{"a JSON array, not JSON Lines",
+                          "convert it to one object per line (e.g. jq -c "
+                          "'.[]' FILE > FILE.jsonl)"};
+      } else if (IsJsonName(source.name) &&
+                 !IsJsonObjectLine(std::string_view(raw).substr(first))) {
+        problem = Problem{
+            "not JSON Lines (its first line is not a whole "
+            "JSON object: pretty-printed JSON?)",
+            "convert it to one object per line (e.g. jq -c . "
+            "FILE > FILE.jsonl)"};
+      }
+      if (problem.has_value()) {
+        ++source_skipped;  // the file is done with: no "empty file" too
+        if (absl::Status s = SkipOrReject(source, *problem); !s.ok()) return s;
+        return false;
+      }
+    }
 
-    std::optional<Problem> bad = ParseJsonlRecord(start, record);
+    const std::string origin = Origin(current_source, line_number);
+    std::optional<Problem> bad = parser.Parse(&raw, origin, record);
     if (!bad.has_value()) {
-      if (repaired_bytes > 0) {
+      if (parser.repaired_bytes() > 0) {
         ++stats.invalid_utf8;
         warnings.push_back(
             {record->origin,
-             absl::StrCat("invalid UTF-8 (", Bytes(repaired_bytes),
+             absl::StrCat("invalid UTF-8 (", Bytes(parser.repaired_bytes()),
                           " replaced by U+FFFD)")});
       }
       // JSON strings are valid UTF-8 (simdjson validates them); this check
       // only guards that promise.
       absl::Status s = CheckText(record->origin, record->text, false);
       if (!s.ok()) return s;
+      if (line != nullptr) line->assign(parser.line());
       return true;
     }
-    std::string origin = Origin(current_source, line_number);
     if (!options.skip_bad) {
       return absl::InvalidArgumentError(
           absl::StrCat(origin, ": ", bad->what, " — ", bad->advice));
     }
     ++stats.skipped_bad;
     ++source_skipped;
-    warnings.push_back(
-        {std::move(origin), absl::StrCat("skipped: ", bad->what)});
+    warnings.push_back({origin, absl::StrCat("skipped: ", bad->what)});
   }
-}
-
-std::optional<Problem> InputReader::Rep::ParseJsonlRecord(size_t start,
-                                                          InputRecord* record) {
-  std::string& raw = record->raw;
-  // The parser reads up to SIMDJSON_PADDING bytes past the end.
-  raw.reserve(raw.size() + simdjson::SIMDJSON_PADDING);
-  simdjson::dom::element doc;
-  simdjson::error_code error =
-      parser.parse(raw.data() + start, raw.size() - start, false).get(doc);
-  repaired_bytes = 0;
-  if (error == simdjson::UTF8_ERROR) {
-    if (options.strict_utf8) {
-      const Utf8Check check = CheckUtf8(raw);
-      return Problem{
-          absl::StrCat("invalid UTF-8 (", Bytes(check.invalid_bytes),
-                       ", the first at offset ", check.first_invalid,
-                       " of the line)"),
-          "convert the file to UTF-8 (e.g. iconv -f CP1256 -t UTF-8), run "
-          "without --strict to read it with U+FFFD in their place, or pass "
-          "--skip-bad to skip such lines"};
-    }
-    // Parse a copy in which every maximal ill-formed subpart is one U+FFFD,
-    // as the normaliser reads it; raw stays the bytes of the line.
-    repaired.clear();
-    repaired_bytes = AppendReplacingInvalidUtf8(
-        std::string_view(raw).substr(start), &repaired);
-    repaired.reserve(repaired.size() + simdjson::SIMDJSON_PADDING);
-    error = parser.parse(repaired.data(), repaired.size(), false).get(doc);
-  }
-  if (error) {
-    return Problem{
-        absl::StrCat("not valid JSON (", simdjson::error_message(error), ")"),
-        "fix the line, or pass --skip-bad to skip bad lines"};
-  }
-  simdjson::dom::object object;
-  if (doc.get_object().get(object)) {
-    return Problem{"not a JSON object",
-                   "put one JSON object per line, or pass --skip-bad to "
-                   "skip bad lines"};
-  }
-  const std::string& text_field = options.text_field;
-  simdjson::dom::element text;
-  if (object.at_key(text_field).get(text)) {
-    return Problem{absl::StrCat("no \"", text_field, "\" field"),
-                   "use --text-field to choose the field"};
-  }
-  std::string_view text_value;
-  if (text.get_string().get(text_value)) {
-    return Problem{absl::StrCat("field \"", text_field, "\" is not a string"),
-                   "use --text-field to choose the field holding the text"};
-  }
-
-  const std::string& id_field = options.id_field;
-  simdjson::dom::element id;
-  std::string& id_value = record->id;
-  if (object.at_key(id_field).get(id) || id.is_null()) {
-    id_value = Origin(current_source, line_number);
-  } else if (std::string_view s; !id.get_string().get(s)) {
-    if (s.empty()) {
-      return Problem{absl::StrCat("field \"", id_field, "\" is empty"),
-                     "give every record an id, or use --id-field to choose "
-                     "the field"};
-    }
-    id_value.assign(s);
-  } else if (int64_t i; !id.get_int64().get(i)) {
-    id_value = absl::StrCat(i);
-  } else if (uint64_t u; !id.get_uint64().get(u)) {
-    id_value = absl::StrCat(u);
-  } else {
-    return Problem{
-        absl::StrCat("field \"", id_field, "\" is not a string or an integer"),
-        "use --id-field to choose the field"};
-  }
-  auto [it, inserted] =
-      seen_ids.try_emplace(id_value, current_source, line_number);
-  if (!inserted) {
-    return Problem{
-        absl::StrCat("duplicate id \"", id_value, "\" in field \"", id_field,
-                     "\" (first seen at ",
-                     Origin(it->second.first, it->second.second), ")"),
-        "ids must be unique; use --id-field to choose another field, or "
-        "--skip-bad to skip repeats"};
-  }
-  record->text.assign(text_value);
-  record->origin = Origin(current_source, line_number);
-  record->from_jsonl = true;
-  return std::nullopt;
 }
 
 // A file named by the user that holds no document is an error; one found
@@ -586,7 +544,8 @@ absl::Status InputReader::Rep::SkipOrReject(const Source& source,
                                             const Problem& problem) {
   if (source.dir < 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat(source.name, ": ", problem.what, " — ", problem.advice));
+        absl::StrCat(source.name, ": ", problem.what,
+                     problem.advice.empty() ? "" : " — ", problem.advice));
   }
   ++stats.skipped_files;
   warnings.push_back({source.name, absl::StrCat("skipped: ", problem.what)});
@@ -594,16 +553,16 @@ absl::Status InputReader::Rep::SkipOrReject(const Source& source,
 }
 
 absl::Status InputReader::Rep::FinishSource(size_t index, bool usable) {
-  const int dir = sources[index].dir;
+  const int dir = listing.sources[index].dir;
   if (dir < 0) return absl::OkStatus();
-  if (usable) ++dirs[dir].usable;
-  const bool last =
-      index + 1 == sources.size() || sources[index + 1].dir != dir;
-  if (last && dirs[dir].usable == 0) {
+  if (usable) ++listing.dirs[dir].usable;
+  const bool last = index + 1 == listing.sources.size() ||
+                    listing.sources[index + 1].dir != dir;
+  if (last && listing.dirs[dir].usable == 0) {
     return absl::InvalidArgumentError(absl::StrCat(
-        dirs[dir].name,
-        ": no usable files in directory (all are empty, binary, UTF-16 or "
-        "without records) — check the path"));
+        listing.dirs[dir].name,
+        ": no usable files in directory (all are empty, binary, UTF-16, "
+        "unreadable or without records) — check the path"));
   }
   return absl::OkStatus();
 }

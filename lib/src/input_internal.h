@@ -2,17 +2,98 @@
 #ifndef NEARDUP_INPUT_INTERNAL_H_
 #define NEARDUP_INPUT_INTERNAL_H_
 
+#include <simdjson.h>
+#include <sys/types.h>
+
 #include <cstddef>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "neardup/input.h"
 
 namespace neardup {
+
+// What is wrong with a file or a JSON Lines record, and what the user can
+// do about it.
+struct Problem {
+  std::string what;
+  std::string advice;
+};
+
+// A file as the kernel knows it, so that two names of it compare equal.
+struct FileId {
+  dev_t device = 0;
+  ino_t inode = 0;
+  friend bool operator==(const FileId&, const FileId&) = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const FileId& id) {
+    return H::combine(std::move(h), id.device, id.inode);
+  }
+};
+
+// One file (or standard input) to read.
+struct Source {
+  std::string name;  // the path to open, used in ids and messages; "-": stdin
+  int dir = -1;      // index into InputListing::dirs, or -1 if named
+};
+
+struct Directory {
+  std::string name;
+  size_t usable = 0;  // files that yielded at least one record
+};
+
+// input_listing.cc: the files the named paths stand for.
+struct InputListing {
+  std::vector<Source> sources;
+  std::vector<Directory> dirs;
+  absl::flat_hash_set<FileId> files;  // every source's file
+  std::vector<InputWarning> warnings;
+  size_t skipped_files = 0;
+  size_t repeated_files = 0;
+};
+
+// Lists `paths` into *listing: "-" reads `stdin_file`; directories are
+// walked (sorted, hidden names left out, links followed); a file reached a
+// second time is left out with a warning; FIFOs, sockets, devices, dangling
+// links, unreadable files and unlistable subdirectories under a directory
+// are skipped with a warning. A named path that is missing or unreadable,
+// and a directory that cannot be listed or holds no file, is an error.
+absl::Status ListInputs(std::vector<std::string> paths, std::FILE* stdin_file,
+                        InputListing* listing);
+
+// input_jsonl.cc: one JSON Lines line to a record.
+class JsonlParser {
+ public:
+  explicit JsonlParser(const InputOptions& options) : options_(options) {}
+
+  // Parses `line` (its "\r" kept, BOM removed) into record->text and
+  // record->id; `origin` is "path:line", the id of a record without one.
+  // On success, line() is the line as a tool should copy it (repaired if
+  // repaired_bytes() > 0).
+  std::optional<Problem> Parse(std::string* line, const std::string& origin,
+                               InputRecord* record);
+  size_t repaired_bytes() const { return repaired_bytes_; }
+  std::string_view line() const { return line_; }
+
+ private:
+  const InputOptions& options_;
+  simdjson::dom::parser parser_;
+  std::string repaired_;
+  size_t repaired_bytes_ = 0;
+  std::string_view line_;
+};
+
+// True if `line` (after blanks) holds one JSON object.
+bool IsJsonObjectLine(std::string_view line);
+
+// "1 byte", "3 bytes".
+std::string Bytes(size_t n);
 
 struct InputReaderInternal {
   // Like InputReader::Open, but the path "-" reads `stdin_file` (not owned;

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace neardup {
@@ -199,8 +200,21 @@ class ZstdSource : public ByteSource {
 }  // namespace
 
 Compression CompressionOf(std::string_view path) {
-  if (path.ends_with(".gz")) return Compression::kGzip;
-  if (path.ends_with(".zst")) return Compression::kZstd;
+  const auto ends_with = [path](std::string_view suffix) {
+    return path.size() >= suffix.size() &&
+           absl::EqualsIgnoreCase(
+               absl::string_view(path.data() + path.size() - suffix.size(),
+                                 suffix.size()),
+               absl::string_view(suffix.data(), suffix.size()));
+  };
+  if (ends_with(".gz")) return Compression::kGzip;
+  if (ends_with(".zst")) return Compression::kZstd;
+  return Compression::kNone;
+}
+
+Compression CompressionOfMagic(std::string_view head) {
+  if (head.starts_with("\x1F\x8B")) return Compression::kGzip;
+  if (head.starts_with("\x28\xB5\x2F\xFD")) return Compression::kZstd;
   return Compression::kNone;
 }
 

@@ -28,10 +28,14 @@ class ByteSource {
 
 enum class Compression { kNone, kGzip, kZstd };
 
-// The compression named by a path's suffix (".gz", ".zst").
+// The compression named by a path's suffix (".gz", ".zst", any case).
 Compression CompressionOf(std::string_view path);
 
-// `path` without a ".gz" or ".zst" suffix.
+// The compression whose magic number `head` (a stream's first 4 bytes, or
+// fewer if it is shorter) starts with.
+Compression CompressionOfMagic(std::string_view head);
+
+// `path` without a ".gz" or ".zst" suffix (any case).
 std::string_view StripCompressionSuffix(std::string_view path);
 
 // Opens `path` for reading. The error message names the path. If

@@ -87,20 +87,24 @@ class InputTest : public ::testing::Test {
   std::string dir_;
 };
 
-// Reads every record; the first error ends the reading.
-absl::Status ReadAll(InputReader& reader, std::vector<InputRecord>* records) {
+// Reads every record and its line; the first error ends the reading.
+absl::Status ReadAll(InputReader& reader, std::vector<InputRecord>* records,
+                     std::vector<std::string>* lines) {
   while (true) {
     InputRecord record;
-    absl::StatusOr<bool> more = reader.Next(&record);
+    std::string line = "not set";
+    absl::StatusOr<bool> more = reader.Next(&record, &line);
     if (!more.ok()) return more.status();
     if (!*more) return absl::OkStatus();
     records->push_back(std::move(record));
+    lines->push_back(std::move(line));
   }
 }
 
 struct Result {
   absl::Status status;
   std::vector<InputRecord> records;
+  std::vector<std::string> lines;  // InputReader::Next's `line`
   std::vector<InputWarning> warnings;
   InputStats stats;
 };
@@ -114,7 +118,7 @@ Result ReadPaths(std::vector<std::string> paths,
     result.status = reader.status();
     return result;
   }
-  result.status = ReadAll(**reader, &result.records);
+  result.status = ReadAll(**reader, &result.records, &result.lines);
   result.warnings = (*reader)->TakeWarnings();
   result.stats = (*reader)->stats();
   return result;
@@ -155,8 +159,7 @@ TEST_F(InputTest, TextFileIsReturnedByteForByteWithBom) {
   EXPECT_EQ(r.records[0].id, path);
   EXPECT_EQ(r.records[0].text, bytes);
   EXPECT_EQ(r.records[0].origin, path);
-  EXPECT_EQ(r.records[0].raw, "");
-  EXPECT_FALSE(r.records[0].from_jsonl);
+  EXPECT_EQ(r.lines[0], "");
   EXPECT_TRUE(r.warnings.empty());
   EXPECT_EQ(r.stats.files, 1u);
   EXPECT_EQ(r.stats.records, 1u);
@@ -195,12 +198,13 @@ TEST_F(InputTest, DirectoryIsSortedByteWiseAndIdsJoinWithOneSlash) {
   }
 }
 
-TEST_F(InputTest, PathsAreReadInTheOrderGivenAndTwiceIfGivenTwice) {
+TEST_F(InputTest, PathsAreReadInTheOrderGivenAndOnceIfGivenTwice) {
   std::string a = Write("a.txt", "a");
   std::string b = Write("b.txt", "b");
   Result r = ReadPaths({b, a, b});
   ASSERT_TRUE(r.status.ok()) << r.status;
-  EXPECT_EQ(Ids(r.records), (Strings{b, a, b}));
+  EXPECT_EQ(Ids(r.records), (Strings{b, a}));
+  EXPECT_EQ(r.stats.repeated_files, 1u);
 }
 
 TEST_F(InputTest, UnusableFilesInDirectoryAreSkippedWithWarning) {
@@ -322,19 +326,20 @@ TEST_F(InputTest, JsonlIdsTextsAndRawLines) {
             (Strings{"a1", path + ":2", "42", "crlf", path + ":7"}));
   ASSERT_EQ(r.records.size(), 5u);
   EXPECT_EQ(r.records[0].text, "say \"hi\"\n\xC3\xA9\xD8\xA8");
-  EXPECT_EQ(r.records[0].raw, line1);
+  EXPECT_EQ(r.lines[0], line1);
   EXPECT_EQ(r.records[0].origin, path + ":1");
-  EXPECT_TRUE(r.records[0].from_jsonl);
   EXPECT_EQ(r.records[1].text, "no id");
-  EXPECT_EQ(r.records[3].raw, line4 + "\r");
+  EXPECT_EQ(r.lines[3], line4 + "\r");
   EXPECT_EQ(r.records[3].origin, path + ":4");
-  EXPECT_EQ(r.records[4].raw, line6);
+  EXPECT_EQ(r.lines[4], line6);
   EXPECT_TRUE(r.warnings.empty());
   EXPECT_EQ(r.stats.records, 5u);
   EXPECT_EQ(r.stats.files, 1u);
 }
 
-TEST_F(InputTest, JsonlUtf8BomIsToleratedAndKeptInRaw) {
+// The mark is left out of the line: a kept record may land anywhere in an
+// output, where a mark would not be JSON.
+TEST_F(InputTest, JsonlUtf8BomIsToleratedAndLeftOutOfTheLine) {
   const std::string line =
       "\xEF\xBB\xBF"
       R"({"id":"b","text":"t"})";
@@ -343,7 +348,7 @@ TEST_F(InputTest, JsonlUtf8BomIsToleratedAndKeptInRaw) {
   ASSERT_TRUE(r.status.ok()) << r.status;
   ASSERT_EQ(r.records.size(), 1u);
   EXPECT_EQ(r.records[0].id, "b");
-  EXPECT_EQ(r.records[0].raw, line);
+  EXPECT_EQ(r.lines[0], line.substr(3));
 }
 
 TEST_F(InputTest, JsonlInsideDirectoryUsesJoinedPathInOrigins) {
@@ -386,12 +391,11 @@ TEST_F(InputTest, JsonlErrorsNamePathLineAndField) {
       {R"({"id":"x","text":"t"} trailing)", ":2: not valid JSON ("},
       {R"(["text"])", ":2: not a JSON object"},
       {R"({"id":"x","body":"t"})",
-       ":2: no \"text\" field — use --text-field to choose the field"},
+       ":2: no \"text\" field — set InputOptions::text_field to choose the "
+       "field"},
       {R"({"id":"x","text":7})", ":2: field \"text\" is not a string"},
       {R"({"id":"x","text":null})", ":2: field \"text\" is not a string"},
       {R"({"id":1.5,"text":"t"})", ":2: field \"id\" is not a string"},
-      {R"({"id":"g","text":"t"})",
-       ":2: duplicate id \"g\" in field \"id\" (first seen at PATH:1)"},
   };
   for (const Case& c : cases) {
     std::string path = Write("bad.jsonl", good + "\n" + c.line + "\n");
@@ -421,19 +425,43 @@ TEST_F(InputTest, ErrorIsSticky) {
   EXPECT_EQ(second.status(), first.status());
 }
 
-TEST_F(InputTest, DuplicateIdsAcrossFilesNameBothPlaces) {
+// Re-scraped feeds repeat ids: the records are read, told apart by their
+// origins, the first repeat named and all counted.
+TEST_F(InputTest, RepeatedIdsAreReadCountedAndNamedOnce) {
   std::string a = Write("a.jsonl", R"({"id":"same","text":"1"})"
                                    "\n");
   std::string b = Write("b.jsonl",
                         "\n"
                         R"({"id":"same","text":"2"})"
+                        "\n"
+                        R"({"id":"same","text":"3"})"
                         "\n");
   Result r = ReadPaths({a, b});
-  EXPECT_EQ(r.status.message(),
-            b + ":2: duplicate id \"same\" in field \"id\" (first seen at " +
-                a +
-                ":1) — ids must be unique; use --id-field to choose another "
-                "field, or --skip-bad to skip repeats");
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(Ids(r.records), (Strings{"same", "same", "same"}));
+  EXPECT_EQ(r.records[1].origin, b + ":2");
+  EXPECT_EQ(r.stats.repeated_ids, 2u);
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_EQ(r.warnings[0].origin, b + ":2");
+  EXPECT_TRUE(Contains(r.warnings[0].message, "id \"same\" repeats"));
+}
+
+TEST_F(InputTest, IdFieldRequiredMakesAMissingIdAnError) {
+  std::string path = Write("ids.jsonl", R"({"id":"a","text":"1"})"
+                                        "\n"
+                                        R"({"text":"2"})"
+                                        "\n");
+  InputOptions options;
+  options.id_required = true;
+  Result r = ReadPaths({path}, options);
+  EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(r.status.message(), path + ":2: no \"id\" field"))
+      << r.status;
+  options.skip_bad = true;
+  r = ReadPaths({path}, options);
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(Ids(r.records), (Strings{"a"}));
+  EXPECT_EQ(r.stats.skipped_bad, 1u);
 }
 
 TEST_F(InputTest, SkipBadTurnsBadRecordsIntoWarnings) {
@@ -452,16 +480,17 @@ TEST_F(InputTest, SkipBadTurnsBadRecordsIntoWarnings) {
   options.skip_bad = true;
   Result r = ReadPaths({path}, options);
   ASSERT_TRUE(r.status.ok()) << r.status;
-  EXPECT_EQ(Ids(r.records), (Strings{"a", "e"}));
+  EXPECT_EQ(Ids(r.records), (Strings{"a", "a", "e"}));
   EXPECT_EQ(Origins(r.warnings),
             (Strings{path + ":2", path + ":3", path + ":4", path + ":5"}));
   ASSERT_EQ(r.warnings.size(), 4u);
   EXPECT_TRUE(Contains(r.warnings[0].message, "skipped: not valid JSON"));
   EXPECT_TRUE(Contains(r.warnings[1].message, "no \"text\" field"));
   EXPECT_TRUE(Contains(r.warnings[2].message, "not a string"));
-  EXPECT_TRUE(Contains(r.warnings[3].message, "duplicate id \"a\""));
-  EXPECT_EQ(r.stats.skipped_bad, 4u);
-  EXPECT_EQ(r.stats.records, 2u);
+  EXPECT_TRUE(Contains(r.warnings[3].message, "id \"a\" repeats"));
+  EXPECT_EQ(r.stats.skipped_bad, 3u);
+  EXPECT_EQ(r.stats.repeated_ids, 1u);
+  EXPECT_EQ(r.stats.records, 3u);
 }
 
 // Code points DecodeUtf8 reads in `text`.
@@ -487,7 +516,10 @@ TEST_F(InputTest, InvalidUtf8InJsonlIsReplacedWithAWarning) {
   EXPECT_EQ(r.records[1].text,
             "bad \uFFFD byte, cut \uFFFD, stray \uFFFD\uFFFD end");
   EXPECT_EQ(CodePointCount(r.records[1].text), CodePointCount(value));
-  EXPECT_EQ(r.records[1].raw, line + "\r");  // as it was, "\r" and all
+  // The line to copy is repaired, so that it is valid UTF-8; "\r" kept.
+  std::string repaired;
+  AppendReplacingInvalidUtf8(line + "\r", &repaired);
+  EXPECT_EQ(r.lines[1], repaired);
   EXPECT_EQ(r.records[2].text, "\xC3\xA9");
   EXPECT_EQ(Origins(r.warnings), (Strings{path + ":2", path + ":3"}));
   ASSERT_EQ(r.warnings.size(), 2u);
@@ -506,10 +538,10 @@ TEST_F(InputTest, StrictUtf8MakesInvalidUtf8InJsonlABadRecord) {
   options.strict_utf8 = true;
   Result r = ReadPaths({path}, options);
   EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
-  // The offset counts the byte order mark: it is into the line as read.
+  // The offset is into the line after its byte order mark.
   EXPECT_TRUE(Contains(r.status.message(),
                        path + ":1: invalid UTF-8 (1 byte, the first at offset "
-                              "15 of the line) — convert the file to UTF-8"));
+                              "12 of the line) — convert the file to UTF-8"));
   EXPECT_TRUE(r.records.empty());
 
   options.skip_bad = true;
@@ -531,7 +563,8 @@ TEST_F(InputTest, InvalidUtf8InTextIsAWarningWithLine) {
   ASSERT_EQ(r.warnings.size(), 1u);
   EXPECT_EQ(r.warnings[0].origin, path + ":2");
   EXPECT_EQ(r.warnings[0].message,
-            "invalid UTF-8 (3 bytes replaced by U+FFFD when compared)");
+            "invalid UTF-8 (3 bytes replaced by U+FFFD when compared and "
+            "written)");
   EXPECT_EQ(r.stats.invalid_utf8, 1u);
 }
 
@@ -544,7 +577,7 @@ TEST_F(InputTest, StrictUtf8MakesInvalidUtf8AnError) {
   EXPECT_TRUE(Contains(r.status.message(),
                        path + ":2: invalid UTF-8 (2 bytes, the first at offset "
                               "3) — convert the text to UTF-8"));
-  EXPECT_TRUE(Contains(r.status.message(), "without --strict "));
+  EXPECT_TRUE(Contains(r.status.message(), "clear InputOptions::strict_utf8"));
   EXPECT_TRUE(r.records.empty());
 }
 
@@ -572,7 +605,7 @@ TEST_F(InputTest, CompressedJsonlReadsLikePlain) {
     for (size_t i = 0; i < r.records.size(); ++i) {
       ASSERT_EQ(r.records[i].id, plain.records[i].id);
       ASSERT_EQ(r.records[i].text, plain.records[i].text);
-      ASSERT_EQ(r.records[i].raw, plain.records[i].raw);
+      ASSERT_EQ(r.lines[i], plain.lines[i]);
     }
     EXPECT_EQ(r.stats.bytes, jsonl.size());
   }
@@ -593,7 +626,8 @@ TEST_F(InputTest, StoredBytesCountWhatIsReadFromDiskOutOfTheTotal) {
   ASSERT_TRUE(*(*reader)->Next(&record));
   EXPECT_GT((*reader)->stats().stored_bytes, 0u);
   std::vector<InputRecord> records;
-  ASSERT_TRUE(ReadAll(**reader, &records).ok());
+  std::vector<std::string> lines;
+  ASSERT_TRUE(ReadAll(**reader, &records, &lines).ok());
   EXPECT_EQ((*reader)->stats().stored_bytes, total);
   EXPECT_EQ((*reader)->stats().bytes, jsonl.size() + 9);
 }
@@ -607,7 +641,7 @@ TEST_F(InputTest, CompressedTextFilesAndConcatenatedGzipMembers) {
   ASSERT_EQ(r.records.size(), 2u);
   EXPECT_EQ(r.records[0].id, gz);
   EXPECT_EQ(r.records[0].text, "first member, second member");
-  EXPECT_FALSE(r.records[0].from_jsonl);
+  EXPECT_EQ(r.lines[0], "");
   EXPECT_EQ(r.records[1].text, "zstd text");
 }
 
@@ -647,7 +681,7 @@ Result ReadStdin(std::string_view bytes, const InputOptions& options = {}) {
   absl::StatusOr<std::unique_ptr<InputReader>> reader =
       InputReaderInternal::Open({"-"}, options, file);
   EXPECT_TRUE(reader.ok());
-  result.status = ReadAll(**reader, &result.records);
+  result.status = ReadAll(**reader, &result.records, &result.lines);
   result.warnings = (*reader)->TakeWarnings();
   result.stats = (*reader)->stats();
   std::fclose(file);
@@ -660,7 +694,28 @@ TEST(InputStdinTest, JsonlWhenFirstNonBlankByteIsBrace) {
   ASSERT_TRUE(r.status.ok()) << r.status;
   EXPECT_EQ(Ids(r.records), (Strings{"s", "-:4"}));
   EXPECT_EQ(r.records[0].origin, "-:3");
-  EXPECT_TRUE(r.records[0].from_jsonl);
+  EXPECT_EQ(r.lines[0], "{\"id\":\"s\",\"text\":\"from stdin\"}");
+}
+
+TEST(InputStdinTest, InputFormatTextReadsABraceAsText) {
+  const std::string text = "{\"id\":\"s\",\"text\":\"t\"}\n";
+  InputOptions options;
+  options.format = InputFormat::kText;
+  Result r = ReadStdin(text, options);
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  ASSERT_EQ(r.records.size(), 1u);
+  EXPECT_EQ(r.records[0].text, text);
+}
+
+TEST(InputStdinTest, CompressedDataIsRecognisedByItsFirstBytes) {
+  const std::string jsonl = "{\"id\":\"z\",\"text\":\"zstd on stdin\"}\n";
+  std::string zst(ZSTD_compressBound(jsonl.size()), '\0');
+  zst.resize(
+      ZSTD_compress(zst.data(), zst.size(), jsonl.data(), jsonl.size(), 3));
+  Result r = ReadStdin(zst);
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(Ids(r.records), (Strings{"z"}));
+  EXPECT_EQ(r.records[0].text, "zstd on stdin");
 }
 
 TEST(InputStdinTest, OtherwiseOneTextDocument) {
@@ -670,10 +725,61 @@ TEST(InputStdinTest, OtherwiseOneTextDocument) {
   ASSERT_EQ(r.records.size(), 1u);
   EXPECT_EQ(r.records[0].id, "-");
   EXPECT_EQ(r.records[0].text, text);
-  EXPECT_FALSE(r.records[0].from_jsonl);
+  EXPECT_EQ(r.lines[0], "");
 
   r = ReadStdin("");
   EXPECT_TRUE(Contains(r.status.message(), "-: empty"));
+}
+
+TEST_F(InputTest, UpperCaseNamesAndJsonlInsideATxtFile) {
+  std::string upper = Write("A.JSONL", R"({"id":"u","text":"upper"})"
+                                       "\n");
+  std::string txt = Write("b.txt", R"({"id":"t","text":"in a txt"})"
+                                   "\n");
+  Result r = ReadPaths({upper, txt});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(Ids(r.records), (Strings{"u", "t"}));
+  ASSERT_EQ(r.warnings.size(), 1u);  // b.txt was read as JSON Lines
+  EXPECT_EQ(r.warnings[0].origin, txt);
+  EXPECT_TRUE(Contains(r.warnings[0].message, "read as JSON Lines"));
+}
+
+TEST_F(InputTest, JsonArrayIsRefusedWhenNamedAndSkippedInADirectory) {
+  std::string array = Write("d/array.json", R"([{"id":"a","text":"x"}])");
+  Write("d/pretty.json", "{\n  \"id\": \"p\",\n  \"text\": \"x\"\n}\n");
+  Write("d/z.txt", "text");
+  Result r = ReadPaths({array});
+  EXPECT_TRUE(Contains(r.status.message(), "a JSON array, not JSON Lines"))
+      << r.status;
+  r = ReadPaths({Path("d")});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.records.size(), 1u);
+  EXPECT_EQ(r.stats.skipped_files, 2u);
+  ASSERT_EQ(r.warnings.size(), 2u);
+  EXPECT_TRUE(Contains(r.warnings[1].message, "pretty-printed"));
+}
+
+TEST_F(InputTest, BomInsideALineIsNamed) {
+  std::string path = Write("cat.jsonl", R"({"id":"a","text":"x"})"
+                                        "\n\xEF\xBB\xBF"
+                                        R"({"id":"b","text":"y"})"
+                                        "\n");
+  Result r = ReadPaths({path});
+  EXPECT_TRUE(Contains(r.status.message(), path + ":2: not valid JSON"));
+  EXPECT_TRUE(Contains(r.status.message(), "byte order mark at byte 0"))
+      << r.status;
+}
+
+TEST_F(InputTest, EachFileIsReadOnceHoweverItIsReached) {
+  std::string a = Write("d/a.txt", "alpha");
+  std::filesystem::create_symlink("a.txt", Path("d/link.txt"));
+  std::filesystem::create_symlink("nowhere", Path("d/dangling.txt"));
+  Result r = ReadPaths({a, Path("d"), a});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(Ids(r.records), (Strings{a}));
+  EXPECT_EQ(r.stats.repeated_files, 3u);  // d/a.txt, d/link.txt, a again
+  EXPECT_EQ(r.stats.skipped_files, 1u);   // the dangling link
+  EXPECT_EQ(Origins(r.warnings)[0], Path("d/dangling.txt"));
 }
 
 TEST_F(InputTest, TwentyMegabyteLineWorks) {
@@ -687,7 +793,7 @@ TEST_F(InputTest, TwentyMegabyteLineWorks) {
   ASSERT_TRUE(r.status.ok()) << r.status;
   ASSERT_EQ(r.records.size(), 2u);
   EXPECT_EQ(r.records[0].text, text);
-  EXPECT_EQ(r.records[0].raw, line);
+  EXPECT_EQ(r.lines[0], line);
   EXPECT_EQ(r.records[1].id, "small");
 }
 

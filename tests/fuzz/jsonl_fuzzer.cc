@@ -47,15 +47,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto reader = neardup::InputReader::Open({path}, options);
   FUZZ_CHECK(reader.ok());  // the file exists and is readable
   neardup::InputRecord record;
+  std::string line;
   size_t records = 0;
   while (true) {
-    const absl::StatusOr<bool> next = (*reader)->Next(&record);
+    const absl::StatusOr<bool> next = (*reader)->Next(&record, &line);
     if (!next.ok() || !*next) break;
     ++records;
-    FUZZ_CHECK(record.from_jsonl);
+    FUZZ_CHECK(!line.empty());  // a JSON Lines record
     std::string repaired;
     FUZZ_CHECK(neardup::AppendReplacingInvalidUtf8(record.text, &repaired) ==
                0);
+    FUZZ_CHECK(neardup::AppendReplacingInvalidUtf8(line, &repaired) == 0);
+    FUZZ_CHECK(neardup::AppendReplacingInvalidUtf8(record.id, &repaired) == 0);
     FUZZ_CHECK(records <= size);  // at most one record per line
   }
   FUZZ_CHECK((*reader)->stats().records == records);

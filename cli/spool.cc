@@ -1,0 +1,110 @@
+#include "spool.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <string>
+
+#include "atomic_file.h"
+
+namespace neardup::cli {
+
+absl::Status WriteAll(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return absl::InternalError(ErrnoMessage("cannot write"));
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return absl::OkStatus();
+}
+
+Spool::~Spool() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+absl::Status Spool::Open() {
+  const char* tmpdir = std::getenv("TMPDIR");
+  std::string path =
+      std::string(tmpdir != nullptr && tmpdir[0] != '\0' ? tmpdir : "/tmp") +
+      "/neardup-spool-XXXXXX";
+  const int fd = mkstemp(path.data());
+  if (fd < 0) {
+    return absl::InternalError(
+        ErrnoMessage("cannot create a temporary file (set TMPDIR to a writable "
+                     "directory)"));
+  }
+  unlink(path.c_str());
+  file_ = fdopen(fd, "w+");
+  if (file_ == nullptr) {
+    close(fd);
+    return absl::InternalError(ErrnoMessage("cannot open the spool file"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Spool::Append(std::string_view line) {
+  if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() ||
+      std::fputc('\n', file_) == EOF) {
+    return absl::InternalError(ErrnoMessage(
+        "cannot write the temporary spool file (set TMPDIR to a directory "
+        "with space)"));
+  }
+  size_ += line.size() + 1;
+  ends_.push_back(size_);
+  return absl::OkStatus();
+}
+
+absl::Status Spool::CopyLines(const std::vector<bool>& keep, FILE* out) {
+  if (std::fflush(file_) != 0 || std::fflush(out) != 0) {
+    return absl::InternalError(ErrnoMessage("cannot write the output"));
+  }
+  const int in_fd = fileno(file_);
+  const int out_fd = fileno(out);
+  bool in_kernel = true;
+  std::string buffer;
+  for (size_t i = 0; i < ends_.size();) {
+    if (!keep[i]) {
+      ++i;
+      continue;
+    }
+    size_t j = i + 1;
+    while (j < ends_.size() && keep[j]) ++j;
+    off_t from = static_cast<off_t>(i == 0 ? 0 : ends_[i - 1]);
+    size_t left = ends_[j - 1] - static_cast<uint64_t>(from);
+    while (left > 0) {
+      ssize_t n = -1;
+      if (in_kernel) {
+        n = copy_file_range(in_fd, &from, out_fd, nullptr, left, 0);
+        if (n < 0 && errno != EINTR) {
+          in_kernel = false;  // e.g. EXDEV, EINVAL, ENOSYS: copy by hand
+          continue;
+        }
+      } else {
+        buffer.resize(std::min<size_t>(left, size_t{4} << 20));
+        n = pread(in_fd, buffer.data(), buffer.size(), from);
+        if (n > 0) {
+          if (absl::Status status =
+                  WriteAll(out_fd, std::string_view(buffer.data(), n));
+              !status.ok()) {
+            return status;
+          }
+          from += n;
+        }
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        return absl::InternalError(
+            ErrnoMessage("cannot copy from the spool file"));
+      }
+      left -= static_cast<size_t>(n);
+    }
+    i = j;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace neardup::cli

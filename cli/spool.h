@@ -1,0 +1,45 @@
+// A temporary file holding one line per document, of which some are copied
+// to an output at the end: how dedup keeps texts out of memory.
+#ifndef NEARDUP_CLI_SPOOL_H_
+#define NEARDUP_CLI_SPOOL_H_
+
+#include <cstdint>
+#include <cstdio>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace neardup::cli {
+
+// Writes all of `bytes` to `fd`, retrying short writes and EINTR.
+absl::Status WriteAll(int fd, std::string_view bytes);
+
+// A file holding every document's output line, unlinked as soon as it is
+// created (in $TMPDIR, else /tmp), so nothing is left behind.
+class Spool {
+ public:
+  Spool() = default;
+  Spool(const Spool&) = delete;
+  Spool& operator=(const Spool&) = delete;
+  ~Spool();
+
+  absl::Status Open();
+
+  // Appends `line` and a "\n".
+  absl::Status Append(std::string_view line);
+
+  // Copies the lines i for which keep[i] is true to `out`, in order. Each
+  // run of consecutive kept lines is one copy_file_range() (no copy through
+  // user space), or pread() and write() where the kernel cannot do that.
+  absl::Status CopyLines(const std::vector<bool>& keep, FILE* out);
+
+ private:
+  FILE* file_ = nullptr;
+  uint64_t size_ = 0;
+  std::vector<uint64_t> ends_;
+};
+
+}  // namespace neardup::cli
+
+#endif  // NEARDUP_CLI_SPOOL_H_

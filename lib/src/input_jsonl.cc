@@ -1,0 +1,134 @@
+// The input stage's JSON Lines records: one line to an id and a text.
+#include <cstdint>
+
+#include "absl/strings/str_cat.h"
+#include "input_internal.h"
+#include "utf8.h"
+
+namespace neardup {
+namespace {
+
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+constexpr char kSkipAdvice[] =
+    "or set InputOptions::skip_bad to skip bad lines";
+
+// Why a line that is not valid JSON is not: a byte order mark inside it
+// (files joined with cat keep each one's mark) is named.
+Problem NotJson(std::string_view line, simdjson::error_code error) {
+  Problem problem{
+      absl::StrCat("not valid JSON (", simdjson::error_message(error), ")"),
+      absl::StrCat("fix the line, ", kSkipAdvice)};
+  if (const size_t bom = line.find(kUtf8Bom); bom != std::string_view::npos) {
+    absl::StrAppend(&problem.what,
+                    "; it holds a UTF-8 byte order mark at byte ", bom,
+                    " (files joined with cat keep each one's mark at its "
+                    "start)");
+    problem.advice = absl::StrCat(
+        "remove the marks (e.g. sed 's/\\xEF\\xBB\\xBF//g'), ", kSkipAdvice);
+  }
+  return problem;
+}
+
+}  // namespace
+
+std::string Bytes(size_t n) {
+  return absl::StrCat(n, n == 1 ? " byte" : " bytes");
+}
+
+bool IsJsonObjectLine(std::string_view line) {
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(line);
+  simdjson::dom::object object;
+  return !parser.parse(padded).get_object().get(object);
+}
+
+std::optional<Problem> JsonlParser::Parse(std::string* line,
+                                          const std::string& origin,
+                                          InputRecord* record) {
+  // The parser reads up to SIMDJSON_PADDING bytes past the end.
+  line->reserve(line->size() + simdjson::SIMDJSON_PADDING);
+  line_ = *line;
+  simdjson::dom::element doc;
+  simdjson::error_code error =
+      parser_.parse(line->data(), line->size(), false).get(doc);
+  repaired_bytes_ = 0;
+  if (error == simdjson::UTF8_ERROR) {
+    if (options_.strict_utf8) {
+      const Utf8Check check = CheckUtf8(*line);
+      return Problem{
+          absl::StrCat("invalid UTF-8 (", Bytes(check.invalid_bytes),
+                       ", the first at offset ", check.first_invalid,
+                       " of the line)"),
+          absl::StrCat("convert the file to UTF-8 (e.g. iconv -f CP1256 -t "
+                       "UTF-8), clear InputOptions::strict_utf8 to read it "
+                       "with U+FFFD in their place, ",
+                       kSkipAdvice)};
+    }
+    // Parse a copy in which every maximal ill-formed subpart is one U+FFFD,
+    // as the normaliser reads it.
+    repaired_.clear();
+    repaired_bytes_ = AppendReplacingInvalidUtf8(*line, &repaired_);
+    repaired_.reserve(repaired_.size() + simdjson::SIMDJSON_PADDING);
+    line_ = repaired_;
+    error = parser_.parse(repaired_.data(), repaired_.size(), false).get(doc);
+  }
+  if (error) return NotJson(line_, error);
+  simdjson::dom::object object;
+  if (doc.get_object().get(object)) {
+    return Problem{"not a JSON object",
+                   absl::StrCat("put one JSON object per line, ", kSkipAdvice)};
+  }
+  const std::string& text_field = options_.text_field;
+  simdjson::dom::element text;
+  if (object.at_key(text_field).get(text)) {
+    return Problem{absl::StrCat("no \"", text_field, "\" field"),
+                   absl::StrCat("set InputOptions::text_field to choose the "
+                                "field holding the text, ",
+                                kSkipAdvice)};
+  }
+  std::string_view text_value;
+  if (text.get_string().get(text_value)) {
+    return Problem{absl::StrCat("field \"", text_field, "\" is not a string"),
+                   absl::StrCat("set InputOptions::text_field to choose the "
+                                "field holding the text, ",
+                                kSkipAdvice)};
+  }
+
+  const std::string& id_field = options_.id_field;
+  simdjson::dom::element id;
+  std::string& id_value = record->id;
+  if (object.at_key(id_field).get(id) || id.is_null()) {
+    if (options_.id_required) {
+      return Problem{absl::StrCat("no \"", id_field, "\" field"),
+                     absl::StrCat("give every record an id, set "
+                                  "InputOptions::id_field to choose the "
+                                  "field holding it, ",
+                                  kSkipAdvice)};
+    }
+    id_value = origin;
+  } else if (std::string_view s; !id.get_string().get(s)) {
+    if (s.empty()) {
+      return Problem{absl::StrCat("field \"", id_field, "\" is empty"),
+                     absl::StrCat("give every record an id, set "
+                                  "InputOptions::id_field to choose another "
+                                  "field, ",
+                                  kSkipAdvice)};
+    }
+    id_value.assign(s);
+  } else if (int64_t i; !id.get_int64().get(i)) {
+    id_value = absl::StrCat(i);
+  } else if (uint64_t u; !id.get_uint64().get(u)) {
+    id_value = absl::StrCat(u);
+  } else {
+    return Problem{
+        absl::StrCat("field \"", id_field, "\" is not a string or an integer"),
+        absl::StrCat("set InputOptions::id_field to choose another field, ",
+                     kSkipAdvice)};
+  }
+  record->text.assign(text_value);
+  record->origin = origin;
+  return std::nullopt;
+}
+
+}  // namespace neardup
