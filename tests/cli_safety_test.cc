@@ -1,0 +1,311 @@
+// The `neardup` program does not lose data, writes only valid JSON, keeps
+// the terminal safe, names mistakes, and reads what users have (issue 13):
+// one test per promise, each running the program.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "test_util.h"
+#include "test_words.h"
+
+namespace neardup::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+// True if `bytes` is well-formed UTF-8.
+bool IsUtf8(const std::string& bytes) {
+  for (size_t i = 0; i < bytes.size();) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    const size_t length = c < 0x80                        ? 1
+                          : (c >> 5) == 0x6 && c >= 0xC2  ? 2
+                          : (c >> 4) == 0xE               ? 3
+                          : (c >> 3) == 0x1E && c <= 0xF4 ? 4
+                                                          : 0;
+    if (length == 0 || i + length > bytes.size()) return false;
+    for (size_t k = 1; k < length; ++k) {
+      if ((static_cast<unsigned char>(bytes[i + k]) >> 6) != 0x2) return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+class CliSafetyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = ::testing::TempDir() + "/cli_safety_" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string Path(const std::string& name) const { return dir_ + "/" + name; }
+
+  std::string Input(const std::string& name, const std::string& bytes) {
+    WriteFile(Path(name), bytes);
+    return Path(name);
+  }
+
+  // Runs `neardup ARGS` in the test's directory; stderr is appended to
+  // stdout in *out.
+  int Run(const std::string& args, std::string* out) {
+    return RunCommand(
+        "cd " + dir_ + " && " + std::string(NEARDUP_CLI) + " " + args + " 2>&1",
+        out);
+  }
+
+  // A JSON Lines record whose text shares 40 words with every other one.
+  static std::string Record(const std::string& id) {
+    return R"({"id":")" + id + R"(","text":")" + Words(0, 40) + "\"}\n";
+  }
+
+  std::string dir_;
+};
+
+TEST_F(CliSafetyTest, AnOutputThatIsAnInputIsRefusedAndTheInputUntouched) {
+  const std::string feed = Input("x.jsonl", Record("a") + Record("b"));
+  const std::string text = Input("a.txt", Words(0, 40));
+  Input("b.txt", Words(0, 40));
+  fs::create_symlink("x.jsonl", Path("alias.jsonl"));
+  std::string out;
+  const std::vector<std::string> runs = {
+      "dedup x.jsonl --output x.jsonl --clusters c.jsonl",
+      "dedup x.jsonl --output k.jsonl --clusters alias.jsonl",
+      "dedup x.jsonl --output k.jsonl --clusters ./k.jsonl",
+      "compare a.txt b.txt -o b.txt",
+      "scan . -o a.txt",
+      "scan - -o x.jsonl < x.jsonl",
+  };
+  for (const std::string& run : runs) {
+    EXPECT_EQ(Run(run, &out), 2) << run;
+    EXPECT_TRUE(absl::StartsWith(out, "neardup: ")) << out;
+    EXPECT_TRUE(absl::StrContains(out, "input file") ||
+                absl::StrContains(out, "same file"))
+        << run << ": " << out;
+    EXPECT_FALSE(absl::StrContains(out, "warning")) << "read before refusing";
+  }
+  EXPECT_EQ(ReadFile(feed), Record("a") + Record("b"));
+  EXPECT_EQ(ReadFile(text), Words(0, 40));
+  EXPECT_FALSE(fs::exists(Path("k.jsonl")));
+}
+
+TEST_F(CliSafetyTest, AnOutputThatIsASymlinkIsWrittenThrough) {
+  Input("x.jsonl", Record("a") + Record("b"));
+  fs::create_directories(Path("real"));
+  Input("real/kept.jsonl", "old\n");
+  chmod(Path("real/kept.jsonl").c_str(), 0640);
+  fs::create_symlink("real/kept.jsonl", Path("kept.jsonl"));
+  fs::create_symlink("real/new.jsonl", Path("clusters.jsonl"));  // dangling
+  std::string out;
+  ASSERT_EQ(
+      Run("dedup x.jsonl --output kept.jsonl --clusters clusters.jsonl -q",
+          &out),
+      0)
+      << out;
+  EXPECT_TRUE(fs::is_symlink(Path("kept.jsonl")));
+  EXPECT_TRUE(fs::is_symlink(Path("clusters.jsonl")));
+  EXPECT_EQ(ReadFile(Path("real/kept.jsonl")), Record("a"));
+  EXPECT_EQ(Lines(ReadFile(Path("real/new.jsonl"))).size(), 2u);
+  struct stat st;
+  ASSERT_EQ(stat(Path("real/kept.jsonl").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0640u);  // the target keeps its permissions
+}
+
+TEST_F(CliSafetyTest, EverythingWrittenAsJsonIsValidUtf8) {
+  fs::create_directories(Path("d"));
+  Input("d/latin\xE9.txt", "caf\xE9 " + Words(0, 40) + Words(100, 40));
+  Input("d/b.txt", Words(0, 40));
+  std::string out;
+  ASSERT_EQ(Run("dedup d --output kept.jsonl --clusters clusters.jsonl", &out),
+            0)
+      << out;
+  EXPECT_TRUE(absl::StrContains(out, "the file name is not valid UTF-8"))
+      << out;
+  const std::string kept = ReadFile(Path("kept.jsonl"));
+  EXPECT_TRUE(IsUtf8(kept)) << kept;
+  EXPECT_TRUE(absl::StrContains(kept, "caf\xEF\xBF\xBD ")) << kept;
+  EXPECT_TRUE(IsUtf8(ReadFile(Path("clusters.jsonl"))));
+  ASSERT_EQ(Run("scan d --format jsonl -q", &out), 0) << out;
+  EXPECT_TRUE(IsUtf8(out)) << out;
+  EXPECT_TRUE(absl::StrContains(out, "latin\xEF\xBF\xBD.txt")) << out;
+  // --strict refuses what it would have had to repair.
+  EXPECT_EQ(
+      Run("dedup d/latin\xE9.txt --strict --output k2 --clusters c2", &out), 2);
+  EXPECT_TRUE(absl::StrContains(out, "not valid UTF-8")) << out;
+}
+
+TEST_F(CliSafetyTest, ControlCharactersNeverReachTheTerminalRaw) {
+  const std::string evil = Words(0, 20) + " \x1B]0;PWNED\x07 \x1B[2J " +
+                           "\xC2\x9B"
+                           "31m " +
+                           Words(20, 20);
+  Input("a.txt", evil);
+  Input("b.txt", Words(0, 40));
+  Input("ids.jsonl", R"({"id":"line\nbreak\u001b[2J","text":")" + Words(0, 40) +
+                         "\"}\n" + Record("plain"));
+  std::string out;
+  for (const std::string& run :
+       {std::string("compare a.txt b.txt"),
+        std::string("compare a.txt b.txt --format tsv"),
+        std::string("scan ids.jsonl"),
+        std::string("scan ids.jsonl --format tsv")}) {
+    ASSERT_EQ(Run(run, &out), 0) << run << out;
+    EXPECT_EQ(out.find('\x1B'), std::string::npos) << run << ": " << out;
+    EXPECT_EQ(out.find('\x07'), std::string::npos) << run;
+    EXPECT_EQ(out.find("\xC2\x9B"), std::string::npos) << run;
+  }
+  ASSERT_EQ(Run("scan ids.jsonl", &out), 0);
+  EXPECT_TRUE(absl::StrContains(out, "line\\x0abreak\\x1b[2J  <->  plain"))
+      << out;
+  ASSERT_EQ(Run("compare a.txt b.txt --format jsonl", &out), 0);
+  EXPECT_TRUE(absl::StrContains(out, "\\u001b]0;PWNED\\u0007") ||
+              !absl::StrContains(out, "PWNED"))
+      << out;
+  EXPECT_EQ(out.find('\x1B'), std::string::npos);
+}
+
+TEST_F(CliSafetyTest, MistakesAreNamedNotGuessed) {
+  Input("x.jsonl", Record("a") + Record("b"));
+  std::string out;
+  EXPECT_EQ(Run("scan x.jsonl --id-field nope", &out), 2);
+  EXPECT_TRUE(absl::StrContains(out, "x.jsonl:1: no \"nope\" field")) << out;
+  EXPECT_TRUE(absl::StrContains(out, "--skip-bad")) << out;
+  EXPECT_FALSE(absl::StrContains(out, "InputOptions")) << out;
+  for (const char* flag : {"--min-score nan", "--min-score inf",
+                           "--window-threshold nan", "--min-score 1.5"}) {
+    EXPECT_EQ(Run(absl::StrCat("scan x.jsonl ", flag), &out), 2) << flag;
+    EXPECT_TRUE(absl::StrContains(out, "is not a number in [")) << out;
+  }
+  for (const char* flag :
+       {"--lsh-threshold nan", "--lsh-threshold 1e-9", "--threshold -inf"}) {
+    EXPECT_EQ(
+        Run(absl::StrCat("dedup x.jsonl --output k --clusters c ", flag), &out),
+        2)
+        << flag;
+    EXPECT_TRUE(absl::StrContains(out, "is not a number in ")) << out;
+  }
+  EXPECT_EQ(Run("dedup --treshold 0.5 x.jsonl", &out), 2);
+  EXPECT_TRUE(absl::StartsWith(
+      out, "neardup: dedup unknown flag --treshold, did you mean --threshold?"))
+      << out;
+  EXPECT_EQ(Run("compare x.jsonl", &out), 2);
+  EXPECT_TRUE(absl::StartsWith(out, "neardup: compare missing B (")) << out;
+  EXPECT_EQ(Run("scan --help", &out), 0);
+  EXPECT_FALSE(absl::StrContains(out, "{false}")) << out;
+}
+
+TEST_F(CliSafetyTest, RepeatedIdsAreReadCountedAndTraceable) {
+  Input("feed.jsonl", Record("same") + Record("same") + Record("other"));
+  std::string out;
+  ASSERT_EQ(
+      Run("dedup feed.jsonl --output kept.jsonl --clusters clusters.jsonl",
+          &out),
+      0)
+      << out;
+  EXPECT_TRUE(absl::StrContains(out, "feed.jsonl:2: id \"same\" repeats"))
+      << out;
+  EXPECT_TRUE(absl::StrContains(
+      out, "neardup: 1 record repeated an earlier record's id"))
+      << out;
+  const std::vector<std::string> clusters =
+      Lines(ReadFile(Path("clusters.jsonl")));
+  ASSERT_EQ(clusters.size(), 3u);
+  EXPECT_TRUE(
+      absl::StrContains(clusters[1], R"("id":"same","source":"feed.jsonl:2")"))
+      << clusters[1];
+  EXPECT_TRUE(
+      absl::StrContains(clusters[1], R"("cluster_source":"feed.jsonl:1")"))
+      << clusters[1];
+  // scan pairs the records, not the ids: the two "same" records pair.
+  ASSERT_EQ(Run("scan feed.jsonl --format tsv -q", &out), 0) << out;
+  EXPECT_TRUE(absl::StrContains(out, "same\t")) << out;
+}
+
+TEST_F(CliSafetyTest, StandardInputFormatAndCompression) {
+  const std::string jsonl = Record("a") + Record("b");
+  Input("feed.jsonl", jsonl);
+  std::string out;
+  // Text that starts with "{" can be said to be text.
+  ASSERT_EQ(Run("scan - feed.jsonl --input-format text < feed.jsonl", &out),
+            1);  // feed.jsonl is standard input: read once, one document
+  EXPECT_TRUE(absl::StrContains(out, "already read")) << out;
+  Input("copy.txt", jsonl);
+  ASSERT_EQ(Run("scan - copy.txt --input-format text --format jsonl -q "
+                "< feed.jsonl",
+                &out),
+            0)
+      << out;
+  EXPECT_TRUE(absl::StrContains(out, R"("documents":2)")) << out;
+  // zstd and gzip data on standard input are recognised by their bytes.
+  for (const std::string compress : {"zstd -q -c", "gzip -c"}) {
+    ASSERT_EQ(RunCommand(compress + " " + Path("feed.jsonl") + " > " +
+                             Path("feed.bin"),
+                         &out),
+              0);
+    ASSERT_EQ(Run("scan - --format jsonl -q < feed.bin", &out), 0)
+        << compress << ": " << out;
+    EXPECT_TRUE(absl::StrContains(out, R"("documents":2)")) << out;
+  }
+}
+
+TEST_F(CliSafetyTest, DirectoriesSkipWhatCannotBeReadAndReadEachFileOnce) {
+  fs::create_directories(Path("d/sub"));
+  Input("d/a.txt", Words(0, 40));
+  Input("d/sub/b.txt", Words(0, 40));
+  fs::create_symlink("a.txt", Path("d/link.txt"));
+  fs::create_symlink("nowhere", Path("d/dangling.txt"));
+  ASSERT_EQ(mkfifo(Path("d/fifo").c_str(), 0600), 0);
+  std::string out;
+  ASSERT_EQ(Run("scan d d/a.txt --format jsonl", &out), 0) << out;
+  EXPECT_TRUE(absl::StrContains(out, "d/dangling.txt: skipped: a link to"))
+      << out;
+  EXPECT_TRUE(absl::StrContains(out, "d/fifo: skipped: a FIFO")) << out;
+  EXPECT_TRUE(absl::StrContains(out, "d/link.txt: already read")) << out;
+  EXPECT_TRUE(
+      absl::StrContains(out, R"("documents":2,"candidate_pairs":1,"pairs":1,)"))
+      << out;
+  EXPECT_TRUE(absl::StrContains(out, R"("skipped_files":2,)")) << out;
+  EXPECT_TRUE(absl::StrContains(out, R"("repeated_files":2,)")) << out;
+}
+
+TEST_F(CliSafetyTest, OneSummaryRecordAndTheExitStatusesTheReadmeStates) {
+  Input("a.txt", Words(0, 40));
+  Input("b.txt", Words(100, 40));
+  Input("x.jsonl",
+        Record("a") + R"({"id":"z","text":")" + Words(200, 40) + "\"}\n");
+  std::string out;
+  EXPECT_EQ(Run("compare a.txt b.txt", &out), 1);
+  EXPECT_TRUE(absl::StrContains(out, "neardup: no shared passage")) << out;
+  EXPECT_EQ(Run("compare a.txt b.txt --format jsonl", &out), 1);
+  EXPECT_TRUE(absl::StrContains(
+      out, R"({"type":"summary","command":"compare","documents":2,)"))
+      << out;
+  EXPECT_EQ(Run("scan a.txt b.txt --format jsonl", &out), 1);
+  EXPECT_TRUE(absl::StrContains(
+      out, R"({"type":"summary","command":"scan","documents":2,)"))
+      << out;
+  // dedup: 0 when its outputs are written, even with nothing dropped.
+  EXPECT_EQ(Run("dedup x.jsonl --output k --clusters c --format jsonl", &out),
+            0);
+  EXPECT_TRUE(absl::StrContains(
+      out, R"({"type":"summary","command":"dedup","documents":2,)"))
+      << out;
+  EXPECT_TRUE(absl::StrContains(out, R"("dropped":0,)")) << out;
+  for (const char* key : {"\"skipped_files\":", "\"skipped_lines\":",
+                          "\"repeated_ids\":", "\"seconds\":"}) {
+    EXPECT_TRUE(absl::StrContains(out, key)) << key;
+  }
+  EXPECT_EQ(Run("scan a.txt --format text", &out), 1);
+  EXPECT_TRUE(absl::StrContains(out, "neardup: 1 document,")) << out;
+}
+
+}  // namespace
+}  // namespace neardup::testing
