@@ -78,6 +78,20 @@ Text ReadText(py::handle object, const char* what) {
       std::string(py::str(object.get_type().attr("__name__"))));
 }
 
+// An (id, text) pair of an input iterable: a tuple or list of two.
+std::pair<py::object, py::object> IdAndText(py::handle item) {
+  if (!PyTuple_Check(item.ptr()) && !PyList_Check(item.ptr())) {
+    throw py::type_error("documents must be (id, text) pairs, got " +
+                         std::string(py::repr(item)));
+  }
+  const py::sequence pair = py::reinterpret_borrow<py::sequence>(item);
+  if (pair.size() != 2) {
+    throw py::value_error("documents must be (id, text) pairs, got " +
+                          std::string(py::repr(item)));
+  }
+  return {pair[0], pair[1]};
+}
+
 // C++ field name -> Python keyword, for the messages of bad options; and
 // the original value of an int keyword that did not fit in a C int.
 struct OptionNames {
@@ -282,19 +296,13 @@ std::vector<Pair> PyScan(
   std::vector<py::object> ids;
   py::dict seen;
   for (py::handle item : documents) {
-    const py::tuple pair =
-        py::reinterpret_borrow<py::object>(item).cast<py::tuple>();
-    if (pair.size() != 2) {
-      throw py::value_error("documents must be (id, text) pairs, got " +
-                            std::string(py::repr(item)));
-    }
-    py::object id = pair[0];
+    auto [id, text_object] = IdAndText(item);
     if (seen.contains(id)) {
       throw py::value_error("duplicate document id " +
                             std::string(py::repr(id)));
     }
     seen[id] = py::none();
-    const Text text = ReadText(pair[1], "a document's text");
+    const Text text = ReadText(text_object, "a document's text");
     const std::string label = py::isinstance<py::str>(id)
                                   ? id.cast<std::string>()
                                   : std::string(py::repr(id));
@@ -401,13 +409,8 @@ class PyDeduplicator {
 
   void AddMany(py::iterable documents) {
     for (py::handle item : documents) {
-      const py::tuple pair =
-          py::reinterpret_borrow<py::object>(item).cast<py::tuple>();
-      if (pair.size() != 2) {
-        throw py::value_error("documents must be (id, text) pairs, got " +
-                              std::string(py::repr(item)));
-      }
-      Add(pair[0], pair[1]);
+      auto [id, text] = IdAndText(item);
+      Add(std::move(id), text);
     }
   }
 

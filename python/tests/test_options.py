@@ -95,3 +95,12 @@ def test_finish_twice_and_add_after_finish():
         d.finish()
     with pytest.raises(RuntimeError):
         d.add("b", WORDS)
+
+
+def test_documents_must_be_pairs():
+    with pytest.raises(TypeError, match="pairs"):
+        neardup.scan("ab")
+    with pytest.raises(TypeError, match="pairs"):
+        neardup.Deduplicator().add_many([None])
+    # Lists of two are pairs too.
+    assert len(neardup.scan([["a", WORDS], ["b", WORDS]])) == 1
