@@ -1,5 +1,10 @@
 """Deduplicator: planted duplicates among 100,000 documents."""
 import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
 
 import neardup
 
@@ -41,3 +46,39 @@ def test_keep_longest_and_containment():
     records = {r.id: r for r in dedup.finish()}
     assert records["long"].kept
     assert records["short"].duplicate_of == "long"
+
+
+# add_many of 5000 documents of 29 kB (one text, so the list is quick to
+# make), handed to the library in batches of 4 MB: seconds of work in C++
+# even on a fast machine, during which no Python code runs.
+CHILD = textwrap.dedent("""
+    import signal, sys
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    import neardup
+    text = " ".join(f"w{i}" for i in range(5000))
+    documents = [(d, text) for d in range(5000)]
+    dedup = neardup.Deduplicator(threads=1)
+    print("adding", flush=True)
+    try:
+        dedup.add_many(documents)
+    except KeyboardInterrupt:
+        print("interrupted with", len(dedup), "of", len(documents), flush=True)
+        sys.exit(3)
+    print("finished", flush=True)
+""")
+
+
+def test_ctrl_c_stops_a_long_add_many():
+    child = subprocess.Popen([sys.executable, "-c", CHILD], stdout=subprocess.PIPE,
+                             text=True)
+    try:
+        assert child.stdout.readline() == "adding\n"
+        time.sleep(0.5)
+        child.send_signal(signal.SIGINT)
+        out, _ = child.communicate(timeout=120)
+    finally:
+        child.kill()
+    # Interrupted inside add_many, not after it returned.
+    assert out.startswith("interrupted with") and not out.startswith(
+        "interrupted with 5000 "), out
+    assert child.returncode == 3

@@ -83,7 +83,8 @@ def test_progress_function_sees_every_stage_and_its_exception_stops_the_scan():
 # A scan that aligns for many seconds: 300 paragraphs, each in about 40 of
 # 1500 documents, and no boilerplate or bucket limit to thin the pairs out.
 CHILD = textwrap.dedent("""
-    import random, sys, time
+    import random, signal, sys, time
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     import neardup
     rng = random.Random(7)
     vocabulary = [f"v{i}" for i in range(20000)]
