@@ -11,10 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "commands.h"
 #include "interrupt.h"
-
-#ifndef NEARDUP_VERSION
-#define NEARDUP_VERSION "unknown"
-#endif
+#include "neardup/version.h"
 
 namespace {
 
@@ -122,7 +119,8 @@ int Run(int argc, char** argv) {
       "neardup finds duplicate and near-duplicate text and shows exactly "
       "which passages are shared.",
       "neardup"};
-  app.set_version_flag("--version", "neardup " NEARDUP_VERSION);
+  app.set_version_flag("--version",
+                       "neardup " + std::string(neardup::Version()));
   app.require_subcommand(1);
   app.footer(
       "Exit status: compare and scan: 0 when something shared was found, 1 "

@@ -1,6 +1,7 @@
 // neardup scan PATH...: every pair of documents that share passages.
 #include <chrono>
 #include <memory>
+#include <utility>
 
 #include "atomic_file.h"
 #include "commands.h"
@@ -42,9 +43,18 @@ int RunScan(const ScanFlags& state) {
                      at.stage == "aligning" ? "candidate pairs" : "documents");
     };
   }
-  auto result = Scan(*documents, options);
+  auto scanner = Scanner::Create(options);
+  if (!scanner.ok()) return Fail(scanner.status());
+  for (Document& document : *documents) {
+    if (absl::Status status = (*scanner)->Add(std::move(document));
+        !status.ok()) {
+      return Fail(status);
+    }
+  }
+  auto result = (*scanner)->Finish();
   progress.Clear();
   if (!result.ok()) return Fail(result.status());
+  documents->clear();  // moved into the scanner
 
   if (absl::Status status = output.Open(); !status.ok()) return Fail(status);
   Format format;
@@ -55,15 +65,15 @@ int RunScan(const ScanFlags& state) {
   size_t pairs = 0;
   size_t passages = 0;
   for (const DocumentPair& pair : result->pairs) {
-    const Document& a = (*documents)[pair.a];
-    const Document& b = (*documents)[pair.b];
+    const Document& a = (*scanner)->documents()[pair.a];
+    const Document& b = (*scanner)->documents()[pair.b];
     writer.WritePair({a.id, a.text, b.id, b.text, &pair.passages});
     ++pairs;
     passages += pair.passages.size();
   }
   RunSummary summary;
   summary.command = "scan";
-  summary.documents = documents->size();
+  summary.documents = (*scanner)->size();
   summary.counts = {{"candidate_pairs", result->stats.candidate_pairs},
                     {"pairs", pairs},
                     {"passages", passages}};

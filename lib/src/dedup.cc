@@ -23,6 +23,7 @@
 #include "dedup_internal.h"
 #include "lsh.h"
 #include "minhash.h"
+#include "neardup/options.h"
 #include "parallel.h"
 #include "shingle.h"
 
@@ -171,17 +172,8 @@ Deduplicator::~Deduplicator() = default;
 
 absl::StatusOr<std::unique_ptr<Deduplicator>> Deduplicator::Create(
     const DedupOptions& options) {
-  if (!(options.threshold > 0 && options.threshold <= 1)) {
-    return absl::InvalidArgumentError("the threshold must be in (0, 1]");
-  }
-  if (options.shingle < 1) {
-    return absl::InvalidArgumentError("the shingle length must be at least 1");
-  }
-  if (options.num_hashes < 1 || options.num_hashes > 65536) {
-    return absl::InvalidArgumentError("num_hashes must be in [1, 65536]");
-  }
-  if (options.lsh_threshold < 0 || options.lsh_threshold >= 1) {
-    return absl::InvalidArgumentError("lsh_threshold must be in [0, 1)");
+  if (absl::Status status = ValidateDedupOptions(options); !status.ok()) {
+    return status;
   }
   auto rep = std::make_unique<Rep>(options);
   rep->params = DedupLshParams(options);

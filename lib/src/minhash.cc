@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <cassert>
 #include <cstddef>
 
 namespace neardup {
@@ -48,12 +47,11 @@ constexpr int kMaxBitmapWords = 1024;
 }  // namespace
 
 MinHasher::MinHasher(const MinHashOptions& options)
-    : num_hashes_(options.num_hashes),
+    : num_hashes_(std::clamp(options.num_hashes, 1, kMaxBitmapWords * 64)),
       seed_(options.seed),
       shingle_key_(Mix64(options.seed ^ 0x5348494e474c45ULL)),
       probe_key_(static_cast<uint32_t>(Mix64(options.seed ^ 0x50524f4245ULL))),
-      probe_table_(static_cast<size_t>(options.num_hashes) * kTableProbes) {
-  assert(num_hashes_ >= 1 && num_hashes_ <= kMaxBitmapWords * 64);
+      probe_table_(static_cast<size_t>(num_hashes_) * kTableProbes) {
   for (uint32_t bin = 0; bin < static_cast<uint32_t>(num_hashes_); ++bin) {
     for (uint32_t a = 0; a < kTableProbes; ++a) {
       probe_table_[bin * kTableProbes + a] =

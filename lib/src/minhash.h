@@ -30,7 +30,10 @@ namespace neardup {
 
 struct MinHashOptions {
   // Number of 32-bit values (bins) in a sketch; more values, smaller error.
-  // REQUIRES: 1 <= num_hashes <= 65536. Default: 128.
+  // Default: 128. MinHasher clamps it into [1, 65536] (the bitmap Sketch
+  // keeps on the stack and the 16-bit probe table hold no more), so a bad
+  // value can never overflow memory; the public entry points reject values
+  // outside [1, kMaxNumHashes] before it gets here (neardup/options.h).
   int num_hashes = 128;
   // Seed of the shingle hash and of the densification probes. Sketches are
   // comparable only when made with the same seed and num_hashes.
@@ -47,6 +50,7 @@ class MinHasher {
   // sketches in none.
   static constexpr uint32_t kEmptyValue = 0xffffffffu;
 
+  // num_hashes() is options.num_hashes clamped into [1, 65536].
   // Precomputes the first densification probes of every bin: 16 bytes per
   // bin (2 KB at K = 128).
   explicit MinHasher(const MinHashOptions& options);

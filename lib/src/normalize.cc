@@ -5,7 +5,6 @@
 #include <unicode/unistr.h>
 
 #include <array>
-#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -156,14 +155,42 @@ class NormalizationTable {
   std::string pool_;
 };
 
+struct IcuNormalizers {
+  const icu::Normalizer2* nfkc_cf = nullptr;
+  const icu::Normalizer2* nfd = nullptr;
+  const icu::Normalizer2* nfc = nullptr;
+  UErrorCode error = U_ZERO_ERROR;  // the first failure
+};
+
+// Loaded once; ICU owns the instances.
+const IcuNormalizers& LoadIcuNormalizers() {
+  static const IcuNormalizers normalizers = [] {
+    IcuNormalizers loaded;
+    const auto load = [&loaded](auto get) -> const icu::Normalizer2* {
+      UErrorCode status = U_ZERO_ERROR;
+      const icu::Normalizer2* normalizer = get(status);
+      if (U_FAILURE(status)) {
+        if (U_SUCCESS(loaded.error)) loaded.error = status;
+        return nullptr;
+      }
+      return normalizer;
+    };
+    loaded.nfkc_cf = load(icu::Normalizer2::getNFKCCasefoldInstance);
+    loaded.nfd = load(icu::Normalizer2::getNFDInstance);
+    loaded.nfc = load(icu::Normalizer2::getNFCInstance);
+    return loaded;
+  }();
+  return normalizers;
+}
+
 NormalizationTable::NormalizationTable(const NormalizeOptions& options) {
-  UErrorCode status = U_ZERO_ERROR;
-  nfkc_cf_ = icu::Normalizer2::getNFKCCasefoldInstance(status);
-  nfd_ = icu::Normalizer2::getNFDInstance(status);
-  nfc_ = icu::Normalizer2::getNFCInstance(status);
   // ICU's normalisation data is compiled into libicudata; failing to load it
-  // is a broken installation, not an input error.
-  if (U_FAILURE(status)) std::abort();
+  // is a broken installation, which NormalizationDataStatus() reports. A
+  // normaliser that did not load is skipped.
+  const IcuNormalizers& icu = LoadIcuNormalizers();
+  nfkc_cf_ = icu.nfkc_cf;
+  nfd_ = icu.nfd;
+  nfc_ = icu.nfc;
 
   index_.resize(kNumBlocks);
   std::map<std::array<uint32_t, kBlockSize>, uint16_t> distinct;
@@ -197,7 +224,7 @@ uint32_t NormalizationTable::MakeEntry(UChar32 c,
   if (mapped.empty()) return kDrop;
   // The longest NFKC_Casefold expansion (U+FDFA) is 33 bytes.
   if (mapped.size() > kLengthMask || pool_.size() >= kMaxPoolSize) {
-    std::abort();
+    return kUnchanged;  // Never happens with Unicode's data; stay safe.
   }
   const uint32_t offset = static_cast<uint32_t>(pool_.size());
   pool_ += mapped;
@@ -219,8 +246,10 @@ std::string NormalizationTable::Map(UChar32 c,
 
   UErrorCode status = U_ZERO_ERROR;
   icu::UnicodeString s(c);
-  if (options.fold_case) s = nfkc_cf_->normalize(s, status);
-  if (options.strip_marks) {
+  if (options.fold_case && nfkc_cf_ != nullptr) {
+    s = nfkc_cf_->normalize(s, status);
+  }
+  if (options.strip_marks && nfd_ != nullptr && nfc_ != nullptr) {
     const icu::UnicodeString decomposed = nfd_->normalize(s, status);
     icu::UnicodeString stripped;
     for (int32_t i = 0; i < decomposed.length();) {
@@ -230,7 +259,7 @@ std::string NormalizationTable::Map(UChar32 c,
     }
     s = nfc_->normalize(stripped, status);
   }
-  if (U_FAILURE(status)) std::abort();
+  if (U_FAILURE(status)) s = icu::UnicodeString(c);  // Unnormalised.
 
   for (int32_t i = 0; i < s.length();) {
     UChar32 d = s.char32At(i);
@@ -260,6 +289,14 @@ const NormalizationTable& TableFor(const NormalizeOptions& options) {
 }
 
 }  // namespace
+
+absl::Status NormalizationDataStatus() {
+  const UErrorCode error = LoadIcuNormalizers().error;
+  if (U_SUCCESS(error)) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      std::string("ICU's normalisation data could not be loaded (") +
+      u_errorName(error) + "): the ICU installation is broken");
+}
 
 std::pair<uint32_t, uint32_t> NormalizedText::ToOriginal(uint32_t begin,
                                                          uint32_t end) const {

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
+
 namespace neardup {
 
 // Which folds Normalize applies. Mirrors the fields of
@@ -80,6 +82,13 @@ struct NormalizedText {
 // sequences are left decomposed.
 //
 // REQUIRES: utf8.size() < 2^32 - 1.
+// OK if ICU's normalisation data (NFKC_Casefold, NFD, NFC) loaded, else
+// FailedPreconditionError naming ICU's error. Without it Normalize still
+// works but applies only neardup's own folds (whitespace, punctuation,
+// Arabic letters, digits): a broken installation, which the public entry
+// points report through this status instead of running degraded.
+absl::Status NormalizationDataStatus();
+
 NormalizedText Normalize(std::string_view utf8,
                          const NormalizeOptions& options = {});
 

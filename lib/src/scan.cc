@@ -20,6 +20,7 @@
 #include "lsh.h"
 #include "minhash.h"
 #include "neardup/neardup.h"
+#include "neardup/options.h"
 #include "parallel.h"
 #include "shingle.h"
 
@@ -94,6 +95,9 @@ absl::Status CancelledError() {
 
 absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
                                 const ScanOptions& options) {
+  if (absl::Status status = ValidateScanOptions(options); !status.ok()) {
+    return status;
+  }
   for (const Document& document : documents) {
     if (document.text.size() >= kMaxTextBytes) {
       return absl::InvalidArgumentError("document " + document.id +
@@ -104,11 +108,6 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
     return absl::InvalidArgumentError("too many documents");
   }
   const WindowOptions& window_options = options.windows;
-  if (window_options.num_hashes < 1 || window_options.threshold <= 0 ||
-      window_options.threshold > 1) {
-    return absl::InvalidArgumentError(
-        "window sketches need num_hashes >= 1 and a threshold in (0, 1]");
-  }
   const int workers = ResolveThreads(options.threads);
   const size_t n = documents.size();
   const StageReporter stages(options);

@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -190,20 +189,49 @@ bool TokenizeSimpleChunk(const WordClassTable& classes, const uint8_t* b,
 
 // Creating a word break iterator parses ICU's rules; clone one prototype per
 // thread instead.
-icu::BreakIterator* ThreadWordBreakIterator() {
-  static const icu::BreakIterator* const prototype = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    icu::BreakIterator* iterator =
-        icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status);
-    // The root word rules are compiled into libicudata; failing to load them
-    // is a broken installation, not an input error.
-    if (U_FAILURE(status)) std::abort();
-    return iterator;
+struct WordBreakPrototype {
+  const icu::BreakIterator* iterator = nullptr;
+  UErrorCode error = U_ZERO_ERROR;
+};
+
+const WordBreakPrototype& Prototype() {
+  static const WordBreakPrototype prototype = [] {
+    WordBreakPrototype loaded;
+    icu::BreakIterator* iterator = icu::BreakIterator::createWordInstance(
+        icu::Locale::getRoot(), loaded.error);
+    if (U_FAILURE(loaded.error)) {
+      delete iterator;
+    } else {
+      loaded.iterator = iterator;
+    }
+    return loaded;
   }();
+  return prototype;
+}
+
+// The root word rules are compiled into libicudata; failing to load them is
+// a broken installation (see WordBreakDataStatus), and gives nullptr here.
+icu::BreakIterator* ThreadWordBreakIterator() {
+  const icu::BreakIterator* prototype = Prototype().iterator;
+  if (prototype == nullptr) return nullptr;
   thread_local const std::unique_ptr<icu::BreakIterator> iterator(
       prototype->clone());
   // The analyzer treats the thread_local as if it were destroyed on return.
   return iterator.get();  // NOLINT(clang-analyzer-cplusplus.NewDelete)
+}
+
+// The fallback when ICU cannot segment: each run of bytes other than ' '.
+void AppendSpaceSeparatedWords(std::string_view text, size_t begin, size_t end,
+                               std::vector<Token>* out) {
+  size_t p = begin;
+  while (p < end) {
+    while (p < end && text[p] == ' ') ++p;
+    const size_t word = p;
+    while (p < end && text[p] != ' ') ++p;
+    if (p > word) {
+      out->push_back({static_cast<uint32_t>(word), static_cast<uint32_t>(p)});
+    }
+  }
 }
 
 // Appends ICU's word tokens of text[begin, end), in text's offsets.
@@ -212,10 +240,16 @@ void AppendIcuWords(std::string_view text, size_t begin, size_t end,
   icu::BreakIterator* iterator = ThreadWordBreakIterator();
   UErrorCode status = U_ZERO_ERROR;
   UText utext = UTEXT_INITIALIZER;
-  utext_openUTF8(&utext, text.data() + begin, static_cast<int64_t>(end - begin),
-                 &status);
-  iterator->setText(&utext, status);
-  if (U_FAILURE(status)) std::abort();
+  if (iterator != nullptr) {
+    utext_openUTF8(&utext, text.data() + begin,
+                   static_cast<int64_t>(end - begin), &status);
+    iterator->setText(&utext, status);
+  }
+  if (iterator == nullptr || U_FAILURE(status)) {
+    utext_close(&utext);
+    AppendSpaceSeparatedWords(text, begin, end, out);
+    return;
+  }
   int32_t from = iterator->first();
   for (int32_t to = iterator->next(); to != icu::BreakIterator::DONE;
        from = to, to = iterator->next()) {
@@ -229,6 +263,14 @@ void AppendIcuWords(std::string_view text, size_t begin, size_t end,
 }
 
 }  // namespace
+
+absl::Status WordBreakDataStatus() {
+  const UErrorCode error = Prototype().error;
+  if (U_SUCCESS(error)) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      std::string("ICU's word break rules could not be loaded (") +
+      u_errorName(error) + "): the ICU installation is broken");
+}
 
 void Tokenize(std::string_view normalized, std::vector<Token>* out) {
   out->clear();

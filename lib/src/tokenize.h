@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
+
 namespace neardup {
 
 // A half-open byte range [begin, end) of the normalised text.
@@ -26,6 +28,13 @@ struct Token {
 // everything else (CJK, Thai, Hebrew, emoji, combining marks, invalid UTF-8,
 // ...) is handed to ICU. The result equals TokenizeWithIcu.
 // REQUIRES: normalized.size() < 2^32.
+// OK if ICU's word break rules loaded, else FailedPreconditionError naming
+// ICU's error. Without them the text that needs ICU (scripts other than the
+// fast path's) is cut at spaces only: a broken installation, which the
+// public entry points report through this status instead of running
+// degraded.
+absl::Status WordBreakDataStatus();
+
 void Tokenize(std::string_view normalized, std::vector<Token>* out);
 std::vector<Token> Tokenize(std::string_view normalized);
 

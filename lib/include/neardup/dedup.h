@@ -82,7 +82,8 @@ struct DedupOptions {
   size_t max_bucket = 64;
   // Seed of the hash functions. Same seed, same result.
   uint64_t seed = 0x6e656172647570ULL;
-  // Worker threads; 0 means one per core. The result does not depend on it.
+  // Worker threads, the calling thread included; 0 means one per core. At
+  // most kMaxThreads (neardup/options.h). The result does not depend on it.
   int threads = 0;
   // Directory of the temporary shingle file; empty means $TMPDIR, else /tmp.
   // The file is unlinked as soon as it is created, so it disappears when the
@@ -128,11 +129,14 @@ struct DedupResult {
   DedupStats stats;
 };
 
-// Streams documents in, then decides which to keep. Not thread-safe (it uses
-// threads inside).
+// Streams documents in, then decides which to keep. Not thread-safe: use one
+// Deduplicator from one thread at a time (Add and Finish use
+// DedupOptions::threads threads inside). Distinct Deduplicators are
+// independent.
 class Deduplicator {
  public:
-  // Checks the options and creates the temporary shingle file.
+  // Checks the options (neardup/options.h: InvalidArgument naming the field)
+  // and creates the temporary shingle file (Internal if it cannot).
   static absl::StatusOr<std::unique_ptr<Deduplicator>> Create(
       const DedupOptions& options = {});
 

@@ -2,6 +2,17 @@
 //
 // The library never prints and never exits: every call returns data or an
 // absl::Status. All spans point into the caller's original text.
+//
+// Thread-safety, as a rule: a function of this API may be called from many
+// threads at once; it reads its arguments and writes only what it returns.
+// An object (Scanner, Deduplicator, InputReader) is safe to share between
+// threads only where its class says so. A call that takes a `threads` option
+// starts at most that many threads (the calling thread included) and has
+// joined them all when it returns; every other call runs on the calling
+// thread only. Callbacks (progress) are called on the calling thread.
+//
+// Options are checked at every entry point (neardup/options.h): a bad value
+// is an InvalidArgument error naming the field, never undefined behaviour.
 #ifndef NEARDUP_NEARDUP_H_
 #define NEARDUP_NEARDUP_H_
 
@@ -9,11 +20,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "neardup/version.h"
 
 namespace neardup {
 
@@ -58,8 +73,11 @@ struct AlignOptions {
 };
 
 // A half-open span [begin, end) of a document's original text, in UTF-8
-// bytes and in Unicode code points. Invalid UTF-8 bytes count as one code
-// point each (they are read as U+FFFD).
+// bytes and in Unicode code points. In text that is not valid UTF-8, each
+// maximal ill-formed subpart (Unicode section 3.9: e.g. a truncated 3-byte
+// sequence E2 82, or one stray byte) counts as one code point: the text reads
+// as if each were one U+FFFD, as Python's bytes.decode("utf-8", "replace"),
+// ICU and browsers decode it. So char offsets index the decoded string.
 struct TextSpan {
   uint32_t begin = 0;
   uint32_t end = 0;
@@ -81,13 +99,33 @@ struct Passage {
   uint32_t matched = 0;   // |A ∩ B| as multisets
 };
 
+// Where a running Compare or Scan is, for a progress display.
+struct Progress {
+  // The stage's name; see CompareOptions::progress and ScanOptions::progress.
+  std::string_view stage;
+  size_t done = 0;   // units of work done in this stage
+  size_t total = 0;  // units of work in this stage
+};
+
 struct CompareOptions {
   AnalyzeOptions analyze;
   AlignOptions align;
+  // If set, called on the thread that called Compare as each stage starts
+  // and ends: "analysing" (done, total: texts analysed, of 2), then
+  // "aligning" (0 or 1, of 1). Must not call Compare.
+  std::function<void(const Progress&)> progress;
+  // If set, Compare checks *cancel between stages and, once it is true,
+  // returns absl::CancelledError instead of a result. Set it from any thread
+  // or a signal handler (the atomic is lock-free).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // Returns every passage that `a` and `b` share, ordered by a.begin, then
-// b.begin. Both texts are UTF-8; invalid bytes are tolerated.
+// b.begin. Both texts are UTF-8; invalid bytes are tolerated. Errors: bad
+// options or a text of 4 GiB or more (InvalidArgument); cancelled through
+// CompareOptions::cancel (Cancelled).
+// Thread-safe; runs on the calling thread only (call it from several threads
+// to compare several pairs at once).
 absl::StatusOr<std::vector<Passage>> Compare(
     std::string_view a, std::string_view b, const CompareOptions& options = {});
 
@@ -119,14 +157,16 @@ struct Document {
   std::string text;
 };
 
-// Where a running Scan is, for a progress display.
-struct ScanProgress {
-  // "analysing", "sketching", "finding candidates" or "aligning", in that
-  // order.
-  std::string_view stage;
-  size_t done = 0;   // documents (or candidate pairs, when aligning) done
-  size_t total = 0;  // documents (or candidate pairs) in this stage
+// A document the caller owns, for Scanner::Add.
+struct DocumentView {
+  std::string_view id;
+  std::string_view text;
 };
+
+// Scan's stages are "analysing", "sketching", "finding candidates" and
+// "aligning", in that order; done and total count documents (candidate
+// pairs, when aligning).
+using ScanProgress = Progress;
 
 struct ScanOptions {
   AnalyzeOptions analyze;
@@ -140,7 +180,8 @@ struct ScanOptions {
   // Collections of at most this many documents are unaffected. 0 disables.
   // Default: 50.
   int boilerplate_documents = 50;
-  // Worker threads; 0 means one per core. The result does not depend on it.
+  // Worker threads, the calling thread included; 0 means one per core. At
+  // most kMaxThreads (neardup/options.h). The result does not depend on it.
   int threads = 0;
   // If set, called on the thread that called Scan when a stage starts, about
   // every 0.1 s while it runs, and when it ends. Must not call Scan.
@@ -174,11 +215,63 @@ struct ScanResult {
   ScanStats stats;
 };
 
-// Finds every pair of documents that share passages. Errors: a document of
-// 4 GiB or more, or invalid window options (InvalidArgument); cancelled
-// through ScanOptions::cancel (Cancelled).
+// Finds every pair of documents that share passages. Errors: bad options,
+// a document of 4 GiB or more, 2^32 documents or more (InvalidArgument);
+// cancelled through ScanOptions::cancel (Cancelled).
+// Thread-safe; uses ScanOptions::threads threads.
 absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
                                 const ScanOptions& options = {});
+
+// Scan, fed a document or a batch at a time, e.g. as they are read:
+//
+//   auto scanner = Scanner::Create(options);
+//   if (!scanner.ok()) ...
+//   for (...) status = (*scanner)->Add(id, text);
+//   absl::StatusOr<ScanResult> result = (*scanner)->Finish();
+//
+// Its result is Scan's on the documents in the order they were added. The
+// Scanner holds a copy of every text (Add(Document) moves it in instead)
+// until it is destroyed.
+//
+// Not thread-safe: call one Scanner from one thread at a time (Finish uses
+// ScanOptions::threads threads inside). Distinct Scanners are independent.
+class Scanner {
+ public:
+  // Checks the options (neardup/options.h).
+  static absl::StatusOr<std::unique_ptr<Scanner>> Create(
+      const ScanOptions& options = {});
+
+  Scanner(const Scanner&) = delete;
+  Scanner& operator=(const Scanner&) = delete;
+  ~Scanner();
+
+  // Adds one document, copying it; its index in the result is the number of
+  // documents added before it. Errors: a text of 4 GiB or more, 2^32
+  // documents (InvalidArgument); Add after Finish (FailedPrecondition).
+  absl::Status Add(std::string_view id, std::string_view text);
+  // The same, without a copy.
+  absl::Status Add(Document document);
+  // Adds a batch, in order; on an error none of the batch is added.
+  absl::Status Add(absl::Span<const DocumentView> batch);
+
+  // Number of documents added so far.
+  size_t size() const;
+
+  // The documents added, in order (the result's indices point here). Valid
+  // until the Scanner is destroyed.
+  const std::vector<Document>& documents() const;
+
+  // Scans the documents added. Call at most once; a cancelled Finish can
+  // not be resumed.
+  absl::StatusOr<ScanResult> Finish();
+
+ private:
+  explicit Scanner(const ScanOptions& options);
+
+  ScanOptions options_;
+  std::vector<Document> documents_;
+  bool finished_ = false;
+};
 
 }  // namespace neardup
 

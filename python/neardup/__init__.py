@@ -1,0 +1,97 @@
+"""neardup: find duplicate and near-duplicate text and the passages it shares.
+
+The C++ library neardup, for Python::
+
+    import neardup
+    for p in neardup.compare(text_a, text_b):
+        print(p.score, text_a[p.a.char_start:p.a.char_end])
+
+Texts are ``str`` (or UTF-8 ``bytes``). A ``Span``'s ``char_start``/``char_end``
+index the ``str``; ``start``/``end`` are UTF-8 byte offsets, the numbers the
+``neardup`` program prints. Bad options raise ``ValueError``, I/O problems
+``OSError``. The long calls release the GIL, so threads run them in parallel,
+and Ctrl-C (``KeyboardInterrupt``) stops a ``scan``.
+"""
+
+from ._neardup import (
+    DedupRecord,
+    Deduplicator as _Deduplicator,
+    Pair,
+    Passage,
+    Span,
+    __version__,
+)
+from . import _neardup
+
+__all__ = [
+    "compare",
+    "scan",
+    "Deduplicator",
+    "Passage",
+    "Pair",
+    "Span",
+    "DedupRecord",
+    "__version__",
+]
+
+
+def compare(a, b, **options):
+    """Returns the passages texts ``a`` and ``b`` share: ``list[Passage]``,
+    ordered by their position in ``a``.
+
+    Options (keyword only; the defaults are the ``neardup`` program's):
+    ``min_tokens=20`` words matched in order for a passage to count,
+    ``min_score=0.3``, ``max_gap=12``, ``max_occurrences=8``; the
+    normalisation switches ``fold_case``, ``strip_marks``, ``fold_arabic``,
+    ``fold_digits``, ``match_variants`` (all ``True``); ``progress``: a
+    function ``progress(stage, done, total)`` called as each stage starts and
+    ends (an exception it raises stops the comparison and comes out of it).
+
+    Runs on the calling thread with the GIL released.
+    """
+    return _neardup.compare(a, b, **options)
+
+
+def scan(documents, **options):
+    """Finds every pair of documents that share passages.
+
+    ``documents``: an iterable of ``(id, text)`` pairs; ids are any hashable
+    values, unique. Returns ``list[Pair]`` (``.a``, ``.b`` ids, ``.passages``)
+    ordered by the input position of ``a``, then of ``b``: the pairs and
+    passages ``neardup scan`` reports.
+
+    Options (keyword only, the program's defaults): ``threads=0`` (one per
+    core; the result does not depend on it), ``min_tokens=20``,
+    ``min_score=0.3``, ``max_gap=12``, ``max_occurrences=8``,
+    ``window_threshold=0.3``, ``window_tokens=48``, ``window_stride=24``,
+    ``num_hashes=64``, ``max_bucket=64``, ``boilerplate_documents=50``, the
+    normalisation switches as in ``compare``, and ``progress(stage, done,
+    total)``, called about every 0.1 s.
+
+    Releases the GIL while it works; Ctrl-C stops it with KeyboardInterrupt
+    within about 0.1 s of the current stage's work (the "finding candidates"
+    stage is checked only at its end).
+    """
+    return _neardup.scan(documents, **options)
+
+
+class Deduplicator(_Deduplicator):
+    """Keeps one document per cluster of near-duplicates (``neardup dedup``).
+
+    ``Deduplicator(threshold=0.8, mode="jaccard", keep="first")``: two
+    documents are duplicates when the exact Jaccard similarity of their word
+    5-gram sets (``mode="containment"``: the share of the smaller set in the
+    larger) reaches ``threshold``; ``keep="longest"`` keeps the longest of a
+    cluster instead of the first. Other options: ``shingle=5``,
+    ``num_hashes=128``, ``lsh_threshold=0`` (automatic), ``max_bucket=64``,
+    ``threads=0``, ``temp_dir=None`` ($TMPDIR), and the normalisation
+    switches of ``compare``.
+
+    ``add(id, text)`` / ``add_many(pairs)`` feed documents (texts are not
+    kept: only their sketches, and their shingle sets in an unlinked
+    temporary file); ``finish()`` returns one ``DedupRecord`` per document,
+    in order: ``.id``, ``.cluster`` (the kept document's id), ``.kept``,
+    ``.duplicate_of`` (``None`` when kept), ``.similarity``.
+
+    Not thread-safe: use one Deduplicator from one thread at a time.
+    """

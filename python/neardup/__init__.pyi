@@ -1,0 +1,120 @@
+from typing import Callable, Hashable, Iterable, Optional, Tuple, Union
+
+__version__: str
+
+Text = Union[str, bytes]
+ProgressFunction = Callable[[str, int, int], object]
+
+class Span:
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def char_start(self) -> int: ...
+    @property
+    def char_end(self) -> int: ...
+
+class Passage:
+    @property
+    def a(self) -> Span: ...
+    @property
+    def b(self) -> Span: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def a_tokens(self) -> int: ...
+    @property
+    def b_tokens(self) -> int: ...
+    @property
+    def aligned(self) -> int: ...
+    @property
+    def matched(self) -> int: ...
+
+class Pair:
+    @property
+    def a(self) -> Hashable: ...
+    @property
+    def b(self) -> Hashable: ...
+    @property
+    def a_index(self) -> int: ...
+    @property
+    def b_index(self) -> int: ...
+    @property
+    def passages(self) -> list[Passage]: ...
+
+class DedupRecord:
+    @property
+    def id(self) -> Hashable: ...
+    @property
+    def cluster(self) -> Hashable: ...
+    @property
+    def kept(self) -> bool: ...
+    @property
+    def duplicate_of(self) -> Optional[Hashable]: ...
+    @property
+    def similarity(self) -> float: ...
+
+def compare(
+    a: Text,
+    b: Text,
+    *,
+    min_tokens: int = 20,
+    min_score: float = 0.3,
+    max_gap: int = 12,
+    max_occurrences: int = 8,
+    fold_case: bool = True,
+    strip_marks: bool = True,
+    fold_arabic: bool = True,
+    fold_digits: bool = True,
+    match_variants: bool = True,
+    progress: Optional[ProgressFunction] = None,
+) -> list[Passage]: ...
+
+def scan(
+    documents: Iterable[Tuple[Hashable, Text]],
+    *,
+    threads: int = 0,
+    min_tokens: int = 20,
+    min_score: float = 0.3,
+    max_gap: int = 12,
+    max_occurrences: int = 8,
+    window_tokens: int = 48,
+    window_stride: int = 24,
+    num_hashes: int = 64,
+    window_threshold: float = 0.3,
+    max_bucket: int = 64,
+    boilerplate_documents: int = 50,
+    fold_case: bool = True,
+    strip_marks: bool = True,
+    fold_arabic: bool = True,
+    fold_digits: bool = True,
+    match_variants: bool = True,
+    progress: Optional[ProgressFunction] = None,
+) -> list[Pair]: ...
+
+class Deduplicator:
+    def __init__(
+        self,
+        *,
+        threshold: float = 0.8,
+        mode: str = "jaccard",
+        keep: str = "first",
+        shingle: int = 5,
+        num_hashes: int = 128,
+        lsh_threshold: float = 0.0,
+        max_bucket: int = 64,
+        threads: int = 0,
+        temp_dir: Optional[str] = None,
+        fold_case: bool = True,
+        strip_marks: bool = True,
+        fold_arabic: bool = True,
+        fold_digits: bool = True,
+        match_variants: bool = True,
+    ) -> None: ...
+    def add(self, id: Hashable, text: Text) -> None: ...
+    def add_many(self, documents: Iterable[Tuple[Hashable, Text]]) -> None: ...
+    def finish(self) -> list[DedupRecord]: ...
+    def __len__(self) -> int: ...
+    @property
+    def stats(self) -> Optional[dict[str, int]]: ...
