@@ -25,6 +25,7 @@ inline constexpr int kExitError = 2;
 // it once the command line has been parsed, and returns the exit status.
 using RunFunction = std::function<int()>;
 RunFunction InstallCompare(CLI::App* app);
+RunFunction InstallContamination(CLI::App* app);
 RunFunction InstallDedup(CLI::App* app);
 RunFunction InstallScan(CLI::App* app);
 

@@ -62,7 +62,8 @@ int Run(int argc, char** argv) {
       "Exit status: 0 when something shared was found, 1 when nothing was, 2 "
       "on error.\nRun `neardup SUBCOMMAND --help` for a subcommand's flags.");
   const std::vector<RunFunction> commands = {
-      InstallCompare(&app), InstallScan(&app), InstallDedup(&app)};
+      InstallCompare(&app), InstallScan(&app), InstallDedup(&app),
+      InstallContamination(&app)};
   if (argc > 1 && argv[1][0] != '-') {
     std::vector<std::string> names;
     for (const CLI::App* command : app.get_subcommands({})) {
