@@ -8,13 +8,15 @@ second half is the corpus. Into random corpus articles go, at random
 positions, VERBATIM copies of items (re-wrapped every 8 words, a third of
 them) and REWORDED copies: the item's words cut into 3 or 4 pieces put in
 another order, a fifth of the words dropped and a sixth replaced by words of
-another article (numbers and names are kept, since a word is only dropped
+another article (a quarter; numbers and names are kept, since a word is only dropped
 or replaced when it is not a number and is at least 2 positions from the
 ends). Writes:
   OUT/benchmark.jsonl  {"id","question","answer"}: answer = the sentence that
                        follows in the article (short)
   OUT/corpus.jsonl     {"id","text"}
   OUT/truth.jsonl      {"id","planted":"verbatim"|"reworded"|null}
+  OUT/reworded-alone.jsonl      each reworded copy alone, one document each
+  OUT/reworded-originals.jsonl  the items they were made from
 Usage: contamination_data.py ARTICLES.jsonl.zst OUT [ITEMS] [VERBATIM] [REWORDED]
 """
 import json
@@ -73,6 +75,7 @@ def main():
     for i in order[n_verbatim:n_verbatim + n_reworded]:
         planted[i] = "reworded"
     docs = [dict(id=a["id"], text=a["text"]) for a in corpus]
+    alone, originals = [], []
     for i, kind in sorted(planted.items()):
         words = items[i]["question"].split()
         if kind == "verbatim":
@@ -92,11 +95,14 @@ def main():
                     r = rng.random()
                     if inner and r < 0.2:
                         continue
-                    if inner and r < 0.37:
+                    if inner and r < 0.42:
                         new.append(rng.choice(vocabulary))
                         continue
                     new.append(w)
             text = " ".join(new)
+            alone.append({"id": "alone-" + items[i]["id"], "text": text})
+            originals.append({"id": "orig-" + items[i]["id"],
+                              "text": items[i]["question"]})
         d = docs[rng.randrange(len(docs))]
         cut = d["text"].rfind(" ", 0, rng.randrange(len(d["text"]) + 1))
         cut = max(cut, 0)
@@ -104,6 +110,11 @@ def main():
     with open(os.path.join(out, "corpus.jsonl"), "w") as f:
         for d in docs:
             f.write(json.dumps(d, ensure_ascii=False) + "\n")
+    for name, docs_ in (("reworded-alone.jsonl", alone),
+                        ("reworded-originals.jsonl", originals)):
+        with open(os.path.join(out, name), "w") as f:
+            for d in docs_:
+                f.write(json.dumps(d, ensure_ascii=False) + "\n")
     with open(os.path.join(out, "truth.jsonl"), "w") as f:
         for i, it in enumerate(items):
             f.write(json.dumps({"id": it["id"], "planted": planted.get(i)}) + "\n")

@@ -30,14 +30,16 @@ namespace {
 
 constexpr uint64_t kNgramSeed = 0x636f6e74616dULL;
 // Bits of the filter a token key or n-gram hash is checked against before
-// the hash map: most corpus tokens are not seeds, and a miss in 128 KiB of
-// bits is cheaper than one in the map.
-constexpr int kFilterBits = 20;
+// the hash map: most corpus tokens are not seeds, and a miss in 512 KiB of
+// bits (about 3 % set for 4,000 items) is cheaper than one in the map.
+constexpr int kFilterBits = 22;
 
 uint64_t FilterSlot(uint64_t hash) { return (hash * 0x9E3779B97F4A7C15ULL) >> (64 - kFilterBits); }
 
+// Keys are already XXH3 hashes: a multiply and a rotate mix two of them.
 uint64_t BigramHash(uint64_t first, uint64_t second) {
-  return XXH3_64bits_withSeed(&second, sizeof(second), first);
+  const uint64_t x = first * 0x9E3779B97F4A7C15ULL;
+  return (x ^ ((second << 29) | (second >> 35))) * 0xBF58476D1CE4E5B9ULL;
 }
 
 struct Item {
@@ -46,6 +48,7 @@ struct Item {
   std::vector<uint32_t> field_begin;
   std::vector<uint32_t> field_end;
   AnalyzedText analysis;
+  KeyIndex key_index;         // IndexKeys(analysis.keys), for alignment
   std::vector<float> weight;  // per token
   double total_weight = 0;    // of its distinct keys
   // Distinct keys, sorted, and the weight of each.
@@ -93,8 +96,17 @@ struct ContaminationIndex::Rep {
   absl::flat_hash_map<uint64_t, float> key_weight;
   float unit_weight = 1;  // weight of a word found in one item only
   // Seed (a key in kAligned, an n-gram hash in kNgram) -> its postings:
-  // postings[seeds[key].first, seeds[key].second).
-  absl::flat_hash_map<uint64_t, std::pair<uint32_t, uint32_t>> seeds;
+  // postings[begin, end); `item` is postings[begin].item, so that the
+  // common seed of one item needs no second memory access.
+  struct SeedPostings {
+    uint32_t begin = 0;
+    uint32_t end = 0;
+    uint32_t item = 0;
+  };
+  absl::flat_hash_map<uint64_t, SeedPostings> seeds;
+  // Per item, packed for the scan's cache: tokens, and seeds (kAligned).
+  std::vector<uint32_t> item_tokens;
+  std::vector<uint32_t> item_seeds;
   std::vector<Hit> postings;  // item, item_pos
   std::vector<uint64_t> filter = std::vector<uint64_t>((1u << kFilterBits) / 64);
 
@@ -146,10 +158,12 @@ void ContaminationIndex::Rep::BuildAligned() {
       std::max(2.0, options.max_seed_item_share *
                         static_cast<double>(items.size()));
   std::vector<std::pair<uint64_t, uint32_t>> entries;  // bigram, item
+  item_seeds.assign(items.size(), 0);
   for (uint32_t i = 0; i < items.size(); ++i) {
     for (uint64_t bigram : item_bigrams[i]) {
       if (static_cast<double>(bigram_df[bigram]) <= max_df) {
         entries.push_back({bigram, i});
+        ++item_seeds[i];
       }
     }
   }
@@ -162,7 +176,8 @@ void ContaminationIndex::Rep::BuildAligned() {
       postings.push_back({entries[f].second, 0, 0});
       ++f;
     }
-    seeds[entries[e].first] = {begin, static_cast<uint32_t>(postings.size())};
+    seeds[entries[e].first] = {begin, static_cast<uint32_t>(postings.size()),
+                               postings[begin].item};
     const uint64_t slot = FilterSlot(entries[e].first);
     filter[slot >> 6] |= uint64_t{1} << (slot & 63);
     e = f;
@@ -195,7 +210,8 @@ void ContaminationIndex::Rep::BuildNgram() {
       postings.push_back(entries[f].second);
       ++f;
     }
-    seeds[entries[e].first] = {begin, static_cast<uint32_t>(postings.size())};
+    seeds[entries[e].first] = {begin, static_cast<uint32_t>(postings.size()),
+                               postings[begin].item};
     const uint64_t slot = FilterSlot(entries[e].first);
     filter[slot >> 6] |= uint64_t{1} << (slot & 63);
     e = f;
@@ -212,6 +228,7 @@ struct ContaminationIndex::Scanner::Rep {
   // token range.
   std::vector<std::vector<uint32_t>> found_cover;
   std::vector<uint32_t> counts;
+  KeyIndex doc_index;  // of the window being verified
   std::vector<uint32_t> window_tokens;  // doc positions of item keys
   std::vector<uint32_t> window_keys;    // their distinct-key index
   size_t candidates = 0;
@@ -270,8 +287,10 @@ void ContaminationIndex::Scanner::Rep::Verify(uint32_t item, uint32_t from,
   align.min_tokens = std::max(1, std::min(options.min_short_tokens,
                                           options.min_match_tokens));
   align.min_score = 0.3;
-  const std::vector<AlignedPassage> passages =
-      AlignPassages(item_keys, doc_keys, align);
+  doc_index = IndexKeys(doc_keys);
+  const std::vector<AlignedPassage> passages = AlignPassages(
+      AlignInput{item_keys, &it.key_index, {}},
+      AlignInput{doc_keys, &doc_index, {}}, align);
   uint32_t aligned_tokens = 0;
   const double min_weight = index->MinSpanWeight(it);
   for (const AlignedPassage& p : passages) {
@@ -357,7 +376,11 @@ void ContaminationIndex::Scanner::Rep::FindAligned() {
     if (!index->InFilter(bigram)) continue;
     auto it = index->seeds.find(bigram);
     if (it == index->seeds.end()) continue;
-    for (uint32_t p = it->second.first; p < it->second.second; ++p) {
+    if (it->second.end - it->second.begin == 1) {
+      hits.push_back({it->second.item, j, 0});
+      continue;
+    }
+    for (uint32_t p = it->second.begin; p < it->second.end; ++p) {
       hits.push_back({index->postings[p].item, j, 0});
     }
   }
@@ -366,8 +389,8 @@ void ContaminationIndex::Scanner::Rep::FindAligned() {
     const uint32_t item = hits[h].item;
     size_t end = h;
     while (end < hits.size() && hits[end].item == item) ++end;
-    const Item& it = index->items[item];
-    const uint32_t length = static_cast<uint32_t>(it.analysis.size());
+    const uint32_t length = index->item_tokens[item];
+    const uint32_t item_seeds = index->item_seeds[item];
     // Clusters of hits no farther apart than the item's length (plus the
     // alignment's gap): each is verified on its own window.
     for (size_t c = h; c < end;) {
@@ -380,7 +403,11 @@ void ContaminationIndex::Scanner::Rep::FindAligned() {
       const uint32_t to = static_cast<uint32_t>(std::min<size_t>(
           keys.size(), size_t{hits[d - 1].doc_pos} + length + 2));
       // Cheap test first: a copy holds several of the item's seeds.
-      const size_t needed = std::clamp<size_t>((length + 2) / 4, 1, 3);
+      // A verbatim copy holds all of them, a reworded one about half, an
+      // 8-word fragment of a long item 7.
+      const size_t needed = std::max<size_t>(
+          std::min<size_t>(3, (length + 2) / 4),
+          std::min<size_t>(7, item_seeds / 5));
       if (d - c >= needed) Verify(item, from, to);
       c = d;
     }
@@ -398,7 +425,7 @@ void ContaminationIndex::Scanner::Rep::FindNgram() {
     if (!index->InFilter(hash)) continue;
     auto it = index->seeds.find(hash);
     if (it == index->seeds.end()) continue;
-    for (uint32_t p = it->second.first; p < it->second.second; ++p) {
+    for (uint32_t p = it->second.begin; p < it->second.end; ++p) {
       const Hit& posting = index->postings[p];
       const std::vector<uint64_t>& item_keys =
           index->items[posting.item].analysis.keys;
@@ -553,6 +580,7 @@ absl::StatusOr<std::unique_ptr<ContaminationIndex>> ContaminationIndex::Create(
       }
     }
     analyzer.Analyze(item.text, &item.analysis);
+    item.key_index = IndexKeys(item.analysis.keys);
     item.distinct = item.analysis.keys;
     std::sort(item.distinct.begin(), item.distinct.end());
     item.distinct.erase(std::unique(item.distinct.begin(), item.distinct.end()),
@@ -579,6 +607,9 @@ absl::StatusOr<std::unique_ptr<ContaminationIndex>> ContaminationIndex::Create(
     rep->BuildNgram();
   } else {
     rep->BuildAligned();
+  }
+  for (const Item& item : rep->items) {
+    rep->item_tokens.push_back(static_cast<uint32_t>(item.analysis.size()));
   }
   rep->states.resize(rep->items.size());
   for (size_t i = 0; i < rep->items.size(); ++i) {

@@ -71,10 +71,10 @@ struct ContaminationOptions {
   // distinct words carry at least this share of the item's weight is a
   // reworded copy. Default: 0.55.
   double bag_threshold = 0.55;
-  // kAligned: an item word found in more than this share of the items (and
-  // in more than 2 items) is not a seed: it only links or weighs. Default:
-  // 0.02.
-  double max_seed_item_share = 0.02;
+  // kAligned: seeds are pairs of consecutive item words; a pair found in
+  // more than this share of the items (and in more than 2) is not a seed.
+  // Default: 0.005 (20 of 4,000 items).
+  double max_seed_item_share = 0.005;
 };
 
 // A matched span of one item and one document.
