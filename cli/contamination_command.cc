@@ -184,10 +184,9 @@ std::string ItemJson(const ItemReport& report,
     AppendSpan(match.item, &line);
     line += ",\"doc_span\":";
     AppendSpan(match.doc, &line);
-    absl::StrAppendFormat(&line,
-                          ",\"score\":%.4f,\"tokens\":%u,\"kind\":\"%s\"",
-                          match.score, match.item_tokens,
-                          match.reworded ? "reworded" : "aligned");
+    absl::StrAppendFormat(
+        &line, ",\"score\":%.4f,\"tokens\":%u,\"kind\":\"%s\"", match.score,
+        match.item_tokens, match.reworded ? "reworded" : "aligned");
     if (fields.size() > 1) {
       line += ",\"fields\":[";
       bool first = true;
@@ -214,8 +213,8 @@ int RunContamination(const ContaminationFlags& flags) {
   }
   std::string format = flags.format;
   if (format.empty()) {
-    format = output.is_stdout() && isatty(STDOUT_FILENO) == 1 ? "text"
-                                                              : "jsonl";
+    format =
+        output.is_stdout() && isatty(STDOUT_FILENO) == 1 ? "text" : "jsonl";
   }
   absl::StatusOr<Benchmark> benchmark = ReadBenchmark(flags);
   if (!benchmark.ok()) return Fail(benchmark.status());
@@ -230,16 +229,15 @@ int RunContamination(const ContaminationFlags& flags) {
   options.analyze = flags.options.analyze;
   options.mode = flags.mode == "ngram" ? ContaminationMode::kNgram
                                        : ContaminationMode::kAligned;
-  auto index =
-      ContaminationIndex::Create(std::move(benchmark->items), options);
+  auto index = ContaminationIndex::Create(std::move(benchmark->items), options);
   if (!index.ok()) return Fail(index.status());
 
   auto reader = InputReader::Open(flags.paths, flags.input);
   if (!reader.ok()) return Fail(reader.status());
-  const int threads = flags.threads > 0
-                          ? flags.threads
-                          : std::max(1, static_cast<int>(
-                                            std::thread::hardware_concurrency()));
+  const int threads =
+      flags.threads > 0
+          ? flags.threads
+          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   std::vector<std::unique_ptr<ContaminationIndex::Scanner>> scanners;
   for (int t = 0; t < threads; ++t) scanners.push_back((*index)->NewScanner());
 
@@ -260,9 +258,8 @@ int RunContamination(const ContaminationFlags& flags) {
       for (size_t i; (i = next.fetch_add(1)) < batch.count;) {
         if (Interrupted()) return;
         const InputRecord& record = batch.records[i];
-        absl::Status status =
-            scanners[static_cast<size_t>(t)]->Scan(documents + i, record.id,
-                                                   record.text);
+        absl::Status status = scanners[static_cast<size_t>(t)]->Scan(
+            documents + i, record.id, record.text);
         if (!status.ok()) {
           errors[static_cast<size_t>(t)] = status;
           return;
@@ -327,8 +324,8 @@ int RunContamination(const ContaminationFlags& flags) {
       const ItemReport& report = reports[i];
       absl::StrAppendFormat(&text, "%-24s %-13s %9.2f %8u %8zu\n", report.id,
                             ContaminationStatusName(report.status),
-                            report.contaminated_fraction,
-                            report.longest_match, report.total_matches);
+                            report.contaminated_fraction, report.longest_match,
+                            report.total_matches);
       if (report.matches.empty()) continue;
       const ContaminationMatch& match = report.matches[0];
       const std::string_view item_text = (*index)->ItemText(i);
@@ -360,10 +357,10 @@ int RunContamination(const ContaminationFlags& flags) {
         stats.items == 0 ? 0.0
                          : static_cast<double>(stats.contaminated) /
                                static_cast<double>(stats.items),
-        stats.items == 0 ? 0.0
-                         : static_cast<double>(stats.contaminated +
-                                               stats.partial) /
-                               static_cast<double>(stats.items),
+        stats.items == 0
+            ? 0.0
+            : static_cast<double>(stats.contaminated + stats.partial) /
+                  static_cast<double>(stats.items),
         stats.documents, stats.bytes, input.skipped_files, input.skipped_bad,
         skipped_benchmark_files, skipped_benchmark_lines, input.invalid_utf8,
         stats.candidates, seconds);
@@ -371,14 +368,13 @@ int RunContamination(const ContaminationFlags& flags) {
   }
   if (absl::Status status = output.Finish(); !status.ok()) return Fail(status);
   if (!flags.quiet) {
-    std::fprintf(stderr,
-                 "neardup: %zu items (%zu contaminated, %zu partial), %zu "
-                 "documents, %.1f MB in %.2f s (%.1f MB/s)\n",
-                 stats.items, stats.contaminated, stats.partial,
-                 stats.documents, static_cast<double>(stats.bytes) / 1e6,
-                 seconds,
-                 seconds > 0 ? static_cast<double>(stats.bytes) / 1e6 / seconds
-                             : 0.0);
+    std::fprintf(
+        stderr,
+        "neardup: %zu items (%zu contaminated, %zu partial), %zu "
+        "documents, %.1f MB in %.2f s (%.1f MB/s)\n",
+        stats.items, stats.contaminated, stats.partial, stats.documents,
+        static_cast<double>(stats.bytes) / 1e6, seconds,
+        seconds > 0 ? static_cast<double>(stats.bytes) / 1e6 / seconds : 0.0);
     if (skipped_benchmark_lines + skipped_benchmark_files > 0) {
       std::fprintf(stderr,
                    "neardup: benchmark: skipped %zu files and %zu bad lines\n",
@@ -431,7 +427,8 @@ RunFunction InstallContamination(CLI::App* app) {
       ->check(CLI::IsMember({"aligned", "ngram"}))
       ->capture_default_str();
   command
-      ->add_option("--n", flags->options.ngram, "n-gram length for --mode ngram")
+      ->add_option("--n", flags->options.ngram,
+                   "n-gram length for --mode ngram")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
   command
@@ -457,8 +454,7 @@ RunFunction InstallContamination(CLI::App* app) {
       ->check(CLI::IsMember({"text", "jsonl"}));
   command->add_option("-o,--output", flags->output,
                       "Write the report to this file (whole or not at all)");
-  command
-      ->add_option("--top", flags->top, "Items shown by --format text")
+  command->add_option("--top", flags->top, "Items shown by --format text")
       ->check(CLI::Range(0, 1000000000))
       ->capture_default_str();
   command

@@ -34,7 +34,9 @@ constexpr uint64_t kNgramSeed = 0x636f6e74616dULL;
 // bits (about 3 % set for 4,000 items) is cheaper than one in the map.
 constexpr int kFilterBits = 22;
 
-uint64_t FilterSlot(uint64_t hash) { return (hash * 0x9E3779B97F4A7C15ULL) >> (64 - kFilterBits); }
+uint64_t FilterSlot(uint64_t hash) {
+  return (hash * 0x9E3779B97F4A7C15ULL) >> (64 - kFilterBits);
+}
 
 // Keys are already XXH3 hashes: a multiply and a rotate mix two of them.
 uint64_t BigramHash(uint64_t first, uint64_t second) {
@@ -108,7 +110,8 @@ struct ContaminationIndex::Rep {
   std::vector<uint32_t> item_tokens;
   std::vector<uint32_t> item_seeds;
   std::vector<Hit> postings;  // item, item_pos
-  std::vector<uint64_t> filter = std::vector<uint64_t>((1u << kFilterBits) / 64);
+  std::vector<uint64_t> filter =
+      std::vector<uint64_t>((1u << kFilterBits) / 64);
 
   mutable std::mutex mutex;  // guards everything below
   mutable std::vector<ItemState> states;
@@ -128,9 +131,9 @@ struct ContaminationIndex::Rep {
 
   // Weight a counted aligned span must carry.
   double MinSpanWeight(const Item& item) const {
-    return std::min(options.min_weight_share * options.min_match_tokens *
-                        unit_weight,
-                    0.5 * item.total_weight);
+    return std::min(
+        options.min_weight_share * options.min_match_tokens * unit_weight,
+        0.5 * item.total_weight);
   }
 
   void BuildAligned();
@@ -154,9 +157,8 @@ void ContaminationIndex::Rep::BuildAligned() {
         item_bigrams[i].end());
     for (uint64_t bigram : item_bigrams[i]) ++bigram_df[bigram];
   }
-  const double max_df =
-      std::max(2.0, options.max_seed_item_share *
-                        static_cast<double>(items.size()));
+  const double max_df = std::max(
+      2.0, options.max_seed_item_share * static_cast<double>(items.size()));
   std::vector<std::pair<uint64_t, uint32_t>> entries;  // bigram, item
   item_seeds.assign(items.size(), 0);
   for (uint32_t i = 0; i < items.size(); ++i) {
@@ -195,13 +197,11 @@ void ContaminationIndex::Rep::BuildNgram() {
                          Hit{i, 0, static_cast<uint32_t>(p)}});
     }
   }
-  std::sort(entries.begin(), entries.end(),
-            [](const auto& x, const auto& y) {
-              if (x.first != y.first) return x.first < y.first;
-              return x.second < y.second ||
-                     (!(y.second < x.second) &&
-                      x.second.item_pos < y.second.item_pos);
-            });
+  std::sort(entries.begin(), entries.end(), [](const auto& x, const auto& y) {
+    if (x.first != y.first) return x.first < y.first;
+    return x.second < y.second ||
+           (!(y.second < x.second) && x.second.item_pos < y.second.item_pos);
+  });
   postings.reserve(entries.size());
   for (size_t e = 0; e < entries.size();) {
     size_t f = e;
@@ -228,7 +228,7 @@ struct ContaminationIndex::Scanner::Rep {
   // token range.
   std::vector<std::vector<uint32_t>> found_cover;
   std::vector<uint32_t> counts;
-  KeyIndex doc_index;  // of the window being verified
+  KeyIndex doc_index;                   // of the window being verified
   std::vector<uint32_t> window_tokens;  // doc positions of item keys
   std::vector<uint32_t> window_keys;    // their distinct-key index
   size_t candidates = 0;
@@ -284,13 +284,13 @@ void ContaminationIndex::Scanner::Rep::Verify(uint32_t item, uint32_t from,
 
   // Copies in order: aligned spans.
   AlignOptions align;
-  align.min_tokens = std::max(1, std::min(options.min_short_tokens,
-                                          options.min_match_tokens));
+  align.min_tokens =
+      std::max(1, std::min(options.min_short_tokens, options.min_match_tokens));
   align.min_score = 0.3;
   doc_index = IndexKeys(doc_keys);
-  const std::vector<AlignedPassage> passages = AlignPassages(
-      AlignInput{item_keys, &it.key_index, {}},
-      AlignInput{doc_keys, &doc_index, {}}, align);
+  const std::vector<AlignedPassage> passages =
+      AlignPassages(AlignInput{item_keys, &it.key_index, {}},
+                    AlignInput{doc_keys, &doc_index, {}}, align);
   uint32_t aligned_tokens = 0;
   const double min_weight = index->MinSpanWeight(it);
   for (const AlignedPassage& p : passages) {
@@ -310,8 +310,8 @@ void ContaminationIndex::Scanner::Rep::Verify(uint32_t item, uint32_t from,
     }
     if (weight + 1e-9 < min_weight) continue;
     aligned_tokens += p.a.size();
-    Add(item, p.a.begin, p.a.end, from + p.b.begin, from + p.b.end,
-        p.a.size(), p.score, false);
+    Add(item, p.a.begin, p.a.end, from + p.b.begin, from + p.b.end, p.a.size(),
+        p.score, false);
   }
   // What aligns is reported as aligned; the bag-of-words test is for copies
   // whose order changed too much to align.
@@ -322,8 +322,8 @@ void ContaminationIndex::Scanner::Rep::Verify(uint32_t item, uint32_t from,
   window_tokens.clear();
   window_keys.clear();
   for (uint32_t j = from; j < to; ++j) {
-    auto pos = std::lower_bound(it.distinct.begin(), it.distinct.end(),
-                                doc.keys[j]);
+    auto pos =
+        std::lower_bound(it.distinct.begin(), it.distinct.end(), doc.keys[j]);
     if (pos == it.distinct.end() || *pos != doc.keys[j]) continue;
     window_tokens.push_back(j);
     window_keys.push_back(static_cast<uint32_t>(pos - it.distinct.begin()));
@@ -362,8 +362,8 @@ void ContaminationIndex::Scanner::Rep::Verify(uint32_t item, uint32_t from,
   }
   if (cover.size() <= aligned_tokens) return;
   Add(item, cover.front(), cover.back() + 1, window_tokens[best_first],
-      window_tokens[best_last] + 1, static_cast<uint32_t>(cover.size()),
-      share, true);
+      window_tokens[best_last] + 1, static_cast<uint32_t>(cover.size()), share,
+      true);
   // A reworded match covers only the item's words the window holds.
   found_cover.back() = std::move(cover);
 }
@@ -405,9 +405,9 @@ void ContaminationIndex::Scanner::Rep::FindAligned() {
       // Cheap test first: a copy holds several of the item's seeds.
       // A verbatim copy holds all of them, a reworded one about half, an
       // 8-word fragment of a long item 7.
-      const size_t needed = std::max<size_t>(
-          std::min<size_t>(3, (length + 2) / 4),
-          std::min<size_t>(7, item_seeds / 5));
+      const size_t needed =
+          std::max<size_t>(std::min<size_t>(3, (length + 2) / 4),
+                           std::min<size_t>(7, item_seeds / 5));
       if (d - c >= needed) Verify(item, from, to);
       c = d;
     }
@@ -434,8 +434,8 @@ void ContaminationIndex::Scanner::Rep::FindNgram() {
                       item_keys.begin() + posting.item_pos)) {
         continue;  // a hash collision
       }
-      hits.push_back({posting.item, static_cast<uint32_t>(j),
-                      posting.item_pos});
+      hits.push_back(
+          {posting.item, static_cast<uint32_t>(j), posting.item_pos});
     }
   }
   // Sorted by item, then diagonal, then position: runs of consecutive
@@ -493,8 +493,8 @@ absl::Status ContaminationIndex::Scanner::Scan(size_t document,
       match.doc.char_end = match.doc.end;
       offsets.push_back(&match.doc.char_begin);
       offsets.push_back(&match.doc.char_end);
-      match.doc_text = text.substr(match.doc.begin,
-                                   match.doc.end - match.doc.begin);
+      match.doc_text =
+          text.substr(match.doc.begin, match.doc.end - match.doc.begin);
     }
     ByteToCodePointOffsets(text, offsets);
   }
@@ -538,7 +538,8 @@ absl::StatusOr<std::unique_ptr<ContaminationIndex>> ContaminationIndex::Create(
   if (options.ngram < 1 || options.ngram > 1000) {
     return absl::InvalidArgumentError("ngram must be in [1, 1000]");
   }
-  if (!(options.partial_at > 0 && options.partial_at <= options.contaminated_at &&
+  if (!(options.partial_at > 0 &&
+        options.partial_at <= options.contaminated_at &&
         options.contaminated_at <= 1)) {
     return absl::InvalidArgumentError(
         "need 0 < partial_at <= contaminated_at <= 1");

@@ -49,9 +49,9 @@ std::vector<BenchmarkItem> Items(const std::vector<std::string>& texts) {
 }
 
 std::vector<ItemReport> ScanAll(std::vector<BenchmarkItem> items,
-                            const std::vector<std::string>& docs,
-                            const ContaminationOptions& options = {},
-                            ContaminationStats* stats = nullptr) {
+                                const std::vector<std::string>& docs,
+                                const ContaminationOptions& options = {},
+                                ContaminationStats* stats = nullptr) {
   auto index = ContaminationIndex::Create(std::move(items), options);
   EXPECT_TRUE(index.ok()) << index.status();
   if (!index.ok()) return {};
@@ -120,12 +120,11 @@ TEST(ContaminationTest, HalfAnItemIsReportedAsHalf) {
 
 TEST(ContaminationTest, LayoutDoesNotMatter) {
   // Re-wrapped every 8 words, one word hyphenated at a line end.
-  const std::string doc =
-      Filler(1) +
-      "Marie Curie won Nobel Prizes in both physics\n"
-      "and chemistry for her research on radio-\n"
-      "activity and the discovery of polonium.\n" +
-      Filler(40);
+  const std::string doc = Filler(1) +
+                          "Marie Curie won Nobel Prizes in both physics\n"
+                          "and chemistry for her research on radio-\n"
+                          "activity and the discovery of polonium.\n" +
+                          Filler(40);
   const auto reports = ScanAll(Items(Questions()), {doc});
   EXPECT_EQ(reports[10].status, ContaminationStatus::kContaminated);
 }
@@ -133,9 +132,8 @@ TEST(ContaminationTest, LayoutDoesNotMatter) {
 TEST(ContaminationTest, WordsPresentButNotTogetherAreClean) {
   // Every word of item 4, each far from the next.
   std::string doc;
-  for (const char* word :
-       {"What", "is", "the", "value", "of", "x", "if", "3x", "plus", "7",
-        "equals", "22"}) {
+  for (const char* word : {"What", "is", "the", "value", "of", "x", "if", "3x",
+                           "plus", "7", "equals", "22"}) {
     doc += Filler(1) + word + " ";
   }
   const auto reports = ScanAll(Items(Questions()), {doc});
@@ -292,7 +290,8 @@ std::vector<double> ReferenceNgramFractions(
     size_t n) {
   Analyzer analyzer{AnalyzeOptions{}};
   std::vector<AnalyzedText> doc_keys(docs.size());
-  for (size_t d = 0; d < docs.size(); ++d) analyzer.Analyze(docs[d], &doc_keys[d]);
+  for (size_t d = 0; d < docs.size(); ++d)
+    analyzer.Analyze(docs[d], &doc_keys[d]);
   std::vector<double> fractions;
   for (const std::string& item : items) {
     AnalyzedText a;

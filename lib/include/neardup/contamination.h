@@ -81,9 +81,9 @@ struct ContaminationOptions {
 struct ContaminationMatch {
   size_t document = 0;  // the document's number, as given to Scan()
   std::string document_id;
-  TextSpan item;  // into the item's joined text
-  TextSpan doc;   // into the document's text
-  std::string doc_text;  // the document's text in `doc`, for display
+  TextSpan item;             // into the item's joined text
+  TextSpan doc;              // into the document's text
+  std::string doc_text;      // the document's text in `doc`, for display
   uint32_t item_tokens = 0;  // item tokens covered by this match
   // Aligned spans: the Dice coefficient of the two spans' token multisets;
   // reworded (bag-of-words) matches: the share of the item's weight found.
@@ -116,9 +116,9 @@ struct ContaminationStats {
   size_t clean = 0;
   size_t partial = 0;
   size_t contaminated = 0;
-  size_t documents = 0;  // documents scanned
-  size_t bytes = 0;      // bytes of document text scanned
-  size_t seeds = 0;      // distinct seed words (kAligned) or n-grams
+  size_t documents = 0;   // documents scanned
+  size_t bytes = 0;       // bytes of document text scanned
+  size_t seeds = 0;       // distinct seed words (kAligned) or n-grams
   size_t candidates = 0;  // (item, document) pairs verified
 };
 
