@@ -7,10 +7,11 @@ phrases, as many quiz items start with "Which of the following"); the
 second half is the corpus. Into random corpus articles go, at random
 positions, VERBATIM copies of items (re-wrapped every 8 words, a third of
 them) and REWORDED copies: the item's words cut into 3 or 4 pieces put in
-another order, a fifth of the words dropped and a sixth replaced by words of
-another article (a quarter; numbers and names are kept, since a word is only dropped
-or replaced when it is not a number and is at least 2 positions from the
-ends). Writes:
+another order, of the words inside each piece (not a number, at least 2 from
+the piece's ends) a share DROP dropped and a share REPLACE replaced by random
+words of corpus articles. Names at a piece's edge and numbers are kept; the
+generator knows no synonyms, so "wording" changes are random words, which a
+lexical method finds easier to discount than real paraphrase. Writes:
   OUT/benchmark.jsonl  {"id","question","answer"}: answer = the sentence that
                        follows in the article (short)
   OUT/corpus.jsonl     {"id","text"}
@@ -18,6 +19,9 @@ ends). Writes:
   OUT/reworded-alone.jsonl      each reworded copy alone, one document each
   OUT/reworded-originals.jsonl  the items they were made from
 Usage: contamination_data.py ARTICLES.jsonl.zst OUT [ITEMS] [VERBATIM] [REWORDED]
+                             [DROP] [REPLACE]
+DROP and REPLACE (defaults 0.2 and 0.22) are the shares of inner words a
+reworded copy drops and replaces.
 """
 import json
 import os
@@ -35,6 +39,8 @@ def main():
     n_items = int(sys.argv[3]) if len(sys.argv) > 3 else 4000
     n_verbatim = int(sys.argv[4]) if len(sys.argv) > 4 else 300
     n_reworded = int(sys.argv[5]) if len(sys.argv) > 5 else 600
+    drop = float(sys.argv[6]) if len(sys.argv) > 6 else 0.2
+    replace = float(sys.argv[7]) if len(sys.argv) > 7 else 0.22
     rng = random.Random(20261129)
     raw = subprocess.run(["zstd", "-dc", articles_path], check=True,
                          capture_output=True).stdout.decode("utf-8")
@@ -93,9 +99,9 @@ def main():
                 for k, w in enumerate(piece):
                     inner = 2 <= k < len(piece) - 2 and not any(c.isdigit() for c in w)
                     r = rng.random()
-                    if inner and r < 0.2:
+                    if inner and r < drop:
                         continue
-                    if inner and r < 0.42:
+                    if inner and r < drop + replace:
                         new.append(rng.choice(vocabulary))
                         continue
                     new.append(w)
