@@ -4,6 +4,7 @@
 // The benchmark is read whole into a ContaminationIndex; the corpus is
 // streamed batch by batch (the next batch is read while worker threads scan
 // the current one), so memory is the benchmark plus two batches.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -111,6 +112,12 @@ absl::StatusOr<Benchmark> ReadBenchmark(const ContaminationFlags& flags) {
       if (!more.ok()) return more.status();
       if (!*more) break;
       if (Interrupted()) return absl::CancelledError("interrupted");
+      if (!record.from_jsonl) {
+        return absl::InvalidArgumentError(
+            record.origin +
+            ": a benchmark is JSON Lines (one item per line, e.g. "
+            "bench.jsonl or bench.jsonl.gz), not a text file");
+      }
       if (f == 0) {
         line_to_item[record.origin] = benchmark.items.size();
         benchmark.items.push_back(
@@ -204,9 +211,36 @@ std::string ItemJson(const ItemReport& report,
   return line;
 }
 
+// The input path that is the file `output` names, if any: writing the
+// report there would destroy it.
+std::string InputNamedBy(const std::string& output,
+                         const ContaminationFlags& flags) {
+  struct stat out_stat;
+  if (output.empty() || output == "-" || stat(output.c_str(), &out_stat) != 0) {
+    return "";
+  }
+  for (const std::vector<std::string>* paths :
+       {&flags.benchmarks, &flags.paths}) {
+    for (const std::string& path : *paths) {
+      struct stat in_stat;
+      if (stat(path.c_str(), &in_stat) == 0 &&
+          in_stat.st_dev == out_stat.st_dev &&
+          in_stat.st_ino == out_stat.st_ino) {
+        return path;
+      }
+    }
+  }
+  return "";
+}
+
 int RunContamination(const ContaminationFlags& flags) {
   const auto start = std::chrono::steady_clock::now();
   ProgressLine progress(stderr, ProgressLine::Wanted(flags.quiet));
+  if (const std::string input = InputNamedBy(flags.output, flags);
+      !input.empty()) {
+    return Fail("-o " + flags.output + " is the input " + input +
+                "; write the report to another file");
+  }
   OutputFile output(flags.output);
   if (absl::Status status = output.CheckWritable(); !status.ok()) {
     return Fail(status);
@@ -239,6 +273,7 @@ int RunContamination(const ContaminationFlags& flags) {
           ? flags.threads
           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   std::vector<std::unique_ptr<ContaminationIndex::Scanner>> scanners;
+  scanners.reserve(static_cast<size_t>(threads));
   for (int t = 0; t < threads; ++t) scanners.push_back((*index)->NewScanner());
 
   size_t documents = 0;

@@ -193,6 +193,34 @@ TEST_F(ContaminationCliTest, MalformedBenchmarkRecordsNameFileAndLine) {
   EXPECT_TRUE(absl::StrContains(out, "\"skipped_benchmark_lines\":3")) << out;
 }
 
+TEST_F(ContaminationCliTest, OutputNamingAnInputIsRefused) {
+  const std::string before = ::neardup::testing::ReadFile(Path("corpus.jsonl"));
+  std::string out;
+  EXPECT_EQ(Run(Bench() + " " + Path("corpus.jsonl") + " -o " +
+                    Path("corpus.jsonl") + " 2>&1",
+                &out),
+            2);
+  EXPECT_TRUE(absl::StrContains(out, "is the input")) << out;
+  EXPECT_EQ(::neardup::testing::ReadFile(Path("corpus.jsonl")), before);
+  EXPECT_EQ(Run(Bench() + " " + Path("corpus.jsonl") + " -o " +
+                    Path("bench.jsonl") + " 2>&1",
+                &out),
+            2);
+}
+
+TEST_F(ContaminationCliTest, TextFileAsBenchmarkIsRefused) {
+  WriteFile(Path("bench.txt"), "Which scientist proposed relativity?\n");
+  std::string out;
+  EXPECT_EQ(
+      Run("--benchmark " + Path("bench.txt") + " --benchmark-field question " +
+              Path("corpus.jsonl") + " 2>&1",
+          &out),
+      2);
+  EXPECT_TRUE(absl::StrContains(out, Path("bench.txt") + ": a benchmark is "
+                                                         "JSON Lines"))
+      << out;
+}
+
 TEST_F(ContaminationCliTest, EmptyBenchmark) {
   WriteFile(Path("empty.jsonl"), "");
   std::string out;
