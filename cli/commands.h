@@ -29,6 +29,7 @@ inline constexpr int kExitError = 2;
 // returns the exit status. main.cc lists them in its command table.
 using RunFunction = std::function<int()>;
 RunFunction InstallCompare(CLI::App* app);
+RunFunction InstallContamination(CLI::App* app);
 RunFunction InstallDedup(CLI::App* app);
 RunFunction InstallScan(CLI::App* app);
 

@@ -57,6 +57,7 @@ constexpr Command kCommands[] = {
     {"compare", neardup::cli::InstallCompare},
     {"scan", neardup::cli::InstallScan},
     {"dedup", neardup::cli::InstallDedup},
+    {"contamination", neardup::cli::InstallContamination},
 };
 
 // The long and short flag names `command` knows, with their dashes.
@@ -124,8 +125,9 @@ int Run(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(
       "Exit status: compare and scan: 0 when something shared was found, 1 "
-      "when nothing was; dedup: 0 when its outputs are written; every "
-      "command: 2 on error, 130 when interrupted.\n"
+      "when nothing was; contamination: 0 when some item is partly or wholly "
+      "found, 1 when all are clean; dedup: 0 when its outputs are written; "
+      "every command: 2 on error, 130 when interrupted.\n"
       "Run `neardup SUBCOMMAND --help` for a subcommand's flags.");
   std::vector<RunFunction> runs;
   std::vector<std::string> names;

@@ -1,0 +1,701 @@
+// Benchmark contamination: seeds of the benchmark's items found in corpus
+// documents, verified by alignment (copies in order) and by a bag-of-words
+// window (reworded copies), or the classic exact n-gram overlap.
+#include "neardup/contamination.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "align.h"
+#include "analyze.h"
+#include "utf8.h"
+
+#define XXH_INLINE_ALL
+#include "xxhash.h"
+
+namespace neardup {
+namespace {
+
+constexpr uint64_t kNgramSeed = 0x636f6e74616dULL;
+// Bits of the filter a token key or n-gram hash is checked against before
+// the hash map: most corpus tokens are not seeds, and a miss in 512 KiB of
+// bits (about 3 % set for 4,000 items) is cheaper than one in the map.
+constexpr int kFilterBits = 22;
+
+uint64_t FilterSlot(uint64_t hash) {
+  return (hash * 0x9E3779B97F4A7C15ULL) >> (64 - kFilterBits);
+}
+
+// Keys are already XXH3 hashes: a multiply and a rotate mix two of them.
+uint64_t BigramHash(uint64_t first, uint64_t second) {
+  const uint64_t x = first * 0x9E3779B97F4A7C15ULL;
+  return (x ^ ((second << 29) | (second >> 35))) * 0xBF58476D1CE4E5B9ULL;
+}
+
+struct Item {
+  std::string id;
+  std::string text;
+  std::vector<uint32_t> field_begin;
+  std::vector<uint32_t> field_end;
+  AnalyzedText analysis;
+  KeyIndex key_index;         // IndexKeys(analysis.keys), for alignment
+  std::vector<float> weight;  // per token
+  double total_weight = 0;    // of its distinct keys
+  // Distinct keys, sorted, and the weight of each.
+  std::vector<uint64_t> distinct;
+  std::vector<float> distinct_weight;
+};
+
+// What the scans have found for one item.
+struct ItemState {
+  std::vector<uint8_t> covered;  // one flag per token
+  std::vector<ContaminationMatch> best;
+  size_t total = 0;
+  uint32_t longest = 0;
+};
+
+// Best first: more item tokens, higher score, earlier document, earlier
+// spans. A strict total order, so the kept matches do not depend on the
+// order in which they were found.
+bool BetterMatch(const ContaminationMatch& x, const ContaminationMatch& y) {
+  if (x.item_tokens != y.item_tokens) return x.item_tokens > y.item_tokens;
+  if (x.score != y.score) return x.score > y.score;
+  if (x.document != y.document) return x.document < y.document;
+  if (x.item.begin != y.item.begin) return x.item.begin < y.item.begin;
+  if (x.doc.begin != y.doc.begin) return x.doc.begin < y.doc.begin;
+  return x.reworded < y.reworded;
+}
+
+struct Hit {
+  uint32_t item;
+  uint32_t doc_pos;
+  uint32_t item_pos;  // kNgram only
+  bool operator<(const Hit& o) const {
+    if (item != o.item) return item < o.item;
+    if (doc_pos != o.doc_pos) return doc_pos < o.doc_pos;
+    return item_pos < o.item_pos;
+  }
+};
+
+}  // namespace
+
+struct ContaminationIndex::Rep {
+  ContaminationOptions options;
+  std::vector<Item> items;
+  absl::flat_hash_map<uint64_t, uint32_t> key_df;  // items holding a key
+  absl::flat_hash_map<uint64_t, float> key_weight;
+  float unit_weight = 1;  // weight of a word found in one item only
+  // Seed (a key in kAligned, an n-gram hash in kNgram) -> its postings:
+  // postings[begin, end); `item` is postings[begin].item, so that the
+  // common seed of one item needs no second memory access.
+  struct SeedPostings {
+    uint32_t begin = 0;
+    uint32_t end = 0;
+    uint32_t item = 0;
+  };
+  absl::flat_hash_map<uint64_t, SeedPostings> seeds;
+  // Per item, packed for the scan's cache: tokens, and seeds (kAligned).
+  std::vector<uint32_t> item_tokens;
+  std::vector<uint32_t> item_seeds;
+  std::vector<Hit> postings;  // item, item_pos
+  std::vector<uint64_t> filter =
+      std::vector<uint64_t>((1u << kFilterBits) / 64);
+
+  mutable std::mutex mutex;  // guards everything below
+  mutable std::vector<ItemState> states;
+  mutable size_t documents = 0;
+  mutable size_t bytes = 0;
+  mutable size_t candidates = 0;
+
+  bool InFilter(uint64_t hash) const {
+    const uint64_t slot = FilterSlot(hash);
+    return ((filter[slot >> 6] >> (slot & 63)) & 1) != 0;
+  }
+
+  double Weight(uint64_t key) const {
+    auto it = key_weight.find(key);
+    return it == key_weight.end() ? unit_weight : it->second;
+  }
+
+  // Weight a counted aligned span must carry.
+  double MinSpanWeight(const Item& item) const {
+    return std::min(
+        options.min_weight_share * options.min_match_tokens * unit_weight,
+        0.5 * item.total_weight);
+  }
+
+  void BuildAligned();
+  void BuildNgram();
+};
+
+void ContaminationIndex::Rep::BuildAligned() {
+  // Seeds are the item's token bigrams found in few items: a pair of words
+  // is far more selective than a word, and a reworded copy still keeps many
+  // of its pairs (names, numbers with their units, phrases).
+  absl::flat_hash_map<uint64_t, uint32_t> bigram_df;
+  std::vector<std::vector<uint64_t>> item_bigrams(items.size());
+  for (size_t i = 0; i < items.size(); ++i) {
+    const std::vector<uint64_t>& keys = items[i].analysis.keys;
+    for (size_t p = 0; p + 1 < keys.size(); ++p) {
+      item_bigrams[i].push_back(BigramHash(keys[p], keys[p + 1]));
+    }
+    std::sort(item_bigrams[i].begin(), item_bigrams[i].end());
+    item_bigrams[i].erase(
+        std::unique(item_bigrams[i].begin(), item_bigrams[i].end()),
+        item_bigrams[i].end());
+    for (uint64_t bigram : item_bigrams[i]) ++bigram_df[bigram];
+  }
+  const double max_df = std::max(
+      2.0, options.max_seed_item_share * static_cast<double>(items.size()));
+  std::vector<std::pair<uint64_t, uint32_t>> entries;  // bigram, item
+  item_seeds.assign(items.size(), 0);
+  for (uint32_t i = 0; i < items.size(); ++i) {
+    for (uint64_t bigram : item_bigrams[i]) {
+      if (static_cast<double>(bigram_df[bigram]) <= max_df) {
+        entries.push_back({bigram, i});
+        ++item_seeds[i];
+      }
+    }
+  }
+  std::sort(entries.begin(), entries.end());
+  postings.reserve(entries.size());
+  for (size_t e = 0; e < entries.size();) {
+    size_t f = e;
+    const uint32_t begin = static_cast<uint32_t>(postings.size());
+    while (f < entries.size() && entries[f].first == entries[e].first) {
+      postings.push_back({entries[f].second, 0, 0});
+      ++f;
+    }
+    seeds[entries[e].first] = {begin, static_cast<uint32_t>(postings.size()),
+                               postings[begin].item};
+    const uint64_t slot = FilterSlot(entries[e].first);
+    filter[slot >> 6] |= uint64_t{1} << (slot & 63);
+    e = f;
+  }
+}
+
+void ContaminationIndex::Rep::BuildNgram() {
+  const size_t n = static_cast<size_t>(options.ngram);
+  std::vector<std::pair<uint64_t, Hit>> entries;
+  for (uint32_t i = 0; i < items.size(); ++i) {
+    const std::vector<uint64_t>& keys = items[i].analysis.keys;
+    for (size_t p = 0; p + n <= keys.size(); ++p) {
+      entries.push_back({XXH3_64bits_withSeed(keys.data() + p,
+                                              n * sizeof(uint64_t), kNgramSeed),
+                         Hit{i, 0, static_cast<uint32_t>(p)}});
+    }
+  }
+  std::sort(entries.begin(), entries.end(), [](const auto& x, const auto& y) {
+    if (x.first != y.first) return x.first < y.first;
+    return x.second < y.second ||
+           (!(y.second < x.second) && x.second.item_pos < y.second.item_pos);
+  });
+  postings.reserve(entries.size());
+  for (size_t e = 0; e < entries.size();) {
+    size_t f = e;
+    const uint32_t begin = static_cast<uint32_t>(postings.size());
+    while (f < entries.size() && entries[f].first == entries[e].first) {
+      postings.push_back(entries[f].second);
+      ++f;
+    }
+    seeds[entries[e].first] = {begin, static_cast<uint32_t>(postings.size()),
+                               postings[begin].item};
+    const uint64_t slot = FilterSlot(entries[e].first);
+    filter[slot >> 6] |= uint64_t{1} << (slot & 63);
+    e = f;
+  }
+}
+
+struct ContaminationIndex::Scanner::Rep {
+  const ContaminationIndex::Rep* index = nullptr;
+  Analyzer analyzer;
+  AnalyzedText doc;
+  std::vector<Hit> hits;
+  std::vector<ContaminationMatch> found;
+  // Per found match: the item tokens it covers, or empty for all of its
+  // token range.
+  std::vector<std::vector<uint32_t>> found_cover;
+  std::vector<uint32_t> counts;
+  KeyIndex doc_index;                   // of the window being verified
+  std::vector<uint32_t> window_tokens;  // doc positions of item keys
+  std::vector<uint32_t> window_keys;    // their distinct-key index
+  size_t candidates = 0;
+
+  explicit Rep(const ContaminationIndex::Rep* index_rep)
+      : index(index_rep), analyzer(index_rep->options.analyze) {}
+
+  void FindAligned();
+  void FindNgram();
+  // Verifies item `item` against doc positions [from, to).
+  void Verify(uint32_t item, uint32_t from, uint32_t to);
+  // Records a match of item tokens [ib, ie) and doc tokens [db, de).
+  void Add(uint32_t item, uint32_t ib, uint32_t ie, uint32_t db, uint32_t de,
+           uint32_t tokens, double score, bool reworded);
+};
+
+void ContaminationIndex::Scanner::Rep::Add(uint32_t item, uint32_t ib,
+                                           uint32_t ie, uint32_t db,
+                                           uint32_t de, uint32_t tokens,
+                                           double score, bool reworded) {
+  const Item& it = index->items[item];
+  ContaminationMatch match;
+  match.item.begin = it.analysis.begin[ib];
+  match.item.end = it.analysis.end[ie - 1];
+  match.doc.begin = doc.begin[db];
+  match.doc.end = doc.end[de - 1];
+  match.item_tokens = tokens;
+  match.score = score;
+  match.reworded = reworded;
+  for (size_t f = 0; f < it.field_begin.size() && f < 64; ++f) {
+    if (match.item.begin < it.field_end[f] &&
+        it.field_begin[f] < match.item.end) {
+      match.fields |= uint64_t{1} << f;
+    }
+  }
+  // Item token range, kept in char_begin/char_end until it is recorded.
+  match.item.char_begin = ib;
+  match.item.char_end = ie;
+  match.document = item;  // the item, until it is recorded
+  found.push_back(match);
+  found_cover.emplace_back();
+}
+
+void ContaminationIndex::Scanner::Rep::Verify(uint32_t item, uint32_t from,
+                                              uint32_t to) {
+  ++candidates;
+  const Item& it = index->items[item];
+  const ContaminationOptions& options = index->options;
+  const uint32_t length = static_cast<uint32_t>(it.analysis.size());
+  const absl::Span<const uint64_t> item_keys(it.analysis.keys);
+  const absl::Span<const uint64_t> doc_keys =
+      absl::MakeConstSpan(doc.keys).subspan(from, to - from);
+
+  // Copies in order: aligned spans.
+  AlignOptions align;
+  align.min_tokens =
+      std::max(1, std::min(options.min_short_tokens, options.min_match_tokens));
+  align.min_score = 0.3;
+  doc_index = IndexKeys(doc_keys);
+  const std::vector<AlignedPassage> passages =
+      AlignPassages(AlignInput{item_keys, &it.key_index, {}},
+                    AlignInput{doc_keys, &doc_index, {}}, align);
+  uint32_t aligned_tokens = 0;
+  const double min_weight = index->MinSpanWeight(it);
+  for (const AlignedPassage& p : passages) {
+    const uint32_t anchors = p.anchors;
+    const bool long_enough =
+        anchors >= static_cast<uint32_t>(options.min_match_tokens) ||
+        (2 * anchors >= length &&
+         anchors >= static_cast<uint32_t>(options.min_short_tokens));
+    if (!long_enough) continue;
+    // The distinct words both spans hold: a span chained over repeats of a
+    // few common words weighs what those words weigh once.
+    absl::flat_hash_set<uint64_t> doc_set(doc_keys.begin() + p.b.begin,
+                                          doc_keys.begin() + p.b.end);
+    double weight = 0;
+    for (uint32_t i = p.a.begin; i < p.a.end; ++i) {
+      if (doc_set.erase(item_keys[i]) > 0) weight += it.weight[i];
+    }
+    if (weight + 1e-9 < min_weight) continue;
+    aligned_tokens += p.a.size();
+    Add(item, p.a.begin, p.a.end, from + p.b.begin, from + p.b.end, p.a.size(),
+        p.score, false);
+  }
+  // What aligns is reported as aligned; the bag-of-words test is for copies
+  // whose order changed too much to align.
+  if (aligned_tokens > 0) return;
+
+  // Reworded copies: the window of the document, twice the item's length,
+  // whose distinct words carry the most of the item's weight.
+  window_tokens.clear();
+  window_keys.clear();
+  for (uint32_t j = from; j < to; ++j) {
+    auto pos =
+        std::lower_bound(it.distinct.begin(), it.distinct.end(), doc.keys[j]);
+    if (pos == it.distinct.end() || *pos != doc.keys[j]) continue;
+    window_tokens.push_back(j);
+    window_keys.push_back(static_cast<uint32_t>(pos - it.distinct.begin()));
+  }
+  const uint32_t width = std::max<uint32_t>(2 * length, length + 10);
+  counts.assign(it.distinct.size(), 0);
+  double weight = 0;
+  double best = 0;
+  size_t best_first = 0;
+  size_t best_last = 0;
+  for (size_t first = 0, last = 0; last < window_tokens.size(); ++last) {
+    if (counts[window_keys[last]]++ == 0) {
+      weight += it.distinct_weight[window_keys[last]];
+    }
+    while (window_tokens[last] - window_tokens[first] >= width) {
+      if (--counts[window_keys[first]] == 0) {
+        weight -= it.distinct_weight[window_keys[first]];
+      }
+      ++first;
+    }
+    if (weight > best + 1e-9) {
+      best = weight;
+      best_first = first;
+      best_last = last;
+    }
+  }
+  const double share = it.total_weight > 0 ? best / it.total_weight : 0;
+  if (window_tokens.empty() || share < options.bag_threshold) return;
+  absl::flat_hash_set<uint64_t> present;
+  for (size_t k = best_first; k <= best_last; ++k) {
+    present.insert(doc.keys[window_tokens[k]]);
+  }
+  std::vector<uint32_t> cover;
+  for (uint32_t i = 0; i < length; ++i) {
+    if (present.contains(item_keys[i])) cover.push_back(i);
+  }
+  if (cover.size() <= aligned_tokens) return;
+  Add(item, cover.front(), cover.back() + 1, window_tokens[best_first],
+      window_tokens[best_last] + 1, static_cast<uint32_t>(cover.size()), share,
+      true);
+  // A reworded match covers only the item's words the window holds.
+  found_cover.back() = std::move(cover);
+}
+
+void ContaminationIndex::Scanner::Rep::FindAligned() {
+  hits.clear();
+  const std::vector<uint64_t>& keys = doc.keys;
+  for (uint32_t j = 0; j + 1 < keys.size(); ++j) {
+    const uint64_t bigram = BigramHash(keys[j], keys[j + 1]);
+    if (!index->InFilter(bigram)) continue;
+    auto it = index->seeds.find(bigram);
+    if (it == index->seeds.end()) continue;
+    if (it->second.end - it->second.begin == 1) {
+      hits.push_back({it->second.item, j, 0});
+      continue;
+    }
+    for (uint32_t p = it->second.begin; p < it->second.end; ++p) {
+      hits.push_back({index->postings[p].item, j, 0});
+    }
+  }
+  std::sort(hits.begin(), hits.end());
+  for (size_t h = 0; h < hits.size();) {
+    const uint32_t item = hits[h].item;
+    size_t end = h;
+    while (end < hits.size() && hits[end].item == item) ++end;
+    const uint32_t length = index->item_tokens[item];
+    const uint32_t item_seeds = index->item_seeds[item];
+    // Clusters of hits no farther apart than the item's length (plus the
+    // alignment's gap): each is verified on its own window.
+    for (size_t c = h; c < end;) {
+      size_t d = c + 1;
+      while (d < end && hits[d].doc_pos - hits[d - 1].doc_pos <= length + 12) {
+        ++d;
+      }
+      const uint32_t from =
+          hits[c].doc_pos > length ? hits[c].doc_pos - length : 0;
+      const uint32_t to = static_cast<uint32_t>(std::min<size_t>(
+          keys.size(), size_t{hits[d - 1].doc_pos} + length + 2));
+      // Cheap test first: a copy holds several of the item's seeds.
+      // A verbatim copy holds all of them, a reworded one about half, an
+      // 8-word fragment of a long item 7.
+      const size_t needed =
+          std::max<size_t>(std::min<size_t>(3, (length + 2) / 4),
+                           std::min<size_t>(7, item_seeds / 5));
+      if (d - c >= needed) Verify(item, from, to);
+      c = d;
+    }
+    h = end;
+  }
+}
+
+void ContaminationIndex::Scanner::Rep::FindNgram() {
+  hits.clear();
+  const size_t n = static_cast<size_t>(index->options.ngram);
+  const std::vector<uint64_t>& keys = doc.keys;
+  for (size_t j = 0; j + n <= keys.size(); ++j) {
+    const uint64_t hash =
+        XXH3_64bits_withSeed(keys.data() + j, n * sizeof(uint64_t), kNgramSeed);
+    if (!index->InFilter(hash)) continue;
+    auto it = index->seeds.find(hash);
+    if (it == index->seeds.end()) continue;
+    for (uint32_t p = it->second.begin; p < it->second.end; ++p) {
+      const Hit& posting = index->postings[p];
+      const std::vector<uint64_t>& item_keys =
+          index->items[posting.item].analysis.keys;
+      if (!std::equal(keys.begin() + static_cast<ptrdiff_t>(j),
+                      keys.begin() + static_cast<ptrdiff_t>(j + n),
+                      item_keys.begin() + posting.item_pos)) {
+        continue;  // a hash collision
+      }
+      hits.push_back(
+          {posting.item, static_cast<uint32_t>(j), posting.item_pos});
+    }
+  }
+  // Sorted by item, then diagonal, then position: runs of consecutive
+  // n-grams on one diagonal are one match.
+  std::sort(hits.begin(), hits.end(), [](const Hit& x, const Hit& y) {
+    if (x.item != y.item) return x.item < y.item;
+    const int64_t dx = int64_t{x.doc_pos} - x.item_pos;
+    const int64_t dy = int64_t{y.doc_pos} - y.item_pos;
+    if (dx != dy) return dx < dy;
+    return x.item_pos < y.item_pos;
+  });
+  const uint32_t n32 = static_cast<uint32_t>(n);
+  for (size_t h = 0; h < hits.size();) {
+    size_t e = h + 1;
+    while (e < hits.size() && hits[e].item == hits[h].item &&
+           hits[e].doc_pos == hits[e - 1].doc_pos + 1 &&
+           hits[e].item_pos == hits[e - 1].item_pos + 1) {
+      ++e;
+    }
+    if (h == 0 || hits[h].item != hits[h - 1].item) ++candidates;
+    const uint32_t ib = hits[h].item_pos;
+    const uint32_t ie = hits[e - 1].item_pos + n32;
+    Add(hits[h].item, ib, ie, hits[h].doc_pos, hits[e - 1].doc_pos + n32,
+        ie - ib, 1.0, false);
+    h = e;
+  }
+}
+
+ContaminationIndex::Scanner::Scanner(std::unique_ptr<Rep> rep)
+    : rep_(std::move(rep)) {}
+ContaminationIndex::Scanner::~Scanner() = default;
+
+absl::Status ContaminationIndex::Scanner::Scan(size_t document,
+                                               std::string_view id,
+                                               std::string_view text) {
+  if (text.size() >= kMaxTextBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(absl::string_view(id.data(), id.size()),
+                     ": a document must be shorter than 4 GiB"));
+  }
+  Rep& r = *rep_;
+  r.found.clear();
+  r.found_cover.clear();
+  r.candidates = 0;
+  r.analyzer.Analyze(text, &r.doc);
+  if (r.index->options.mode == ContaminationMode::kNgram) {
+    r.FindNgram();
+  } else {
+    r.FindAligned();
+  }
+  if (!r.found.empty()) {
+    std::vector<uint32_t*> offsets;
+    for (ContaminationMatch& match : r.found) {
+      match.doc.char_begin = match.doc.begin;
+      match.doc.char_end = match.doc.end;
+      offsets.push_back(&match.doc.char_begin);
+      offsets.push_back(&match.doc.char_end);
+      match.doc_text =
+          text.substr(match.doc.begin, match.doc.end - match.doc.begin);
+    }
+    ByteToCodePointOffsets(text, offsets);
+  }
+  const ContaminationIndex::Rep& index = *r.index;
+  std::lock_guard<std::mutex> lock(index.mutex);
+  ++index.documents;
+  index.bytes += text.size();
+  index.candidates += r.candidates;
+  for (size_t m = 0; m < r.found.size(); ++m) {
+    ContaminationMatch& match = r.found[m];
+    const size_t item = match.document;
+    ItemState& state = index.states[item];
+    if (r.found_cover[m].empty()) {
+      for (uint32_t i = match.item.char_begin; i < match.item.char_end; ++i) {
+        state.covered[i] = 1;
+      }
+    } else {
+      for (uint32_t i : r.found_cover[m]) state.covered[i] = 1;
+    }
+    match.document = document;
+    match.document_id = std::string(id);
+    ++state.total;
+    state.longest = std::max(state.longest, match.item_tokens);
+    const size_t max_matches =
+        static_cast<size_t>(std::max(0, index.options.max_matches));
+    auto at = std::lower_bound(state.best.begin(), state.best.end(), match,
+                               BetterMatch);
+    if (static_cast<size_t>(at - state.best.begin()) >= max_matches) continue;
+    state.best.insert(at, std::move(match));
+    if (state.best.size() > max_matches) state.best.pop_back();
+  }
+  return absl::OkStatus();
+}
+
+ContaminationIndex::ContaminationIndex(std::unique_ptr<Rep> rep)
+    : rep_(std::move(rep)) {}
+ContaminationIndex::~ContaminationIndex() = default;
+
+absl::StatusOr<std::unique_ptr<ContaminationIndex>> ContaminationIndex::Create(
+    std::vector<BenchmarkItem> items, const ContaminationOptions& options) {
+  if (options.ngram < 1 || options.ngram > 1000) {
+    return absl::InvalidArgumentError("ngram must be in [1, 1000]");
+  }
+  if (!(options.partial_at > 0 &&
+        options.partial_at <= options.contaminated_at &&
+        options.contaminated_at <= 1)) {
+    return absl::InvalidArgumentError(
+        "need 0 < partial_at <= contaminated_at <= 1");
+  }
+  if (options.max_matches < 0) {
+    return absl::InvalidArgumentError("max_matches must be >= 0");
+  }
+  if (options.min_match_tokens < 1 || options.min_short_tokens < 1) {
+    return absl::InvalidArgumentError(
+        "min_match_tokens and min_short_tokens must be >= 1");
+  }
+  if (!(options.bag_threshold > 0 && options.bag_threshold <= 1.0) ||
+      !(options.min_weight_share >= 0) ||
+      !(options.max_seed_item_share >= 0 && options.max_seed_item_share <= 1)) {
+    return absl::InvalidArgumentError(
+        "bag_threshold must be in (0, 1], min_weight_share >= 0, "
+        "max_seed_item_share in [0, 1]");
+  }
+  auto rep = std::make_unique<Rep>();
+  rep->options = options;
+  absl::flat_hash_set<std::string> ids;
+  Analyzer analyzer(options.analyze);
+  absl::flat_hash_map<uint64_t, uint32_t>& df = rep->key_df;
+  for (BenchmarkItem& source : items) {
+    if (!ids.insert(source.id).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("benchmark item id \"", source.id, "\" is repeated"));
+    }
+    Item item;
+    item.id = std::move(source.id);
+    for (size_t f = 0; f < source.fields.size(); ++f) {
+      if (f > 0) item.text += "\n\n";
+      item.field_begin.push_back(static_cast<uint32_t>(item.text.size()));
+      item.text += source.fields[f];
+      item.field_end.push_back(static_cast<uint32_t>(item.text.size()));
+      if (item.text.size() >= kMaxTextBytes) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "benchmark item ", item.id, " must be shorter than 4 GiB"));
+      }
+    }
+    analyzer.Analyze(item.text, &item.analysis);
+    item.key_index = IndexKeys(item.analysis.keys);
+    item.distinct = item.analysis.keys;
+    std::sort(item.distinct.begin(), item.distinct.end());
+    item.distinct.erase(std::unique(item.distinct.begin(), item.distinct.end()),
+                        item.distinct.end());
+    for (uint64_t key : item.distinct) ++df[key];
+    rep->items.push_back(std::move(item));
+  }
+  const double n = static_cast<double>(rep->items.size());
+  rep->unit_weight = static_cast<float>(std::log1p(n));
+  for (const auto& [key, count] : df) {
+    rep->key_weight[key] =
+        static_cast<float>(std::log1p(n / static_cast<double>(count)));
+  }
+  for (Item& item : rep->items) {
+    for (uint64_t key : item.analysis.keys) {
+      item.weight.push_back(static_cast<float>(rep->Weight(key)));
+    }
+    for (uint64_t key : item.distinct) {
+      item.distinct_weight.push_back(static_cast<float>(rep->Weight(key)));
+      item.total_weight += item.distinct_weight.back();
+    }
+  }
+  if (options.mode == ContaminationMode::kNgram) {
+    rep->BuildNgram();
+  } else {
+    rep->BuildAligned();
+  }
+  for (const Item& item : rep->items) {
+    rep->item_tokens.push_back(static_cast<uint32_t>(item.analysis.size()));
+  }
+  rep->states.resize(rep->items.size());
+  for (size_t i = 0; i < rep->items.size(); ++i) {
+    rep->states[i].covered.assign(rep->items[i].analysis.size(), 0);
+  }
+  return std::unique_ptr<ContaminationIndex>(
+      new ContaminationIndex(std::move(rep)));
+}
+
+std::unique_ptr<ContaminationIndex::Scanner> ContaminationIndex::NewScanner()
+    const {
+  return std::unique_ptr<Scanner>(
+      new Scanner(std::make_unique<Scanner::Rep>(rep_.get())));
+}
+
+size_t ContaminationIndex::size() const { return rep_->items.size(); }
+
+std::string_view ContaminationIndex::ItemText(size_t item) const {
+  return rep_->items[item].text;
+}
+
+std::vector<ItemReport> ContaminationIndex::Report(
+    ContaminationStats* stats) const {
+  const Rep& r = *rep_;
+  std::lock_guard<std::mutex> lock(r.mutex);
+  ContaminationStats totals;
+  totals.items = r.items.size();
+  totals.documents = r.documents;
+  totals.bytes = r.bytes;
+  totals.seeds = r.seeds.size();
+  totals.candidates = r.candidates;
+  std::vector<ItemReport> reports;
+  reports.reserve(r.items.size());
+  for (size_t i = 0; i < r.items.size(); ++i) {
+    const Item& item = r.items[i];
+    const ItemState& state = r.states[i];
+    ItemReport report;
+    report.id = item.id;
+    report.tokens = static_cast<uint32_t>(item.analysis.size());
+    report.covered = static_cast<uint32_t>(
+        std::count(state.covered.begin(), state.covered.end(), 1));
+    report.contaminated_fraction =
+        report.tokens == 0
+            ? 0
+            : static_cast<double>(report.covered) / report.tokens;
+    if (report.tokens > 0 &&
+        report.contaminated_fraction >= r.options.contaminated_at) {
+      report.status = ContaminationStatus::kContaminated;
+      ++totals.contaminated;
+    } else if (report.tokens > 0 &&
+               report.contaminated_fraction >= r.options.partial_at) {
+      report.status = ContaminationStatus::kPartial;
+      ++totals.partial;
+    } else {
+      ++totals.clean;
+    }
+    report.longest_match = state.longest;
+    report.matches = state.best;
+    report.total_matches = state.total;
+    report.field_begin = item.field_begin;
+    report.field_end = item.field_end;
+    std::vector<uint32_t*> offsets;
+    for (ContaminationMatch& match : report.matches) {
+      match.item.char_begin = match.item.begin;
+      match.item.char_end = match.item.end;
+      offsets.push_back(&match.item.char_begin);
+      offsets.push_back(&match.item.char_end);
+    }
+    ByteToCodePointOffsets(item.text, offsets);
+    reports.push_back(std::move(report));
+  }
+  if (stats != nullptr) *stats = totals;
+  return reports;
+}
+
+std::string_view ContaminationStatusName(ContaminationStatus status) {
+  switch (status) {
+    case ContaminationStatus::kContaminated:
+      return "contaminated";
+    case ContaminationStatus::kPartial:
+      return "partial";
+    case ContaminationStatus::kClean:
+      break;
+  }
+  return "clean";
+}
+
+}  // namespace neardup
