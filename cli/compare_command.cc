@@ -4,6 +4,7 @@
 
 #include "atomic_file.h"
 #include "commands.h"
+#include "crosslingual_flags.h"
 #include "interrupt.h"
 
 namespace neardup::cli {
@@ -12,6 +13,7 @@ RunFunction InstallCompare(CLI::App* app) {
   struct State {
     CommonFlags flags;
     std::string a, b;
+    CrossLingualFlags cross;
   };
   auto state = std::make_shared<State>();
   CLI::App* command = app->add_subcommand(
@@ -24,6 +26,7 @@ RunFunction InstallCompare(CLI::App* app) {
   command->add_option("B", state->b, "Second document (text file, or -)")
       ->required();
   AddCommonFlags(command, &state->flags);
+  AddCrossLingualFlags(command, &state->cross);
   return [state, command]() -> int {
     if (!command->parsed()) return -1;
     const auto start = std::chrono::steady_clock::now();
@@ -45,7 +48,9 @@ RunFunction InstallCompare(CLI::App* app) {
     CompareOptions options;
     options.analyze = state->flags.analyze;
     options.align = state->flags.align;
-    auto passages = Compare(documents[0].text, documents[1].text, options);
+    auto passages =
+        CompareMaybeCrossLingual(state->cross, options, state->flags.quiet,
+                                 documents[0].text, documents[1].text);
     if (!passages.ok()) return Fail(passages.status());
     if (Interrupted()) return InterruptedExit();
     if (absl::Status status = output.Open(); !status.ok()) return Fail(status);
