@@ -40,8 +40,8 @@ double Seconds(std::chrono::steady_clock::time_point since) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: crosslingual_eval LEXICON_DIR PAIRS.tsv\n");
+  if (argc != 3 && argc != 4) {
+    std::fprintf(stderr, "usage: crosslingual_eval LEXICON_DIR PAIRS.tsv [MIN_CHAIN_SCORE]\n");
     return 2;
   }
   auto start = std::chrono::steady_clock::now();
@@ -52,6 +52,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   const double load_seconds = Seconds(start);
+  neardup::CrossLingualOptions options;
+  if (argc == 4) options.min_chain_score = std::stod(argv[3]);
   std::ifstream list(argv[2]);
   std::string line;
   size_t pairs = 0, found = 0, unrelated = 0, reported = 0, embedded = 0,
@@ -69,7 +71,7 @@ int main(int argc, char** argv) {
     const std::string& b = arabic_first ? english : arabic;
     bytes += static_cast<double>(a.size() + b.size());
     start = std::chrono::steady_clock::now();
-    auto passages = neardup::CompareCrossLingual(**lexicon, a, b);
+    auto passages = neardup::CompareCrossLingual(**lexicon, a, b, options);
     cross_seconds += Seconds(start);
     start = std::chrono::steady_clock::now();
     auto same_language = neardup::Compare(a, b);
@@ -83,10 +85,11 @@ int main(int argc, char** argv) {
     if (fields[0] == "pair") {
       ++pairs;
       found += any;
-      if (!any) misses.push_back(fields[2]);
+      if (!any) misses.push_back("missed: " + fields[1] + " " + fields[2]);
     } else if (fields[0] == "unrelated") {
       ++unrelated;
       reported += any;
+      if (any) misses.push_back("reported: " + fields[1] + " " + fields[2]);
     } else if (fields[0] == "embedded" && fields.size() >= 5) {
       ++embedded;
       embedded_found += any;

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CATALOGUES = ["apt", "glib20", "gtk30", "system-config-printer", "appstream",
               "Linux-PAM", "libapt-pkg6.0", "PackageKit", "software-properties",
               "python-apt", "libsecret", "shared-mime-info"]
@@ -85,6 +86,7 @@ def documents(pairs):
 def main():
     evaluator = sys.argv[1]
     lexicon = sys.argv[2] if len(sys.argv) > 2 else "/usr/share/dictd"
+    extra = sys.argv[3:]
     out = tempfile.mkdtemp(prefix="neardup-xling-")
     docs = []
     for name in CATALOGUES:
@@ -97,10 +99,21 @@ def main():
         open(ep, "w").write(en + "\n")
         open(ap, "w").write(ar + "\n")
         lines.append(f"pair\t{ep}\t{ap}")
-        for step in (7, 13):
+        for step in (7, 13, 19, 23, 29, 31, 37, 41, 43, 47):
             m = (k + step) % len(docs)
             lines.append(f"unrelated\t{ep}\t{out}/{m}.ar.txt")
     n = len(docs)
+    # Arabic news (SaudiNewsNet, if present): long unrelated texts.
+    news = f"{REPO}/../shared/datasets/saudinewsnet/sample-1k.jsonl"
+    if os.path.exists(news):
+        import json
+        articles = [json.loads(l)["text"] for l in open(news, encoding="utf-8")][:6 * n]
+        for m, text in enumerate(articles):
+            ap = f"{out}/news{m}.ar.txt"
+            open(ap, "w").write(text)
+            english = [f"{out}/{m % n}.en.txt", f"{REPO}/tests/data/crosslingual/000_en.txt",
+                       f"{REPO}/tests/data/crosslingual/unrelated_en.txt"][m % 3]
+            lines.append(f"unrelated\t{english}\t{ap}")
     for k in range(n):
         en_fill = [docs[(k + s) % n][1] for s in (3, 5)]
         ar_fill = [docs[(k + s) % n][2] for s in (9, 11)]
@@ -116,7 +129,7 @@ def main():
     open(listing, "w").write("\n".join(lines) + "\n")
     print(f"{len(docs)} documents from {len(set(d[0] for d in docs))} catalogues in {out}",
           file=sys.stderr)
-    sys.exit(subprocess.run([evaluator, lexicon, listing]).returncode)
+    sys.exit(subprocess.run([evaluator, lexicon, listing] + extra).returncode)
 
 
 if __name__ == "__main__":

@@ -781,7 +781,7 @@ absl::StatusOr<std::vector<Passage>> CompareCrossLingual(
         "cross-lingual comparison needs one Arabic and one English "
         "(Latin-script) text; the first is mostly ",
         std::string(script_a), ", the second mostly ", std::string(script_b),
-        script_a == script_b ? "; compare them without --cross-lingual" : ""));
+        script_a == script_b ? "; for texts in one language use Compare" : ""));
   }
   const std::string_view arabic_text = a_is_arabic ? a : b;
   const std::string_view english_text = a_is_arabic ? b : a;
