@@ -396,7 +396,8 @@ void AddEnglishArabic(const std::vector<DictdEntry>& entries,
       for (const Token& token : tokens) {
         std::string_view word(normalized.text.data() + token.begin,
                               token.end - token.begin);
-        if (!rep.arabic_function_words.contains(Key(word))) words.push_back(word);
+        if (!rep.arabic_function_words.contains(Key(word)))
+          words.push_back(word);
       }
       if (words.size() == 1) builder->Add(words[0], stems);
     }
@@ -638,12 +639,18 @@ std::vector<Piece> TakeChains(const std::vector<Anchor>& anchors,
   return pieces;
 }
 
-bool Near(TokenRange group, TokenRange piece, uint32_t gap) {
-  return piece.begin <= group.end + gap && group.begin <= piece.end + gap;
+// True when `piece`, which begins no earlier than `group` on the Arabic
+// side, continues it on both sides: it begins within `gap` tokens of the
+// group's end, and not before the group's beginning on the English side (a
+// paragraph moved elsewhere in the translation is a passage of its own).
+bool Continues(const Piece& group, const Piece& piece, uint32_t gap_a,
+               uint32_t gap_b) {
+  return piece.a.begin <= group.a.end + gap_a &&
+         piece.b.begin >= group.b.begin && piece.b.begin <= group.b.end + gap_b;
 }
 
-// Pieces close on both sides join one passage: a chain breaks where a
-// stretch of the translation has no dictionary match.
+// Pieces that continue one another on both sides join one passage: a chain
+// breaks where a stretch of the translation has no dictionary match.
 std::vector<Piece> GroupPieces(std::vector<Piece> pieces,
                                const CrossLingualOptions& options) {
   std::sort(pieces.begin(), pieces.end(), [](const Piece& x, const Piece& y) {
@@ -660,8 +667,7 @@ std::vector<Piece> GroupPieces(std::vector<Piece> pieces,
     for (bool grew = true; grew;) {
       grew = false;
       for (size_t q = p + 1; q < pieces.size(); ++q) {
-        if (taken[q] || !Near(group.a, pieces[q].a, gap_a) ||
-            !Near(group.b, pieces[q].b, gap_b)) {
+        if (taken[q] || !Continues(group, pieces[q], gap_a, gap_b)) {
           continue;
         }
         taken[q] = 1;
