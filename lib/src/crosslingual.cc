@@ -436,11 +436,60 @@ struct KeyedText {
   std::vector<std::pair<uint64_t, uint32_t>> keys;  // (key, token), sorted
 };
 
+// The keys of one normalised word, sorted, each once. `capital`: the word
+// begins with a capital letter in the original text.
+std::vector<uint64_t> WordKeys(std::string_view word, bool arabic_side,
+                               bool capital, const Lexicon::Rep& rep,
+                               EnglishStemmer* stemmer) {
+  std::vector<uint64_t> keys;
+  const uint32_t first = FirstCodePoint(word);
+  if (first >= '0' && first <= '9' &&
+      std::all_of(word.begin(), word.end(), [](char c) {
+        return absl::ascii_isdigit(c) || c == '.' || c == ',';
+      })) {
+    keys.push_back(NumberKey(word));
+  } else if (first < 0x250 && absl::ascii_isalpha(word[0])) {
+    if (!rep.english_function_words.contains(Key(word))) {
+      keys.push_back(StemKey(stemmer->Stem(word)));
+      if (arabic_side || capital) {
+        const std::string skeleton = LatinSkeleton(word);
+        if (skeleton.size() >= 3) keys.push_back(SkeletonKey(skeleton));
+      }
+    }
+  } else if (arabic_side && IsArabicLetter(first) &&
+             !rep.arabic_function_words.contains(Key(word))) {
+    int found_cost = -1;
+    for (const auto& [cost, form] : ArabicCandidates(word)) {
+      if (found_cost >= 0 && cost > found_cost) break;
+      const auto it = rep.arabic.find(form);
+      if (it == rep.arabic.end()) continue;
+      found_cost = cost;
+      keys.insert(keys.end(), it->second.begin(), it->second.end());
+    }
+    std::string_view name = word;
+    for (std::string_view article : kArticles) {
+      if (name.starts_with(article) &&
+          CodePoints(name) >= CodePoints(article) + 3) {
+        name.remove_prefix(article.size());
+        break;
+      }
+    }
+    const std::string skeleton = ArabicSkeleton(name);
+    if (skeleton.size() >= 3) keys.push_back(SkeletonKey(skeleton));
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
 KeyedText KeyText(std::string_view text, bool arabic_side,
                   const Lexicon::Rep& rep, EnglishStemmer* stemmer) {
   KeyedText out;
   const NormalizedText normalized = Normalize(text);
   const std::vector<Token> tokens = Tokenize(normalized.text);
+  // A text repeats its words: each distinct one is looked up once.
+  absl::flat_hash_map<std::string, std::vector<uint64_t>> known;
+  std::string cache_key;
   for (const Token& token : tokens) {
     const uint32_t index = static_cast<uint32_t>(out.located.begin.size());
     const auto [begin, end] = normalized.ToOriginal(token.begin, token.end);
@@ -448,53 +497,19 @@ KeyedText KeyText(std::string_view text, bool arabic_side,
     out.located.end.push_back(end);
     const std::string_view word(normalized.text.data() + token.begin,
                                 token.end - token.begin);
-    const uint32_t first = FirstCodePoint(word);
-    const size_t key_count = out.keys.size();
-    auto add = [&](uint64_t key) { out.keys.emplace_back(key, index); };
-    if (first >= '0' && first <= '9' &&
-        std::all_of(word.begin(), word.end(), [](char c) {
-          return absl::ascii_isdigit(c) || c == '.' || c == ',';
-        })) {
-      add(NumberKey(word));
-    } else if (first < 0x250 && absl::ascii_isalpha(word[0])) {
-      if (!rep.english_function_words.contains(Key(word))) {
-        add(StemKey(stemmer->Stem(word)));
-        const bool capital =
-            begin < text.size() && absl::ascii_isupper(text[begin]);
-        if (arabic_side || capital) {
-          const std::string skeleton = LatinSkeleton(word);
-          if (skeleton.size() >= 3) add(SkeletonKey(skeleton));
-        }
-      }
-    } else if (arabic_side && IsArabicLetter(first) &&
-               !rep.arabic_function_words.contains(Key(word))) {
-      int found_cost = -1;
-      for (const auto& [cost, form] : ArabicCandidates(word)) {
-        if (found_cost >= 0 && cost > found_cost) break;
-        const auto it = rep.arabic.find(form);
-        if (it == rep.arabic.end()) continue;
-        found_cost = cost;
-        for (uint64_t key : it->second) add(key);
-      }
-      std::string_view name = word;
-      for (std::string_view article : kArticles) {
-        if (name.starts_with(article) &&
-            CodePoints(name) >= CodePoints(article) + 3) {
-          name.remove_prefix(article.size());
-          break;
-        }
-      }
-      const std::string skeleton = ArabicSkeleton(name);
-      if (skeleton.size() >= 3) add(SkeletonKey(skeleton));
+    const bool capital =
+        begin < text.size() && absl::ascii_isupper(text[begin]);
+    cache_key.assign(capital ? "^" : "_");
+    cache_key.append(word);
+    auto it = known.find(cache_key);
+    if (it == known.end()) {
+      it = known
+               .emplace(cache_key,
+                        WordKeys(word, arabic_side, capital, rep, stemmer))
+               .first;
     }
-    // A token's keys once each.
-    std::sort(out.keys.begin() + static_cast<ptrdiff_t>(key_count),
-              out.keys.end());
-    out.keys.erase(
-        std::unique(out.keys.begin() + static_cast<ptrdiff_t>(key_count),
-                    out.keys.end()),
-        out.keys.end());
-    out.matchable.push_back(out.keys.size() > key_count ? 1 : 0);
+    for (uint64_t key : it->second) out.keys.emplace_back(key, index);
+    out.matchable.push_back(it->second.empty() ? 0 : 1);
   }
   std::sort(out.keys.begin(), out.keys.end());
   return out;
