@@ -41,7 +41,9 @@ double Seconds(std::chrono::steady_clock::time_point since) {
 
 int main(int argc, char** argv) {
   if (argc != 3 && argc != 4) {
-    std::fprintf(stderr, "usage: crosslingual_eval LEXICON_DIR PAIRS.tsv [MIN_CHAIN_SCORE]\n");
+    std::fprintf(
+        stderr,
+        "usage: crosslingual_eval LEXICON_DIR PAIRS.tsv [MIN_CHAIN_SCORE]\n");
     return 2;
   }
   auto start = std::chrono::steady_clock::now();
