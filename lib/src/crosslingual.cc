@@ -458,8 +458,15 @@ std::vector<uint64_t> WordKeys(std::string_view word, bool arabic_side,
     }
   } else if (arabic_side && IsArabicLetter(first) &&
              !rep.arabic_function_words.contains(Key(word))) {
-    int found_cost = -1;
-    for (const auto& [cost, form] : ArabicCandidates(word)) {
+    // Most words are in the lexicon as written (with or without ال): the
+    // candidate forms are built only for the others.
+    if (const auto it = rep.arabic.find(Key(word)); it != rep.arabic.end()) {
+      keys = it->second;
+    }
+    int found_cost = keys.empty() ? -1 : 0;
+    for (const auto& [cost, form] :
+         found_cost == 0 ? std::vector<std::pair<int, std::string>>()
+                         : ArabicCandidates(word)) {
       if (found_cost >= 0 && cost > found_cost) break;
       const auto it = rep.arabic.find(form);
       if (it == rep.arabic.end()) continue;
