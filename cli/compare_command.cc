@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "atomic_file.h"
 #include "commands.h"
+#include "crosslingual_flags.h"
 #include "interrupt.h"
 
 namespace neardup::cli {
@@ -14,6 +15,7 @@ namespace {
 struct CompareFlags {
   CommonFlags flags;
   std::string a, b;
+  CrossLingualFlags cross;
 };
 
 // Reads the one document of each path. Both readers are opened (and the
@@ -61,7 +63,8 @@ int RunCompare(const CompareFlags& state) {
   options.align = state.flags.align;
   const Document& a = (*documents)[0];
   const Document& b = (*documents)[1];
-  auto passages = Compare(a.text, b.text, options);
+  auto passages = CompareMaybeCrossLingual(state.cross, options,
+                                           state.flags.quiet, a.text, b.text);
   if (!passages.ok()) return Fail(passages.status());
   if (Interrupted()) return InterruptedExit();
   if (absl::Status status = output.Open(); !status.ok()) return Fail(status);
@@ -114,6 +117,7 @@ RunFunction InstallCompare(CLI::App* app) {
                    "or -)")
       ->required();
   AddCommonFlags(command, &state->flags);
+  AddCrossLingualFlags(command, &state->cross);
   return [state] { return RunCompare(*state); };
 }
 
