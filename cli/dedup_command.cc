@@ -25,6 +25,7 @@
 #include "absl/strings/str_format.h"
 #include "atomic_file.h"
 #include "commands.h"
+#include "dedup_output.h"
 #include "interrupt.h"
 #include "neardup/dedup.h"
 #include "record_batches.h"
@@ -43,30 +44,6 @@ struct DedupFlags {
   std::string keep = "first";
   std::string format = "text";
   bool quiet = false;
-};
-
-// Strings end to end, for the ids and origins of millions of documents
-// without a heap block each.
-class StringList {
- public:
-  void Add(std::string_view s) {
-    bytes_ += s;
-    ends_.push_back(bytes_.size());
-  }
-  std::string_view operator[](size_t i) const {
-    const uint64_t begin = i == 0 ? 0 : ends_[i - 1];
-    return std::string_view(bytes_).substr(begin, ends_[i] - begin);
-  }
-
- private:
-  std::string bytes_;
-  std::vector<uint64_t> ends_;
-};
-
-// What the reading pass leaves for the writing one.
-struct ReadResult {
-  StringList ids;
-  StringList origins;
 };
 
 // Reads every record into the spool and the deduplicator. Reading
@@ -112,54 +89,6 @@ int ReadAll(InputReader* reader, Deduplicator* deduplicator, Spool* spool,
     progress->Reading(deduplicator->size(), reader->stats());
     if (batch.end) return -1;
   }
-}
-
-// One line of clusters.jsonl: the document, where it came from (ids may
-// repeat; sources do not), and its cluster.
-std::string ClusterLine(const ReadResult& read, const DedupDecision& decision,
-                        size_t i) {
-  std::string line = "{\"id\":";
-  AppendJsonString(read.ids[i], &line);
-  line += ",\"source\":";
-  AppendJsonString(read.origins[i], &line);
-  line += ",\"cluster\":";
-  AppendJsonString(read.ids[decision.representative], &line);
-  line += ",\"cluster_source\":";
-  AppendJsonString(read.origins[decision.representative], &line);
-  if (decision.kept) {
-    line += ",\"kept\":true,\"duplicate_of\":null,\"similarity\":null}\n";
-  } else {
-    line += ",\"kept\":false,\"duplicate_of\":";
-    AppendJsonString(read.ids[decision.representative], &line);
-    absl::StrAppendFormat(&line, ",\"similarity\":%.6g}\n",
-                          decision.similarity);
-  }
-  return line;
-}
-
-// Writes KEPT (from the spool) and CLUSTERS, and renames both into place.
-absl::Status WriteOutputs(const ReadResult& read,
-                          const std::vector<DedupDecision>& decisions,
-                          Spool* spool, AtomicFile* kept,
-                          AtomicFile* clusters) {
-  if (absl::Status s = kept->Open(); !s.ok()) return s;
-  if (absl::Status s = clusters->Open(); !s.ok()) return s;
-  std::vector<bool> keep(decisions.size());
-  for (size_t i = 0; i < decisions.size(); ++i) keep[i] = decisions[i].kept;
-  absl::Status status = spool->CopyLines(keep, kept->file());
-  for (size_t i = 0; i < decisions.size() && status.ok(); ++i) {
-    const std::string line = ClusterLine(read, decisions[i], i);
-    if (std::fwrite(line.data(), 1, line.size(), clusters->file()) !=
-        line.size()) {
-      status = absl::InternalError(ErrnoMessage("cannot write the output"));
-    }
-  }
-  if (status.ok()) status = kept->Close();
-  if (status.ok()) status = clusters->Close();
-  if (status.ok() && Interrupted()) return absl::CancelledError("interrupted");
-  if (status.ok()) status = kept->Commit();
-  if (status.ok()) status = clusters->Commit();
-  return status;
 }
 
 // "1 document", "2 documents".

@@ -10,6 +10,7 @@
 
 #include "neardup/input.h"
 #include "neardup/neardup.h"
+#include "text_escape.h"
 
 namespace neardup::cli {
 
@@ -17,17 +18,6 @@ enum class Format { kText, kJsonl, kTsv };
 
 // Parses "text", "jsonl" or "tsv".
 bool ParseFormat(std::string_view name, Format* format);
-
-// Appends `value` to `out` as a JSON string literal, always valid UTF-8:
-// each maximal ill-formed subpart of invalid UTF-8 becomes U+FFFD; C0
-// controls, DEL and C1 controls are escaped (\n, \t, \u001b, \u009b ...).
-void AppendJsonString(std::string_view value, std::string* out);
-
-// `value` made safe to show on a terminal: C0 controls (newline and tab
-// included), DEL and C1 controls become visible escapes (\x1b, \x0a,
-// \u009b), invalid UTF-8 becomes U+FFFD; so a document or an id cannot
-// move the cursor, clear the screen, retitle the window or split a line.
-std::string DisplayText(std::string_view value);
 
 struct PairView {
   std::string_view a_id;

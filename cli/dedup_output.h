@@ -1,0 +1,51 @@
+// dedup's outputs: the kept records (copied from the spool) and
+// clusters.jsonl, one line per document.
+#ifndef NEARDUP_CLI_DEDUP_OUTPUT_H_
+#define NEARDUP_CLI_DEDUP_OUTPUT_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "atomic_file.h"
+#include "neardup/dedup.h"
+#include "spool.h"
+
+namespace neardup::cli {
+
+// Strings end to end, for the ids and origins of millions of documents
+// without a heap block each.
+class StringList {
+ public:
+  void Add(std::string_view s) {
+    bytes_ += s;
+    ends_.push_back(bytes_.size());
+  }
+  std::string_view operator[](size_t i) const {
+    const uint64_t begin = i == 0 ? 0 : ends_[i - 1];
+    return std::string_view(bytes_).substr(begin, ends_[i] - begin);
+  }
+
+ private:
+  std::string bytes_;
+  std::vector<uint64_t> ends_;
+};
+
+// What the reading pass leaves for the writing one.
+struct ReadResult {
+  StringList ids;
+  StringList origins;
+};
+
+// Writes KEPT (the spool's lines of the kept documents) and CLUSTERS, and
+// renames both into place; a Ctrl-C before the renames is
+// absl::CancelledError.
+absl::Status WriteOutputs(const ReadResult& read,
+                          const std::vector<DedupDecision>& decisions,
+                          Spool* spool, AtomicFile* kept, AtomicFile* clusters);
+
+}  // namespace neardup::cli
+
+#endif  // NEARDUP_CLI_DEDUP_OUTPUT_H_
