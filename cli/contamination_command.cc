@@ -71,7 +71,6 @@ void ReadBatch(InputReader* reader, Batch* batch) {
       batch->end = true;
       return;
     }
-    std::string().swap(record.raw);  // not needed: free it at once
     bytes += record.text.size();
     ++batch->count;
   }
@@ -85,6 +84,15 @@ struct Benchmark {
   size_t skipped_lines = 0;
   size_t skipped_files = 0;
 };
+
+bool FromJsonLines(const InputRecord& record) {
+  const size_t colon = record.origin.rfind(':');
+  if (colon == std::string::npos || colon + 1 == record.origin.size()) {
+    return false;
+  }
+  return std::all_of(record.origin.begin() + colon + 1, record.origin.end(),
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
 
 absl::StatusOr<Benchmark> ReadBenchmark(const ContaminationFlags& flags) {
   Benchmark benchmark;
@@ -112,7 +120,9 @@ absl::StatusOr<Benchmark> ReadBenchmark(const ContaminationFlags& flags) {
       if (!more.ok()) return more.status();
       if (!*more) break;
       if (Interrupted()) return absl::CancelledError("interrupted");
-      if (!record.from_jsonl) {
+      // A JSON Lines record's origin is "path:line"; a text file's is its
+      // path alone.
+      if (!FromJsonLines(record)) {
         return absl::InvalidArgumentError(
             record.origin +
             ": a benchmark is JSON Lines (one item per line, e.g. "

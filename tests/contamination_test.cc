@@ -231,7 +231,7 @@ TEST_F(ContaminationCliTest, EmptyBenchmark) {
       2);
   EXPECT_TRUE(absl::StrContains(out, Path("empty.jsonl"))) << out;
   // Only bad records, skipped: no items, every document still read.
-  WriteFile(Path("nothing.jsonl"), "[1]\n");
+  WriteFile(Path("nothing.jsonl"), "{\"id\":1}\n{oops\n");
   EXPECT_EQ(Run("--benchmark " + Path("nothing.jsonl") +
                     " --benchmark-field question --skip-bad --format jsonl " +
                     Path("corpus.jsonl") + " 2>&1",
