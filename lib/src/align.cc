@@ -118,6 +118,7 @@ struct Piece {
   uint32_t anchors = 0;           // between its trimmed ends
   uint32_t informative = 0;       // not boilerplate, of the untrimmed chain
   TokenRange anchor_a, anchor_b;  // first anchor to last anchor, inclusive
+  TokenRange chain_a, chain_b;    // ... of the untrimmed chain
   TokenRange a, b;                // after extension
 };
 
@@ -218,6 +219,8 @@ std::vector<Piece> ExtendAndMerge(absl::Span<const uint64_t> a,
       group.informative += piece.informative;
       group.anchor_a = Union(group.anchor_a, piece.anchor_a);
       group.anchor_b = Union(group.anchor_b, piece.anchor_b);
+      group.chain_a = Union(group.chain_a, piece.chain_a);
+      group.chain_b = Union(group.chain_b, piece.chain_b);
       group.a = Union(group.a, piece.a);
       group.b = Union(group.b, piece.b);
     }
@@ -347,6 +350,8 @@ std::vector<Piece> TakeChains(absl::Span<const uint64_t> a,
     const int32_t id = static_cast<int32_t>(pieces.size());
     Piece& piece = pieces.emplace_back();
     for (uint32_t x : chain) piece.informative += anchors[x].informative;
+    piece.chain_a = {anchors[chain.front()].i, anchors[chain.back()].i + 1};
+    piece.chain_b = {anchors[chain.front()].j, anchors[chain.back()].j + 1};
     const std::vector<uint32_t> kept = TrimChain(a, b, anchors, chain);
     piece.first = kept.front();
     piece.last = kept.back();
@@ -410,7 +415,18 @@ std::vector<AlignedPassage> AlignAnchors(
     const PassageSimilarity similarity =
         MeasurePassage(a.subspan(passage.a.begin, passage.a.size()),
                        b.subspan(passage.b.begin, passage.b.size()));
-    if (similarity.dice < options.min_score) continue;
+    // Like min_tokens, min_score judges the whole chain: trimming its loose
+    // ends raises the score of what is left, and must not make a sparse
+    // chain (shared formulas, chance words) a passage.
+    const TokenRange chain_a = Union(piece.chain_a, piece.a);
+    const TokenRange chain_b = Union(piece.chain_b, piece.b);
+    const double chain_score =
+        chain_a.size() == piece.a.size() && chain_b.size() == piece.b.size()
+            ? similarity.dice
+            : MeasurePassage(a.subspan(chain_a.begin, chain_a.size()),
+                             b.subspan(chain_b.begin, chain_b.size()))
+                  .dice;
+    if (chain_score < options.min_score) continue;
     passage.matched = similarity.matched;
     passage.score = similarity.dice;
     passages.push_back(passage);
