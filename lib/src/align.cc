@@ -117,6 +117,7 @@ struct Piece {
   uint32_t last = 0;              // ... and of its last
   uint32_t anchors = 0;           // between its trimmed ends
   uint32_t informative = 0;       // not boilerplate, of the untrimmed chain
+  uint32_t chain_anchors = 0;     // of the untrimmed chain
   TokenRange anchor_a, anchor_b;  // first anchor to last anchor, inclusive
   TokenRange chain_a, chain_b;    // ... of the untrimmed chain
   TokenRange a, b;                // after extension
@@ -217,6 +218,7 @@ std::vector<Piece> ExtendAndMerge(absl::Span<const uint64_t> a,
       const Piece& piece = pieces[x];
       group.anchors += piece.anchors;
       group.informative += piece.informative;
+      group.chain_anchors += piece.chain_anchors;
       group.anchor_a = Union(group.anchor_a, piece.anchor_a);
       group.anchor_b = Union(group.anchor_b, piece.anchor_b);
       group.chain_a = Union(group.chain_a, piece.chain_a);
@@ -350,6 +352,7 @@ std::vector<Piece> TakeChains(absl::Span<const uint64_t> a,
     const int32_t id = static_cast<int32_t>(pieces.size());
     Piece& piece = pieces.emplace_back();
     for (uint32_t x : chain) piece.informative += anchors[x].informative;
+    piece.chain_anchors = static_cast<uint32_t>(chain.size());
     piece.chain_a = {anchors[chain.front()].i, anchors[chain.back()].i + 1};
     piece.chain_b = {anchors[chain.front()].j, anchors[chain.back()].j + 1};
     const std::vector<uint32_t> kept = TrimChain(a, b, anchors, chain);
@@ -403,8 +406,8 @@ std::vector<AlignedPassage> AlignAnchors(
       options.short_text_share * static_cast<double>(shorter);
   for (const Piece& piece : merged) {
     // A passage needs min_anchors matches that are not boilerplate, unless
-    // it is most of the shorter text: a whole shared document (a short post,
-    // a headline) is a copy even when short or formulaic.
+    // it spans most of the shorter text: a whole shared document (a short
+    // post, a headline) is a copy even when short or formulaic.
     const bool covers = static_cast<double>(std::min(
                             piece.a.size(), piece.b.size())) >= covering;
     if (piece.informative < min_anchors && !covers) continue;
@@ -427,6 +430,14 @@ std::vector<AlignedPassage> AlignAnchors(
                              b.subspan(chain_b.begin, chain_b.size()))
                   .dice;
     if (chain_score < options.min_score) continue;
+    // A chain shorter than min_anchors (taken only between short texts)
+    // must match most of the shorter text's words, not just span them: two
+    // wedding announcements of one template share their frame, not their
+    // names.
+    if (piece.chain_anchors < min_anchors &&
+        static_cast<double>(similarity.matched) < covering) {
+      continue;
+    }
     passage.matched = similarity.matched;
     passage.score = similarity.dice;
     passages.push_back(passage);
