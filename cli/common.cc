@@ -32,6 +32,19 @@ void AddCommonFlags(CLI::App* command, CommonFlags* flags) {
       ->check(Within(0.0, 1.0))
       ->capture_default_str();
   command
+      ->add_option("--short-text-share", flags->align.short_text_share,
+                   "A passage with fewer than --min-tokens words still counts "
+                   "when it covers this share of a short text (under twice "
+                   "--min-tokens words); above 1 turns this off")
+      ->check(Within(0.0, 2.0))
+      ->capture_default_str();
+  command
+      ->add_option("--short-text-min-tokens",
+                   flags->align.short_text_min_tokens,
+                   "Fewest words matched in such a passage")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  command
       ->add_option("--max-gap", flags->align.max_gap,
                    "Most tokens between two matched words of one passage")
       ->check(CLI::Range(1, 1000))

@@ -18,9 +18,11 @@ constexpr size_t kMaxPredecessors = 64;
 // token skipped on both sides. Small: paraphrase inserts and drops words.
 constexpr float kSkewCost = 0.05f;
 constexpr float kSkipCost = 0.02f;
-// A passage spanning this share of the shorter text is reported even when
-// its matches are collection-level boilerplate.
-constexpr double kWholeDocumentShare = 0.8;
+// Texts shorter than this many times AlignOptions::min_tokens are short:
+// their chains may have as few as AlignOptions::short_text_min_tokens
+// anchors. Only there, because taking short chains first would split the
+// longer chains that run through them (a chain's score can fall along it).
+constexpr size_t kShortTextFactor = 2;
 
 struct Anchor {
   uint32_t i;
@@ -111,11 +113,13 @@ Chains ChainAnchors(const std::vector<Anchor>& anchors, uint32_t max_gap) {
 // A chain taken for a passage. Extension grows it over identical neighbouring
 // tokens; pieces that extension joins are merged into one.
 struct Piece {
-  uint32_t first = 0;  // index of its first anchor
-  uint32_t last = 0;   // ... and of its last
-  uint32_t anchors = 0;
-  uint32_t informative = 0;
+  uint32_t first = 0;             // index of its first anchor
+  uint32_t last = 0;              // ... and of its last
+  uint32_t anchors = 0;           // between its trimmed ends
+  uint32_t informative = 0;       // not boilerplate, of the untrimmed chain
+  uint32_t chain_anchors = 0;     // of the untrimmed chain
   TokenRange anchor_a, anchor_b;  // first anchor to last anchor, inclusive
+  TokenRange chain_a, chain_b;    // ... of the untrimmed chain
   TokenRange a, b;                // after extension
 };
 
@@ -214,8 +218,11 @@ std::vector<Piece> ExtendAndMerge(absl::Span<const uint64_t> a,
       const Piece& piece = pieces[x];
       group.anchors += piece.anchors;
       group.informative += piece.informative;
+      group.chain_anchors += piece.chain_anchors;
       group.anchor_a = Union(group.anchor_a, piece.anchor_a);
       group.anchor_b = Union(group.anchor_b, piece.anchor_b);
+      group.chain_a = Union(group.chain_a, piece.chain_a);
+      group.chain_b = Union(group.chain_b, piece.chain_b);
       group.a = Union(group.a, piece.a);
       group.b = Union(group.b, piece.b);
     }
@@ -223,11 +230,99 @@ std::vector<Piece> ExtendAndMerge(absl::Span<const uint64_t> a,
   return merged;
 }
 
+// The anchors of one chain, first to last, without its loose ends: a
+// chain's ends may reach out over max_gap tokens to a word that matches by
+// chance (a function word in unrelated text just before or after the
+// passage), and a passage must start and end where the shared text does.
+// The chain is cut into runs, stretches of one diagonal identical on both
+// sides (frequent words between anchors included, and identical tokens just
+// outside its first and last anchor). A run of L tokens is worth L - 1; the
+// unmatched tokens between it and the next run inward (the longer side's)
+// cost kEdgeGapCost each. Runs worth less than their gap are peeled off each
+// end until one is worth it: a lone matching word is never an edge when
+// anything unmatched separates it from the rest, two identical words are
+// when at most 4 tokens do. Peeling stops at the first solid run, so the
+// loosely aligned inside of a paraphrased passage is left as it is.
+constexpr double kEdgeGapCost = 0.25;
+
+std::vector<uint32_t> TrimChain(absl::Span<const uint64_t> a,
+                                absl::Span<const uint64_t> b,
+                                const std::vector<Anchor>& anchors,
+                                std::vector<uint32_t> chain) {
+  struct Run {
+    size_t first, last;  // indexes into chain
+    uint32_t a_begin, a_end, b_begin, b_end;
+  };
+  std::vector<Run> runs;
+  for (size_t k = 0; k < chain.size(); ++k) {
+    const Anchor& cur = anchors[chain[k]];
+    if (!runs.empty()) {
+      Run& run = runs.back();
+      const Anchor& pre = anchors[chain[run.last]];
+      bool same = cur.i - pre.i == cur.j - pre.j;
+      for (uint32_t t = 1; same && pre.i + t < cur.i; ++t) {
+        same = a[pre.i + t] == b[pre.j + t];
+      }
+      if (same) {
+        run.last = k;
+        run.a_end = cur.i + 1;
+        run.b_end = cur.j + 1;
+        continue;
+      }
+    }
+    runs.push_back({k, k, cur.i, cur.i + 1, cur.j, cur.j + 1});
+  }
+  if (runs.size() < 2) return chain;
+  // Identical tokens around each run, up to its neighbours.
+  for (size_t r = 0; r < runs.size(); ++r) {
+    Run& run = runs[r];
+    const uint32_t a_floor = r > 0 ? runs[r - 1].a_end : 0;
+    const uint32_t b_floor = r > 0 ? runs[r - 1].b_end : 0;
+    while (run.a_begin > a_floor && run.b_begin > b_floor &&
+           a[run.a_begin - 1] == b[run.b_begin - 1]) {
+      --run.a_begin;
+      --run.b_begin;
+    }
+    const uint32_t a_ceiling = r + 1 < runs.size()
+                                   ? runs[r + 1].a_begin
+                                   : static_cast<uint32_t>(a.size());
+    const uint32_t b_ceiling = r + 1 < runs.size()
+                                   ? runs[r + 1].b_begin
+                                   : static_cast<uint32_t>(b.size());
+    while (run.a_end < a_ceiling && run.b_end < b_ceiling &&
+           a[run.a_end] == b[run.b_end]) {
+      ++run.a_end;
+      ++run.b_end;
+    }
+  }
+  auto worth = [](const Run& run) {
+    return static_cast<double>(run.a_end - run.a_begin) - 1;
+  };
+  auto gap = [&runs](size_t r) {  // between runs r and r + 1
+    const Run& x = runs[r];
+    const Run& y = runs[r + 1];
+    const uint32_t a_gap = y.a_begin > x.a_end ? y.a_begin - x.a_end : 0;
+    const uint32_t b_gap = y.b_begin > x.b_end ? y.b_begin - x.b_end : 0;
+    return kEdgeGapCost * std::max(a_gap, b_gap);
+  };
+  size_t first = 0, last = runs.size() - 1;
+  while (first < last && worth(runs[first]) < gap(first)) ++first;
+  while (last > first && worth(runs[last]) < gap(last - 1)) --last;
+  return std::vector<uint32_t>(chain.begin() + runs[first].first,
+                               chain.begin() + runs[last].last + 1);
+}
+
 // Takes chains best end first; each anchor belongs to one chain. Only ends
 // of chains long enough to report are considered: a chain taken later is at
-// most as long as its best chain was. Sets piece_of[k] to the piece anchor k
-// is in, kDropped if its chain was too short, kFree if it is in none.
-std::vector<Piece> TakeChains(const std::vector<Anchor>& anchors,
+// most as long as its best chain was. A chain qualifies by all its anchors
+// (Piece::informative counts them), but its piece keeps only those between
+// its trimmed ends (TrimChain): the loose ends that paraphrase leaves still
+// show that two texts share a passage, they just are not part of it. Sets
+// piece_of[k] to the piece anchor k is in, kDropped if its chain was too
+// short or it was trimmed off, kFree if it is in none.
+std::vector<Piece> TakeChains(absl::Span<const uint64_t> a,
+                              absl::Span<const uint64_t> b,
+                              const std::vector<Anchor>& anchors,
                               const Chains& chains, uint32_t min_anchors,
                               std::vector<int32_t>* piece_of) {
   const size_t n = anchors.size();
@@ -243,29 +338,28 @@ std::vector<Piece> TakeChains(const std::vector<Anchor>& anchors,
   std::vector<Piece> pieces;
   std::vector<int32_t>& owner = *piece_of;
   owner.assign(n, kFree);
+  std::vector<uint32_t> chain;
   for (uint32_t end : order) {
     if (owner[end] != kFree) continue;
+    chain.clear();
+    for (int32_t x = static_cast<int32_t>(end); x != -1 && owner[x] == kFree;
+         x = prev[x]) {
+      owner[x] = kDropped;
+      chain.push_back(static_cast<uint32_t>(x));
+    }
+    if (chain.size() < min_anchors) continue;
+    std::reverse(chain.begin(), chain.end());
     const int32_t id = static_cast<int32_t>(pieces.size());
-    uint32_t count = 0, informative = 0;
-    int32_t first = static_cast<int32_t>(end);
-    for (int32_t x = first; x != -1 && owner[x] == kFree; x = prev[x]) {
-      owner[x] = id;
-      first = x;
-      ++count;
-      informative += anchors[x].informative;
-    }
-    if (count < min_anchors) {
-      for (int32_t x = static_cast<int32_t>(end);; x = prev[x]) {
-        owner[x] = kDropped;
-        if (x == first) break;
-      }
-      continue;
-    }
     Piece& piece = pieces.emplace_back();
-    piece.first = static_cast<uint32_t>(first);
-    piece.last = end;
-    piece.anchors = count;
-    piece.informative = informative;
+    for (uint32_t x : chain) piece.informative += anchors[x].informative;
+    piece.chain_anchors = static_cast<uint32_t>(chain.size());
+    piece.chain_a = {anchors[chain.front()].i, anchors[chain.back()].i + 1};
+    piece.chain_b = {anchors[chain.front()].j, anchors[chain.back()].j + 1};
+    const std::vector<uint32_t> kept = TrimChain(a, b, anchors, chain);
+    piece.first = kept.front();
+    piece.last = kept.back();
+    piece.anchors = static_cast<uint32_t>(kept.size());
+    for (uint32_t x : kept) owner[x] = id;
   }
   return pieces;
 }
@@ -279,8 +373,15 @@ std::vector<AlignedPassage> AlignAnchors(
     const AlignOptions& options) {
   const uint32_t min_anchors =
       static_cast<uint32_t>(std::max(1, options.min_tokens));
+  const size_t shorter = std::min(a.size(), b.size());
+  const uint32_t min_chain =
+      shorter < kShortTextFactor * min_anchors
+          ? std::clamp<uint32_t>(static_cast<uint32_t>(std::max(
+                                     1, options.short_text_min_tokens)),
+                                 1, min_anchors)
+          : min_anchors;
   // Most candidate pairs of a scan end here: too few anchors for any chain.
-  if (anchors.size() < min_anchors) return {};
+  if (anchors.size() < min_chain) return {};
   if (!a_boilerplate.empty() && !b_boilerplate.empty()) {
     for (Anchor& anchor : anchors) {
       anchor.informative =
@@ -294,20 +395,22 @@ std::vector<AlignedPassage> AlignAnchors(
     {
       const Chains chains = ChainAnchors(
           anchors, static_cast<uint32_t>(std::max(1, options.max_gap)));
-      pieces = TakeChains(anchors, chains, min_anchors, &piece_of);
+      pieces = TakeChains(a, b, anchors, chains, min_chain, &piece_of);
     }
     merged = ExtendAndMerge(a, b, anchors, piece_of, std::move(pieces));
     std::vector<Anchor>().swap(anchors);
   }
 
   std::vector<AlignedPassage> passages;
-  const double shorter = static_cast<double>(std::min(a.size(), b.size()));
+  const double covering =
+      options.short_text_share * static_cast<double>(shorter);
   for (const Piece& piece : merged) {
-    // Boilerplate matches do not count, unless the passage is most of the
-    // shorter text: a whole shared document is a copy even when formulaic.
-    const bool whole = std::min(piece.anchor_a.size(), piece.anchor_b.size()) >=
-                       kWholeDocumentShare * shorter;
-    if (piece.informative < min_anchors && !whole) continue;
+    // A passage needs min_anchors matches that are not boilerplate, unless
+    // it spans most of the shorter text: a whole shared document (a short
+    // post, a headline) is a copy even when short or formulaic.
+    const bool covers = static_cast<double>(std::min(
+                            piece.a.size(), piece.b.size())) >= covering;
+    if (piece.informative < min_anchors && !covers) continue;
     AlignedPassage passage;
     passage.anchors = piece.anchors;
     passage.a = piece.a;
@@ -315,7 +418,26 @@ std::vector<AlignedPassage> AlignAnchors(
     const PassageSimilarity similarity =
         MeasurePassage(a.subspan(passage.a.begin, passage.a.size()),
                        b.subspan(passage.b.begin, passage.b.size()));
-    if (similarity.dice < options.min_score) continue;
+    // Like min_tokens, min_score judges the whole chain: trimming its loose
+    // ends raises the score of what is left, and must not make a sparse
+    // chain (shared formulas, chance words) a passage.
+    const TokenRange chain_a = Union(piece.chain_a, piece.a);
+    const TokenRange chain_b = Union(piece.chain_b, piece.b);
+    const double chain_score =
+        chain_a.size() == piece.a.size() && chain_b.size() == piece.b.size()
+            ? similarity.dice
+            : MeasurePassage(a.subspan(chain_a.begin, chain_a.size()),
+                             b.subspan(chain_b.begin, chain_b.size()))
+                  .dice;
+    if (chain_score < options.min_score) continue;
+    // A chain shorter than min_anchors (taken only between short texts)
+    // must match most of the shorter text's words, not just span them: two
+    // wedding announcements of one template share their frame, not their
+    // names.
+    if (piece.chain_anchors < min_anchors &&
+        static_cast<double>(similarity.matched) < covering) {
+      continue;
+    }
     passage.matched = similarity.matched;
     passage.score = similarity.dice;
     passages.push_back(passage);

@@ -208,5 +208,78 @@ TEST(AlignPassagesTest, BoundariesIncludeIdenticalFrequentWordsAtTheEdges) {
   EXPECT_EQ(passages[0].a.begin, 31u);
 }
 
+TEST(AlignPassagesTest, LoneSharedWordBeforeOrAfterThePassageIsNotAnEdge) {
+  // Key 9 (a function word, rare enough to be an anchor) occurs in the
+  // unrelated text 6 tokens before the passage in a and 10 in b, and 3 and 8
+  // tokens after it: within max_gap, so the chain reaches it. It used to
+  // become the passage's first and last word.
+  const auto passage = KeyRun(100, 30);
+  const auto a = Concat({KeyRun(1000, 20),
+                         {9},
+                         KeyRun(1100, 5),
+                         passage,
+                         KeyRun(1200, 2),
+                         {9},
+                         KeyRun(1300, 20)});
+  const auto b = Concat({KeyRun(2000, 20),
+                         {9},
+                         KeyRun(2100, 9),
+                         passage,
+                         KeyRun(2200, 7),
+                         {9},
+                         KeyRun(2300, 20)});
+  const auto passages = AlignPassages(a, b, AlignOptions());
+  ASSERT_EQ(passages.size(), 1u);
+  EXPECT_EQ(passages[0].a.begin, 26u);
+  EXPECT_EQ(passages[0].a.end, 56u);
+  EXPECT_EQ(passages[0].b.begin, 30u);
+  EXPECT_EQ(passages[0].b.end, 60u);
+  EXPECT_EQ(passages[0].anchors, 30u);
+}
+
+TEST(AlignPassagesTest, TwoWordsCloseToThePassageStayInIt) {
+  // A paraphrased edge: two identical words, one substituted word, then the
+  // rest. Two words a token away are still part of the passage.
+  const auto passage = KeyRun(100, 30);
+  const auto a =
+      Concat({KeyRun(1000, 20), {7, 8}, {1500}, passage, KeyRun(1300, 20)});
+  const auto b =
+      Concat({KeyRun(2000, 20), {7, 8}, {2500}, passage, KeyRun(2300, 20)});
+  const auto passages = AlignPassages(a, b, AlignOptions());
+  ASSERT_EQ(passages.size(), 1u);
+  EXPECT_EQ(passages[0].a.begin, 20u);
+  EXPECT_EQ(passages[0].b.begin, 20u);
+  EXPECT_EQ(passages[0].a.end, 53u);
+}
+
+TEST(AlignPassagesTest, WhollySharedShortTextsArePassages) {
+  // Below min_tokens, but all of the shorter text: two identical 19-word
+  // posts, and a 12-word headline inside a long article.
+  const auto post = KeyRun(100, 19);
+  auto passages = AlignPassages(post, post, AlignOptions());
+  ASSERT_EQ(passages.size(), 1u);
+  EXPECT_EQ(passages[0].a.size(), 19u);
+  const auto headline = KeyRun(500, 12);
+  const auto article = Concat({KeyRun(1000, 150), headline, KeyRun(2000, 150)});
+  passages = AlignPassages(headline, article, AlignOptions());
+  ASSERT_EQ(passages.size(), 1u);
+  EXPECT_EQ(passages[0].b.begin, 150u);
+  EXPECT_EQ(passages[0].b.end, 162u);
+  // Fewer than short_text_min_tokens words: not reported.
+  const auto greeting = KeyRun(700, 7);
+  EXPECT_TRUE(AlignPassages(greeting, greeting, AlignOptions()).empty());
+  // Most of the shorter text, but it is long: min_tokens applies.
+  const auto shared = KeyRun(900, 15);
+  const auto a = Concat({KeyRun(3000, 2), shared, KeyRun(3100, 1)});
+  const auto b = Concat({KeyRun(4000, 40), shared, KeyRun(4100, 40)});
+  EXPECT_EQ(AlignPassages(a, b, AlignOptions()).size(), 1u);
+  const auto long_a = Concat({KeyRun(5000, 40), shared, KeyRun(5100, 1)});
+  EXPECT_TRUE(AlignPassages(long_a, b, AlignOptions()).empty());
+  // The rule off.
+  AlignOptions off;
+  off.short_text_share = 1.5;
+  EXPECT_TRUE(AlignPassages(post, post, off).empty());
+}
+
 }  // namespace
 }  // namespace neardup

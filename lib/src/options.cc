@@ -83,6 +83,10 @@ absl::Status ValidateAlignOptions(const AlignOptions& options) {
            CheckRange("AlignOptions::max_gap", options.max_gap, 1, 1 << 20),
            CheckRange("AlignOptions::max_occurrences", options.max_occurrences,
                       1, 1 << 16),
+           CheckClosed("AlignOptions::short_text_share",
+                       options.short_text_share, 0, 2),
+           CheckRange("AlignOptions::short_text_min_tokens",
+                      options.short_text_min_tokens, 1, 1 << 20),
        }) {
     if (!status.ok()) return status;
   }

@@ -62,6 +62,21 @@ struct AlignOptions {
   int min_tokens = 20;
   // Minimum score (see Passage::score) of a reported passage. Default: 0.3.
   double min_score = 0.3;
+  // The short-text rule. A passage with fewer than min_tokens matching
+  // words is still reported when it spans at least short_text_share of the
+  // shorter text's tokens on both sides and has at least
+  // short_text_min_tokens matching words, provided the shorter text has
+  // fewer than 2 * min_tokens tokens. So two identical 19-word posts, or a
+  // 12-word headline copied into an article, are a pair, while a 10-word
+  // title shared by two long articles is not. A passage covering this share
+  // also counts when its matches are collection-level boilerplate (see
+  // ScanOptions::boilerplate_documents), whatever the texts' length.
+  // short_text_share in [0, 1] (above 1 turns the rule off; 0 would report
+  // any chain of short_text_min_tokens between short texts); default 0.8.
+  double short_text_share = 0.8;
+  // At least 1; a value above min_tokens acts as min_tokens. Default: 8, a
+  // little shorter than a headline.
+  int short_text_min_tokens = 8;
   // Two matching words stay in one passage while at most this many tokens
   // separate them on either side. Default: 12.
   int max_gap = 12;
