@@ -200,11 +200,11 @@ void ResultWriter::End(const RunSummary& summary) {
   if (format_ == Format::kJsonl) {
     const std::string line = absl::StrFormat(
         "{\"type\":\"summary\",\"documents\":%d,\"candidate_pairs\":%d,"
-        "\"pairs\":%d,\"passages\":%d,\"skipped_files\":%d,"
+        "\"capped_pairs\":%d,\"pairs\":%d,\"passages\":%d,\"skipped_files\":%d,"
         "\"skipped_lines\":%d,\"invalid_utf8_documents\":%d,"
         "\"elapsed_seconds\":%.3f}\n",
-        summary.documents, summary.candidate_pairs, summary.pairs,
-        summary.passages, summary.input.skipped_files,
+        summary.documents, summary.candidate_pairs, summary.capped_pairs,
+        summary.pairs, summary.passages, summary.input.skipped_files,
         summary.input.skipped_bad, summary.input.invalid_utf8, summary.seconds);
     std::fwrite(line.data(), 1, line.size(), out_);
   }

@@ -33,7 +33,8 @@ struct RunSummary {
   size_t pairs = 0;
   size_t passages = 0;
   size_t candidate_pairs = 0;
-  InputStats input;  // what the reader skipped or repaired
+  size_t capped_pairs = 0;  // ScanStats::capped_pairs
+  InputStats input;         // what the reader skipped or repaired
   double seconds = 0;
 };
 

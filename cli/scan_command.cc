@@ -55,6 +55,7 @@ int RunScan(const ScanFlags& state) {
   RunSummary summary;
   summary.documents = documents->size();
   summary.candidate_pairs = result->stats.candidate_pairs;
+  summary.capped_pairs = result->stats.capped_pairs;
   summary.input = input_stats;
   for (const DocumentPair& pair : result->pairs) {
     const Document& a = (*documents)[pair.a];
@@ -77,6 +78,14 @@ int RunScan(const ScanFlags& state) {
                  summary.candidate_pairs == 1 ? "" : "s", summary.pairs,
                  summary.pairs == 1 ? "" : "s", summary.passages,
                  summary.passages == 1 ? "" : "s", summary.seconds);
+  }
+  if (result->stats.capped_pairs > 0) {
+    std::fprintf(stderr,
+                 "neardup: warning: %zu groups of more than %d documents "
+                 "share a window; each was aligned only with its first "
+                 "member, so %zu document pairs were not compared\n",
+                 result->stats.candidate_groups, state.windows.max_bucket,
+                 result->stats.capped_pairs);
   }
   PrintInputSummary(input_stats, state.flags.quiet);
   return summary.pairs == 0 ? kExitNotFound : kExitFound;
