@@ -76,7 +76,8 @@ int RunScan(const ScanFlags& state) {
   summary.documents = (*scanner)->size();
   summary.counts = {{"candidate_pairs", result->stats.candidate_pairs},
                     {"pairs", pairs},
-                    {"passages", passages}};
+                    {"passages", passages},
+                    {"capped_pairs", result->stats.capped_pairs}};
   summary.input = input_stats;
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
@@ -93,6 +94,14 @@ int RunScan(const ScanFlags& state) {
                  result->stats.candidate_pairs == 1 ? "" : "s", pairs,
                  pairs == 1 ? "" : "s", passages, passages == 1 ? "" : "s",
                  summary.seconds);
+  }
+  if (result->stats.capped_pairs > 0) {
+    std::fprintf(stderr,
+                 "neardup: warning: %zu groups of more than %d documents "
+                 "share a window; each was aligned only with its first "
+                 "member, so %zu document pairs were not compared\n",
+                 result->stats.candidate_groups, state.windows.max_bucket,
+                 result->stats.capped_pairs);
   }
   PrintInputSummary(input_stats, state.flags.quiet);
   return pairs == 0 ? kExitNotFound : kExitFound;

@@ -20,12 +20,12 @@
 #include <vector>
 
 #include "analyze.h"
+#include "candidates.h"
 #include "dedup_internal.h"
 #include "lsh.h"
 #include "minhash.h"
 #include "neardup/options.h"
 #include "parallel.h"
-#include "shingle.h"
 
 namespace neardup {
 
@@ -62,8 +62,7 @@ LshParams DedupLshParams(const DedupOptions& options) {
     target = options.mode == DedupMode::kContainment ? options.threshold / 2
                                                      : options.threshold;
   }
-  target = std::clamp(target, 0.05, 0.95);
-  return ChooseLshParams(target, options.num_hashes, 0.02, 0.98);
+  return LshParamsFor(target, options.num_hashes, 0.02, 0.98);
 }
 
 namespace {
@@ -82,11 +81,12 @@ absl::Status ErrnoError(const std::string& what) {
 
 // Per-worker scratch space, reused across documents.
 struct Worker {
-  explicit Worker(const AnalyzeOptions& options, int num_hashes)
-      : analyzer(options), sketch(num_hashes) {}
+  Worker(const AnalyzeOptions& options, const SketchOptions& sketch_options,
+         const MinHasher* hasher)
+      : analyzer(options), sketcher(sketch_options, hasher) {}
   Analyzer analyzer;
   AnalyzedText analyzed;
-  std::vector<uint32_t> sketch;
+  BandSketcher sketcher;
 };
 
 }  // namespace
@@ -94,6 +94,7 @@ struct Worker {
 struct Deduplicator::Rep {
   DedupOptions options;
   MinHasher hasher;
+  SketchOptions sketch_options;
   LshParams params;
   int workers = 1;
   std::vector<Worker> scratch;
@@ -175,11 +176,24 @@ absl::StatusOr<std::unique_ptr<Deduplicator>> Deduplicator::Create(
   if (absl::Status status = ValidateDedupOptions(options); !status.ok()) {
     return status;
   }
+  SketchOptions sketch_options;
+  sketch_options.shingle = options.shingle;
+  sketch_options.num_hashes = options.num_hashes;
+  sketch_options.seed = options.seed;
+  if (options.num_hashes >= 1 && options.num_hashes <= 65536) {
+    sketch_options.params = DedupLshParams(options);
+  }
+  if (absl::Status status = ValidateSketchOptions(sketch_options);
+      !status.ok()) {
+    return status;
+  }
   auto rep = std::make_unique<Rep>(options);
-  rep->params = DedupLshParams(options);
+  rep->sketch_options = sketch_options;
+  rep->params = sketch_options.params;
   rep->workers = ResolveThreads(options.threads);
+  rep->scratch.reserve(rep->workers);
   for (int w = 0; w < rep->workers; ++w) {
-    rep->scratch.emplace_back(options.analyze, options.num_hashes);
+    rep->scratch.emplace_back(options.analyze, sketch_options, &rep->hasher);
   }
   rep->temp_dir = options.temp_dir;
   if (rep->temp_dir.empty()) {
@@ -223,13 +237,12 @@ absl::Status Deduplicator::Add(absl::Span<const std::string_view> texts) {
     Worker& worker = rep.scratch[w];
     worker.analyzer.Analyze(texts[i], &worker.analyzed);
     rep.tokens[base + i] = static_cast<uint32_t>(worker.analyzed.size());
+    worker.sketcher.Sketch(worker.analyzed.keys,
+                           &rep.band_keys[(base + i) * bands]);
     std::vector<uint64_t>& set = sets[i];
-    ShingleHashes(worker.analyzed.keys, rep.options.shingle, &set);
+    set.swap(*worker.sketcher.mutable_shingles());
     std::sort(set.begin(), set.end());
     set.erase(std::unique(set.begin(), set.end()), set.end());
-    rep.hasher.Sketch(set, worker.sketch.data());
-    BandKeys(worker.sketch.data(), rep.params,
-             &rep.band_keys[(base + i) * bands]);
   });
   constexpr size_t kFlushValues = 1 << 17;  // 1 MiB
   for (size_t i = 0; i < texts.size(); ++i) {
@@ -273,11 +286,10 @@ absl::StatusOr<DedupResult> Deduplicator::Finish() {
     lsh.params = rep.params;
     lsh.max_bucket = rep.options.max_bucket;
     lsh.threads = rep.workers;
-    CandidateStats candidate_stats;
-    pairs =
-        CandidatePairsFromBandKeys(rep.band_keys, group, lsh, &candidate_stats);
-    stats.candidate_pairs = candidate_stats.pairs;
-    stats.oversized_buckets = candidate_stats.oversized_buckets;
+    Candidates candidates = FindCandidates(rep.band_keys, group, lsh);
+    pairs = std::move(candidates.pairs);
+    stats.candidate_pairs = candidates.stats.pairs;
+    stats.oversized_buckets = candidates.stats.oversized_buckets;
   }
   std::vector<uint64_t>().swap(rep.band_keys);
   std::vector<uint64_t> neighbor_begin(n + 1, 0);

@@ -92,7 +92,8 @@ void SortEntries(std::vector<BandEntry>* entries,
 void BucketBand(std::vector<BandEntry>* entries,
                 std::vector<BandEntry>* scratch, std::vector<uint32_t>* offsets,
                 size_t max_bucket, std::vector<uint32_t>* groups,
-                std::vector<uint64_t>* pairs, CandidateStats* stats) {
+                std::vector<uint64_t>* pairs, CandidateStats* stats,
+                std::vector<std::vector<uint32_t>>* oversized) {
   SortEntries(entries, scratch, offsets);
   const size_t old_size = pairs->size();
   const size_t n = entries->size();
@@ -113,6 +114,7 @@ void BucketBand(std::vector<BandEntry>* entries,
         const uint32_t* g = groups->data();
         if (size > max_bucket) {
           ++stats->oversized_buckets;
+          if (oversized != nullptr) oversized->push_back(*groups);
           for (size_t j = 1; j < size; ++j) {
             pairs->push_back(PackPair(g[0], g[j]));
           }
@@ -134,10 +136,12 @@ void BucketBand(std::vector<BandEntry>* entries,
 template <typename KeyFn>
 std::vector<std::pair<uint32_t, uint32_t>> CandidatePairsImpl(
     size_t num_items, int bands, absl::Span<const uint32_t> group,
-    const LshOptions& options, KeyFn key, CandidateStats* stats) {
+    const LshOptions& options, KeyFn key, CandidateStats* stats,
+    std::vector<std::vector<uint32_t>>* oversized) {
   const int threads = std::max(1, std::min(options.threads, bands));
   std::vector<std::vector<uint64_t>> thread_pairs(threads);
   std::vector<CandidateStats> thread_stats(threads);
+  std::vector<std::vector<std::vector<uint32_t>>> thread_groups(threads);
   auto work = [&](int t) {
     std::vector<BandEntry> entries;
     std::vector<BandEntry> scratch;
@@ -149,7 +153,8 @@ std::vector<std::pair<uint32_t, uint32_t>> CandidatePairsImpl(
         entries[i] = BandEntry{key(i, band), group[i]};
       }
       BucketBand(&entries, &scratch, &offsets, options.max_bucket, &groups,
-                 &thread_pairs[t], &thread_stats[t]);
+                 &thread_pairs[t], &thread_stats[t],
+                 oversized != nullptr ? &thread_groups[t] : nullptr);
     }
   };
   if (threads == 1) {
@@ -170,6 +175,17 @@ std::vector<std::pair<uint32_t, uint32_t>> CandidatePairsImpl(
     MergeNewPairs(&merged, from);
     total.buckets += thread_stats[t].buckets;
     total.oversized_buckets += thread_stats[t].oversized_buckets;
+  }
+
+  if (oversized != nullptr) {
+    // The same member set often fills a bucket in many bands: keep one.
+    oversized->clear();
+    for (auto& groups : thread_groups) {
+      for (auto& g : groups) oversized->push_back(std::move(g));
+    }
+    std::sort(oversized->begin(), oversized->end());
+    oversized->erase(std::unique(oversized->begin(), oversized->end()),
+                     oversized->end());
   }
 
   std::vector<std::pair<uint32_t, uint32_t>> result;
@@ -241,12 +257,13 @@ std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(
       [data, num_hashes, params](size_t item, int band) {
         return BandKey(data + item * num_hashes, params, band);
       },
-      stats);
+      stats, nullptr);
 }
 
 std::vector<std::pair<uint32_t, uint32_t>> CandidatePairsFromBandKeys(
     absl::Span<const uint64_t> band_keys, absl::Span<const uint32_t> group,
-    const LshOptions& options, CandidateStats* stats) {
+    const LshOptions& options, CandidateStats* stats,
+    std::vector<std::vector<uint32_t>>* oversized) {
   const int bands = options.params.bands;
   assert(bands >= 1 && band_keys.size() == group.size() * bands);
   const uint64_t* data = band_keys.data();
@@ -255,7 +272,7 @@ std::vector<std::pair<uint32_t, uint32_t>> CandidatePairsFromBandKeys(
       [data, bands](size_t item, int band) {
         return data[item * bands + band];
       },
-      stats);
+      stats, oversized);
 }
 
 }  // namespace neardup

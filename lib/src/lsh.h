@@ -105,11 +105,13 @@ std::vector<std::pair<uint32_t, uint32_t>> CandidatePairs(
 
 // As CandidatePairs, but from band keys already computed with BandKeys:
 // band_keys holds n rows of options.params.bands keys (options.params.rows is
-// not read).
+// not read). If `oversized` is not null, it receives the distinct groups
+// (sorted) of every oversized bucket, each member set once, sorted.
 // REQUIRES: band_keys.size() == group.size() * options.params.bands.
 std::vector<std::pair<uint32_t, uint32_t>> CandidatePairsFromBandKeys(
     absl::Span<const uint64_t> band_keys, absl::Span<const uint32_t> group,
-    const LshOptions& options, CandidateStats* stats = nullptr);
+    const LshOptions& options, CandidateStats* stats = nullptr,
+    std::vector<std::vector<uint32_t>>* oversized = nullptr);
 
 }  // namespace neardup
 

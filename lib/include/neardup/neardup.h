@@ -221,6 +221,13 @@ struct ScanStats {
   size_t candidate_pairs = 0;
   size_t reported_pairs = 0;
   size_t oversized_buckets = 0;
+  // Distinct member sets of the oversized buckets (more than
+  // WindowOptions::max_bucket documents): each was aligned only as a star
+  // around its first member.
+  size_t candidate_groups = 0;
+  // Document pairs inside those groups that no other bucket made candidates,
+  // so they were not aligned: what the bucket cap left out.
+  size_t capped_pairs = 0;
   size_t boilerplate_bigrams = 0;
 };
 
