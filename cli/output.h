@@ -28,11 +28,23 @@ struct PairView {
   const std::vector<Passage>* passages;
 };
 
+// A ReuseCluster with its documents' ids and texts (members[k] is in
+// documents[k]).
+struct ClusterView {
+  size_t id = 0;  // 1, 2, ... in output order
+  const ReuseCluster* cluster = nullptr;
+  std::vector<const Document*> documents;
+};
+
 struct RunSummary {
   size_t documents = 0;
   size_t pairs = 0;
   size_t passages = 0;
   size_t candidate_pairs = 0;
+  size_t clusters = 0;
+  size_t cluster_members = 0;
+  size_t boilerplate_texts = 0;
+  size_t boilerplate_tokens = 0;
   InputStats input;  // what the reader skipped or repaired
   double seconds = 0;
 };
@@ -44,6 +56,10 @@ class ResultWriter {
   ResultWriter(FILE* out, Format format, bool color);
   void Begin();
   void WritePair(const PairView& pair);
+  void WriteCluster(const ClusterView& cluster);
+  // Only with --format jsonl: text treated as boilerplate.
+  void WriteBoilerplate(std::string_view text, size_t documents,
+                        bool user_phrase);
   void End(const RunSummary& summary);
 
  private:

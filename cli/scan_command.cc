@@ -1,5 +1,6 @@
 // neardup scan PATH...: every pair of documents that share passages.
 #include <chrono>
+#include <fstream>
 #include <memory>
 
 #include "atomic_file.h"
@@ -15,11 +16,36 @@ struct ScanFlags {
   WindowOptions windows;
   int threads = 0;
   int boilerplate_documents = ScanOptions().boilerplate_documents;
+  bool no_boilerplate = false;
+  std::string boilerplate_file;
   std::vector<std::string> paths;
 };
 
+// The phrases of a --boilerplate file: one a line, blank lines ignored.
+absl::StatusOr<std::vector<std::string>> ReadPhrases(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError("cannot read boilerplate phrases from " + path);
+  }
+  std::vector<std::string> phrases;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    phrases.push_back(line);
+  }
+  if (in.bad()) return absl::DataLossError("cannot read " + path);
+  return phrases;
+}
+
 int RunScan(const ScanFlags& state) {
   const auto start = std::chrono::steady_clock::now();
+  ScanOptions options;
+  if (!state.boilerplate_file.empty()) {
+    auto phrases = ReadPhrases(state.boilerplate_file);
+    if (!phrases.ok()) return Fail(phrases.status());
+    options.boilerplate_phrases = *std::move(phrases);
+  }
   OutputFile output(state.flags.output);
   if (absl::Status status = output.CheckWritable(); !status.ok()) {
     return Fail(status);
@@ -29,12 +55,12 @@ int RunScan(const ScanFlags& state) {
   auto documents =
       ReadDocuments(state.paths, state.flags, &progress, &input_stats);
   if (!documents.ok()) return Fail(documents.status());
-  ScanOptions options;
   options.analyze = state.flags.analyze;
   options.align = state.flags.align;
   options.windows = state.windows;
   options.threads = state.threads;
-  options.boilerplate_documents = state.boilerplate_documents;
+  options.boilerplate_documents =
+      state.no_boilerplate ? 0 : state.boilerplate_documents;
   options.cancel = InterruptFlag();
   if (progress.enabled()) {
     options.progress = [&progress](const ScanProgress& at) {
@@ -63,6 +89,23 @@ int RunScan(const ScanFlags& state) {
     ++summary.pairs;
     summary.passages += pair.passages.size();
   }
+  for (const ReuseCluster& cluster : result->clusters) {
+    ClusterView view{++summary.clusters, &cluster, {}};
+    for (const ClusterMember& member : cluster.members) {
+      view.documents.push_back(&(*documents)[member.document]);
+    }
+    writer.WriteCluster(view);
+    summary.cluster_members += cluster.members.size();
+  }
+  for (const BoilerplateText& found : result->boilerplate) {
+    const std::string& text = (*documents)[found.document].text;
+    writer.WriteBoilerplate(
+        std::string_view(text).substr(found.span.begin,
+                                      found.span.end - found.span.begin),
+        found.documents, found.user_phrase);
+  }
+  summary.boilerplate_texts = result->stats.boilerplate_texts;
+  summary.boilerplate_tokens = result->stats.boilerplate_tokens;
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
@@ -77,9 +120,30 @@ int RunScan(const ScanFlags& state) {
                  summary.candidate_pairs == 1 ? "" : "s", summary.pairs,
                  summary.pairs == 1 ? "" : "s", summary.passages,
                  summary.passages == 1 ? "" : "s", summary.seconds);
+    if (summary.clusters > 0) {
+      std::fprintf(stderr,
+                   "neardup: %zu cluster%s of passages shared by 3 or more "
+                   "documents (%zu members)\n",
+                   summary.clusters, summary.clusters == 1 ? "" : "s",
+                   summary.cluster_members);
+    }
+  }
+  if (!state.flags.quiet && summary.boilerplate_texts > 0) {
+    std::fprintf(stderr,
+                 "neardup: %zu distinct text%s (%zu words in all) treated as "
+                 "boilerplate: matches there do not count toward "
+                 "--min-tokens%s\n",
+                 summary.boilerplate_texts,
+                 summary.boilerplate_texts == 1 ? "" : "s",
+                 summary.boilerplate_tokens,
+                 format == Format::kJsonl
+                     ? " (see the boilerplate records)"
+                     : "; --format jsonl lists them, --no-boilerplate "
+                       "turns the rule off");
   }
   PrintInputSummary(input_stats, state.flags.quiet);
-  return summary.pairs == 0 ? kExitNotFound : kExitFound;
+  return summary.pairs == 0 && summary.clusters == 0 ? kExitNotFound
+                                                     : kExitFound;
 }
 
 }  // namespace
@@ -106,11 +170,20 @@ RunFunction InstallScan(CLI::App* app) {
       ->capture_default_str();
   command
       ->add_option("--boilerplate-documents", state->boilerplate_documents,
-                   "Word pairs found in more than this many documents are "
-                   "boilerplate (titles, footers) and do not count toward "
-                   "--min-tokens; 0 turns this off")
+                   "Runs of word pairs each found in more than this many "
+                   "documents, shorter than 40 words, are boilerplate "
+                   "(titles, footers) and do not count toward --min-tokens; "
+                   "0 turns this off")
       ->check(CLI::Range(0, 1 << 30))
       ->capture_default_str();
+  command->add_flag("--no-boilerplate", state->no_boilerplate,
+                    "Treat no text as boilerplate by frequency (phrases of "
+                    "--boilerplate still are)");
+  command
+      ->add_option("--boilerplate", state->boilerplate_file,
+                   "A file of phrases to ignore as boilerplate, one a line "
+                   "(compared after normalisation, like passages)")
+      ->check(CLI::ExistingFile);
   command
       ->add_option("--window-threshold", state->windows.threshold,
                    "Jaccard similarity of two token windows above which they "

@@ -24,7 +24,7 @@ TEST(FrequentBigramsTest, CountsEachDocumentOnce) {
   const auto frequent = FrequentBigrams(documents, 2);
   EXPECT_EQ(frequent.size(), 1u);
   std::vector<uint8_t> flags;
-  MarkBoilerplate(documents[2].keys, frequent, &flags);
+  MarkBoilerplate(documents[2].keys, frequent, 0, &flags);
   EXPECT_EQ(flags, (std::vector<uint8_t>{1, 0, 0}));
 }
 
@@ -35,7 +35,8 @@ TEST(MarkBoilerplateTest, TokenIsBoilerplateOnlyInsideFrequentText) {
   std::vector<uint8_t> flags;
   // 11 12 13 is frequent text; 20 and 21 are not; 12 sits between frequent
   // bigrams {11,12} and {12,13}.
-  MarkBoilerplate(std::vector<uint64_t>{20, 11, 12, 13, 21}, frequent, &flags);
+  MarkBoilerplate(std::vector<uint64_t>{20, 11, 12, 13, 21}, frequent, 0,
+                  &flags);
   EXPECT_EQ(flags, (std::vector<uint8_t>{0, 0, 1, 0, 0}));
 }
 
