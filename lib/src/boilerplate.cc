@@ -67,7 +67,8 @@ void MarkBoilerplate(absl::Span<const uint64_t> keys,
     while (j < bigrams.size() && frequent.contains(bigrams[j])) ++j;
     const TokenRange covered{static_cast<uint32_t>(i),
                              static_cast<uint32_t>(j + 1)};
-    if (covered.size() < longest) {
+    // A run that is the whole text is that text, not boilerplate in it.
+    if (covered.size() < longest && covered.size() < keys.size()) {
       // Interior tokens, and the run's ends where they are the text's ends.
       const size_t first = i == 0 ? 0 : i + 1;
       const size_t last = j == bigrams.size() ? j + 1 : j;

@@ -40,7 +40,7 @@ uint64_t KeySequenceHash(absl::Span<const uint64_t> keys);
 // Sets (*boilerplate)[i] to 1 for every token i all of whose bigrams (with
 // its left and its right neighbour) are in `frequent` and which lies in a
 // maximal run of frequent bigrams covering fewer than `max_run_tokens`
-// tokens (0: any length), else 0. If `runs` is not null, appends each such
+// tokens (0: any length) and not all of `keys`, else 0. If `runs` is not null, appends each such
 // run (the tokens its frequent bigrams cover).
 void MarkBoilerplate(absl::Span<const uint64_t> keys,
                      const absl::flat_hash_set<uint64_t>& frequent,

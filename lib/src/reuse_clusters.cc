@@ -45,6 +45,45 @@ bool Overlap(const TextSpan& x, const TextSpan& y) {
 
 }  // namespace
 
+JoinedPassages JoinPassages(const std::vector<DocumentPair>& aligned,
+                            const ClusterPlan& plan) {
+  JoinedPassages joined;
+  std::vector<JoinedPassages::Entry>& entries = joined.entries;
+  // Every passage of a clustered pair is a node with a span in each of its
+  // two documents.
+  uint32_t nodes = 0;
+  for (const DocumentPair& pair : aligned) {
+    if (!plan.clustered(pair.a)) continue;
+    for (const Passage& passage : pair.passages) {
+      entries.push_back({pair.a, passage.a, nodes});
+      entries.push_back({pair.b, passage.b, nodes});
+      ++nodes;
+    }
+  }
+  const auto by_place = [](const JoinedPassages::Entry& x,
+                           const JoinedPassages::Entry& y) {
+    return std::tie(x.document, x.span.begin, x.span.end, x.node) <
+           std::tie(y.document, y.span.begin, y.span.end, y.node);
+  };
+  std::sort(entries.begin(), entries.end(), by_place);
+  // Sweep each document's spans in order: a span joins the one reaching
+  // furthest before it if they overlap enough.
+  DisjointSets sets(nodes);
+  for (size_t e = 0, reach = 0; e < entries.size(); ++e) {
+    if (e == 0 || entries[e].document != entries[e - 1].document) {
+      reach = e;
+      continue;
+    }
+    if (Overlap(entries[e].span, entries[reach].span)) {
+      sets.Join(entries[e].node, entries[reach].node);
+    }
+    if (entries[e].span.end > entries[reach].span.end) reach = e;
+  }
+  joined.set.resize(nodes);
+  for (uint32_t node = 0; node < nodes; ++node) joined.set[node] = sets.Find(node);
+  return joined;
+}
+
 ClusterPlan::ClusterPlan(size_t documents,
                          const std::vector<IndexPair>& candidates,
                          int max_pairwise) {
@@ -122,10 +161,36 @@ ClusterPlan::ClusterPlan(size_t documents,
 }
 
 std::vector<IndexPair> ClusterPlan::SecondRound(
-    const std::vector<uint8_t>& found) const {
+    const std::vector<DocumentPair>& aligned) const {
+  // The sets of joined passages each document is in.
+  const JoinedPassages joined = JoinPassages(aligned, *this);
+  std::vector<std::pair<size_t, uint32_t>> in;  // (document, set)
+  in.reserve(joined.entries.size());
+  for (const JoinedPassages::Entry& entry : joined.entries) {
+    in.emplace_back(entry.document, joined.set[entry.node]);
+  }
+  std::sort(in.begin(), in.end());
+  in.erase(std::unique(in.begin(), in.end()), in.end());
+  const auto sets_of = [&in](size_t d) {
+    const auto begin = std::lower_bound(in.begin(), in.end(),
+                                        std::pair<size_t, uint32_t>(d, 0));
+    auto end = begin;
+    while (end != in.end() && end->first == d) ++end;
+    return std::make_pair(begin, end);
+  };
   std::vector<IndexPair> pairs;
   for (const auto& [a, b] : rest_) {
-    if (!found[a] || !found[b]) pairs.push_back({a, b});
+    const auto [a_begin, a_end] = sets_of(a);
+    const auto [b_begin, b_end] = sets_of(b);
+    bool linked = false;
+    for (auto x = a_begin, y = b_begin; x != a_end && y != b_end;) {
+      if (x->second == y->second) {
+        linked = true;
+        break;
+      }
+      x->second < y->second ? ++x : ++y;
+    }
+    if (!linked) pairs.push_back({a, b});
   }
   return pairs;
 }
@@ -134,50 +199,16 @@ void GroupIntoClusters(std::vector<DocumentPair> aligned,
                        const ClusterPlan& plan,
                        std::vector<DocumentPair>* pairs,
                        std::vector<ReuseCluster>* clusters) {
-  // Every passage of a clustered pair is a node with a span in each of its
-  // two documents.
-  struct Entry {
-    size_t document;
-    TextSpan span;
-    uint32_t node;
-  };
-  std::vector<Entry> entries;
-  std::vector<std::pair<uint32_t, uint32_t>> node_at;  // (pair, passage)
-  for (uint32_t p = 0; p < aligned.size(); ++p) {
-    const DocumentPair& pair = aligned[p];
-    if (!plan.clustered(pair.a)) continue;
-    for (uint32_t k = 0; k < pair.passages.size(); ++k) {
-      const uint32_t node = static_cast<uint32_t>(node_at.size());
-      node_at.push_back({p, k});
-      entries.push_back({pair.a, pair.passages[k].a, node});
-      entries.push_back({pair.b, pair.passages[k].b, node});
-    }
-  }
-  const auto by_place = [](const Entry& x, const Entry& y) {
-    return std::tie(x.document, x.span.begin, x.span.end, x.node) <
-           std::tie(y.document, y.span.begin, y.span.end, y.node);
-  };
-  std::sort(entries.begin(), entries.end(), by_place);
-  // Sweep each document's spans in order: a span joins the one reaching
-  // furthest before it if they overlap enough.
-  DisjointSets joined(node_at.size());
-  for (size_t e = 0, reach = 0; e < entries.size(); ++e) {
-    if (e == 0 || entries[e].document != entries[e - 1].document) {
-      reach = e;
-      continue;
-    }
-    if (Overlap(entries[e].span, entries[reach].span)) {
-      joined.Join(entries[e].node, entries[reach].node);
-    }
-    if (entries[e].span.end > entries[reach].span.end) reach = e;
-  }
+  JoinedPassages joined = JoinPassages(aligned, plan);
+  std::vector<JoinedPassages::Entry>& entries = joined.entries;
+  const size_t nodes = joined.set.size();
   // Distinct documents per set of joined passages.
-  std::vector<uint32_t> documents(node_at.size(), 0);
+  std::vector<uint32_t> documents(nodes, 0);
   {
     std::vector<std::tuple<uint32_t, size_t>> seen;  // (set, document)
     seen.reserve(entries.size());
-    for (const Entry& entry : entries) {
-      seen.emplace_back(joined.Find(entry.node), entry.document);
+    for (const JoinedPassages::Entry& entry : entries) {
+      seen.emplace_back(joined.set[entry.node], entry.document);
     }
     std::sort(seen.begin(), seen.end());
     seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
@@ -185,10 +216,10 @@ void GroupIntoClusters(std::vector<DocumentPair> aligned,
   }
   // Sets of three or more documents become clusters; entries are still in
   // (document, begin) order, so members come out ordered.
-  std::vector<uint32_t> cluster_of(node_at.size(), UINT32_MAX);
+  std::vector<uint32_t> cluster_of(nodes, UINT32_MAX);
   std::vector<ReuseCluster> found;
-  for (const Entry& entry : entries) {
-    const uint32_t set = joined.Find(entry.node);
+  for (const JoinedPassages::Entry& entry : entries) {
+    const uint32_t set = joined.set[entry.node];
     if (documents[set] < 3) continue;
     if (cluster_of[set] == UINT32_MAX) {
       cluster_of[set] = static_cast<uint32_t>(found.size());
@@ -216,9 +247,9 @@ void GroupIntoClusters(std::vector<DocumentPair> aligned,
   for (ReuseCluster& cluster : found) clusters->push_back(std::move(cluster));
 
   // Passages in no cluster stay with their pair.
-  std::vector<uint8_t> in_cluster(node_at.size(), 0);
-  for (uint32_t node = 0; node < node_at.size(); ++node) {
-    in_cluster[node] = documents[joined.Find(node)] >= 3 ? 1 : 0;
+  std::vector<uint8_t> in_cluster(nodes, 0);
+  for (uint32_t node = 0; node < nodes; ++node) {
+    in_cluster[node] = documents[joined.set[node]] >= 3 ? 1 : 0;
   }
   uint32_t node = 0;
   for (DocumentPair& pair : aligned) {

@@ -5,9 +5,9 @@
 // Candidate pairs link documents into groups (connected components). A small
 // group is aligned pair by pair. A large group is aligned along a spanning
 // tree of its candidate pairs, grown breadth first from its best-connected
-// document; a document whose tree alignments find no passage then has its
-// other candidate pairs aligned, so that no document sharing a passage is
-// lost. The passages found in a large group are joined wherever two of them
+// document; then every other candidate pair of the group whose documents
+// the tree's passages do not already link (directly or through overlapping
+// passages) is aligned too, so that no document sharing a passage is lost. The passages found in a large group are joined wherever two of them
 // overlap (by at least half of the shorter) in one document: a joined set
 // spanning three or more documents is a cluster, the rest stay pairs.
 #ifndef NEARDUP_SRC_REUSE_CLUSTERS_H_
@@ -34,9 +34,13 @@ class ClusterPlan {
   // the spanning-tree pairs of a large one.
   const std::vector<IndexPair>& first_round() const { return first_round_; }
 
-  // The candidate pairs of large groups not aligned yet that touch a document
-  // for which found[d] is 0 (no passage in the first round), sorted.
-  std::vector<IndexPair> SecondRound(const std::vector<uint8_t>& found) const;
+  // The candidate pairs of large groups not aligned yet whose two documents
+  // `aligned` (the first round's pairs with passages, sorted) does not
+  // already link through joined passages, sorted: a document the tree did
+  // not place in any passage, or one that shares something else with a
+  // document outside its passages' sets.
+  std::vector<IndexPair> SecondRound(
+      const std::vector<DocumentPair>& aligned) const;
 
   // True if document d belongs to a large group.
   bool clustered(size_t d) const { return clustered_[d] != 0; }
@@ -48,6 +52,20 @@ class ClusterPlan {
   std::vector<uint8_t> clustered_;
   size_t clustered_documents_ = 0;
 };
+
+// The passages of clustered pairs, joined wherever two overlap by at least
+// half (of the shorter) in one document.
+struct JoinedPassages {
+  struct Entry {
+    size_t document;
+    TextSpan span;
+    uint32_t node;  // passages numbered in order of `aligned`
+  };
+  std::vector<Entry> entries;  // two a passage, by (document, span)
+  std::vector<uint32_t> set;   // set[node]: its set's smallest node
+};
+JoinedPassages JoinPassages(const std::vector<DocumentPair>& aligned,
+                            const ClusterPlan& plan);
 
 // Moves the aligned pairs (sorted by (a, b), each with passages) of small
 // groups to *pairs as they are, and groups the passages of large groups into

@@ -151,6 +151,9 @@ std::vector<std::vector<uint8_t>> FindBoilerplate(
   }
   for (const uint64_t hash : order) {
     const Seen& entry = seen[hash];
+    // A run in one document only (each of its word pairs is frequent, the
+    // run as a whole is not) counts in boilerplate_tokens, not as a text.
+    if (entry.documents < 2 && !entry.user_phrase) continue;
     const AnalyzedText& text = analyzed[entry.document];
     AlignedPassage self;
     self.a = self.b = entry.tokens;
@@ -302,9 +305,7 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
   };
   std::vector<DocumentPair> aligned;
   if (!align(plan.first_round(), &aligned)) return CancelledError();
-  std::vector<uint8_t> placed(n, 0);
-  for (const DocumentPair& pair : aligned) placed[pair.a] = placed[pair.b] = 1;
-  const std::vector<IndexPair> second_round = plan.SecondRound(placed);
+  const std::vector<IndexPair> second_round = plan.SecondRound(aligned);
   if (!second_round.empty()) {
     if (!align(second_round, &aligned)) return CancelledError();
     std::sort(aligned.begin(), aligned.end(),

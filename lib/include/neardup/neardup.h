@@ -192,7 +192,8 @@ struct ReuseCluster {
   size_t documents = 0;  // distinct documents among the members, >= 3
 };
 
-// Text treated as boilerplate, once per distinct run of token keys.
+// Text treated as boilerplate, once per distinct run of token keys found in
+// two or more documents (or matching a user's phrase).
 struct BoilerplateText {
   size_t document = 0;  // the first document it occurs in
   TextSpan span;        // where, in that document's original text
