@@ -34,13 +34,15 @@ class DisjointSets {
   std::vector<uint32_t> parent_;
 };
 
-// True if two spans overlap by at least half of the shorter one.
+// True if two spans overlap by at least half of the longer one: mostly the
+// same text. (Half of the shorter would let one long passage join every
+// short one inside it, and chain unrelated stories into one cluster.)
 bool Overlap(const TextSpan& x, const TextSpan& y) {
   const uint32_t begin = std::max(x.begin, y.begin);
   const uint32_t end = std::min(x.end, y.end);
   if (end <= begin) return false;
-  const uint32_t shorter = std::min(x.end - x.begin, y.end - y.begin);
-  return 2 * static_cast<uint64_t>(end - begin) >= shorter;
+  const uint32_t longer = std::max(x.end - x.begin, y.end - y.begin);
+  return 2 * static_cast<uint64_t>(end - begin) >= longer;
 }
 
 }  // namespace
@@ -66,8 +68,8 @@ JoinedPassages JoinPassages(const std::vector<DocumentPair>& aligned,
            std::tie(y.document, y.span.begin, y.span.end, y.node);
   };
   std::sort(entries.begin(), entries.end(), by_place);
-  // Sweep each document's spans in order: a span joins the one reaching
-  // furthest before it if they overlap enough.
+  // Sweep each document's spans in order: a span joins the one before it and
+  // the one reaching furthest before it if they overlap enough.
   DisjointSets sets(nodes);
   for (size_t e = 0, reach = 0; e < entries.size(); ++e) {
     if (e == 0 || entries[e].document != entries[e - 1].document) {
@@ -76,6 +78,9 @@ JoinedPassages JoinPassages(const std::vector<DocumentPair>& aligned,
     }
     if (Overlap(entries[e].span, entries[reach].span)) {
       sets.Join(entries[e].node, entries[reach].node);
+    }
+    if (Overlap(entries[e].span, entries[e - 1].span)) {
+      sets.Join(entries[e].node, entries[e - 1].node);
     }
     if (entries[e].span.end > entries[reach].span.end) reach = e;
   }

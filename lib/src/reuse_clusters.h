@@ -8,7 +8,7 @@
 // document; then every other candidate pair of the group whose documents
 // the tree's passages do not already link (directly or through overlapping
 // passages) is aligned too, so that no document sharing a passage is lost. The passages found in a large group are joined wherever two of them
-// overlap (by at least half of the shorter) in one document: a joined set
+// overlap by at least half of the longer in one document: a joined set
 // spanning three or more documents is a cluster, the rest stay pairs.
 #ifndef NEARDUP_SRC_REUSE_CLUSTERS_H_
 #define NEARDUP_SRC_REUSE_CLUSTERS_H_
@@ -54,7 +54,7 @@ class ClusterPlan {
 };
 
 // The passages of clustered pairs, joined wherever two overlap by at least
-// half (of the shorter) in one document.
+// half of the longer in one document.
 struct JoinedPassages {
   struct Entry {
     size_t document;

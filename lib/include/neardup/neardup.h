@@ -184,7 +184,7 @@ struct ClusterMember {
 // A passage shared by three or more documents, reported once (as passim
 // reports reprints) instead of as a pair for every two of them. Built from
 // the alignments of a group's spanning tree: passages that overlap by at
-// least half (of the shorter) in some document are one cluster.
+// least half of the longer in some document are one cluster.
 struct ReuseCluster {
   // Ordered by (document, span.begin). A document holding two separate
   // stretches of the cluster's text appears twice.
