@@ -203,9 +203,9 @@ void ResultWriter::WriteCluster(const ClusterView& view) {
     case Format::kText: {
       const char* bold = color_ ? "\033[1m" : "";
       const char* reset = color_ ? "\033[0m" : "";
-      absl::StrAppendFormat(
-          &out, "%scluster %d: one passage in %d documents%s\n", bold, view.id,
-          view.cluster->documents, reset);
+      absl::StrAppendFormat(&out,
+                            "%scluster %d: one passage in %d documents%s\n",
+                            bold, view.id, view.cluster->documents, reset);
       for (size_t k = 0; k < members.size(); ++k) {
         const TextSpan& s = members[k].span;
         absl::StrAppendFormat(&out, "  %s bytes %d-%d, chars %d-%d\n",
@@ -267,8 +267,8 @@ void ResultWriter::End(const RunSummary& summary) {
         summary.documents, summary.candidate_pairs, summary.pairs,
         summary.passages, summary.clusters, summary.cluster_members,
         summary.boilerplate_texts, summary.boilerplate_tokens,
-        summary.input.skipped_files,
-        summary.input.skipped_bad, summary.input.invalid_utf8, summary.seconds);
+        summary.input.skipped_files, summary.input.skipped_bad,
+        summary.input.invalid_utf8, summary.seconds);
     std::fwrite(line.data(), 1, line.size(), out_);
   }
 }

@@ -105,10 +105,10 @@ void PhraseMatcher::Mark(absl::Span<const uint64_t> keys,
         continue;
       }
       std::fill_n(boilerplate->begin() + i, phrase.size(), 1);
-      runs->push_back({{static_cast<uint32_t>(i),
-                        static_cast<uint32_t>(i + phrase.size())},
-                       hashes_[p],
-                       true});
+      runs->push_back(
+          {{static_cast<uint32_t>(i), static_cast<uint32_t>(i + phrase.size())},
+           hashes_[p],
+           true});
     }
   }
 }

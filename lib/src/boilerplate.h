@@ -40,8 +40,8 @@ uint64_t KeySequenceHash(absl::Span<const uint64_t> keys);
 // Sets (*boilerplate)[i] to 1 for every token i all of whose bigrams (with
 // its left and its right neighbour) are in `frequent` and which lies in a
 // maximal run of frequent bigrams covering fewer than `max_run_tokens`
-// tokens (0: any length) and not all of `keys`, else 0. If `runs` is not null, appends each such
-// run (the tokens its frequent bigrams cover).
+// tokens (0: any length) and not all of `keys`, else 0. If `runs` is not null,
+// appends each such run (the tokens its frequent bigrams cover).
 void MarkBoilerplate(absl::Span<const uint64_t> keys,
                      const absl::flat_hash_set<uint64_t>& frequent,
                      int max_run_tokens, std::vector<uint8_t>* boilerplate,

@@ -85,7 +85,8 @@ JoinedPassages JoinPassages(const std::vector<DocumentPair>& aligned,
     if (entries[e].span.end > entries[reach].span.end) reach = e;
   }
   joined.set.resize(nodes);
-  for (uint32_t node = 0; node < nodes; ++node) joined.set[node] = sets.Find(node);
+  for (uint32_t node = 0; node < nodes; ++node)
+    joined.set[node] = sets.Find(node);
   return joined;
 }
 

@@ -7,9 +7,10 @@
 // tree of its candidate pairs, grown breadth first from its best-connected
 // document; then every other candidate pair of the group whose documents
 // the tree's passages do not already link (directly or through overlapping
-// passages) is aligned too, so that no document sharing a passage is lost. The passages found in a large group are joined wherever two of them
-// overlap by at least half of the longer in one document: a joined set
-// spanning three or more documents is a cluster, the rest stay pairs.
+// passages) is aligned too, so that no document sharing a passage is lost. The
+// passages found in a large group are joined wherever two of them overlap by at
+// least half of the longer in one document: a joined set spanning three or more
+// documents is a cluster, the rest stay pairs.
 #ifndef NEARDUP_SRC_REUSE_CLUSTERS_H_
 #define NEARDUP_SRC_REUSE_CLUSTERS_H_
 

@@ -157,9 +157,9 @@ std::vector<std::vector<uint8_t>> FindBoilerplate(
     const AnalyzedText& text = analyzed[entry.document];
     AlignedPassage self;
     self.a = self.b = entry.tokens;
-    const Passage located = LocatePassages({self}, documents[entry.document].text,
-                                           text, documents[entry.document].text,
-                                           text)[0];
+    const Passage located =
+        LocatePassages({self}, documents[entry.document].text, text,
+                       documents[entry.document].text, text)[0];
     result->boilerplate.push_back(
         {entry.document, located.a, entry.documents, entry.user_phrase});
   }
@@ -283,10 +283,10 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
     std::vector<std::vector<Passage>> found(todo.size());
     if (!stages.Run("aligning", todo.size(), workers, 8, [&](size_t c, int) {
           const auto [a, b] = todo[c];
-          const std::vector<AlignedPassage> aligned = AlignPassages(
-              {analyzed[a].keys, &key_indexes[a], boilerplate[a]},
-              {analyzed[b].keys, &key_indexes[b], boilerplate[b]},
-              options.align);
+          const std::vector<AlignedPassage> aligned =
+              AlignPassages({analyzed[a].keys, &key_indexes[a], boilerplate[a]},
+                            {analyzed[b].keys, &key_indexes[b], boilerplate[b]},
+                            options.align);
           if (aligned.empty()) return;
           found[c] = LocatePassages(aligned, documents[a].text, analyzed[a],
                                     documents[b].text, analyzed[b]);

@@ -115,9 +115,9 @@ void ExpectOneClusterOfEveryDocument(int n) {
   const std::string story = Words(0, 78);
   for (const ClusterMember& member : cluster.members) {
     const std::string& text = documents[member.document].text;
-    EXPECT_EQ(text.substr(member.span.begin,
-                          member.span.end - member.span.begin),
-              story)
+    EXPECT_EQ(
+        text.substr(member.span.begin, member.span.end - member.span.begin),
+        story)
         << documents[member.document].id;
   }
   // About one alignment a document, not one a pair.
@@ -203,10 +203,10 @@ std::vector<Document> Mixed() {
   const std::vector<Document> pairs = Collection();
   documents.insert(documents.end(), pairs.begin(), pairs.begin() + 40);
   for (int d = 0; d < 12; ++d) {
-    documents.push_back({"trio" + std::to_string(d),
-                         Words(300000 + 1000 * d, 40) + " " +
-                             Words(800000 + 1000 * (d / 3), 50) + " " +
-                             Words(300500 + 1000 * d, 20)});
+    documents.push_back(
+        {"trio" + std::to_string(d), Words(300000 + 1000 * d, 40) + " " +
+                                         Words(800000 + 1000 * (d / 3), 50) +
+                                         " " + Words(300500 + 1000 * d, 20)});
   }
   return documents;
 }

@@ -195,9 +195,9 @@ struct ReuseCluster {
 // Text treated as boilerplate, once per distinct run of token keys found in
 // two or more documents (or matching a user's phrase).
 struct BoilerplateText {
-  size_t document = 0;  // the first document it occurs in
-  TextSpan span;        // where, in that document's original text
-  size_t documents = 0;  // how many documents it occurs in
+  size_t document = 0;       // the first document it occurs in
+  TextSpan span;             // where, in that document's original text
+  size_t documents = 0;      // how many documents it occurs in
   bool user_phrase = false;  // one of ScanOptions::boilerplate_phrases
 };
 
@@ -235,9 +235,9 @@ struct ScanResult {
 
 // Finds every document that shares passages with another: as pairs, and as
 // clusters where many documents share one passage. Every document that
-// shares a passage found by alignment is in some pair or cluster. Errors: a document of
-// 4 GiB or more, or invalid window options (InvalidArgument); cancelled
-// through ScanOptions::cancel (Cancelled).
+// shares a passage found by alignment is in some pair or cluster. Errors: a
+// document of 4 GiB or more, or invalid window options (InvalidArgument);
+// cancelled through ScanOptions::cancel (Cancelled).
 absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
                                 const ScanOptions& options = {});
 
