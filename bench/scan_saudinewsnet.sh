@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: `neardup scan` over the 31,030 SaudiNewsNet articles.
 # Prints wall time, peak RSS, and what the scan found (pairs, passages, and
-# pairs whose two articles come from different outlets: republication).
+# pairs whose two articles come from different outlets: republication),
+# clusters (a pair counts as found when both articles are in one cluster).
 # Usage: bench/scan_saudinewsnet.sh [path/to/neardup] [extra scan flags...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +20,7 @@ source = {}
 for line in subprocess.run(['zstd', '-dc', data], capture_output=True).stdout.splitlines():
     r = json.loads(line)
     source[r['id']] = r['source']
-pairs = passages = cross = 0
+pairs = passages = cross = clusters = members = boilerplate = 0
 found = set()
 for line in open(out):
     r = json.loads(line)
@@ -28,12 +29,23 @@ for line in open(out):
         cross += source[r['a']] != source[r['b']]
         found.add((r['a'], r['b']))
         found.add((r['b'], r['a']))
+    elif r['type'] == 'cluster':
+        clusters += 1
+        members += len(r['members'])
+        ids = sorted({m['id'] for m in r['members']})
+        for a in ids:
+            for b in ids:
+                if a != b:
+                    found.add((a, b))
+    elif r['type'] == 'boilerplate':
+        boilerplate += 1
     elif r['type'] == 'passage':
         passages += 1
     elif r['type'] == 'summary':
         summary = r
 print(f"documents {summary['documents']}  candidate pairs {summary['candidate_pairs']}")
 print(f"pairs {pairs} (across outlets {cross})  passages {passages}")
+print(f"clusters {clusters} ({members} members)  boilerplate records {boilerplate}")
 # Weak ground truth: SPA wire stories sharing >= half their word 8-grams with
 # one article of another outlet (../shared/datasets/saudinewsnet/README.md).
 spa = [l.rstrip('\n').split('\t') for l in open(data.replace('articles.jsonl.zst', 'spa-reuse.tsv'))][1:]

@@ -169,6 +169,65 @@ void ResultWriter::WriteTsv(const PairView& pair) {
   }
 }
 
+void ResultWriter::WriteCluster(const ClusterView& view) {
+  const std::vector<ClusterMember>& members = view.cluster->members;
+  std::string out;
+  switch (format_) {
+    case Format::kText: {
+      const char* bold = color_ ? "\033[1m" : "";
+      const char* reset = color_ ? "\033[0m" : "";
+      absl::StrAppendFormat(&out,
+                            "%scluster %d: one passage in %d documents%s\n",
+                            bold, view.id, view.cluster->documents, reset);
+      for (size_t k = 0; k < members.size(); ++k) {
+        const TextSpan& s = members[k].span;
+        absl::StrAppendFormat(&out, "  %s bytes %d-%d, chars %d-%d\n",
+                              DisplayText(view.documents[k]->id), s.begin,
+                              s.end, s.char_begin, s.char_end);
+      }
+      const TextSpan& first = members.front().span;
+      absl::StrAppend(&out, "  ", Excerpt(view.documents.front()->text, first),
+                      "\n\n");
+      break;
+    }
+    case Format::kJsonl:
+      absl::StrAppendFormat(&out,
+                            "{\"type\":\"cluster\",\"id\":%d,"
+                            "\"documents\":%d,\"members\":[",
+                            view.id, view.cluster->documents);
+      for (size_t k = 0; k < members.size(); ++k) {
+        if (k > 0) out.push_back(',');
+        AppendSpanJson(view.documents[k]->id, members[k].span, &out);
+      }
+      out.append("]}\n");
+      break;
+    case Format::kTsv:
+      // One row per member after the first, paired with the first; the
+      // score column is empty (a cluster has no pair score).
+      for (size_t k = 1; k < members.size(); ++k) {
+        const TextSpan& a = members.front().span;
+        const TextSpan& b = members[k].span;
+        absl::StrAppendFormat(
+            &out, "%s\t%d\t%d\t%d\t%d\t%s\t%d\t%d\t%d\t%d\t\n",
+            TsvField(view.documents.front()->id), a.begin, a.end, a.char_begin,
+            a.char_end, TsvField(view.documents[k]->id), b.begin, b.end,
+            b.char_begin, b.char_end);
+      }
+      break;
+  }
+  std::fwrite(out.data(), 1, out.size(), out_);
+}
+
+void ResultWriter::WriteBoilerplate(std::string_view text, size_t documents,
+                                    bool user_phrase) {
+  if (format_ != Format::kJsonl) return;
+  std::string line = "{\"type\":\"boilerplate\",\"text\":";
+  AppendJsonString(text, &line);
+  absl::StrAppendFormat(&line, ",\"documents\":%d,\"source\":\"%s\"}\n",
+                        documents, user_phrase ? "user" : "frequent");
+  std::fwrite(line.data(), 1, line.size(), out_);
+}
+
 void ResultWriter::End(const RunSummary& summary) {
   if (format_ == Format::kJsonl) {
     const std::string line = SummaryJson(summary);

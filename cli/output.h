@@ -27,6 +27,14 @@ struct PairView {
   const std::vector<Passage>* passages;
 };
 
+// A ReuseCluster with its documents' ids and texts (members[k] is in
+// documents[k]).
+struct ClusterView {
+  size_t id = 0;  // 1, 2, ... in output order
+  const ReuseCluster* cluster = nullptr;
+  std::vector<const Document*> documents;
+};
+
 // The one summary record every command writes as the last JSON line:
 // {"type":"summary","command":...,"documents":N, the command's counts in
 // order, the input counts ("skipped_files", "skipped_lines",
@@ -52,6 +60,10 @@ class ResultWriter {
   ResultWriter(FILE* out, Format format, bool color);
   void Begin();
   void WritePair(const PairView& pair);
+  void WriteCluster(const ClusterView& cluster);
+  // Only with --format jsonl: text treated as boilerplate.
+  void WriteBoilerplate(std::string_view text, size_t documents,
+                        bool user_phrase);
   void End(const RunSummary& summary);
 
  private:

@@ -1,5 +1,6 @@
 // neardup scan PATH...: every pair of documents that share passages.
 #include <chrono>
+#include <fstream>
 #include <memory>
 #include <utility>
 
@@ -16,11 +17,36 @@ struct ScanFlags {
   WindowOptions windows;
   int threads = 0;
   int boilerplate_documents = ScanOptions().boilerplate_documents;
+  bool no_boilerplate = false;
+  std::string boilerplate_file;
   std::vector<std::string> paths;
 };
 
+// The phrases of a --boilerplate file: one a line, blank lines ignored.
+absl::StatusOr<std::vector<std::string>> ReadPhrases(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError("cannot read boilerplate phrases from " + path);
+  }
+  std::vector<std::string> phrases;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    phrases.push_back(line);
+  }
+  if (in.bad()) return absl::DataLossError("cannot read " + path);
+  return phrases;
+}
+
 int RunScan(const ScanFlags& state) {
   const auto start = std::chrono::steady_clock::now();
+  ScanOptions options;
+  if (!state.boilerplate_file.empty()) {
+    auto phrases = ReadPhrases(state.boilerplate_file);
+    if (!phrases.ok()) return Fail(phrases.status());
+    options.boilerplate_phrases = *std::move(phrases);
+  }
   OutputFile output(state.flags.output);
   if (absl::Status status = output.CheckWritable(); !status.ok()) {
     return Fail(status);
@@ -30,12 +56,12 @@ int RunScan(const ScanFlags& state) {
   auto documents =
       ReadDocuments(state.paths, state.flags, &progress, &input_stats);
   if (!documents.ok()) return Fail(documents.status());
-  ScanOptions options;
   options.analyze = state.flags.analyze;
   options.align = state.flags.align;
   options.windows = state.windows;
   options.threads = state.threads;
-  options.boilerplate_documents = state.boilerplate_documents;
+  options.boilerplate_documents =
+      state.no_boilerplate ? 0 : state.boilerplate_documents;
   options.cancel = InterruptFlag();
   if (progress.enabled()) {
     options.progress = [&progress](const ScanProgress& at) {
@@ -62,11 +88,12 @@ int RunScan(const ScanFlags& state) {
   ResultWriter writer(output.file(), format,
                       output.is_stdout() && UseColor(stdout));
   writer.Begin();
+  const std::vector<Document>& stored = (*scanner)->documents();
   size_t pairs = 0;
   size_t passages = 0;
   for (const DocumentPair& pair : result->pairs) {
-    const Document& a = (*scanner)->documents()[pair.a];
-    const Document& b = (*scanner)->documents()[pair.b];
+    const Document& a = stored[pair.a];
+    const Document& b = stored[pair.b];
     writer.WritePair({a.id, a.text, b.id, b.text, &pair.passages});
     ++pairs;
     passages += pair.passages.size();
@@ -74,9 +101,30 @@ int RunScan(const ScanFlags& state) {
   RunSummary summary;
   summary.command = "scan";
   summary.documents = (*scanner)->size();
+  size_t clusters = 0;
+  size_t cluster_members = 0;
+  for (const ReuseCluster& cluster : result->clusters) {
+    ClusterView view{++clusters, &cluster, {}};
+    for (const ClusterMember& member : cluster.members) {
+      view.documents.push_back(&stored[member.document]);
+    }
+    writer.WriteCluster(view);
+    cluster_members += cluster.members.size();
+  }
+  for (const BoilerplateText& found : result->boilerplate) {
+    const std::string& text = stored[found.document].text;
+    writer.WriteBoilerplate(
+        std::string_view(text).substr(found.span.begin,
+                                      found.span.end - found.span.begin),
+        found.documents, found.user_phrase);
+  }
   summary.counts = {{"candidate_pairs", result->stats.candidate_pairs},
                     {"pairs", pairs},
                     {"passages", passages},
+                    {"clusters", clusters},
+                    {"cluster_members", cluster_members},
+                    {"boilerplate_texts", result->stats.boilerplate_texts},
+                    {"boilerplate_tokens", result->stats.boilerplate_tokens},
                     {"capped_pairs", result->stats.capped_pairs}};
   summary.input = input_stats;
   summary.seconds =
@@ -94,6 +142,12 @@ int RunScan(const ScanFlags& state) {
                  result->stats.candidate_pairs == 1 ? "" : "s", pairs,
                  pairs == 1 ? "" : "s", passages, passages == 1 ? "" : "s",
                  summary.seconds);
+    if (clusters > 0) {
+      std::fprintf(stderr,
+                   "neardup: %zu cluster%s of passages shared by 3 or more "
+                   "documents (%zu members)\n",
+                   clusters, clusters == 1 ? "" : "s", cluster_members);
+    }
   }
   if (result->stats.capped_pairs > 0) {
     std::fprintf(stderr,
@@ -103,8 +157,21 @@ int RunScan(const ScanFlags& state) {
                  result->stats.candidate_groups, state.windows.max_bucket,
                  result->stats.capped_pairs);
   }
+  if (!state.flags.quiet && result->stats.boilerplate_texts > 0) {
+    std::fprintf(stderr,
+                 "neardup: %zu distinct text%s (%zu words in all) treated as "
+                 "boilerplate: matches there do not count toward "
+                 "--min-tokens%s\n",
+                 result->stats.boilerplate_texts,
+                 result->stats.boilerplate_texts == 1 ? "" : "s",
+                 result->stats.boilerplate_tokens,
+                 format == Format::kJsonl
+                     ? " (see the boilerplate records)"
+                     : "; --format jsonl lists them, --no-boilerplate "
+                       "turns the rule off");
+  }
   PrintInputSummary(input_stats, state.flags.quiet);
-  return pairs == 0 ? kExitNotFound : kExitFound;
+  return pairs == 0 && clusters == 0 ? kExitNotFound : kExitFound;
 }
 
 }  // namespace
@@ -133,11 +200,20 @@ RunFunction InstallScan(CLI::App* app) {
       ->capture_default_str();
   command
       ->add_option("--boilerplate-documents", state->boilerplate_documents,
-                   "Word pairs found in more than this many documents are "
-                   "boilerplate (titles, footers) and do not count toward "
-                   "--min-tokens; 0 turns this off")
+                   "Runs of word pairs each found in more than this many "
+                   "documents, shorter than 40 words, are boilerplate "
+                   "(titles, footers) and do not count toward --min-tokens; "
+                   "0 turns this off")
       ->check(CLI::Range(0, 1 << 30))
       ->capture_default_str();
+  command->add_flag("--no-boilerplate", state->no_boilerplate,
+                    "Treat no text as boilerplate by frequency (phrases of "
+                    "--boilerplate still are)");
+  command
+      ->add_option("--boilerplate", state->boilerplate_file,
+                   "A file of phrases to ignore as boilerplate, one a line "
+                   "(compared after normalisation, like passages)")
+      ->check(CLI::ExistingFile);
   command
       ->add_option("--window-threshold", state->windows.threshold,
                    "Jaccard similarity of two token windows above which they "

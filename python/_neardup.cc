@@ -463,6 +463,11 @@ class PyDeduplicator {
     for (py::handle item : documents) {
       auto [id, text] = IdAndText(item);
       Add(std::move(id), text);
+      // A batch that takes less than RunInterruptibly's 0.1 s poll never
+      // checks for Ctrl-C there; the loop holds the GIL, so check here (a
+      // flag test), or the KeyboardInterrupt would only come after the
+      // whole iterable was added.
+      if (PyErr_CheckSignals() != 0) throw py::error_already_set();
     }
   }
 

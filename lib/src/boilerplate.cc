@@ -4,6 +4,10 @@
 
 #include "shingle.h"
 
+// Inline XXH3, as shingle.cc does: run hashes cover a few dozen keys.
+#define XXH_INLINE_ALL
+#include "xxhash.h"
+
 namespace neardup {
 
 absl::flat_hash_set<uint64_t> FrequentBigrams(
@@ -39,21 +43,73 @@ absl::flat_hash_set<uint64_t> FrequentBigrams(
   return frequent;
 }
 
+uint64_t KeySequenceHash(absl::Span<const uint64_t> keys) {
+  return XXH3_64bits(keys.data(), keys.size() * sizeof(uint64_t));
+}
+
 void MarkBoilerplate(absl::Span<const uint64_t> keys,
                      const absl::flat_hash_set<uint64_t>& frequent,
-                     std::vector<uint8_t>* boilerplate) {
+                     int max_run_tokens, std::vector<uint8_t>* boilerplate,
+                     std::vector<BoilerplateRun>* runs) {
   boilerplate->assign(keys.size(), 0);
   if (keys.size() < 2 || frequent.empty()) return;
   std::vector<uint64_t> bigrams;
   ShingleHashes(keys, 2, &bigrams);  // bigrams[i] covers tokens i and i + 1
-  std::vector<uint8_t> common(bigrams.size());
-  for (size_t i = 0; i < bigrams.size(); ++i) {
-    common[i] = frequent.contains(bigrams[i]) ? 1 : 0;
+  const size_t longest = max_run_tokens > 0
+                             ? static_cast<size_t>(max_run_tokens)
+                             : keys.size() + 1;
+  for (size_t i = 0; i < bigrams.size();) {
+    if (!frequent.contains(bigrams[i])) {
+      ++i;
+      continue;
+    }
+    size_t j = i + 1;  // bigrams [i, j) are frequent: tokens [i, j + 1)
+    while (j < bigrams.size() && frequent.contains(bigrams[j])) ++j;
+    const TokenRange covered{static_cast<uint32_t>(i),
+                             static_cast<uint32_t>(j + 1)};
+    // A run that is the whole text is that text, not boilerplate in it.
+    if (covered.size() < longest && covered.size() < keys.size()) {
+      // Interior tokens, and the run's ends where they are the text's ends.
+      const size_t first = i == 0 ? 0 : i + 1;
+      const size_t last = j == bigrams.size() ? j + 1 : j;
+      for (size_t t = first; t < last; ++t) (*boilerplate)[t] = 1;
+      if (runs != nullptr && last > first) {
+        runs->push_back(
+            {covered, KeySequenceHash(keys.subspan(i, covered.size())), false});
+      }
+    }
+    i = j;
   }
+}
+
+PhraseMatcher::PhraseMatcher(std::vector<std::vector<uint64_t>> phrases) {
+  for (std::vector<uint64_t>& phrase : phrases) {
+    if (phrase.empty()) continue;
+    by_first_key_[phrase[0]].push_back(static_cast<uint32_t>(phrases_.size()));
+    hashes_.push_back(KeySequenceHash(phrase));
+    phrases_.push_back(std::move(phrase));
+  }
+}
+
+void PhraseMatcher::Mark(absl::Span<const uint64_t> keys,
+                         std::vector<uint8_t>* boilerplate,
+                         std::vector<BoilerplateRun>* runs) const {
+  if (boilerplate->size() != keys.size()) boilerplate->assign(keys.size(), 0);
   for (size_t i = 0; i < keys.size(); ++i) {
-    const bool left = i == 0 || common[i - 1];
-    const bool right = i + 1 == keys.size() || common[i];
-    (*boilerplate)[i] = left && right ? 1 : 0;
+    const auto found = by_first_key_.find(keys[i]);
+    if (found == by_first_key_.end()) continue;
+    for (const uint32_t p : found->second) {
+      const std::vector<uint64_t>& phrase = phrases_[p];
+      if (keys.size() - i < phrase.size() ||
+          !std::equal(phrase.begin(), phrase.end(), keys.begin() + i)) {
+        continue;
+      }
+      std::fill_n(boilerplate->begin() + i, phrase.size(), 1);
+      runs->push_back(
+          {{static_cast<uint32_t>(i), static_cast<uint32_t>(i + phrase.size())},
+           hashes_[p],
+           true});
+    }
   }
 }
 

@@ -122,6 +122,10 @@ absl::Status ValidateScanOptions(const ScanOptions& options) {
            ValidateWindowOptions(options.windows),
            CheckAtLeast("ScanOptions::boilerplate_documents",
                         options.boilerplate_documents, 0),
+           CheckAtLeast("ScanOptions::boilerplate_max_tokens",
+                        options.boilerplate_max_tokens, 0),
+           CheckRange("ScanOptions::cluster_documents",
+                      options.cluster_documents, 2, 1 << 30),
            CheckRange("ScanOptions::threads", options.threads, 0, kMaxThreads),
        }) {
     if (!status.ok()) return status;

@@ -11,6 +11,7 @@
 // while whole-document sketches would see a low similarity.
 #include <algorithm>
 #include <cstdint>
+#include <tuple>
 #include <vector>
 
 #include "align.h"
@@ -21,6 +22,8 @@
 #include "neardup/neardup.h"
 #include "neardup/options.h"
 #include "parallel.h"
+#include "reuse_clusters.h"
+#include "shingle.h"
 
 namespace neardup {
 namespace {
@@ -63,6 +66,89 @@ class StageReporter {
  private:
   const ScanOptions& options_;
 };
+
+// Collection-level boilerplate (boilerplate.h), so that shared titles and
+// footers do not count as shared passages: one flag per token of each
+// document, and in result->boilerplate what was flagged.
+std::vector<std::vector<uint8_t>> FindBoilerplate(
+    const std::vector<Document>& documents,
+    const std::vector<AnalyzedText>& analyzed, const ScanOptions& options,
+    int workers, ScanResult* result) {
+  const size_t n = documents.size();
+  std::vector<std::vector<uint8_t>> boilerplate(n);
+  absl::flat_hash_set<uint64_t> frequent;
+  if (options.boilerplate_documents > 0) {
+    frequent = FrequentBigrams(analyzed, options.boilerplate_documents);
+    result->stats.boilerplate_bigrams = frequent.size();
+  }
+  std::vector<std::vector<uint64_t>> phrases;
+  {
+    Analyzer analyzer(options.analyze);
+    AnalyzedText phrase;
+    for (const std::string& text : options.boilerplate_phrases) {
+      analyzer.Analyze(text, &phrase);
+      phrases.push_back(std::move(phrase.keys));
+    }
+  }
+  const PhraseMatcher matcher(std::move(phrases));
+  // Without frequent bigrams or phrases no token is boilerplate: no flags.
+  if (frequent.empty() && matcher.empty()) return boilerplate;
+  std::vector<std::vector<BoilerplateRun>> runs(n);
+  ParallelFor(n, workers, 64, [&](size_t d, int) {
+    MarkBoilerplate(analyzed[d].keys, frequent, options.boilerplate_max_tokens,
+                    &boilerplate[d], &runs[d]);
+    matcher.Mark(analyzed[d].keys, &boilerplate[d], &runs[d]);
+  });
+  // One record per distinct run of keys: where it first occurs, and in how
+  // many documents.
+  struct Seen {
+    uint32_t document;
+    TokenRange tokens;
+    size_t documents;
+    bool user_phrase;
+  };
+  absl::flat_hash_map<uint64_t, Seen> seen;
+  std::vector<uint64_t> order;  // hashes in order of first occurrence
+  for (size_t d = 0; d < n; ++d) {
+    for (const uint8_t flag : boilerplate[d]) {
+      result->stats.boilerplate_tokens += flag;
+    }
+    for (const BoilerplateRun& run : runs[d]) {
+      auto [at, inserted] = seen.try_emplace(
+          run.hash,
+          Seen{static_cast<uint32_t>(d), run.tokens, 0, run.user_phrase});
+      if (inserted) order.push_back(run.hash);
+    }
+  }
+  // Each run's documents, counted once per document it occurs in.
+  absl::flat_hash_set<uint64_t> in_document;
+  for (size_t d = 0; d < n; ++d) {
+    in_document.clear();
+    for (const BoilerplateRun& run : runs[d]) {
+      if (in_document.insert(run.hash).second) ++seen[run.hash].documents;
+    }
+  }
+  for (const uint64_t hash : order) {
+    const Seen& entry = seen[hash];
+    // A run in one document only (each of its word pairs is frequent, the
+    // run as a whole is not) counts in boilerplate_tokens, not as a text.
+    if (entry.documents < 2 && !entry.user_phrase) continue;
+    const AnalyzedText& text = analyzed[entry.document];
+    AlignedPassage self;
+    self.a = self.b = entry.tokens;
+    const Passage located =
+        LocatePassages({self}, documents[entry.document].text, text,
+                       documents[entry.document].text, text)[0];
+    result->boilerplate.push_back(
+        {entry.document, located.a, entry.documents, entry.user_phrase});
+  }
+  std::stable_sort(result->boilerplate.begin(), result->boilerplate.end(),
+                   [](const BoilerplateText& x, const BoilerplateText& y) {
+                     return x.documents > y.documents;
+                   });
+  result->stats.boilerplate_texts = result->boilerplate.size();
+  return boilerplate;
+}
 
 absl::Status CancelledError() {
   return absl::CancelledError("the scan was cancelled");
@@ -134,20 +220,8 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
     }
   }
 
-  // Collection-level boilerplate, so that shared titles and footers do not
-  // count as shared passages.
-  std::vector<std::vector<uint8_t>> boilerplate(n);
-  if (options.boilerplate_documents > 0) {
-    const absl::flat_hash_set<uint64_t> frequent =
-        FrequentBigrams(analyzed, options.boilerplate_documents);
-    result.stats.boilerplate_bigrams = frequent.size();
-    // Without frequent bigrams no token is boilerplate: no flags at all.
-    if (!frequent.empty()) {
-      ParallelFor(n, workers, 64, [&](size_t d, int) {
-        MarkBoilerplate(analyzed[d].keys, frequent, &boilerplate[d]);
-      });
-    }
-  }
+  std::vector<std::vector<uint8_t>> boilerplate =
+      FindBoilerplate(documents, analyzed, options, workers, &result);
 
   // Window layout first (cheap, sequential), so band keys land in fixed
   // slots.
@@ -216,28 +290,51 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
   stages.Report("finding candidates", n, n);
   if (stages.Cancelled()) return CancelledError();
 
-  std::vector<std::vector<Passage>> found(candidates.size());
-  if (!stages.Run(
-          "aligning", candidates.size(), workers, 8, [&](size_t c, int) {
-            const auto [a, b] = candidates[c];
-            const std::vector<AlignedPassage> aligned = AlignPassages(
-                {analyzed[a].keys, &key_indexes[a], boilerplate[a]},
-                {analyzed[b].keys, &key_indexes[b], boilerplate[b]},
-                options.align);
-            if (aligned.empty()) return;
-            found[c] = LocatePassages(aligned, documents[a].text, analyzed[a],
-                                      documents[b].text, analyzed[b]);
-          })) {
-    return CancelledError();
+  // Alignment: pair by pair in small groups, along a spanning tree in large
+  // ones (reuse_clusters.h).
+  const ClusterPlan plan(n, candidates, options.cluster_documents);
+  result.stats.clustered_documents = plan.clustered_documents();
+  const auto align = [&](const std::vector<IndexPair>& todo,
+                         std::vector<DocumentPair>* out) {
+    std::vector<std::vector<Passage>> found(todo.size());
+    if (!stages.Run("aligning", todo.size(), workers, 8, [&](size_t c, int) {
+          const auto [a, b] = todo[c];
+          const std::vector<AlignedPassage> aligned =
+              AlignPassages({analyzed[a].keys, &key_indexes[a], boilerplate[a]},
+                            {analyzed[b].keys, &key_indexes[b], boilerplate[b]},
+                            options.align);
+          if (aligned.empty()) return;
+          found[c] = LocatePassages(aligned, documents[a].text, analyzed[a],
+                                    documents[b].text, analyzed[b]);
+        })) {
+      return false;
+    }
+    result.stats.aligned_pairs += todo.size();
+    for (size_t c = 0; c < todo.size(); ++c) {
+      if (found[c].empty()) continue;
+      DocumentPair& pair = out->emplace_back();
+      pair.a = todo[c].first;
+      pair.b = todo[c].second;
+      pair.passages = std::move(found[c]);
+    }
+    return true;
+  };
+  std::vector<DocumentPair> aligned;
+  if (!align(plan.first_round(), &aligned)) return CancelledError();
+  const std::vector<IndexPair> second_round = plan.SecondRound(aligned);
+  if (!second_round.empty()) {
+    if (!align(second_round, &aligned)) return CancelledError();
+    std::sort(aligned.begin(), aligned.end(),
+              [](const DocumentPair& x, const DocumentPair& y) {
+                return std::tie(x.a, x.b) < std::tie(y.a, y.b);
+              });
   }
-  for (size_t c = 0; c < candidates.size(); ++c) {
-    if (found[c].empty()) continue;
-    DocumentPair& pair = result.pairs.emplace_back();
-    pair.a = candidates[c].first;
-    pair.b = candidates[c].second;
-    pair.passages = std::move(found[c]);
-  }
+  GroupIntoClusters(std::move(aligned), plan, &result.pairs, &result.clusters);
   result.stats.reported_pairs = result.pairs.size();
+  result.stats.clusters = result.clusters.size();
+  for (const ReuseCluster& cluster : result.clusters) {
+    result.stats.cluster_members += cluster.members.size();
+  }
   return result;
 }
 

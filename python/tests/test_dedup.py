@@ -48,7 +48,7 @@ def test_keep_longest_and_containment():
     assert records["short"].duplicate_of == "long"
 
 
-# add_many of 5000 documents of 29 kB (one text, so the list is quick to
+# add_many of 50000 documents of 29 kB (one text, so the list is quick to
 # make), handed to the library in batches of 4 MB: seconds of work in C++
 # even on a fast machine, during which no Python code runs.
 CHILD = textwrap.dedent("""
@@ -56,7 +56,7 @@ CHILD = textwrap.dedent("""
     signal.signal(signal.SIGINT, signal.default_int_handler)
     import neardup
     text = " ".join(f"w{i}" for i in range(5000))
-    documents = [(d, text) for d in range(5000)]
+    documents = [(d, text) for d in range(50000)]
     dedup = neardup.Deduplicator(threads=1)
     print("adding", flush=True)
     try:
@@ -80,5 +80,5 @@ def test_ctrl_c_stops_a_long_add_many():
         child.kill()
     # Interrupted inside add_many, not after it returned.
     assert out.startswith("interrupted with") and not out.startswith(
-        "interrupted with 5000 "), out
+        "interrupted with 50000 "), out
     assert child.returncode == 3

@@ -187,14 +187,31 @@ struct ScanOptions {
   AnalyzeOptions analyze;
   AlignOptions align;
   WindowOptions windows;
-  // A word pair found in more than this many documents of the collection is
-  // boilerplate (titles of officials, bylines, footers, agency credits):
-  // words matched inside runs of such pairs on both sides still join a
-  // passage but do not count toward AlignOptions::min_tokens. On SaudiNewsNet
-  // (31k articles) this removes pairs that share only a 20-word royal title.
-  // Collections of at most this many documents are unaffected. 0 disables.
-  // Default: 50.
+  // Collection-level boilerplate (titles of officials, bylines, footers,
+  // agency credits): words matched inside it on both sides still join a
+  // passage but do not count toward AlignOptions::min_tokens. Text is
+  // boilerplate when it is a run of consecutive word pairs each found in more
+  // than `boilerplate_documents` documents, and the run is shorter than
+  // `boilerplate_max_tokens` words: a longer run that many documents carry
+  // is a syndicated passage, which is reuse and is reported. On SaudiNewsNet
+  // (31k articles) this removes pairs that share only a royal title.
+  // Collections of at most `boilerplate_documents` documents have no
+  // frequent word pairs. 0 disables the rule. Default: 50.
   int boilerplate_documents = 50;
+  // Runs of frequent word pairs covering at least this many words are not
+  // boilerplate. 0: runs of any length are. Default: 40 (twice the default
+  // min_tokens; the longest stock phrases of SaudiNewsNet are shorter).
+  int boilerplate_max_tokens = 40;
+  // The user's own boilerplate: every occurrence of one of these phrases
+  // (compared after analysis, like passages) is boilerplate, whatever its
+  // length or frequency. Phrases without words are ignored. Default: none.
+  std::vector<std::string> boilerplate_phrases;
+  // Documents that candidate pairs link, directly or through each other,
+  // into a group of more than this many are aligned along a spanning tree of
+  // their candidate pairs (about one alignment per document instead of one
+  // per pair), and the passages they share are reported as ReuseClusters.
+  // Smaller groups are aligned pair by pair. At least 2. Default: 4.
+  int cluster_documents = 4;
   // Worker threads, the calling thread included; 0 means one per core. At
   // most kMaxThreads (neardup/options.h). The result does not depend on it.
   int threads = 0;
@@ -214,12 +231,45 @@ struct DocumentPair {
   std::vector<Passage> passages;
 };
 
+// One document's part in a ReuseCluster.
+struct ClusterMember {
+  size_t document = 0;  // index into the input
+  TextSpan span;        // the shared text in that document
+};
+
+// A passage shared by three or more documents, reported once (as passim
+// reports reprints) instead of as a pair for every two of them. Built from
+// the alignments of a group's spanning tree: passages that overlap by at
+// least half of the longer in some document are one cluster.
+struct ReuseCluster {
+  // Ordered by (document, span.begin). A document holding two separate
+  // stretches of the cluster's text appears twice.
+  std::vector<ClusterMember> members;
+  size_t documents = 0;  // distinct documents among the members, >= 3
+};
+
+// Text treated as boilerplate, once per distinct run of token keys found in
+// two or more documents (or matching a user's phrase).
+struct BoilerplateText {
+  size_t document = 0;       // the first document it occurs in
+  TextSpan span;             // where, in that document's original text
+  size_t documents = 0;      // how many documents it occurs in
+  bool user_phrase = false;  // one of ScanOptions::boilerplate_phrases
+};
+
 struct ScanStats {
   size_t documents = 0;
   size_t tokens = 0;
   size_t windows = 0;
   size_t candidate_pairs = 0;
+  size_t aligned_pairs = 0;  // candidate pairs actually aligned
   size_t reported_pairs = 0;
+  size_t clusters = 0;
+  size_t cluster_members = 0;
+  // Documents of clustered groups (see ScanOptions::cluster_documents);
+  // their candidate pairs not on the spanning tree are only aligned for a
+  // document the tree's alignments did not place in any passage.
+  size_t clustered_documents = 0;
   size_t oversized_buckets = 0;
   // Distinct member sets of the oversized buckets (more than
   // WindowOptions::max_bucket documents): each was aligned only as a star
@@ -229,18 +279,29 @@ struct ScanStats {
   // so they were not aligned: what the bucket cap left out.
   size_t capped_pairs = 0;
   size_t boilerplate_bigrams = 0;
+  size_t boilerplate_texts = 0;   // == ScanResult::boilerplate.size()
+  size_t boilerplate_tokens = 0;  // tokens flagged, over all documents
 };
 
 struct ScanResult {
-  // Ordered by (a, b).
+  // Ordered by (a, b). Every pair of documents of a small group (see
+  // ScanOptions::cluster_documents) that shares a passage, and in larger
+  // groups the passages that only two documents share.
   std::vector<DocumentPair> pairs;
+  // Passages shared by three or more documents of a large group, ordered by
+  // their first member.
+  std::vector<ReuseCluster> clusters;
+  // What was treated as boilerplate, most frequent first.
+  std::vector<BoilerplateText> boilerplate;
   ScanStats stats;
 };
 
-// Finds every pair of documents that share passages. Errors: bad options,
-// a document of 4 GiB or more, 2^32 documents or more (InvalidArgument);
-// cancelled through ScanOptions::cancel (Cancelled).
-// Thread-safe; uses ScanOptions::threads threads.
+// Finds every document that shares passages with another: as pairs, and as
+// clusters where many documents share one passage. Every document that
+// shares a passage found by alignment is in some pair or cluster. Errors: a
+// document of 4 GiB or more, or invalid window options (InvalidArgument);
+// cancelled through ScanOptions::cancel (Cancelled). Bad options are
+// InvalidArgument too. Thread-safe; uses ScanOptions::threads threads.
 absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
                                 const ScanOptions& options = {});
 

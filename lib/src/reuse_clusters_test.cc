@@ -1,0 +1,112 @@
+#include "reuse_clusters.h"
+
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace neardup {
+namespace {
+
+// Every pair of documents [first, first + count).
+std::vector<IndexPair> Clique(uint32_t first, uint32_t count) {
+  std::vector<IndexPair> pairs;
+  for (uint32_t a = first; a < first + count; ++a) {
+    for (uint32_t b = a + 1; b < first + count; ++b) pairs.push_back({a, b});
+  }
+  return pairs;
+}
+
+TEST(ClusterPlanTest, SmallGroupsAlignEveryPairLargeOnesASpanningTree) {
+  // Documents 0-2: a group of 3; 3-12: a group of 10.
+  std::vector<IndexPair> candidates = Clique(0, 3);
+  const std::vector<IndexPair> large = Clique(3, 10);
+  candidates.insert(candidates.end(), large.begin(), large.end());
+  const ClusterPlan plan(13, candidates, 4);
+  EXPECT_FALSE(plan.clustered(0));
+  EXPECT_TRUE(plan.clustered(3));
+  EXPECT_EQ(plan.clustered_documents(), 10u);
+  // 3 pairs of the small group, 9 tree pairs of the large one.
+  ASSERT_EQ(plan.first_round().size(), 3u + 9u);
+  // The tree is a star around document 3 (all degrees equal: lowest index).
+  for (size_t k = 3; k < plan.first_round().size(); ++k) {
+    EXPECT_EQ(plan.first_round()[k].first, 3u);
+  }
+  // The tree's passages all overlap in document 3, except that document 7
+  // shares nothing with it: only pairs touching 7 come second.
+  std::vector<DocumentPair> aligned;
+  for (uint32_t b = 4; b < 13; ++b) {
+    if (b == 7) continue;
+    DocumentPair& pair = aligned.emplace_back();
+    pair.a = 3;
+    pair.b = b;
+    pair.passages.emplace_back().a = {100, 200, 100, 200};
+    pair.passages.back().b = {0, 100, 0, 100};
+  }
+  const std::vector<IndexPair> second = plan.SecondRound(aligned);
+  EXPECT_EQ(second.size(), 8u);  // 7's pairs with 4-6 and 8-12
+  for (const auto& [a, b] : second) EXPECT_TRUE(a == 7 || b == 7);
+  // With 7 in the same passage, nothing is left to align.
+  DocumentPair& seven = aligned.emplace_back();
+  seven.a = 3;
+  seven.b = 7;
+  seven.passages.emplace_back().a = {120, 200, 120, 200};
+  seven.passages.back().b = {0, 80, 0, 80};
+  EXPECT_TRUE(plan.SecondRound(aligned).empty());
+}
+
+Passage Shared(uint32_t a_begin, uint32_t a_end, uint32_t b_begin,
+               uint32_t b_end) {
+  Passage passage;
+  passage.a = {a_begin, a_end, a_begin, a_end};
+  passage.b = {b_begin, b_end, b_begin, b_end};
+  return passage;
+}
+
+TEST(GroupIntoClustersTest, OverlappingPassagesOfThreeDocumentsAreOneCluster) {
+  // A star around document 0 in a group of 5: 1, 2 and 3 share 0's bytes
+  // 100-200 (with slightly different edges); 4 shares 0's bytes 500-600.
+  const ClusterPlan plan(5, Clique(0, 5), 2);
+  std::vector<DocumentPair> aligned(4);
+  for (uint32_t k = 0; k < 4; ++k) {
+    aligned[k].a = 0;
+    aligned[k].b = k + 1;
+  }
+  aligned[0].passages = {Shared(100, 200, 10, 110)};
+  aligned[1].passages = {Shared(105, 200, 20, 115)};
+  aligned[2].passages = {Shared(100, 190, 30, 120), Shared(700, 800, 0, 5)};
+  aligned[3].passages = {Shared(500, 600, 40, 140)};
+  std::vector<DocumentPair> pairs;
+  std::vector<ReuseCluster> clusters;
+  GroupIntoClusters(aligned, plan, &pairs, &clusters);
+  ASSERT_EQ(clusters.size(), 1u);
+  EXPECT_EQ(clusters[0].documents, 4u);
+  ASSERT_EQ(clusters[0].members.size(), 4u);
+  EXPECT_EQ(clusters[0].members[0].document, 0u);
+  EXPECT_EQ(clusters[0].members[0].span.begin, 100u);  // union in document 0
+  EXPECT_EQ(clusters[0].members[0].span.end, 200u);
+  EXPECT_EQ(clusters[0].members[3].document, 3u);
+  // What only two documents share stays a pair: (0, 3) bytes 700-800, and
+  // (0, 4).
+  ASSERT_EQ(pairs.size(), 2u);
+  EXPECT_EQ(pairs[0].b, 3u);
+  ASSERT_EQ(pairs[0].passages.size(), 1u);
+  EXPECT_EQ(pairs[0].passages[0].a.begin, 700u);
+  EXPECT_EQ(pairs[1].b, 4u);
+}
+
+TEST(GroupIntoClustersTest, SmallGroupPairsPassThrough) {
+  const ClusterPlan plan(3, Clique(0, 3), 4);
+  std::vector<DocumentPair> aligned(1);
+  aligned[0].a = 0;
+  aligned[0].b = 2;
+  aligned[0].passages = {Shared(0, 10, 0, 10)};
+  std::vector<DocumentPair> pairs;
+  std::vector<ReuseCluster> clusters;
+  GroupIntoClusters(aligned, plan, &pairs, &clusters);
+  EXPECT_TRUE(clusters.empty());
+  ASSERT_EQ(pairs.size(), 1u);
+  EXPECT_EQ(pairs[0].b, 2u);
+}
+
+}  // namespace
+}  // namespace neardup
