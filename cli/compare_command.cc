@@ -4,6 +4,7 @@
 
 #include "atomic_file.h"
 #include "commands.h"
+#include "html/html_report.h"
 #include "interrupt.h"
 
 namespace neardup::cli {
@@ -49,6 +50,18 @@ RunFunction InstallCompare(CLI::App* app) {
     if (!passages.ok()) return Fail(passages.status());
     if (Interrupted()) return InterruptedExit();
     if (absl::Status status = output.Open(); !status.ok()) return Fail(status);
+    if (state->flags.format == "html") {
+      HtmlReport report(
+          {.scan = false,
+           .max_pairs = 0,
+           .command = "neardup compare " + state->a + " " + state->b});
+      report.AddPair({documents[0].id, documents[0].text, documents[1].id,
+                      documents[1].text, &*passages});
+      report.Write(output.file(), {});
+      if (absl::Status status = output.Finish(); !status.ok())
+        return Fail(status);
+      return passages->empty() ? kExitNotFound : kExitFound;
+    }
     Format format;
     ParseFormat(state->flags.format, &format);
     ResultWriter writer(output.file(), format,

@@ -4,6 +4,7 @@
 
 #include "atomic_file.h"
 #include "commands.h"
+#include "html/html_report.h"
 #include "interrupt.h"
 
 namespace neardup::cli {
@@ -16,7 +17,54 @@ struct ScanFlags {
   int threads = 0;
   int boilerplate_documents = ScanOptions().boilerplate_documents;
   std::vector<std::string> paths;
+  size_t html_max_pairs = HtmlReportOptions().max_pairs;
 };
+
+// --format html: the whole report is written at the end (pairs capped at
+// --html-max-pairs, said in the report and on stderr).
+int WriteScanHtml(const ScanFlags& state,
+                  const std::vector<Document>& documents,
+                  const ScanResult& result, const InputStats& input_stats,
+                  std::chrono::steady_clock::time_point start,
+                  OutputFile* output) {
+  std::string command = "neardup scan";
+  for (const std::string& path : state.paths) command += " " + path;
+  HtmlReport report(
+      {.scan = true, .max_pairs = state.html_max_pairs, .command = command});
+  RunSummary summary;
+  summary.documents = documents.size();
+  summary.candidate_pairs = result.stats.candidate_pairs;
+  summary.input = input_stats;
+  for (const DocumentPair& pair : result.pairs) {
+    const Document& a = documents[pair.a];
+    const Document& b = documents[pair.b];
+    report.AddPair({a.id, a.text, b.id, b.text, &pair.passages});
+    ++summary.pairs;
+    summary.passages += pair.passages.size();
+  }
+  summary.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  report.Write(output->file(), summary);
+  if (Interrupted()) return InterruptedExit();
+  if (absl::Status status = output->Finish(); !status.ok()) return Fail(status);
+  if (!state.flags.quiet) {
+    std::fprintf(stderr,
+                 "neardup: %zu documents, %zu pair%s sharing %zu passage%s; "
+                 "the HTML report shows %zu of the %zu pairs%s (%.2f s)\n",
+                 summary.documents, summary.pairs,
+                 summary.pairs == 1 ? "" : "s", summary.passages,
+                 summary.passages == 1 ? "" : "s", report.pairs_shown(),
+                 report.pairs_added(),
+                 report.pairs_shown() < report.pairs_added()
+                     ? " (capped by --html-max-pairs; those whose better-"
+                       "covered document is covered most)"
+                     : "",
+                 summary.seconds);
+  }
+  PrintInputSummary(input_stats, state.flags.quiet);
+  return summary.pairs == 0 ? kExitNotFound : kExitFound;
+}
 
 int RunScan(const ScanFlags& state) {
   const auto start = std::chrono::steady_clock::now();
@@ -47,6 +95,10 @@ int RunScan(const ScanFlags& state) {
   if (!result.ok()) return Fail(result.status());
 
   if (absl::Status status = output.Open(); !status.ok()) return Fail(status);
+  if (state.flags.format == "html") {
+    return WriteScanHtml(state, *documents, *result, input_stats, start,
+                         &output);
+  }
   Format format;
   ParseFormat(state.flags.format, &format);
   ResultWriter writer(output.file(), format,
@@ -116,6 +168,11 @@ RunFunction InstallScan(CLI::App* app) {
                    "Jaccard similarity of two token windows above which they "
                    "are likely to be compared")
       ->check(CLI::Range(0.01, 1.0))
+      ->capture_default_str();
+  command
+      ->add_option("--html-max-pairs", state->html_max_pairs,
+                   "With --format html: show at most this many pairs, those "
+                   "whose better-covered document is covered most (0: all)")
       ->capture_default_str();
   return [state, command]() -> int {
     if (!command->parsed()) return -1;

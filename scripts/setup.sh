@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config libicu-dev libxxhash-dev libabsl-dev
           libbenchmark-dev libgtest-dev libsimdjson-dev libcli11-dev libzstd-dev
-          zlib1g-dev)
+          zlib1g-dev chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
