@@ -39,6 +39,8 @@ table.pairs th, table.pairs td {
   border-bottom: 1px solid var(--line); padding: .15rem .5rem;
   text-align: start;
 }
+table.pairs th { white-space: nowrap; }
+table.pairs td a.row { color: inherit; text-decoration: none; }
 table.pairs th button {
   font: inherit; font-weight: bold; background: none; border: 0;
   color: inherit; cursor: pointer; padding: 0;
@@ -90,7 +92,8 @@ mark.d {
   border: 1px solid var(--muted); border-radius: 2px; padding: 0 .15em;
   color: var(--muted);
 }
-.ctl::after { content: attr(data-c); }
+.ctl::before { content: attr(data-c); }  /* before: an override char
+  inside would reverse a label after it */
 kbd {
   font-family: monospace; border: 1px solid var(--line); border-radius: 3px;
   padding: 0 .25em;
@@ -142,11 +145,12 @@ const char kHtmlReportScript[] = R"js(
   }
 
   /* Scrolls a side's column (not the page) to a passage. */
-  function reveal(el) {
+  function reveal(el, quiet) {
     if (!el) return;
     var box = el.closest('.text');
     var top = el.getBoundingClientRect().top - box.getBoundingClientRect().top;
     box.scrollTop += top - box.clientHeight / 3;
+    if (quiet) return;
     el.classList.add('flash');
     setTimeout(function () { el.classList.remove('flash'); }, 900);
   }
@@ -179,7 +183,12 @@ const char kHtmlReportScript[] = R"js(
       v.hidden = v !== view;
     });
     if (table) table.hidden = !!view;
-    if (view !== current) at = 0;
+    if (view !== current && view) {
+      /* Each column starts at the first passage. */
+      at = 0;
+      reveal(first(view, 'a', 1), true);
+      reveal(first(view, 'b', 1), true);
+    }
     current = view;
     if (view && table) window.scrollTo(0, 0);
   }

@@ -713,16 +713,19 @@ void HtmlReport::AppendTable(const std::vector<size_t>& shown,
     const Pair& pair = pairs_[shown[k]];
     double best = 0;
     for (const Passage& p : *pair.view.passages) best = std::max(best, p.score);
+    // The ids link to the view too, out of the tab order (the number is in).
+    const std::string link = absl::StrFormat(
+        "<a class=\"row\" href=\"#pair-%d\" tabindex=\"-1\">", k + 1);
     absl::StrAppendFormat(out,
                           "<tr><td data-v=\"%d\"><a href=\"#pair-%d\">%d</a>"
-                          "</td><td>",
-                          k + 1, k + 1, k + 1);
+                          "</td><td>%s",
+                          k + 1, k + 1, k + 1, link);
     AppendId(pair.view.a_id, out);
-    out->append("</td><td>");
+    absl::StrAppendFormat(out, "</a></td><td>%s", link);
     AppendId(pair.view.b_id, out);
     absl::StrAppendFormat(
         out,
-        "</td><td data-v=\"%d\">%d</td><td data-v=\"%.4f\">%s</td>"
+        "</a></td><td data-v=\"%d\">%d</td><td data-v=\"%.4f\">%s</td>"
         "<td data-v=\"%.4f\">%s</td><td data-v=\"%.4f\">%.2f</td></tr>\n",
         pair.view.passages->size(), pair.view.passages->size(), pair.a_coverage,
         Percent(pair.a_coverage), pair.b_coverage, Percent(pair.b_coverage),

@@ -308,7 +308,7 @@ def scan_case(f, browser, program, work, corpus):
             "no view is built before it is asked for")
     links = [n for n in dom.walk() if n.tag == "a" and
              n.attrs.get("href") == "#pair-1"]
-    f.check(len(links) == 1, "the table links to pair 1")
+    f.check(len(links) == 3, "the table's row links to pair 1")
     dom = dump_dom(browser, report, "#pair-1")
     views = dom.find_all(id="view-1")
     if not f.check(len(views) == 1, "#pair-1 builds view 1"):
