@@ -173,6 +173,7 @@ RunFunction InstallScan(CLI::App* app) {
       ->add_option("--html-max-pairs", state->html_max_pairs,
                    "With --format html: show at most this many pairs, those "
                    "whose better-covered document is covered most (0: all)")
+      ->check(CLI::Range(0, 1 << 30))
       ->capture_default_str();
   return [state, command]() -> int {
     if (!command->parsed()) return -1;
