@@ -1,6 +1,7 @@
 #include "html_report.h"
 
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -158,6 +159,46 @@ TEST(RenderSideTest, NestedAndCrossingPassagesKeepEveryByte) {
   }
   EXPECT_EQ(back.marked, "ij<&>\r\nklu");
   EXPECT_GE(back.elements.at(3), 2);  // reopened after 1 and 5 closed
+}
+
+TEST(RenderSideTest, RandomOverlapsKeepEveryPassageExact) {
+  // Pieces that escape, isolate or are multi-byte; spans cut only between
+  // pieces, as passages are cut between characters.
+  const std::vector<std::string> pieces = {
+      "a", " ", "<", "&", "\r\n", "\u0627", "\u202E", "\x01", "\n"};
+  std::mt19937 random(14);
+  for (int round = 0; round < 300; ++round) {
+    std::string text;
+    std::vector<uint32_t> cuts = {0};
+    for (int i = 0, n = 1 + random() % 40; i < n; ++i) {
+      text += pieces[random() % pieces.size()];
+      cuts.push_back(static_cast<uint32_t>(text.size()));
+    }
+    const auto cut = [&] { return cuts[random() % cuts.size()]; };
+    std::vector<NumberedSpan> spans;
+    for (int number = 1, n = random() % 6; number <= n; ++number) {
+      uint32_t begin = cut(), end = cut();
+      if (begin > end) std::swap(begin, end);
+      spans.push_back({number, {begin, end}});
+    }
+    std::vector<ByteRange> marks;
+    for (uint32_t at = cut(); at < text.size();) {
+      const uint32_t end = std::max(at, cut());
+      if (end > at) marks.push_back({at, end});
+      const uint32_t next = cut();
+      if (next <= end) break;
+      at = next;
+    }
+    const ReadBack back = Read(RenderSide(text, spans, marks));
+    ASSERT_EQ(back.text, text);
+    for (const NumberedSpan& span : spans) {
+      const std::string expected =
+          text.substr(span.range.begin, span.range.end - span.range.begin);
+      EXPECT_EQ(
+          back.passages.count(span.number) ? back.passages.at(span.number) : "",
+          expected);
+    }
+  }
 }
 
 TEST(RenderSideTest, SpansPastTheEndAreClamped) {
