@@ -269,11 +269,41 @@ def check_screenshot(f, browser, report, png):
 texts_bytes = {}
 
 
+# Appended to a copy of a report: clicks passage 1 of side a, then presses
+# n, p and Enter, and records after each which passage has the focus.
+INTERACT = """<script>
+(function () {
+  var log = [];
+  function where(what) {
+    var el = document.activeElement;
+    var side = el && el.closest('[data-side]');
+    log.push(what + ':' + (side ? el.getAttribute('data-passage') +
+                           side.getAttribute('data-side') : 'none'));
+  }
+  function key(k) {
+    document.activeElement.dispatchEvent(
+        new KeyboardEvent('keydown', {key: k, bubbles: true}));
+    where(k);
+  }
+  document.querySelector('[data-side="a"] [data-passage="1"]').click();
+  where('click');
+  key('n');
+  key('p');
+  key('Enter');
+  document.body.setAttribute('data-interaction', log.join(' '));
+})();
+</script>"""
+
+
 def compare_case(f, browser, program, work, a_path, b_path, direction,
-                 screenshot=None):
+                 screenshot=None, interact=False):
     report = os.path.join(work, "report.html")
     neardup(program, "compare", a_path, b_path, "--format", "html", "-o",
             report)
+    if interact:
+        page = open(report, encoding="utf-8").read()
+        report = os.path.join(work, "interact.html")
+        open(report, "w", encoding="utf-8").write(page + INTERACT)
     passages = passages_from_jsonl(neardup(
         program, "compare", a_path, b_path, "--format", "jsonl").stdout)
     f.check(len(passages) >= 2, "the pair shares passages")
@@ -288,6 +318,12 @@ def compare_case(f, browser, program, work, a_path, b_path, direction,
         check_view(f, views[0], texts, passages, a_path, b_path, direction)
         f.check(len(views[0].find_all(**{"class": "d"})) > 0,
                 "words that differ are marked")
+    if interact:
+        bodies = [n for n in dom.walk() if n.tag == "body"]
+        got = bodies[0].attrs.get("data-interaction") if bodies else None
+        f.check(got == "click:1b n:2a p:1a Enter:1b",
+                "click jumps to the partner, n/p move between passages, "
+                "Enter jumps back: %r" % got)
     if screenshot:
         check_screenshot(f, browser, report, screenshot)
 
@@ -374,7 +410,7 @@ def main():
     elif case == "english":
         compare_case(f, browser, program, work,
                      "tests/browser/english_a.txt",
-                     "tests/browser/english_b.txt", "ltr")
+                     "tests/browser/english_b.txt", "ltr", interact=True)
     elif case == "scan":
         scan_case(f, browser, program, work, "corpus/")
     elif case == "hostile":
