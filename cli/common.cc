@@ -17,8 +17,9 @@ void AddCommonFlags(CLI::App* command, CommonFlags* flags) {
   command
       ->add_option("--format", flags->format,
                    "Output: text (for people), jsonl (one JSON object per "
-                   "line), tsv (one passage per line)")
-      ->check(CLI::IsMember({"text", "jsonl", "tsv"}))
+                   "line), tsv (one passage per line), html (a page showing "
+                   "the documents side by side)")
+      ->check(CLI::IsMember({"text", "jsonl", "tsv", "html"}))
       ->capture_default_str();
   command
       ->add_option("--min-tokens", flags->align.min_tokens,

@@ -7,6 +7,7 @@
 #include "atomic_file.h"
 #include "commands.h"
 #include "crosslingual_flags.h"
+#include "html/html_report.h"
 #include "interrupt.h"
 
 namespace neardup::cli {
@@ -68,6 +69,19 @@ int RunCompare(const CompareFlags& state) {
   if (!passages.ok()) return Fail(passages.status());
   if (Interrupted()) return InterruptedExit();
   if (absl::Status status = output.Open(); !status.ok()) return Fail(status);
+  if (state.flags.format == "html") {
+    HtmlReport report(
+        {.scan = false,
+         .max_pairs = 0,
+         .command = "neardup compare " + state.a + " " + state.b});
+    report.AddPair({a.id, a.text, b.id, b.text, &*passages});
+    report.Write(output.file(), {});
+    if (absl::Status status = output.Finish(); !status.ok()) {
+      return Fail(status);
+    }
+    PrintInputSummary(summary.input, state.flags.quiet);
+    return passages->empty() ? kExitNotFound : kExitFound;
+  }
   Format format;
   ParseFormat(state.flags.format, &format);
   ResultWriter writer(output.file(), format,

@@ -48,6 +48,14 @@ struct RunSummary {
   double seconds = 0;
   // Rates, memory: written with one decimal.
   std::vector<std::pair<std::string, double>> measures;
+
+  // The count named `name`, or 0 if there is none.
+  size_t Count(std::string_view name) const {
+    for (const auto& [counted, value] : counts) {
+      if (counted == name) return value;
+    }
+    return 0;
+  }
 };
 
 // `summary` as one JSON line, "\n" included.

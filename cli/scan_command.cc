@@ -6,6 +6,7 @@
 
 #include "atomic_file.h"
 #include "commands.h"
+#include "html/html_report.h"
 #include "interrupt.h"
 
 namespace neardup::cli {
@@ -20,6 +21,7 @@ struct ScanFlags {
   bool no_boilerplate = false;
   std::string boilerplate_file;
   std::vector<std::string> paths;
+  size_t html_max_pairs = HtmlReportOptions().max_pairs;
 };
 
 // The phrases of a --boilerplate file: one a line, blank lines ignored.
@@ -37,6 +39,65 @@ absl::StatusOr<std::vector<std::string>> ReadPhrases(const std::string& path) {
   }
   if (in.bad()) return absl::DataLossError("cannot read " + path);
   return phrases;
+}
+
+// --format html: the whole report is written at the end (pairs capped at
+// --html-max-pairs, said in the report and on stderr).
+int WriteScanHtml(const ScanFlags& state,
+                  const std::vector<Document>& documents,
+                  const ScanResult& result, const InputStats& input_stats,
+                  std::chrono::steady_clock::time_point start,
+                  OutputFile* output) {
+  std::string command = "neardup scan";
+  for (const std::string& path : state.paths) command += " " + path;
+  HtmlReport report(
+      {.scan = true, .max_pairs = state.html_max_pairs, .command = command});
+  size_t pairs = 0;
+  size_t passages = 0;
+  for (const DocumentPair& pair : result.pairs) {
+    const Document& a = documents[pair.a];
+    const Document& b = documents[pair.b];
+    report.AddPair({a.id, a.text, b.id, b.text, &pair.passages});
+    ++pairs;
+    passages += pair.passages.size();
+  }
+  RunSummary summary;
+  summary.command = "scan";
+  summary.documents = documents.size();
+  summary.counts = {{"candidate_pairs", result.stats.candidate_pairs},
+                    {"pairs", pairs},
+                    {"passages", passages},
+                    {"clusters", result.clusters.size()}};
+  summary.input = input_stats;
+  summary.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  report.Write(output->file(), summary);
+  if (Interrupted()) return InterruptedExit();
+  if (absl::Status status = output->Finish(); !status.ok()) return Fail(status);
+  if (!state.flags.quiet) {
+    std::fprintf(stderr,
+                 "neardup: %zu documents, %zu pair%s sharing %zu passage%s; "
+                 "the HTML report shows %zu of the %zu pairs%s (%.2f s)\n",
+                 summary.documents, pairs, pairs == 1 ? "" : "s", passages,
+                 passages == 1 ? "" : "s", report.pairs_shown(),
+                 report.pairs_added(),
+                 report.pairs_shown() < report.pairs_added()
+                     ? " (capped by --html-max-pairs; those whose better-"
+                       "covered document is covered most)"
+                     : "",
+                 summary.seconds);
+  }
+  if (!result.clusters.empty()) {
+    std::fprintf(stderr,
+                 "neardup: %zu reuse cluster%s (passages shared by 3 or more "
+                 "documents) are not in the HTML report; --format jsonl lists "
+                 "them\n",
+                 result.clusters.size(),
+                 result.clusters.size() == 1 ? "" : "s");
+  }
+  PrintInputSummary(input_stats, state.flags.quiet);
+  return pairs == 0 && result.clusters.empty() ? kExitNotFound : kExitFound;
 }
 
 int RunScan(const ScanFlags& state) {
@@ -83,6 +144,10 @@ int RunScan(const ScanFlags& state) {
   documents->clear();  // moved into the scanner
 
   if (absl::Status status = output.Open(); !status.ok()) return Fail(status);
+  if (state.flags.format == "html") {
+    return WriteScanHtml(state, (*scanner)->documents(), *result, input_stats,
+                         start, &output);
+  }
   Format format;
   ParseFormat(state.flags.format, &format);
   ResultWriter writer(output.file(), format,
@@ -219,6 +284,12 @@ RunFunction InstallScan(CLI::App* app) {
                    "Jaccard similarity of two token windows above which they "
                    "are likely to be compared")
       ->check(Within(0.01, 1.0))
+      ->capture_default_str();
+  command
+      ->add_option("--html-max-pairs", state->html_max_pairs,
+                   "With --format html: show at most this many pairs, those "
+                   "whose better-covered document is covered most (0: all)")
+      ->check(CLI::Range(0, 1 << 30))
       ->capture_default_str();
   return [state] { return RunScan(*state); };
 }

@@ -1,0 +1,255 @@
+#include "html_assets.h"
+
+namespace neardup::cli {
+
+// Passage colours: hue --h per passage (set on each element), lightness and
+// saturation per colour scheme, so text keeps a contrast ratio above 7:1 in
+// both (dark text on 86 % lightness, light text on 27 %).
+const char kHtmlReportCss[] = R"css(
+:root {
+  color-scheme: light dark;
+  --bg: #ffffff; --fg: #1b1b1b; --muted: #5a5a5a; --line: #c8c8c8;
+  --panel: #f4f4f4; --sat: 75%; --light: 86%; --diff: #b00020;
+  --focus: #1a5fb4;
+}
+@media (prefers-color-scheme: dark) {
+  :root {
+    --bg: #15171a; --fg: #e8e8e8; --muted: #a8a8a8; --line: #474747;
+    --panel: #202328; --sat: 45%; --light: 27%; --diff: #ff8a80;
+    --focus: #8ab4f8;
+  }
+}
+* { box-sizing: border-box; }
+body {
+  margin: 0; background: var(--bg); color: var(--fg);
+  font: 16px/1.65 system-ui, "Noto Sans", "Noto Naskh Arabic", "DejaVu Sans",
+    sans-serif;
+}
+header.top { padding: .3rem 1rem; border-bottom: 1px solid var(--line); }
+h1 { font-size: .95rem; margin: .1rem 0; font-family: monospace; }
+h2 { font-size: 1.05rem; margin: .3rem 0; }
+h3 { font-size: .95rem; margin: 0 0 .3rem; color: var(--muted); }
+.summary, .stats, .help { margin: .1rem 0; }
+.help { color: var(--muted); font-size: .85rem; }
+.capped { color: var(--diff); }
+main { padding: 0 1rem 1rem; }
+bdi.id { font-family: monospace; overflow-wrap: anywhere; }
+table.pairs { border-collapse: collapse; margin-top: .5rem; width: 100%; }
+table.pairs th, table.pairs td {
+  border-bottom: 1px solid var(--line); padding: .15rem .5rem;
+  text-align: start;
+}
+table.pairs th { white-space: nowrap; }
+table.pairs td a.row { color: inherit; text-decoration: none; }
+table.pairs th button {
+  font: inherit; font-weight: bold; background: none; border: 0;
+  color: inherit; cursor: pointer; padding: 0;
+}
+table.pairs th[aria-sort=ascending] button::after { content: " \25B2"; }
+table.pairs th[aria-sort=descending] button::after { content: " \25BC"; }
+table.pairs tbody tr:hover { background: var(--panel); }
+a { color: var(--focus); }
+.pair-head { padding: .2rem 0; }
+.legend {
+  display: flex; flex-wrap: wrap; gap: .2rem 1rem; margin: .3rem 0;
+  padding: 0; list-style: none; font-size: .85rem; max-height: 4.6rem;
+  overflow: auto;
+}
+button.goto {
+  min-width: 2.2em; font: inherit; font-weight: bold; cursor: pointer;
+  color: var(--fg); border: 1px solid var(--line); border-radius: .3em;
+  background: hsl(var(--h) var(--sat) var(--light));
+}
+.sides { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
+.side { min-width: 0; }
+.text {
+  white-space: pre-wrap; overflow-wrap: anywhere; unicode-bidi: plaintext;
+  text-align: start; height: calc(100vh - 3rem); overflow: auto;
+  border: 1px solid var(--line); border-radius: 4px; padding: .5rem .8rem;
+  background: var(--bg);
+}
+.p {
+  background: hsl(var(--h) var(--sat) var(--light)); cursor: pointer;
+  border-radius: 2px; box-decoration-break: clone;
+  -webkit-box-decoration-break: clone;
+}
+.p .p { box-shadow: inset 0 -3px 0 var(--muted); }
+.p.first::before {
+  content: attr(data-passage); unicode-bidi: isolate; font-size: .72em;
+  font-weight: bold; font-family: system-ui, sans-serif;
+  color: var(--bg); background: var(--fg);
+  border-radius: .7em; padding: 0 .4em; margin-inline-end: .25em;
+}
+.p:focus { outline: 3px solid var(--focus); outline-offset: 1px; }
+.p.flash { outline: 3px solid var(--focus); }
+mark.d {
+  background: none; color: inherit; font-weight: 600;
+  text-decoration: underline wavy var(--diff); text-decoration-thickness: 1px;
+  text-underline-offset: 3px;
+}
+.ctl {
+  unicode-bidi: isolate; font-size: .7em; font-family: monospace;
+  border: 1px solid var(--muted); border-radius: 2px; padding: 0 .15em;
+  color: var(--muted);
+}
+.ctl::before { content: attr(data-c); }  /* before: an override char
+  inside would reverse a label after it */
+kbd {
+  font-family: monospace; border: 1px solid var(--line); border-radius: 3px;
+  padding: 0 .25em;
+}
+@media (max-width: 700px) {
+  .sides { grid-template-columns: 1fr; }
+  .text { height: auto; max-height: 70vh; }
+}
+@media print {
+  :root {
+    --bg: #ffffff; --fg: #000000; --muted: #444444; --line: #999999;
+    --sat: 75%; --light: 86%; --diff: #b00020;
+  }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  body { font-size: 10pt; }
+  .help, .back, #pairs:has(~ #views > .view:not([hidden])) { display: none; }
+  .legend { max-height: none; overflow: visible; }
+  .text { height: auto; overflow: visible; }
+  .p:focus, .p.flash { outline: none; }
+}
+)css";
+
+const char kHtmlReportScript[] = R"js(
+(function () {
+  'use strict';
+  var views = document.getElementById('views');
+  var table = document.getElementById('pairs');
+  var current = null;  /* the view shown */
+  var at = 0;          /* its passage last moved to with n/p */
+
+  /* A scan report's view N is built from its JSON string the first time
+     it is shown; a compare report's view is already in the page. */
+  function viewFor(n) {
+    var view = document.getElementById('view-' + n);
+    if (view) return view;
+    var data = document.querySelector(
+        'script[type="application/json"][data-pair="' + n + '"]');
+    if (!data) return null;
+    var holder = document.createElement('div');
+    holder.innerHTML = JSON.parse(data.textContent);
+    view = holder.firstElementChild;
+    views.appendChild(view);
+    return view;
+  }
+
+  function first(view, side, n) {
+    return view.querySelector(
+        '[data-side="' + side + '"] [data-passage="' + n + '"]');
+  }
+
+  /* Scrolls a side's column (not the page) to a passage. */
+  function reveal(el, quiet) {
+    if (!el) return;
+    var box = el.closest('.text');
+    var top = el.getBoundingClientRect().top - box.getBoundingClientRect().top;
+    box.scrollTop += top - box.clientHeight / 3;
+    if (quiet) return;
+    el.classList.add('flash');
+    setTimeout(function () { el.classList.remove('flash'); }, 900);
+  }
+
+  function showPassage(view, n, focusSide) {
+    var count = view.querySelectorAll('button.goto').length;
+    if (n < 1 || n > count) return;
+    at = n;
+    reveal(first(view, 'a', n));
+    reveal(first(view, 'b', n));
+    var el = first(view, focusSide || 'a', n);
+    if (el) el.focus({preventScroll: true});
+  }
+
+  function partner(el) {
+    var view = el.closest('.view');
+    var side = el.closest('[data-side]').getAttribute('data-side');
+    var n = +el.getAttribute('data-passage');
+    var other = first(view, side === 'a' ? 'b' : 'a', n);
+    at = n;
+    reveal(other);
+    if (other) other.focus({preventScroll: true});
+  }
+
+  function route() {
+    var m = /^#pair-(\d+)$/.exec(location.hash);
+    var view = m ? viewFor(m[1]) : null;
+    if (!table) view = view || views.querySelector('.view');
+    Array.prototype.forEach.call(views.children, function (v) {
+      v.hidden = v !== view;
+    });
+    if (table) table.hidden = !!view;
+    if (view !== current && view) {
+      /* Each column starts at the first passage. */
+      at = 0;
+      reveal(first(view, 'a', 1), true);
+      reveal(first(view, 'b', 1), true);
+    }
+    current = view;
+    if (view && table) window.scrollTo(0, 0);
+  }
+
+  document.addEventListener('click', function (e) {
+    var go = e.target.closest('button.goto');
+    if (go) {
+      showPassage(go.closest('.view'), +go.getAttribute('data-goto'));
+      return;
+    }
+    var p = e.target.closest('.p');
+    if (p && !window.getSelection().toString()) partner(p);
+  });
+
+  document.addEventListener('keydown', function (e) {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    var p = e.target.closest && e.target.closest('.p');
+    if (p && (e.key === 'Enter' || e.key === ' ')) {
+      e.preventDefault();
+      partner(p);
+    } else if (current && (e.key === 'n' || e.key === 'j')) {
+      showPassage(current, at + 1);
+    } else if (current && (e.key === 'p' || e.key === 'k')) {
+      showPassage(current, at - 1);
+    } else if (e.key === 'Escape' && table && current) {
+      location.hash = '#pairs';
+    }
+  });
+
+  /* Sortable pairs table: numbers by their data-v, text by content. */
+  if (table) {
+    var heads = table.querySelectorAll('th');
+    Array.prototype.forEach.call(heads, function (th, column) {
+      th.querySelector('button').addEventListener('click', function () {
+        var ascending = th.getAttribute('aria-sort') !== 'ascending';
+        Array.prototype.forEach.call(heads, function (h) {
+          h.removeAttribute('aria-sort');
+        });
+        th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
+        var numeric = th.getAttribute('data-type') === 'num';
+        var body = table.querySelector('tbody');
+        var rows = Array.prototype.slice.call(body.rows);
+        var key = function (row) {
+          var cell = row.cells[column];
+          return numeric ? +cell.getAttribute('data-v') : cell.textContent;
+        };
+        rows.sort(function (x, y) {
+          var a = key(x), b = key(y);
+          var c = numeric ? a - b : a.localeCompare(b);
+          if (c === 0) c = x.cells[0].getAttribute('data-v') -
+                           y.cells[0].getAttribute('data-v');
+          return ascending ? c : -c;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      });
+    });
+  }
+
+  window.addEventListener('hashchange', route);
+  route();
+})();
+)js";
+
+}  // namespace neardup::cli
