@@ -4,7 +4,6 @@
 // The benchmark is read whole into a ContaminationIndex; the corpus is
 // streamed batch by batch (the next batch is read while worker threads scan
 // the current one), so memory is the benchmark plus two batches.
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -105,7 +104,8 @@ absl::StatusOr<Benchmark> ReadBenchmark(const ContaminationFlags& flags) {
     options.id_field = flags.benchmark_id_field.empty()
                            ? flags.input.id_field
                            : flags.benchmark_id_field;
-    auto reader = InputReader::Open(flags.benchmarks, options);
+    auto reader =
+        OpenInput(flags.benchmarks, options, {{"--output", flags.output}});
     if (!reader.ok()) return reader.status();
     InputRecord record;
     for (;;) {
@@ -221,36 +221,9 @@ std::string ItemJson(const ItemReport& report,
   return line;
 }
 
-// The input path that is the file `output` names, if any: writing the
-// report there would destroy it.
-std::string InputNamedBy(const std::string& output,
-                         const ContaminationFlags& flags) {
-  struct stat out_stat;
-  if (output.empty() || output == "-" || stat(output.c_str(), &out_stat) != 0) {
-    return "";
-  }
-  for (const std::vector<std::string>* paths :
-       {&flags.benchmarks, &flags.paths}) {
-    for (const std::string& path : *paths) {
-      struct stat in_stat;
-      if (stat(path.c_str(), &in_stat) == 0 &&
-          in_stat.st_dev == out_stat.st_dev &&
-          in_stat.st_ino == out_stat.st_ino) {
-        return path;
-      }
-    }
-  }
-  return "";
-}
-
 int RunContamination(const ContaminationFlags& flags) {
   const auto start = std::chrono::steady_clock::now();
   ProgressLine progress(stderr, ProgressLine::Wanted(flags.quiet));
-  if (const std::string input = InputNamedBy(flags.output, flags);
-      !input.empty()) {
-    return Fail("-o " + flags.output + " is the input " + input +
-                "; write the report to another file");
-  }
   OutputFile output(flags.output);
   if (absl::Status status = output.CheckWritable(); !status.ok()) {
     return Fail(status);
@@ -260,6 +233,11 @@ int RunContamination(const ContaminationFlags& flags) {
     format =
         output.is_stdout() && isatty(STDOUT_FILENO) == 1 ? "text" : "jsonl";
   }
+  // The corpus is opened (and the output checked against its files and the
+  // benchmark's) before anything is read.
+  auto reader =
+      OpenInput(flags.paths, flags.input, {{"--output", flags.output}});
+  if (!reader.ok()) return Fail(reader.status());
   absl::StatusOr<Benchmark> benchmark = ReadBenchmark(flags);
   if (!benchmark.ok()) return Fail(benchmark.status());
   const size_t skipped_benchmark_lines = benchmark->skipped_lines;
@@ -276,8 +254,6 @@ int RunContamination(const ContaminationFlags& flags) {
   auto index = ContaminationIndex::Create(std::move(benchmark->items), options);
   if (!index.ok()) return Fail(index.status());
 
-  auto reader = InputReader::Open(flags.paths, flags.input);
-  if (!reader.ok()) return Fail(reader.status());
   const int threads =
       flags.threads > 0
           ? flags.threads
@@ -390,34 +366,38 @@ int RunContamination(const ContaminationFlags& flags) {
     std::fwrite(text.data(), 1, text.size(), out);
   }
   if (format == "jsonl") {
-    text = absl::StrFormat(
-        "{\"type\":\"summary\",\"items\":%zu,\"clean\":%zu,\"partial\":%zu,"
-        "\"contaminated\":%zu,\"contaminated_fraction\":%.4f,"
-        "\"partial_or_contaminated_fraction\":%.4f,\"documents\":%zu,"
-        "\"bytes\":%zu,\"skipped_files\":%zu,\"skipped_lines\":%zu,"
-        "\"skipped_benchmark_files\":%zu,\"skipped_benchmark_lines\":%zu,"
-        "\"invalid_utf8_documents\":%zu,\"candidates\":%zu,\"seconds\":%.3f}"
-        "\n",
-        stats.items, stats.clean, stats.partial, stats.contaminated,
-        stats.items == 0 ? 0.0
-                         : static_cast<double>(stats.contaminated) /
-                               static_cast<double>(stats.items),
-        stats.items == 0
-            ? 0.0
-            : static_cast<double>(stats.contaminated + stats.partial) /
-                  static_cast<double>(stats.items),
-        stats.documents, stats.bytes, input.skipped_files, input.skipped_bad,
-        skipped_benchmark_files, skipped_benchmark_lines, input.invalid_utf8,
-        stats.candidates, seconds);
+    const auto share = [&stats](size_t count) {
+      return stats.items == 0 ? 0.0
+                              : static_cast<double>(count) /
+                                    static_cast<double>(stats.items);
+    };
+    RunSummary summary;
+    summary.command = "contamination";
+    summary.documents = stats.documents;
+    summary.counts = {{"items", stats.items},
+                      {"clean", stats.clean},
+                      {"partial", stats.partial},
+                      {"contaminated", stats.contaminated},
+                      {"bytes", stats.bytes},
+                      {"skipped_benchmark_files", skipped_benchmark_files},
+                      {"skipped_benchmark_lines", skipped_benchmark_lines},
+                      {"candidates", stats.candidates}};
+    summary.fractions = {{"contaminated_fraction", share(stats.contaminated)},
+                         {"partial_or_contaminated_fraction",
+                          share(stats.contaminated + stats.partial)}};
+    summary.input = input;
+    summary.seconds = seconds;
+    text = SummaryJson(summary);
     std::fwrite(text.data(), 1, text.size(), out);
   }
   if (absl::Status status = output.Finish(); !status.ok()) return Fail(status);
   if (!flags.quiet) {
     std::fprintf(
         stderr,
-        "neardup: %zu items (%zu contaminated, %zu partial), %zu "
-        "documents, %.1f MB in %.2f s (%.1f MB/s)\n",
-        stats.items, stats.contaminated, stats.partial, stats.documents,
+        "neardup: %zu item%s (%zu contaminated, %zu partial), %zu "
+        "document%s, %.1f MB in %.2f s (%.1f MB/s)\n",
+        stats.items, stats.items == 1 ? "" : "s", stats.contaminated,
+        stats.partial, stats.documents, stats.documents == 1 ? "" : "s",
         static_cast<double>(stats.bytes) / 1e6, seconds,
         seconds > 0 ? static_cast<double>(stats.bytes) / 1e6 / seconds : 0.0);
     if (skipped_benchmark_lines + skipped_benchmark_files > 0) {

@@ -242,6 +242,9 @@ std::string SummaryJson(const RunSummary& summary) {
   for (const auto& [key, value] : summary.counts) {
     absl::StrAppend(&line, ",\"", key, "\":", value);
   }
+  for (const auto& [key, value] : summary.fractions) {
+    absl::StrAppendFormat(&line, ",\"%s\":%.4f", key, value);
+  }
   const InputStats& input = summary.input;
   absl::StrAppendFormat(
       &line,

@@ -44,6 +44,8 @@ struct RunSummary {
   std::string command;
   size_t documents = 0;
   std::vector<std::pair<std::string, size_t>> counts;
+  // Shares in [0, 1], written after the counts with four decimals.
+  std::vector<std::pair<std::string, double>> fractions;
   InputStats input;  // what the reader skipped or repaired
   double seconds = 0;
   // Rates, memory: written with one decimal.

@@ -1,6 +1,7 @@
 // `neardup contamination` as a user runs it: benchmark and corpus files in
 // every format, the report's records, bad benchmark records, exit statuses.
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
@@ -94,10 +95,11 @@ TEST_F(ContaminationCliTest, ItemRecordsInBenchmarkOrderThenSummary) {
       lines[2], "{\"type\":\"item\",\"id\":\"q3\",\"status\":\"clean\","))
       << lines[2];
   EXPECT_TRUE(absl::StrContains(lines[2], "\"matches\":[]")) << lines[2];
-  EXPECT_TRUE(absl::StartsWith(
-      lines[3],
-      "{\"type\":\"summary\",\"items\":3,\"clean\":1,\"partial\":1,"
-      "\"contaminated\":1,"))
+  EXPECT_TRUE(
+      absl::StartsWith(lines[3],
+                       "{\"type\":\"summary\",\"command\":\"contamination\","
+                       "\"documents\":3,\"items\":3,\"clean\":1,\"partial\":1,"
+                       "\"contaminated\":1,"))
       << lines[3];
   EXPECT_TRUE(absl::StrContains(lines[3], "\"documents\":3,")) << lines[3];
 }
@@ -144,7 +146,8 @@ TEST_F(ContaminationCliTest, AllCleanExitsOneAndTextFormatShowsBothSides) {
             absl::StrCat("{\"id\":\"d3\",\"text\":\"", kFiller, "\"}\n"));
   // Not a terminal: JSONL unless asked.
   EXPECT_EQ(Run(Bench() + " " + Path("clean.jsonl") + " -q", &out), 1);
-  EXPECT_TRUE(absl::StrContains(out, "{\"type\":\"summary\",\"items\":3,"))
+  EXPECT_TRUE(absl::StrContains(
+      out, "\"command\":\"contamination\",\"documents\":1,\"items\":3,"))
       << out;
   EXPECT_EQ(
       Run(Bench() + " " + Path("clean.jsonl") + " -q --format text", &out), 1);
@@ -200,12 +203,21 @@ TEST_F(ContaminationCliTest, OutputNamingAnInputIsRefused) {
                     Path("corpus.jsonl") + " 2>&1",
                 &out),
             2);
-  EXPECT_TRUE(absl::StrContains(out, "is the input")) << out;
+  EXPECT_TRUE(absl::StrContains(out, "is an input file")) << out;
   EXPECT_EQ(::neardup::testing::ReadFile(Path("corpus.jsonl")), before);
   EXPECT_EQ(Run(Bench() + " " + Path("corpus.jsonl") + " -o " +
                     Path("bench.jsonl") + " 2>&1",
                 &out),
             2);
+  // A file found inside a corpus directory is an input too.
+  ASSERT_EQ(mkdir(Path("dir").c_str(), 0755), 0);
+  WriteFile(Path("dir/part.jsonl"), before);
+  EXPECT_EQ(Run(Bench() + " " + Path("dir") + " -o " + Path("dir/part.jsonl") +
+                    " 2>&1",
+                &out),
+            2);
+  EXPECT_TRUE(absl::StrContains(out, "is an input file")) << out;
+  EXPECT_EQ(::neardup::testing::ReadFile(Path("dir/part.jsonl")), before);
 }
 
 TEST_F(ContaminationCliTest, TextFileAsBenchmarkIsRefused) {
