@@ -628,8 +628,9 @@ TEST(LargeInputTest, DocumentsOfOneRepeatedTokenAreBoundedWork) {
   ASSERT_EQ(run.exit_status, 0) << Describe(run, err);
   const std::string lines = testing::ReadFile(clusters);
   EXPECT_TRUE(absl::StrContains(
-      lines, absl::StrCat(R"({"id":")", the2, R"(","cluster":")", the1,
-                          R"(","kept":false)")))
+      lines, absl::StrCat(R"({"id":")", the2, R"(","source":")", the2,
+                          R"(","cluster":")", the1, R"(","cluster_source":")",
+                          the1, R"(","kept":false)")))
       << lines;
   EXPECT_TRUE(absl::StrContains(testing::ReadFile(err),
                                 "4 documents read, 3 kept, 1 dropped"))
