@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "input_internal.h"
 
 namespace neardup {
@@ -76,16 +77,16 @@ class Walker {
     return error == 0;
   }
 
-  void Skip(const std::string& path, std::string what) {
+  void Skip(const std::string& path, absl::string_view what) {
     ++listing_->skipped_files;
-    listing_->warnings.push_back(
-        {path, absl::StrCat("skipped: ", std::move(what))});
+    listing_->warnings.push_back({path, absl::StrCat("skipped: ", what)});
   }
 
   void Visit(const std::string& prefix, const std::vector<std::string>& names,
              std::vector<Found>* found) {
     for (const std::string& name : names) {
-      const std::string relative = prefix.empty() ? name : prefix + "/" + name;
+      const std::string relative =
+          prefix.empty() ? name : absl::StrCat(prefix, "/", name);
       const std::string path = JoinPath(root_, relative);
       struct stat st;
       if (stat(path.c_str(), &st) != 0) {
