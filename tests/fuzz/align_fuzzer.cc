@@ -34,8 +34,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   const std::vector<neardup::AlignedPassage> passages =
       neardup::AlignPassages(a, b, options);
-  const uint32_t min_anchors =
-      static_cast<uint32_t>(std::max(1, options.min_tokens));
   for (size_t k = 0; k < passages.size(); ++k) {
     const neardup::AlignedPassage& p = passages[k];
     FUZZ_CHECK(p.a.begin < p.a.end);
@@ -44,7 +42,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(p.b.end <= b.size());
     FUZZ_CHECK(p.score >= 0 && p.score <= 1);
     FUZZ_CHECK(p.score >= options.min_score);
-    FUZZ_CHECK(p.anchors >= min_anchors);
+    // min_tokens is checked on the chain before its loose ends are trimmed
+    // (and short texts need fewer), so a reported passage may hold fewer
+    // anchors than min_tokens, but never none.
+    FUZZ_CHECK(p.anchors >= 1);
     FUZZ_CHECK(p.anchors <= p.a.size() && p.anchors <= p.b.size());
     FUZZ_CHECK(p.matched <= p.a.size() && p.matched <= p.b.size());
     if (k > 0) {
