@@ -429,7 +429,12 @@ std::vector<AlignedPassage> AlignAnchors(
             : MeasurePassage(a.subspan(chain_a.begin, chain_a.size()),
                              b.subspan(chain_b.begin, chain_b.size()))
                   .dice;
-    if (chain_score < options.min_score) continue;
+    // And the passage as reported must reach min_score too: trimming usually
+    // raises the score, but not always (the align fuzzer found a case).
+    if (chain_score < options.min_score ||
+        similarity.dice < options.min_score) {
+      continue;
+    }
     // A chain shorter than min_anchors (taken only between short texts)
     // must match most of the shorter text's words, not just span them: two
     // wedding announcements of one template share their frame, not their
