@@ -18,26 +18,6 @@ void AppendSpanJson(std::string_view id, const TextSpan& span,
                   ",\"char_end\":", span.char_end, "}");
 }
 
-// Fraction of a document's bytes covered by the union of spans.
-double Coverage(const std::vector<Passage>& passages, bool side_a,
-                size_t text_size) {
-  if (text_size == 0) return 0;
-  std::vector<std::pair<uint32_t, uint32_t>> spans;
-  for (const Passage& p : passages) {
-    const TextSpan& s = side_a ? p.a : p.b;
-    spans.push_back({s.begin, s.end});
-  }
-  std::sort(spans.begin(), spans.end());
-  size_t covered = 0;
-  uint32_t reach = 0;
-  for (auto [begin, end] : spans) {
-    begin = std::max(begin, reach);
-    if (end > begin) covered += end - begin;
-    reach = std::max(reach, end);
-  }
-  return static_cast<double>(covered) / static_cast<double>(text_size);
-}
-
 // Text of a span for display: whitespace runs (newlines included) become one
 // space, so a passage reads as one paragraph; then DisplayText.
 std::string Excerpt(std::string_view text, const TextSpan& span) {

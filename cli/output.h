@@ -2,6 +2,8 @@
 #ifndef NEARDUP_CLI_OUTPUT_H_
 #define NEARDUP_CLI_OUTPUT_H_
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -59,6 +61,27 @@ struct RunSummary {
     return 0;
   }
 };
+
+// Fraction of a document's bytes covered by the union of the passages'
+// spans on one side (a when side_a, else b).
+inline double Coverage(const std::vector<Passage>& passages, bool side_a,
+                       size_t text_size) {
+  if (text_size == 0) return 0;
+  std::vector<std::pair<uint32_t, uint32_t>> spans;
+  for (const Passage& p : passages) {
+    const TextSpan& s = side_a ? p.a : p.b;
+    spans.push_back({s.begin, s.end});
+  }
+  std::sort(spans.begin(), spans.end());
+  size_t covered = 0;
+  uint32_t reach = 0;
+  for (auto [begin, end] : spans) {
+    begin = std::max(begin, reach);
+    if (end > begin) covered += end - begin;
+    reach = std::max(reach, end);
+  }
+  return static_cast<double>(covered) / static_cast<double>(text_size);
+}
 
 // `summary` as one JSON line, "\n" included.
 std::string SummaryJson(const RunSummary& summary);

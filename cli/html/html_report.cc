@@ -326,25 +326,6 @@ std::vector<ByteRange> MergeMarks(const std::vector<NumberedSpan>& spans,
   return merged;
 }
 
-double Coverage(const std::vector<Passage>& passages, bool side_a,
-                size_t text_size) {
-  if (text_size == 0) return 0;
-  std::vector<std::pair<uint32_t, uint32_t>> spans;
-  for (const Passage& p : passages) {
-    const TextSpan& s = side_a ? p.a : p.b;
-    spans.push_back({s.begin, s.end});
-  }
-  std::sort(spans.begin(), spans.end());
-  size_t covered = 0;
-  uint32_t reach = 0;
-  for (auto [begin, end] : spans) {
-    begin = std::max(begin, reach);
-    if (end > begin) covered += end - begin;
-    reach = std::max(reach, end);
-  }
-  return static_cast<double>(covered) / static_cast<double>(text_size);
-}
-
 // Hue of passage `number`: golden-angle steps, so neighbours differ most.
 int PassageHue(int number) {
   return static_cast<int>(std::fmod((number - 1) * 137.508, 360.0));
