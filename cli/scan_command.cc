@@ -22,6 +22,8 @@ struct ScanFlags {
   std::string boilerplate_file;
   std::vector<std::string> paths;
   size_t html_max_pairs = HtmlReportOptions().max_pairs;
+  size_t html_max_clusters = HtmlReportOptions().max_clusters;
+  size_t html_max_members = HtmlReportOptions().max_members;
 };
 
 // The phrases of a --boilerplate file: one a line, blank lines ignored.
@@ -41,8 +43,9 @@ absl::StatusOr<std::vector<std::string>> ReadPhrases(const std::string& path) {
   return phrases;
 }
 
-// --format html: the whole report is written at the end (pairs capped at
-// --html-max-pairs, said in the report and on stderr).
+// --format html: the whole report is written at the end (pairs, clusters and
+// members capped at --html-max-pairs, --html-max-clusters and
+// --html-max-members, said in the report and on stderr).
 int WriteScanHtml(const ScanFlags& state,
                   const std::vector<Document>& documents,
                   const ScanResult& result, const InputStats& input_stats,
@@ -50,8 +53,11 @@ int WriteScanHtml(const ScanFlags& state,
                   OutputFile* output) {
   std::string command = "neardup scan";
   for (const std::string& path : state.paths) command += " " + path;
-  HtmlReport report(
-      {.scan = true, .max_pairs = state.html_max_pairs, .command = command});
+  HtmlReport report({.scan = true,
+                     .max_pairs = state.html_max_pairs,
+                     .max_clusters = state.html_max_clusters,
+                     .max_members = state.html_max_members,
+                     .command = command});
   size_t pairs = 0;
   size_t passages = 0;
   for (const DocumentPair& pair : result.pairs) {
@@ -60,6 +66,13 @@ int WriteScanHtml(const ScanFlags& state,
     report.AddPair({a.id, a.text, b.id, b.text, &pair.passages});
     ++pairs;
     passages += pair.passages.size();
+  }
+  for (size_t k = 0; k < result.clusters.size(); ++k) {
+    ClusterView view{k + 1, &result.clusters[k], {}};
+    for (const ClusterMember& member : result.clusters[k].members) {
+      view.documents.push_back(&documents[member.document]);
+    }
+    report.AddCluster(view);
   }
   RunSummary summary;
   summary.command = "scan";
@@ -88,14 +101,7 @@ int WriteScanHtml(const ScanFlags& state,
                      : "",
                  summary.seconds);
   }
-  if (!result.clusters.empty()) {
-    std::fprintf(stderr,
-                 "neardup: %zu reuse cluster%s (passages shared by 3 or more "
-                 "documents) are not in the HTML report; --format jsonl lists "
-                 "them\n",
-                 result.clusters.size(),
-                 result.clusters.size() == 1 ? "" : "s");
-  }
+  if (!state.flags.quiet) std::fputs(report.ClusterNotice().c_str(), stderr);
   PrintInputSummary(input_stats, state.flags.quiet);
   return pairs == 0 && result.clusters.empty() ? kExitNotFound : kExitFound;
 }
@@ -289,6 +295,18 @@ RunFunction InstallScan(CLI::App* app) {
       ->add_option("--html-max-pairs", state->html_max_pairs,
                    "With --format html: show at most this many pairs, those "
                    "whose better-covered document is covered most (0: all)")
+      ->check(CLI::Range(0, 1 << 30))
+      ->capture_default_str();
+  command
+      ->add_option("--html-max-clusters", state->html_max_clusters,
+                   "With --format html: show at most this many reuse "
+                   "clusters, those with the most documents (0: all)")
+      ->check(CLI::Range(0, 1 << 30))
+      ->capture_default_str();
+  command
+      ->add_option("--html-max-members", state->html_max_members,
+                   "With --format html: a cluster's view shows at most its "
+                   "first this many members (0: all)")
       ->check(CLI::Range(0, 1 << 30))
       ->capture_default_str();
   return [state] { return RunScan(*state); };

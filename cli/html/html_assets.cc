@@ -68,20 +68,39 @@ button.goto {
   border: 1px solid var(--line); border-radius: 4px; padding: .5rem .8rem;
   background: var(--bg);
 }
-.p {
+.p, .shared {
   background: hsl(var(--h) var(--sat) var(--light)); cursor: pointer;
   border-radius: 2px; box-decoration-break: clone;
   -webkit-box-decoration-break: clone;
 }
 .p .p { box-shadow: inset 0 -3px 0 var(--muted); }
-.p.first::before {
+.p.first::before, .shared::before, .member .n {
   content: attr(data-passage); unicode-bidi: isolate; font-size: .72em;
   font-weight: bold; font-family: system-ui, sans-serif;
   color: var(--bg); background: var(--fg);
   border-radius: .7em; padding: 0 .4em; margin-inline-end: .25em;
 }
-.p:focus { outline: 3px solid var(--focus); outline-offset: 1px; }
-.p.flash { outline: 3px solid var(--focus); }
+.p:focus, .shared:focus {
+  outline: 3px solid var(--focus); outline-offset: 1px;
+}
+.p.flash, .shared.flash { outline: 3px solid var(--focus); }
+.shared::before { content: attr(data-member); }
+#clusters h2 { font-size: 1rem; margin: 1.2rem 0 0; }
+td.snippet {
+  max-width: 32em; overflow: hidden; text-overflow: ellipsis;
+  white-space: nowrap; unicode-bidi: plaintext;
+}
+.member {
+  margin: .6rem 0; border: 1px solid var(--line); border-radius: 4px;
+  padding: .2rem .8rem .5rem;
+}
+.member h3 { margin: .2rem 0; }
+.where { font-weight: normal; font-size: .85em; }
+.excerpt {
+  white-space: pre-wrap; overflow-wrap: anywhere; unicode-bidi: plaintext;
+  text-align: start;
+}
+.gap { color: var(--muted); }
 mark.d {
   background: none; color: inherit; font-weight: 600;
   text-decoration: underline wavy var(--diff); text-decoration-thickness: 1px;
@@ -109,10 +128,13 @@ kbd {
   }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   body { font-size: 10pt; }
-  .help, .back, #pairs:has(~ #views > .view:not([hidden])) { display: none; }
+  .help, .back, .listing:has(~ #views > .view:not([hidden])) {
+    display: none;
+  }
   .legend { max-height: none; overflow: visible; }
   .text { height: auto; overflow: visible; }
-  .p:focus, .p.flash { outline: none; }
+  .p:focus, .p.flash, .shared:focus, .shared.flash { outline: none; }
+  .member { break-inside: avoid; }
 }
 )css";
 
@@ -120,17 +142,20 @@ const char kHtmlReportScript[] = R"js(
 (function () {
   'use strict';
   var views = document.getElementById('views');
-  var table = document.getElementById('pairs');
+  var scan = document.body.getAttribute('data-report') === 'scan';
+  var tables = document.querySelectorAll('section.listing');
   var current = null;  /* the view shown */
-  var at = 0;          /* its passage last moved to with n/p */
+  var at = 0;          /* its passage or member last moved to */
 
-  /* A scan report's view N is built from its JSON string the first time
-     it is shown; a compare report's view is already in the page. */
-  function viewFor(n) {
-    var view = document.getElementById('view-' + n);
+  /* A scan report's view (pair N or cluster N) is built from its JSON
+     string the first time it is shown; a compare report's view is already
+     in the page. */
+  function viewFor(kind, n) {
+    var view = document.getElementById(
+        (kind === 'pair' ? 'view-' : 'cluster-view-') + n);
     if (view) return view;
     var data = document.querySelector(
-        'script[type="application/json"][data-pair="' + n + '"]');
+        'script[type="application/json"][data-' + kind + '="' + n + '"]');
     if (!data) return null;
     var holder = document.createElement('div');
     holder.innerHTML = JSON.parse(data.textContent);
@@ -139,9 +164,18 @@ const char kHtmlReportScript[] = R"js(
     return view;
   }
 
+  function isCluster(view) {
+    return view.classList.contains('cluster-view');
+  }
+
   function first(view, side, n) {
     return view.querySelector(
         '[data-side="' + side + '"] [data-passage="' + n + '"]');
+  }
+
+  function flash(el) {
+    el.classList.add('flash');
+    setTimeout(function () { el.classList.remove('flash'); }, 900);
   }
 
   /* Scrolls a side's column (not the page) to a passage. */
@@ -150,15 +184,21 @@ const char kHtmlReportScript[] = R"js(
     var box = el.closest('.text');
     var top = el.getBoundingClientRect().top - box.getBoundingClientRect().top;
     box.scrollTop += top - box.clientHeight / 3;
-    if (quiet) return;
-    el.classList.add('flash');
-    setTimeout(function () { el.classList.remove('flash'); }, 900);
+    if (!quiet) flash(el);
   }
 
+  /* Passage n of a pair's view, or member n of a cluster's. */
   function showPassage(view, n, focusSide) {
     var count = view.querySelectorAll('button.goto').length;
     if (n < 1 || n > count) return;
     at = n;
+    if (isCluster(view)) {
+      var shared = view.querySelector('.shared[data-member="' + n + '"]');
+      shared.scrollIntoView({block: 'center'});
+      flash(shared);
+      shared.focus({preventScroll: true});
+      return;
+    }
     reveal(first(view, 'a', n));
     reveal(first(view, 'b', n));
     var el = first(view, focusSide || 'a', n);
@@ -175,14 +215,22 @@ const char kHtmlReportScript[] = R"js(
     if (other) other.focus({preventScroll: true});
   }
 
+  /* From a cluster member's shared text to the next member's (the first
+     after the last). */
+  function nextMember(el) {
+    var view = el.closest('.view');
+    var count = view.querySelectorAll('button.goto').length;
+    showPassage(view, +el.getAttribute('data-member') % count + 1);
+  }
+
   function route() {
-    var m = /^#pair-(\d+)$/.exec(location.hash);
-    var view = m ? viewFor(m[1]) : null;
-    if (!table) view = view || views.querySelector('.view');
+    var m = /^#(pair|cluster)-(\d+)$/.exec(location.hash);
+    var view = m ? viewFor(m[1], m[2]) : null;
+    if (!scan) view = view || views.querySelector('.view');
     Array.prototype.forEach.call(views.children, function (v) {
       v.hidden = v !== view;
     });
-    if (table) table.hidden = !!view;
+    Array.prototype.forEach.call(tables, function (t) { t.hidden = !!view; });
     if (view !== current && view) {
       /* Each column starts at the first passage. */
       at = 0;
@@ -190,7 +238,12 @@ const char kHtmlReportScript[] = R"js(
       reveal(first(view, 'b', 1), true);
     }
     current = view;
-    if (view && table) window.scrollTo(0, 0);
+    if (view && scan) {
+      window.scrollTo(0, 0);
+    } else if (!view && location.hash.length > 1) {
+      var target = document.getElementById(location.hash.slice(1));
+      if (target) target.scrollIntoView();
+    }
   }
 
   document.addEventListener('click', function (e) {
@@ -199,27 +252,34 @@ const char kHtmlReportScript[] = R"js(
       showPassage(go.closest('.view'), +go.getAttribute('data-goto'));
       return;
     }
+    if (window.getSelection().toString()) return;
     var p = e.target.closest('.p');
-    if (p && !window.getSelection().toString()) partner(p);
+    if (p) partner(p);
+    var shared = e.target.closest('.shared');
+    if (shared) nextMember(shared);
   });
 
   document.addEventListener('keydown', function (e) {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
-    var p = e.target.closest && e.target.closest('.p');
+    var p = e.target.closest && e.target.closest('.p, .shared');
     if (p && (e.key === 'Enter' || e.key === ' ')) {
       e.preventDefault();
-      partner(p);
+      if (p.classList.contains('shared')) {
+        nextMember(p);
+      } else {
+        partner(p);
+      }
     } else if (current && (e.key === 'n' || e.key === 'j')) {
       showPassage(current, at + 1);
     } else if (current && (e.key === 'p' || e.key === 'k')) {
       showPassage(current, at - 1);
-    } else if (e.key === 'Escape' && table && current) {
-      location.hash = '#pairs';
+    } else if (e.key === 'Escape' && scan && current) {
+      location.hash = isCluster(current) ? '#clusters' : '#pairs';
     }
   });
 
-  /* Sortable pairs table: numbers by their data-v, text by content. */
-  if (table) {
+  /* Sortable tables: numbers by their data-v, text by content. */
+  Array.prototype.forEach.call(tables, function (table) {
     var heads = table.querySelectorAll('th');
     Array.prototype.forEach.call(heads, function (th, column) {
       th.querySelector('button').addEventListener('click', function () {
@@ -245,7 +305,7 @@ const char kHtmlReportScript[] = R"js(
         rows.forEach(function (row) { body.appendChild(row); });
       });
     });
-  }
+  });
 
   window.addEventListener('hashchange', route);
   route();

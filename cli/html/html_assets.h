@@ -4,14 +4,16 @@
 
 namespace neardup::cli {
 
-// Light and dark colours, the two columns, passages and diff marks, control
-// characters, a print style sheet. References nothing outside the file.
+// Light and dark colours, the two columns, passages and diff marks, cluster
+// members, control characters, a print style sheet. References nothing outside
+// the file.
 extern const char kHtmlReportCss[];
 
-// Renders a scan report's pair views on demand (from the JSON string in
-// <script type="application/json" data-pair="N">), sorts the pairs table,
-// jumps from a passage to its partner on click or Enter, and moves between
-// passages with n/p (j/k). Fetches nothing.
+// Renders a scan report's pair and cluster views on demand (from the JSON
+// string in <script type="application/json" data-pair|data-cluster="N">),
+// sorts the tables, jumps from a passage to its partner (from a cluster
+// member to the next) on click or Enter, and moves between passages or
+// members with n/p (j/k). Fetches nothing.
 extern const char kHtmlReportScript[];
 
 }  // namespace neardup::cli

@@ -10,13 +10,18 @@ screenshot and checks that it shows text and passage colours.
 
     html_report_test.py NEARDUP SOURCE_DIR WORK_DIR CASE [SCREENSHOT.png]
 
-CASE: seed, english, scan, hostile. Exits 77 (skipped) when Chromium is
+`clusters` scans generated documents that all carry one planted passage
+and checks that every member of the reuse cluster is highlighted with
+exactly its JSONL span's text.
+
+CASE: seed, english, scan, hostile, clusters. Exits 77 (skipped) when Chromium is
 not installed.
 """
 
 import html.parser
 import json
 import os
+import random
 import shutil
 import struct
 import subprocess
@@ -357,6 +362,114 @@ def scan_case(f, browser, program, work, corpus):
     check_view(f, views[0], texts, first, a_id, b_id, "rtl")
 
 
+# Appended to a copy of a cluster report opened at #cluster-1: clicks member
+# 1's shared text, then presses n, p and Enter, and records after each which
+# member has the focus.
+CLUSTER_INTERACT = """<script>
+(function () {
+  var log = [];
+  function where(what) {
+    var el = document.activeElement;
+    log.push(what + ':' + (el && el.getAttribute('data-member') || 'none'));
+  }
+  function key(k) {
+    document.activeElement.dispatchEvent(
+        new KeyboardEvent('keydown', {key: k, bubbles: true}));
+    where(k);
+  }
+  document.querySelector('.shared[data-member="1"]').click();
+  where('click');
+  key('n');
+  key('p');
+  key('Enter');
+  document.body.setAttribute('data-interaction', log.join(' '));
+})();
+</script>"""
+
+
+def arabic_words(rng, n):
+    letters = [chr(c) for c in range(0x0628, 0x063B)] + [
+        chr(c) for c in range(0x0641, 0x064B)]
+    return [''.join(rng.choice(letters) for _ in range(rng.randint(2, 7)))
+            for _ in range(n)]
+
+
+def clusters_case(f, browser, program, work):
+    """One 80-word Arabic passage planted in 10 generated documents (one
+    copy with a word changed) becomes one reuse cluster."""
+    rng = random.Random(14)
+    passage = arabic_words(rng, 80)
+    corpus = os.path.join(work, "planted")
+    shutil.rmtree(corpus, ignore_errors=True)
+    os.makedirs(corpus)
+    for d in range(10):
+        words = list(passage)
+        if d == 3:
+            words[40] = "\u0645\u062e\u062a\u0644\u0641"
+        text = (" ".join(arabic_words(rng, 60)) + ".\n" + " ".join(words) +
+                ".\r\n" + " ".join(arabic_words(rng, 60)) + ".\n")
+        with open(os.path.join(corpus, "doc%02d.txt" % d), "w",
+                  newline="") as out:
+            out.write(text)
+    report = os.path.join(work, "clusters.html")
+    result = neardup(program, "scan", corpus, "--format", "html", "-o",
+                     report)
+    f.check(b"shows 1 of the 1 reuse clusters" in result.stderr,
+            "stderr says how many clusters the report shows: %r" %
+            result.stderr)
+    records = [json.loads(line) for line in neardup(
+        program, "scan", corpus, "--format", "jsonl").stdout.splitlines()]
+    clusters = [r for r in records if r["type"] == "cluster"]
+    if not f.check(len(clusters) == 1 and clusters[0]["documents"] == 10,
+                   "one cluster of the 10 documents: %r" % clusters):
+        return
+    members = clusters[0]["members"]
+    dom = dump_dom(browser, report)
+    check_self_contained(f, dom)
+    f.check(not dom.find_all(id="cluster-view-1"),
+            "no cluster view is built before it is asked for")
+    links = [n for n in dom.walk() if n.tag == "a" and
+             n.attrs.get("href") == "#cluster-1"]
+    f.check(len(links) == 3, "the clusters table's row links to cluster 1")
+    page = open(report, encoding="utf-8").read()
+    interact = os.path.join(work, "clusters-interact.html")
+    open(interact, "w", encoding="utf-8").write(page + CLUSTER_INTERACT)
+    dom = dump_dom(browser, interact, "#cluster-1")
+    views = dom.find_all(id="cluster-view-1")
+    if not f.check(len(views) == 1, "#cluster-1 builds the cluster's view"):
+        return
+    view = views[0]
+    # The script's "flash" class may still be on the members it moved to.
+    shown = [el for el in view.walk()
+             if "shared" in el.attrs.get("class", "").split()]
+    f.check(len(shown) == len(members),
+            "%d members highlighted, the JSONL lists %d" % (len(shown),
+                                                            len(members)))
+    for k, member in enumerate(members, 1):
+        raw = open(member["id"], "rb").read()[member["start"]:member["end"]]
+        expected = raw.decode("utf-8", errors="replace")
+        found = [el for el in shown
+                 if el.attrs.get("data-member") == str(k)]
+        got = found[0].text() if len(found) == 1 else None
+        f.check(got == expected,
+                "member %d (%s): highlighted %r... is not the JSONL span "
+                "%r..." % (k, member["id"], (got or "")[:30], expected[:30]))
+        f.check(len(expected) == member["char_end"] - member["char_start"],
+                "member %d: code points" % k)
+        articles = view.find_all(**{"class": "member", "data-member": str(k)})
+        excerpts = [n for n in articles[0].walk()
+                    if n.attrs.get("class") == "excerpt"] if articles else []
+        f.check(len(excerpts) == 1 and excerpts[0].attrs.get("dir") == "rtl",
+                "member %d's excerpt is right-to-left" % k)
+    f.check(len(view.find_all(**{"class": "d"})) >= 1,
+            "the changed word is marked")
+    bodies = [n for n in dom.walk() if n.tag == "body"]
+    got = bodies[0].attrs.get("data-interaction") if bodies else None
+    f.check(got == "click:2 n:3 p:2 Enter:3",
+            "a click or Enter jumps to the next member, n/p move between "
+            "members: %r" % got)
+
+
 HOSTILE = ("Intro </script><script>document.title='owned'</script> <b>bold"
            "</b> & more.\n\x01\x1b[31m \u202eevil\u202c \u2066iso\u2069 "
            "<!-- <img src=x onerror=alert(1)> -->\n")
@@ -415,6 +528,8 @@ def main():
         scan_case(f, browser, program, work, "corpus/")
     elif case == "hostile":
         hostile_case(f, browser, program, work)
+    elif case == "clusters":
+        clusters_case(f, browser, program, work)
     else:
         sys.exit("unknown case " + case)
     print("%s: %d failure(s)" % (case, f.count))
