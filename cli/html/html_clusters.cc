@@ -131,9 +131,12 @@ void AppendClusterView(const ReportCluster& cluster, size_t max_members,
       "<section class=\"view cluster-view\" id=\"cluster-view-%d\">\n"
       "<header class=\"pair-head\">\n<a class=\"back\" href=\"#clusters\">"
       "&larr; all clusters</a>\n<h2>Cluster %d: one passage in %d "
-      "documents</h2>\n<p class=\"stats\">%d member%s (a document holding "
-      "two stretches of the passage is listed twice)",
+      "documents</h2>\n<p class=\"stats\">%d member%s",
       cluster.id, cluster.id, cluster.documents, total, total == 1 ? "" : "s");
+  if (total > cluster.documents) {
+    out->append(
+        " (a document holding two stretches of the passage is listed twice)");
+  }
   if (shown < total) {
     absl::StrAppendFormat(out,
                           ". <strong class=\"capped\">Showing the first %d of "

@@ -110,6 +110,7 @@ TEST(ClusterViewTest, EveryMembersSharedTextIsItsSpan) {
               f.texts[k].substr(span.begin, span.end - span.begin));
   }
   EXPECT_EQ(SharedText(html, 4), "(none)");
+  EXPECT_EQ(html.find("listed twice"), html.npos);  // 3 members, 3 documents
   EXPECT_NE(html.find("id=\"cluster-view-7\""), html.npos);
   EXPECT_EQ(Count(html, "<b>"), 0u);
   EXPECT_EQ(Count(html, "</bdi>\""), 0u);
@@ -181,6 +182,10 @@ TEST(ClusterViewTest, MembersPastTheCapAreLeftOutAndSaid) {
   EXPECT_NE(SharedText(html, 2), "(none)");
   EXPECT_EQ(SharedText(html, 3), "(none)");
   EXPECT_NE(html.find("Showing the first 2 of the 3 members"), html.npos);
+  f.cluster.documents = 2;  // one document holds two stretches
+  html.clear();
+  AppendClusterView(f.cluster, 0, &html);
+  EXPECT_NE(html.find("listed twice"), html.npos);
 }
 
 TEST(ClustersTableTest, RowsLinkToTheirViewsWithASnippet) {

@@ -199,9 +199,17 @@ std::string HtmlReport::Render(const RunSummary& summary) {
     }
     out.append("</div>\n");
   } else {
-    AppendPairsTable(shown_pairs, &out);
     std::vector<const ReportCluster*> shown_clusters;
     for (size_t i : ShownClusters()) shown_clusters.push_back(&clusters_[i]);
+    if (!shown_pairs.empty()) {
+      AppendPairsTable(shown_pairs, &out);
+    } else {
+      absl::StrAppendFormat(
+          &out,
+          "<section id=\"pairs\" class=\"listing\"><p>No "
+          "two documents share a passage%s.</p></section>\n",
+          shown_clusters.empty() ? "" : " outside the clusters");
+    }
     if (!shown_clusters.empty()) AppendClustersTable(shown_clusters, &out);
     out.append("<div id=\"views\"></div>\n");
     std::string view;

@@ -174,6 +174,8 @@ TEST(HtmlReportTest, ScanReportListsClustersAndEmbedsTheirViews) {
   EXPECT_EQ(Count(html, "<span class=\"shared\""), 0u);
   EXPECT_EQ(Count(html, "\\u003cspan class=\\\"shared\\\" data-member="), 12u);
   EXPECT_NE(html.find("3 reuse clusters"), html.npos);
+  EXPECT_NE(html.find("No two documents share a passage outside the clusters"),
+            html.npos);
   EXPECT_EQ(html.find("<strong class=\"capped\""), std::string::npos);
   EXPECT_EQ(report.ClusterNotice(),
             "neardup: the HTML report shows 3 of the 3 reuse clusters\n");
