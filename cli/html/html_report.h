@@ -7,7 +7,8 @@
 // The stages, one a file: html_text (escaping, direction), word_diff,
 // html_side (a document with its passages), html_pairs and html_clusters
 // (views and table rows), html_embed (views as inert JSON the script renders
-// on demand), html_assets (style sheet and script), this file (the page).
+// on demand), html_assets and html_script (style sheet and script), this
+// file (the page).
 #ifndef NEARDUP_CLI_HTML_HTML_REPORT_H_
 #define NEARDUP_CLI_HTML_HTML_REPORT_H_
 
