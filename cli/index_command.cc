@@ -309,8 +309,12 @@ int RunStats(const IndexFlags& flags) {
         ",\"file_bytes\":", stats->file_bytes,
         ",\"used_bytes\":", stats->used_pages * stats->page_bytes,
         ",\"free_pages\":", stats->free_pages, ",\"free_bytes\":", free_bytes,
-        ",\"text_bytes\":", stats->text_bytes, ",\"shingle\":", p.shingle,
-        ",\"num_hashes\":", p.num_hashes,
+        ",\"text_bytes\":", stats->text_bytes);
+    for (const auto& [name, bytes] : stats->database_bytes) {
+      absl::StrAppend(&out, ",\"", name, "_bytes\":", bytes);
+    }
+    absl::StrAppend(
+        &out, ",\"shingle\":", p.shingle, ",\"num_hashes\":", p.num_hashes,
         ",\"lsh_threshold\":", p.lsh_threshold, ",\"bands\":", p.bands,
         ",\"rows\":", p.rows, ",\"seed\":", p.seed,
         ",\"fold_case\":", p.analyze.fold_case ? "true" : "false",

@@ -3,9 +3,14 @@
 // Named databases of the one environment (all integers native-endian):
 //   meta     "format_version" -> u32; "params" -> "name=value\n" lines;
 //            "next_document", "next_batch" -> u32
-//   bands    u32 band key -> u32 document (DUPSORT, DUPFIXED, INTEGERDUP).
-//            The 64-bit key of band b is mixed with b and cut to 32 bits: a
-//            chance collision only adds a candidate, which is verified.
+//   bands    u32 bucket -> u64 entry (DUPSORT, DUPFIXED, INTEGERDUP). The
+//            64-bit key of band b is mixed with b; its top 16 bits are the
+//            bucket, the next 32 bits the entry's high half, the document
+//            its low half. 65,536 buckets of sorted 8-byte entries: LMDB
+//            packs each bucket's entries in a tree of its own with no
+//            per-entry header (about 12 bytes per entry at 1M documents,
+//            where one key per entry would cost about 34). A lookup seeks
+//            the first entry with its 32 bits (MDB_GET_BOTH_RANGE).
 //   docs     u32 document -> u32 batch, u32 tokens, signature (num_hashes
 //            bytes: the low byte of each MinHash value), id bytes
 //   texts    u32 document -> zstd frame of the text (if params.store_texts)
@@ -60,14 +65,23 @@ absl::Status LmdbError(const std::string& path, const char* what, int rc) {
       absl::StrCat(path, ": ", what, ": ", mdb_strerror(rc)));
 }
 
-uint32_t BandKey32(uint64_t key, int band) {
+// A band key mixed with its band: the top 16 bits pick the LMDB key (so
+// each LMDB key holds many entries, packed 8 bytes each in its sorted
+// duplicate tree), the next 32 bits lead the entry, before the document.
+uint64_t MixBand(uint64_t key, int band) {
   uint64_t x = key ^ (static_cast<uint64_t>(band + 1) * 0x9E3779B97F4A7C15ULL);
   x ^= x >> 30;
   x *= 0xBF58476D1CE4E5B9ULL;
   x ^= x >> 27;
   x *= 0x94D049BB133111EBULL;
   x ^= x >> 31;
-  return static_cast<uint32_t>(x >> 32);
+  return x;
+}
+uint32_t BandBucket(uint64_t mixed) {
+  return static_cast<uint32_t>(mixed >> 48);
+}
+uint64_t BandEntry(uint64_t mixed, uint32_t doc) {
+  return (((mixed >> 16) & 0xFFFFFFFFULL) << 32) | doc;
 }
 
 uint64_t IdHash(std::string_view id) {
@@ -641,7 +655,7 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(
   }
 
   absl::flat_hash_set<std::string_view> batch_ids;
-  std::vector<std::pair<uint32_t, uint32_t>> band_entries;
+  std::vector<std::pair<uint32_t, uint64_t>> band_entries;
   std::string record;
   const uint32_t first = doc;
   const size_t k = rep.params.num_hashes;
@@ -694,7 +708,8 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(
       return rep.Error("cannot store an id", rc);
     }
     for (int b = 0; b < rep.params.bands; ++b) {
-      band_entries.push_back({BandKey32(s.band_keys[b], b), doc});
+      const uint64_t mixed = MixBand(s.band_keys[b], b);
+      band_entries.push_back({BandBucket(mixed), BandEntry(mixed, doc)});
     }
     ++doc;
     ++result.added;
@@ -707,7 +722,7 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(
       return rep.Error("cannot open a cursor", rc);
     }
     for (auto& [key, value] : band_entries) {
-      MDB_val bk = Val(&key, 4), bv = Val(&value, 4);
+      MDB_val bk = Val(&key, 4), bv = Val(&value, 8);
       rc = mdb_cursor_put(cursor.get(), &bk, &bv, MDB_NODUPDATA);
       if (rc != 0 && rc != MDB_KEYEXIST) {
         return rep.Error("cannot store a band key", rc);
@@ -778,16 +793,21 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
   for (size_t q = 0; q < texts.size(); ++q) {
     found.clear();
     for (int b = 0; b < rep.params.bands; ++b) {
-      uint32_t key = BandKey32(sketched[q].band_keys[b], b);
-      MDB_val bk = Val(&key, 4), bv;
+      const uint64_t mixed = MixBand(sketched[q].band_keys[b], b);
+      uint32_t key = BandBucket(mixed);
+      const uint64_t lead = BandEntry(mixed, 0);
+      uint64_t first = lead;
+      MDB_val bk = Val(&key, 4), bv = Val(&first, 8);
       size_t n = 0;
-      for (rc = mdb_cursor_get(cursor.get(), &bk, &bv, MDB_SET_KEY); rc == 0;
-           rc = mdb_cursor_get(cursor.get(), &bk, &bv, MDB_NEXT_DUP)) {
+      for (rc = mdb_cursor_get(cursor.get(), &bk, &bv, MDB_GET_BOTH_RANGE);
+           rc == 0; rc = mdb_cursor_get(cursor.get(), &bk, &bv, MDB_NEXT_DUP)) {
+        const uint64_t entry = Load<uint64_t>(static_cast<char*>(bv.mv_data));
+        if ((entry & 0xFFFFFFFF00000000ULL) != lead) break;
         if (n++ == options.max_bucket) {
           ++st.capped_buckets;
           break;
         }
-        found.push_back(Load<uint32_t>(static_cast<char*>(bv.mv_data)));
+        found.push_back(static_cast<uint32_t>(entry));
       }
     }
     std::sort(found.begin(), found.end());
@@ -903,9 +923,20 @@ absl::StatusOr<FeedIndexStats> FeedIndex::Stats() {
   mdb_stat(txn.get(), rep.docs, &s);
   out.documents = s.ms_entries;
   out.page_bytes = s.ms_psize;
-  mdb_stat(txn.get(), rep.texts, &s);
-  out.text_bytes = (s.ms_branch_pages + s.ms_leaf_pages + s.ms_overflow_pages) *
-                   uint64_t{s.ms_psize};
+  for (const auto& [name, dbi] :
+       {std::pair<const char*, MDB_dbi>{"bands", rep.bands},
+        {"docs", rep.docs},
+        {"texts", rep.texts},
+        {"ids", rep.ids},
+        {"batches", rep.batches},
+        {"meta", rep.meta}}) {
+    mdb_stat(txn.get(), dbi, &s);
+    const uint64_t bytes =
+        (s.ms_branch_pages + s.ms_leaf_pages + s.ms_overflow_pages) *
+        uint64_t{s.ms_psize};
+    out.database_bytes.emplace_back(name, bytes);
+    if (dbi == rep.texts) out.text_bytes = bytes;
+  }
   MDB_envinfo info;
   mdb_env_info(rep.env, &info);
   // Free pages: the free list is database 0; each record is a list of page
@@ -976,7 +1007,8 @@ absl::StatusOr<std::vector<FeedBatchInfo>> FeedIndex::Rep::Prune(
     MDB_val key, value;
     rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_FIRST);
     while (rc == 0) {
-      const uint32_t d = Load<uint32_t>(static_cast<char*>(value.mv_data));
+      const auto d = static_cast<uint32_t>(
+          Load<uint64_t>(static_cast<char*>(value.mv_data)));
       bool gone = false;
       for (const FeedBatchInfo& b : removed) {
         gone = gone || (d >= b.first_document && d < b.end_document);

@@ -30,6 +30,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -149,6 +150,9 @@ struct FeedIndexStats {
   uint64_t used_pages = 0;
   uint64_t free_pages = 0;
   uint64_t text_bytes = 0;  // compressed texts, in their records
+  // Pages (in bytes) of each database: "bands", "docs", "texts", "ids",
+  // "batches", "meta".
+  std::vector<std::pair<std::string, uint64_t>> database_bytes;
 };
 
 class FeedIndex {
