@@ -542,7 +542,7 @@ absl::StatusOr<std::unique_ptr<FeedIndex>> FeedIndex::Open(
     }
   }
   MDB_val pk = Val("params", 6), pv;
-  if ((rc = mdb_get(txn.get(), rep->meta, &pk, &pv)) != 0 ||
+  if (mdb_get(txn.get(), rep->meta, &pk, &pv) != 0 ||
       !ParseParams(std::string(static_cast<char*>(pv.mv_data), pv.mv_size),
                    &rep->params) ||
       !ValidateParams(rep->params).ok() || rep->params.bands < 1 ||
