@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <random>
 #include <string>
@@ -82,12 +83,27 @@ TEST_F(FeedIndexCliTest, KillNineLeavesEachInputAbsentOrComplete) {
   std::vector<std::string> args = {"index", "add",       "--index", index,
                                    "-q",    "--threads", "2"};
   args.insert(args.end(), inputs.begin(), inputs.end());
+  // How long a whole add takes here (into another index), so that the
+  // kills land anywhere in it, however fast or loaded the machine.
+  std::vector<std::string> timing = args;
+  timing[3] = Path("timing.ndx");
+  const auto start = std::chrono::steady_clock::now();
+  const pid_t timed = StartNeardup(timing, -1, -1);
+  ASSERT_GT(timed, 0);
+  int timed_status = 0;
+  waitpid(timed, &timed_status, 0);
+  ASSERT_TRUE(WIFEXITED(timed_status) && WEXITSTATUS(timed_status) == 0);
+  const auto whole_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - start)
+                            .count();
   std::mt19937 random(12345);
   int partial_states = 0;
   for (int round = 0; round < 6; ++round) {
     const pid_t pid = StartNeardup(args, -1, -1);
     ASSERT_GT(pid, 0);
-    usleep(std::uniform_int_distribution<int>(0, 1500)(random) * 1000);
+    usleep(std::uniform_int_distribution<int>(
+               0, static_cast<int>(whole_ms))(random) *
+           1000);
     kill(pid, SIGKILL);
     int status = 0;
     waitpid(pid, &status, 0);
