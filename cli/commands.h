@@ -31,6 +31,7 @@ using RunFunction = std::function<int()>;
 RunFunction InstallCompare(CLI::App* app);
 RunFunction InstallContamination(CLI::App* app);
 RunFunction InstallDedup(CLI::App* app);
+RunFunction InstallIndex(CLI::App* app);
 RunFunction InstallScan(CLI::App* app);
 
 // A check for a floating-point flag: a finite number in [min, max] (NaN and

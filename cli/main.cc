@@ -58,6 +58,7 @@ constexpr Command kCommands[] = {
     {"scan", neardup::cli::InstallScan},
     {"dedup", neardup::cli::InstallDedup},
     {"contamination", neardup::cli::InstallContamination},
+    {"index", neardup::cli::InstallIndex},
 };
 
 // The long and short flag names `command` knows, with their dashes.
@@ -70,6 +71,10 @@ std::vector<std::string> FlagNames(const CLI::App* command) {
     for (const std::string& name : option->get_snames()) {
       flags.push_back("-" + name);
     }
+  }
+  // A command with its own subcommands (index add, ...): theirs too.
+  for (const CLI::App* sub : command->get_subcommands({})) {
+    for (std::string& name : FlagNames(sub)) flags.push_back(std::move(name));
   }
   return flags;
 }

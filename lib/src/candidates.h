@@ -65,6 +65,8 @@ class BandSketcher {
 
   const std::vector<uint64_t>& shingles() const { return shingles_; }
   std::vector<uint64_t>* mutable_shingles() { return &shingles_; }
+  // The MinHash sketch of the last call (num_hashes values).
+  const std::vector<uint32_t>& sketch() const { return sketch_; }
 
  private:
   SketchOptions options_;

@@ -1,0 +1,256 @@
+#include "neardup/feed_index.h"
+
+#include <lmdb.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace neardup {
+namespace {
+
+// A fresh directory under the test's temporary directory.
+std::string TempIndexPath(const std::string& name) {
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  std::string base = tmp != nullptr ? tmp : "/tmp";
+  std::string path =
+      base + "/neardup-feed-" + name + "-" + std::to_string(getpid());
+  std::filesystem::remove_all(path);
+  return path;
+}
+
+// A text of `n` distinct words seeded by `seed`: two texts of different
+// seeds share no 5-word shingle.
+std::string Words(int seed, int n) {
+  std::string text;
+  for (int i = 0; i < n; ++i) {
+    text += "w" + std::to_string(seed) + "x" + std::to_string(i) + " ";
+  }
+  return text;
+}
+
+FeedIndexOptions Writable(bool texts = true) {
+  FeedIndexOptions options;
+  options.writable = true;
+  options.create_if_missing = true;
+  options.params.store_texts = texts;
+  options.threads = 2;
+  return options;
+}
+
+TEST(FeedIndexTest, AddThenQueryFindsNearDuplicatesWithExactSimilarity) {
+  const std::string path = TempIndexPath("query");
+  auto index = FeedIndex::Open(path, Writable());
+  ASSERT_TRUE(index.ok()) << index.status();
+  const std::string a = Words(1, 200), b = Words(2, 200);
+  std::vector<DocumentView> docs = {{"a", a}, {"b", b}};
+  auto added = (*index)->AddBatch("day1", docs);
+  ASSERT_TRUE(added.ok()) << added.status();
+  EXPECT_EQ(added->added, 2u);
+  EXPECT_FALSE(added->already_added);
+
+  // One word changed in 200: 5 of 196 shingles differ on each side.
+  std::string near = a;
+  near.replace(near.find("w1x100 "), 7, "other ");
+  const std::string unrelated = Words(3, 200);
+  std::vector<std::string_view> queries = {near, unrelated};
+  FeedQueryStats stats;
+  auto results = (*index)->Query(queries, {}, &stats);
+  ASSERT_TRUE(results.ok()) << results.status();
+  ASSERT_EQ(results->size(), 2u);
+  ASSERT_EQ((*results)[0].size(), 1u);
+  EXPECT_EQ((*results)[0][0].id, "a");
+  EXPECT_EQ((*results)[0][0].batch, "day1");
+  EXPECT_TRUE((*results)[0][0].exact);
+  EXPECT_NEAR((*results)[0][0].similarity, 191.0 / 201.0, 1e-9);
+  EXPECT_TRUE((*results)[1].empty());
+  std::filesystem::remove_all(path);
+}
+
+TEST(FeedIndexTest, SameBatchTwiceChangesNothingAndKnownIdsAreLeftOut) {
+  const std::string path = TempIndexPath("idempotent");
+  auto index = FeedIndex::Open(path, Writable());
+  ASSERT_TRUE(index.ok()) << index.status();
+  const std::string a = Words(1, 50), b = Words(2, 50);
+  std::vector<DocumentView> docs = {{"a", a}, {"b", b}};
+  ASSERT_TRUE((*index)->AddBatch("one", docs).ok());
+  auto again = (*index)->AddBatch("one", docs);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->already_added);
+  EXPECT_EQ(again->added, 0u);
+  // Other content under a used name: refused.
+  std::vector<DocumentView> other = {{"c", b}};
+  EXPECT_EQ((*index)->AddBatch("one", other).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  // A new batch repeating id "b": only "c" is added.
+  std::vector<DocumentView> mixed = {{"b", b}, {"c", a}, {"c", a}};
+  auto added = (*index)->AddBatch("two", mixed);
+  ASSERT_TRUE(added.ok()) << added.status();
+  EXPECT_EQ(added->added, 1u);
+  EXPECT_EQ(added->existing_ids, 2u);
+  auto stats = (*index)->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->documents, 3u);
+  ASSERT_EQ(stats->batches.size(), 2u);
+  EXPECT_EQ(stats->batches[0].name, "one");
+  EXPECT_EQ(stats->batches[0].content_hash.size(), 32u);
+  std::filesystem::remove_all(path);
+}
+
+TEST(FeedIndexTest, PruneRemovesABatchAndItsKeys) {
+  const std::string path = TempIndexPath("prune");
+  auto index = FeedIndex::Open(path, Writable(/*texts=*/false));
+  ASSERT_TRUE(index.ok()) << index.status();
+  const std::string a = Words(1, 80), b = Words(2, 80);
+  std::vector<DocumentView> first = {{"a", a}};
+  std::vector<DocumentView> second = {{"b", b}};
+  ASSERT_TRUE((*index)->AddBatch("old", first).ok());
+  ASSERT_TRUE((*index)->AddBatch("new", second).ok());
+  auto removed = (*index)->PruneBatch("old");
+  ASSERT_TRUE(removed.ok()) << removed.status();
+  ASSERT_EQ(removed->size(), 1u);
+  std::vector<std::string_view> queries = {a, b};
+  auto results = (*index)->Query(queries);
+  ASSERT_TRUE(results.ok());
+  EXPECT_TRUE((*results)[0].empty());
+  ASSERT_EQ((*results)[1].size(), 1u);
+  EXPECT_FALSE((*results)[1][0].exact);  // no texts: estimated
+  EXPECT_GE((*results)[1][0].similarity, 0.99);
+  // The id of a pruned document may be added again.
+  auto again = (*index)->AddBatch("old-again", first);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->added, 1u);
+  // Everything added before the far future.
+  auto all = (*index)->PruneOlderThan(int64_t{1} << 40);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 2u);
+  EXPECT_EQ((*index)->Stats()->documents, 0u);
+  std::filesystem::remove_all(path);
+}
+
+TEST(FeedIndexTest, ResultsDoNotDependOnThreads) {
+  const std::string path = TempIndexPath("threads");
+  std::vector<std::string> texts;
+  for (int i = 0; i < 60; ++i) texts.push_back(Words(i % 20, 60 + i % 3));
+  std::vector<DocumentView> docs;
+  for (int i = 0; i < 60; ++i) {
+    docs.push_back({texts[i], texts[i]});  // id: the text itself
+  }
+  std::vector<std::string_view> queries(texts.begin(), texts.end());
+  std::vector<std::vector<std::pair<std::string, double>>> seen[2];
+  for (int threads : {1, 2}) {
+    std::filesystem::remove_all(path);
+    FeedIndexOptions options = Writable();
+    options.threads = threads;
+    auto index = FeedIndex::Open(path, options);
+    ASSERT_TRUE(index.ok());
+    ASSERT_TRUE((*index)->AddBatch("b", docs).ok());
+    FeedQueryOptions query;
+    query.threshold = 0.5;
+    auto results = (*index)->Query(queries, query);
+    ASSERT_TRUE(results.ok());
+    for (const auto& matches : *results) {
+      seen[threads - 1].emplace_back();
+      for (const FeedMatch& m : matches) {
+        seen[threads - 1].back().emplace_back(m.id, m.similarity);
+      }
+    }
+  }
+  EXPECT_EQ(seen[0], seen[1]);
+  EXPECT_FALSE(seen[0][0].empty());
+  std::filesystem::remove_all(path);
+}
+
+TEST(FeedIndexTest, RefusesWhatIsNotAnIndex) {
+  const std::string path = TempIndexPath("notindex");
+  FeedIndexOptions read;
+  EXPECT_EQ(FeedIndex::Open(path, read).status().code(),
+            absl::StatusCode::kNotFound);
+  std::filesystem::create_directories(path);
+  EXPECT_EQ(FeedIndex::Open(path, read).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  // A directory with other files is not turned into an index.
+  {
+    std::FILE* f = std::fopen((path + "/notes.txt").c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fclose(f);
+  }
+  auto created = FeedIndex::Open(path, Writable());
+  EXPECT_EQ(created.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(created.status().message().find("not a neardup index"),
+            std::string::npos);
+  // A data.mdb that is not LMDB.
+  {
+    std::FILE* f = std::fopen((path + "/data.mdb").c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs("hello, not a database\n", f);
+    std::fclose(f);
+  }
+  EXPECT_FALSE(FeedIndex::Open(path, read).ok());
+  std::filesystem::remove_all(path);
+}
+
+TEST(FeedIndexTest, RefusesANewerFormatVersion) {
+  const std::string path = TempIndexPath("newer");
+  {
+    auto index = FeedIndex::Open(path, Writable());
+    ASSERT_TRUE(index.ok());
+  }
+  {  // What a later version of neardup would write.
+    MDB_env* env = nullptr;
+    ASSERT_EQ(mdb_env_create(&env), 0);
+    mdb_env_set_maxdbs(env, 8);
+    ASSERT_EQ(mdb_env_open(env, path.c_str(), 0, 0644), 0);
+    MDB_txn* txn = nullptr;
+    ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
+    MDB_dbi meta;
+    ASSERT_EQ(mdb_dbi_open(txn, "meta", 0, &meta), 0);
+    uint32_t version = kFeedIndexFormatVersion + 1;
+    MDB_val key{14, const_cast<char*>("format_version")}, value{4, &version};
+    ASSERT_EQ(mdb_put(txn, meta, &key, &value, 0), 0);
+    ASSERT_EQ(mdb_txn_commit(txn), 0);
+    mdb_env_close(env);
+  }
+  auto index = FeedIndex::Open(path, FeedIndexOptions{});
+  EXPECT_EQ(index.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(index.status().message().find("format version 2"),
+            std::string::npos)
+      << index.status();
+  std::filesystem::remove_all(path);
+}
+
+TEST(FeedIndexTest, ASecondWriterIsRefused) {
+  const std::string path = TempIndexPath("writers");
+  auto first = FeedIndex::Open(path, Writable());
+  ASSERT_TRUE(first.ok());
+  // The writer lock is taken before LMDB opens anything, so trying from the
+  // same process is safe and stands for another process.
+  auto second = FeedIndex::Open(path, Writable());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(second.status().message().find("another process is writing"),
+            std::string::npos);
+  first->reset();
+  auto third = FeedIndex::Open(path, Writable());
+  EXPECT_TRUE(third.ok()) << third.status();
+  std::filesystem::remove_all(path);
+}
+
+TEST(FeedIndexTest, ParameterMismatchNamesTheField) {
+  FeedIndexParams stored, wanted;
+  wanted.shingle = 4;
+  wanted.analyze.match_variants = false;
+  EXPECT_TRUE(CheckFeedIndexParams(stored, wanted, {}).ok());
+  const std::vector<std::string> given = {"shingle", "match_variants"};
+  const absl::Status s = CheckFeedIndexParams(stored, wanted, given);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("shingle: index 5, asked 4"), std::string::npos)
+      << s;
+  EXPECT_NE(s.message().find("match_variants"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace neardup
