@@ -86,6 +86,37 @@ absl::Status CheckNotAnInput(const OutputPath& output,
       "another path");
 }
 
+absl::Status CheckNotAnInput(const OutputPath& output,
+                             const std::string& input_flag,
+                             const std::string& input) {
+  struct stat in;
+  if (IsStdout(output.path) || input.empty() || input == "-" ||
+      stat(input.c_str(), &in) != 0) {
+    return absl::OkStatus();
+  }
+  // The output and each directory above it (links followed), up to the
+  // root: one of them being `input` means writing into the input.
+  std::error_code ec;
+  std::filesystem::path at = std::filesystem::weakly_canonical(
+      std::filesystem::absolute(ResolveLinks(output.path), ec), ec);
+  if (ec) return absl::OkStatus();
+  for (int depth = 0; depth < 256; ++depth) {
+    struct stat st;
+    if (stat(at.c_str(), &st) == 0 && st.st_dev == in.st_dev &&
+        st.st_ino == in.st_ino) {
+      return absl::InvalidArgumentError(
+          output.flag + " " + output.path + " is " +
+          (S_ISDIR(in.st_mode) ? "inside " : "") + "the " + input_flag +
+          " input " + input +
+          "; writing it would destroy the input — give "
+          "another path");
+    }
+    if (!at.has_relative_path()) break;  // the root
+    at = at.parent_path();
+  }
+  return absl::OkStatus();
+}
+
 AtomicFile::AtomicFile(std::string path)
     : path_(std::move(path)), target_(ResolveLinks(path_)) {}
 

@@ -95,6 +95,13 @@ absl::Status CheckDistinctOutputs(const std::vector<OutputPath>& outputs);
 absl::Status CheckNotAnInput(const OutputPath& output,
                              const InputReader& reader);
 
+// Refuses an output that is the file `input` (the argument of `input_flag`,
+// e.g. "--boilerplate"), or lies inside it if it is a directory (as
+// --lexicon DIR), by device and inode after following links.
+absl::Status CheckNotAnInput(const OutputPath& output,
+                             const std::string& input_flag,
+                             const std::string& input);
+
 }  // namespace neardup::cli
 
 #endif  // NEARDUP_CLI_ATOMIC_FILE_H_
