@@ -12,6 +12,7 @@
 #include <system_error>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "interrupt.h"
 
 namespace neardup::cli {
@@ -104,12 +105,10 @@ absl::Status CheckNotAnInput(const OutputPath& output,
     struct stat st;
     if (stat(at.c_str(), &st) == 0 && st.st_dev == in.st_dev &&
         st.st_ino == in.st_ino) {
-      return absl::InvalidArgumentError(
-          output.flag + " " + output.path + " is " +
-          (S_ISDIR(in.st_mode) ? "inside " : "") + "the " + input_flag +
-          " input " + input +
-          "; writing it would destroy the input — give "
-          "another path");
+      return absl::InvalidArgumentError(absl::StrCat(
+          output.flag, " ", output.path, " is ",
+          S_ISDIR(in.st_mode) ? "inside " : "", "the ", input_flag, " input ",
+          input, "; writing it would destroy the input — give another path"));
     }
     if (!at.has_relative_path()) break;  // the root
     at = at.parent_path();

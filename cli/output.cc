@@ -13,13 +13,14 @@ void AppendSpanJson(std::string_view id, std::string_view source,
                     const TextSpan& span, std::string* out) {
   out->append("{\"id\":");
   AppendJsonString(id, out);
+  absl::StrAppend(out, ",\"start\":", span.begin, ",\"end\":", span.end,
+                  ",\"char_start\":", span.char_begin,
+                  ",\"char_end\":", span.char_end);
   if (!source.empty()) {
     out->append(",\"source\":");
     AppendJsonString(source, out);
   }
-  absl::StrAppend(out, ",\"start\":", span.begin, ",\"end\":", span.end,
-                  ",\"char_start\":", span.char_begin,
-                  ",\"char_end\":", span.char_end, "}");
+  out->push_back('}');
 }
 
 // Text of a span for display: whitespace runs (newlines included) become one
@@ -135,6 +136,10 @@ void ResultWriter::WriteJsonl(const PairView& pair) {
   AppendJsonString(pair.a_id, &line);
   line.append(",\"b\":");
   AppendJsonString(pair.b_id, &line);
+  absl::StrAppendFormat(
+      &line, ",\"passages\":%d,\"a_coverage\":%.4f,\"b_coverage\":%.4f",
+      pair.passages->size(), Coverage(*pair.passages, true, pair.a_text.size()),
+      Coverage(*pair.passages, false, pair.b_text.size()));
   if (!pair.a_source.empty()) {
     line.append(",\"a_source\":");
     AppendJsonString(pair.a_source, &line);
@@ -143,10 +148,7 @@ void ResultWriter::WriteJsonl(const PairView& pair) {
     line.append(",\"b_source\":");
     AppendJsonString(pair.b_source, &line);
   }
-  absl::StrAppendFormat(
-      &line, ",\"passages\":%d,\"a_coverage\":%.4f,\"b_coverage\":%.4f}\n",
-      pair.passages->size(), Coverage(*pair.passages, true, pair.a_text.size()),
-      Coverage(*pair.passages, false, pair.b_text.size()));
+  line.append("}\n");
   std::fwrite(line.data(), 1, line.size(), out_);
 }
 
