@@ -58,11 +58,23 @@ std::string Identity(const std::string& path) {
 
 bool IsStdout(const std::string& path) { return path.empty() || path == "-"; }
 
+absl::Status IsADirectory(const std::string& path) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(path, " is a directory; give the path of a file to write"));
+}
+
+// /dev/null and other character devices: any number of outputs may go
+// there.
+bool IsCharDevice(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && S_ISCHR(st.st_mode);
+}
+
 }  // namespace
 
 absl::Status CheckDistinctOutputs(const std::vector<OutputPath>& outputs) {
   for (size_t i = 0; i < outputs.size(); ++i) {
-    if (IsStdout(outputs[i].path)) continue;
+    if (IsStdout(outputs[i].path) || IsCharDevice(outputs[i].path)) continue;
     for (size_t j = i + 1; j < outputs.size(); ++j) {
       if (IsStdout(outputs[j].path)) continue;
       if (Identity(outputs[i].path) == Identity(outputs[j].path)) {
@@ -132,6 +144,18 @@ void AtomicFile::Forget() {
 }
 
 absl::Status AtomicFile::Open() {
+  struct stat st;
+  if (stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) return IsADirectory(path_);
+    // A device or a FIFO (/dev/null, /dev/stdout, a named pipe) cannot be
+    // replaced by renaming; it is written as it is.
+    direct_ = true;
+    file_ = std::fopen(path_.c_str(), "w");
+    if (file_ == nullptr) {
+      return absl::InternalError(ErrnoMessage("cannot open " + path_));
+    }
+    return absl::OkStatus();
+  }
   temp_path_ = target_ + ".tmp-XXXXXX";
   const int fd = mkstemp(temp_path_.data());
   if (fd < 0) {
@@ -157,6 +181,16 @@ absl::Status AtomicFile::Open() {
 }
 
 absl::Status AtomicFile::CheckWritable() {
+  struct stat st;
+  if (stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) return IsADirectory(path_);
+    // Not opened: opening a FIFO would wait for its reader, and closing it
+    // would end the reader's input.
+    if (access(path_.c_str(), W_OK) != 0) {
+      return absl::InvalidArgumentError(ErrnoMessage("cannot write " + path_));
+    }
+    return absl::OkStatus();
+  }
   absl::Status status = Open();
   if (status.ok()) status = Discard();
   return status;
@@ -165,6 +199,7 @@ absl::Status AtomicFile::CheckWritable() {
 absl::Status AtomicFile::Discard() {
   std::fclose(file_);
   file_ = nullptr;
+  if (direct_) return absl::OkStatus();
   const bool removed = unlink(temp_path_.c_str()) == 0;
   const std::string temp_path = temp_path_;
   Forget();
@@ -176,7 +211,7 @@ absl::Status AtomicFile::Discard() {
 
 absl::Status AtomicFile::Close() {
   const bool ok = !std::ferror(file_) && std::fflush(file_) == 0 &&
-                  fsync(fileno(file_)) == 0;
+                  (direct_ || fsync(fileno(file_)) == 0);
   const bool closed = std::fclose(file_) == 0;
   file_ = nullptr;
   if (!ok || !closed) {
@@ -186,6 +221,7 @@ absl::Status AtomicFile::Close() {
 }
 
 absl::Status AtomicFile::Commit() {
+  if (direct_) return absl::OkStatus();
   if (std::rename(temp_path_.c_str(), target_.c_str()) != 0) {
     return absl::InternalError(ErrnoMessage("cannot rename to " + target_));
   }

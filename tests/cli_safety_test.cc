@@ -97,6 +97,34 @@ TEST_F(CliSafetyTest, AnOutputThatIsAnInputIsRefusedAndTheInputUntouched) {
   EXPECT_FALSE(fs::exists(Path("k.jsonl")));
 }
 
+// A FIFO (as /dev/null, a device) cannot be replaced by renaming a file
+// over it: it is written in place and stays a FIFO. A directory is refused
+// before any work.
+TEST_F(CliSafetyTest, AnOutputThatIsAFifoIsWrittenInPlaceADirectoryRefused) {
+  Input("a.txt", Words(0, 40));
+  Input("b.txt", Words(0, 40));
+  ASSERT_EQ(mkfifo(Path("out.fifo").c_str(), 0600), 0);
+  std::string out;
+  ASSERT_EQ(RunCommand("cd " + dir_ +
+                           " && { timeout 30 cat out.fifo > got.txt & } ; " +
+                           std::string(NEARDUP_CLI) +
+                           " compare a.txt b.txt --format jsonl -o out.fifo "
+                           "2>&1; status=$?; wait; exit $status",
+                       &out),
+            0)
+      << out;
+  struct stat st;
+  ASSERT_EQ(lstat(Path("out.fifo").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+  EXPECT_TRUE(absl::StrContains(ReadFile(Path("got.txt")),
+                                R"({"type":"summary","command":"compare")"));
+  fs::create_directories(Path("outdir"));
+  EXPECT_EQ(Run("compare a.txt b.txt -o outdir", &out), 2);
+  EXPECT_EQ(out,
+            "neardup: outdir is a directory; give the path of a file to "
+            "write\n");
+}
+
 // Inputs named by other flags than the paths: a phrase file, a lexicon
 // directory (its files, through a link too), a benchmark file.
 TEST_F(CliSafetyTest, AnOutputThatIsAnInputOfAnotherFlagIsRefused) {
