@@ -12,6 +12,7 @@
 #include <system_error>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "interrupt.h"
 
 namespace neardup::cli {
@@ -57,11 +58,23 @@ std::string Identity(const std::string& path) {
 
 bool IsStdout(const std::string& path) { return path.empty() || path == "-"; }
 
+absl::Status IsADirectory(const std::string& path) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(path, " is a directory; give the path of a file to write"));
+}
+
+// /dev/null and other character devices: any number of outputs may go
+// there.
+bool IsCharDevice(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && S_ISCHR(st.st_mode);
+}
+
 }  // namespace
 
 absl::Status CheckDistinctOutputs(const std::vector<OutputPath>& outputs) {
   for (size_t i = 0; i < outputs.size(); ++i) {
-    if (IsStdout(outputs[i].path)) continue;
+    if (IsStdout(outputs[i].path) || IsCharDevice(outputs[i].path)) continue;
     for (size_t j = i + 1; j < outputs.size(); ++j) {
       if (IsStdout(outputs[j].path)) continue;
       if (Identity(outputs[i].path) == Identity(outputs[j].path)) {
@@ -86,6 +99,35 @@ absl::Status CheckNotAnInput(const OutputPath& output,
       "another path");
 }
 
+absl::Status CheckNotAnInput(const OutputPath& output,
+                             const std::string& input_flag,
+                             const std::string& input) {
+  struct stat in;
+  if (IsStdout(output.path) || input.empty() || input == "-" ||
+      stat(input.c_str(), &in) != 0) {
+    return absl::OkStatus();
+  }
+  // The output and each directory above it (links followed), up to the
+  // root: one of them being `input` means writing into the input.
+  std::error_code ec;
+  std::filesystem::path at = std::filesystem::weakly_canonical(
+      std::filesystem::absolute(ResolveLinks(output.path), ec), ec);
+  if (ec) return absl::OkStatus();
+  for (int depth = 0; depth < 256; ++depth) {
+    struct stat st;
+    if (stat(at.c_str(), &st) == 0 && st.st_dev == in.st_dev &&
+        st.st_ino == in.st_ino) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          output.flag, " ", output.path, " is ",
+          S_ISDIR(in.st_mode) ? "inside " : "", "the ", input_flag, " input ",
+          input, "; writing it would destroy the input — give another path"));
+    }
+    if (!at.has_relative_path()) break;  // the root
+    at = at.parent_path();
+  }
+  return absl::OkStatus();
+}
+
 AtomicFile::AtomicFile(std::string path)
     : path_(std::move(path)), target_(ResolveLinks(path_)) {}
 
@@ -102,6 +144,18 @@ void AtomicFile::Forget() {
 }
 
 absl::Status AtomicFile::Open() {
+  struct stat st;
+  if (stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) return IsADirectory(path_);
+    // A device or a FIFO (/dev/null, /dev/stdout, a named pipe) cannot be
+    // replaced by renaming; it is written as it is.
+    direct_ = true;
+    file_ = std::fopen(path_.c_str(), "w");
+    if (file_ == nullptr) {
+      return absl::InternalError(ErrnoMessage("cannot open " + path_));
+    }
+    return absl::OkStatus();
+  }
   temp_path_ = target_ + ".tmp-XXXXXX";
   const int fd = mkstemp(temp_path_.data());
   if (fd < 0) {
@@ -127,6 +181,16 @@ absl::Status AtomicFile::Open() {
 }
 
 absl::Status AtomicFile::CheckWritable() {
+  struct stat st;
+  if (stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) return IsADirectory(path_);
+    // Not opened: opening a FIFO would wait for its reader, and closing it
+    // would end the reader's input.
+    if (access(path_.c_str(), W_OK) != 0) {
+      return absl::InvalidArgumentError(ErrnoMessage("cannot write " + path_));
+    }
+    return absl::OkStatus();
+  }
   absl::Status status = Open();
   if (status.ok()) status = Discard();
   return status;
@@ -135,6 +199,7 @@ absl::Status AtomicFile::CheckWritable() {
 absl::Status AtomicFile::Discard() {
   std::fclose(file_);
   file_ = nullptr;
+  if (direct_) return absl::OkStatus();
   const bool removed = unlink(temp_path_.c_str()) == 0;
   const std::string temp_path = temp_path_;
   Forget();
@@ -146,7 +211,7 @@ absl::Status AtomicFile::Discard() {
 
 absl::Status AtomicFile::Close() {
   const bool ok = !std::ferror(file_) && std::fflush(file_) == 0 &&
-                  fsync(fileno(file_)) == 0;
+                  (direct_ || fsync(fileno(file_)) == 0);
   const bool closed = std::fclose(file_) == 0;
   file_ = nullptr;
   if (!ok || !closed) {
@@ -156,6 +221,7 @@ absl::Status AtomicFile::Close() {
 }
 
 absl::Status AtomicFile::Commit() {
+  if (direct_) return absl::OkStatus();
   if (std::rename(temp_path_.c_str(), target_.c_str()) != 0) {
     return absl::InternalError(ErrnoMessage("cannot rename to " + target_));
   }

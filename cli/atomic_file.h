@@ -18,7 +18,9 @@ std::string ErrnoMessage(const std::string& what);
 // A file written as TARGET.tmp-XXXXXX and renamed to TARGET by Commit(),
 // where TARGET is `path` with symbolic links followed (the link is written
 // through, not replaced); removed if never committed, also by a second
-// Ctrl-C (see interrupt.h). An existing target keeps its permissions.
+// Ctrl-C (see interrupt.h). An existing target keeps its permissions. A
+// target that is a device or a FIFO (/dev/null, /dev/stdout, a named pipe)
+// is written in place; a directory is refused.
 class AtomicFile {
  public:
   explicit AtomicFile(std::string path);
@@ -54,6 +56,7 @@ class AtomicFile {
   std::string temp_path_;
   int slot_ = -1;
   FILE* file_ = nullptr;
+  bool direct_ = false;  // a device or FIFO, written in place
 };
 
 // Where a command's results go: standard output when the path is empty or
@@ -94,6 +97,13 @@ absl::Status CheckDistinctOutputs(const std::vector<OutputPath>& outputs);
 // Refuses an output that `reader` reads (an input would be overwritten).
 absl::Status CheckNotAnInput(const OutputPath& output,
                              const InputReader& reader);
+
+// Refuses an output that is the file `input` (the argument of `input_flag`,
+// e.g. "--boilerplate"), or lies inside it if it is a directory (as
+// --lexicon DIR), by device and inode after following links.
+absl::Status CheckNotAnInput(const OutputPath& output,
+                             const std::string& input_flag,
+                             const std::string& input);
 
 }  // namespace neardup::cli
 

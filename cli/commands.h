@@ -65,15 +65,19 @@ absl::StatusOr<std::unique_ptr<InputReader>> OpenInput(
 // Reads every document of `paths`, printing the reader's warnings on stderr
 // (unless quiet) and its progress on `progress` (if given). Errors name the
 // file and line; a Ctrl-C (see interrupt.h) is absl::CancelledError. If
-// `stats` is not null, it receives the reader's counts. flags.output naming
-// one of the input files is an error before anything is read.
+// `stats` is not null, it receives the reader's counts; if `origins` is not
+// null, it receives each document's origin ("path:line" or the path), in
+// order. flags.output naming one of the input files is an error before
+// anything is read.
 absl::StatusOr<std::vector<Document>> ReadDocuments(
     const std::vector<std::string>& paths, const CommonFlags& flags,
-    ProgressLine* progress = nullptr, InputStats* stats = nullptr);
+    ProgressLine* progress = nullptr, InputStats* stats = nullptr,
+    std::vector<std::string>* origins = nullptr);
 
 // Reads every document of an opened reader, as the above.
 absl::StatusOr<std::vector<Document>> ReadDocuments(
-    InputReader* reader, bool quiet, ProgressLine* progress = nullptr);
+    InputReader* reader, bool quiet, ProgressLine* progress = nullptr,
+    std::vector<std::string>* origins = nullptr);
 
 // Unless quiet, prints each warning on stderr as "neardup: warning: origin:
 // message", first erasing the progress line (if given).

@@ -125,17 +125,18 @@ absl::StatusOr<std::unique_ptr<InputReader>> OpenInput(
 
 absl::StatusOr<std::vector<Document>> ReadDocuments(
     const std::vector<std::string>& paths, const CommonFlags& flags,
-    ProgressLine* progress, InputStats* stats) {
+    ProgressLine* progress, InputStats* stats,
+    std::vector<std::string>* origins) {
   auto reader = OpenInput(paths, flags.input, {{"--output", flags.output}});
   if (!reader.ok()) return reader.status();
-  auto documents = ReadDocuments(reader->get(), flags.quiet, progress);
+  auto documents = ReadDocuments(reader->get(), flags.quiet, progress, origins);
   if (stats != nullptr) *stats = (*reader)->stats();
   return documents;
 }
 
-absl::StatusOr<std::vector<Document>> ReadDocuments(InputReader* reader,
-                                                    bool quiet,
-                                                    ProgressLine* progress) {
+absl::StatusOr<std::vector<Document>> ReadDocuments(
+    InputReader* reader, bool quiet, ProgressLine* progress,
+    std::vector<std::string>* origins) {
   std::vector<Document> documents;
   InputRecord record;
   for (;;) {
@@ -143,6 +144,7 @@ absl::StatusOr<std::vector<Document>> ReadDocuments(InputReader* reader,
     PrintWarnings(reader->TakeWarnings(), quiet, progress);
     if (!more.ok()) return more.status();
     if (!*more) break;
+    if (origins != nullptr) origins->push_back(std::move(record.origin));
     documents.push_back({std::move(record.id), std::move(record.text)});
     if (Interrupted()) return absl::CancelledError("interrupted");
     if (progress != nullptr)

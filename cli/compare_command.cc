@@ -19,10 +19,12 @@ struct CompareFlags {
   CrossLingualFlags cross;
 };
 
-// Reads the one document of each path. Both readers are opened (and the
-// output checked against both inputs) before anything is read.
-absl::StatusOr<std::vector<Document>> ReadTwo(const CompareFlags& state,
-                                              InputStats* stats) {
+// Reads the one document of each path, and where each was read into
+// *origins. Both readers are opened (and the output checked against both
+// inputs) before anything is read.
+absl::StatusOr<std::vector<Document>> ReadTwo(
+    const CompareFlags& state, InputStats* stats,
+    std::vector<std::string>* origins) {
   const std::vector<OutputPath> outputs = {{"--output", state.flags.output}};
   std::unique_ptr<InputReader> readers[2];
   const std::string* paths[2] = {&state.a, &state.b};
@@ -33,7 +35,8 @@ absl::StatusOr<std::vector<Document>> ReadTwo(const CompareFlags& state,
   }
   std::vector<Document> documents;
   for (int i = 0; i < 2; ++i) {
-    auto read = ReadDocuments(readers[i].get(), state.flags.quiet);
+    auto read =
+        ReadDocuments(readers[i].get(), state.flags.quiet, nullptr, origins);
     if (!read.ok()) return read.status();
     if (read->size() != 1) {
       return absl::InvalidArgumentError(
@@ -55,9 +58,17 @@ int RunCompare(const CompareFlags& state) {
   if (absl::Status status = output.CheckWritable(); !status.ok()) {
     return Fail(status);
   }
+  if (state.cross.enabled) {
+    if (absl::Status s = CheckNotAnInput({"--output", state.flags.output},
+                                         "--lexicon", state.cross.lexicon);
+        !s.ok()) {
+      return Fail(s);
+    }
+  }
   RunSummary summary;
   summary.command = "compare";
-  auto documents = ReadTwo(state, &summary.input);
+  std::vector<std::string> origins;
+  auto documents = ReadTwo(state, &summary.input, &origins);
   if (!documents.ok()) return Fail(documents.status());
   CompareOptions options;
   options.analyze = state.flags.analyze;
@@ -74,7 +85,7 @@ int RunCompare(const CompareFlags& state) {
         {.scan = false,
          .max_pairs = 0,
          .command = "neardup compare " + state.a + " " + state.b});
-    report.AddPair({a.id, a.text, b.id, b.text, &*passages});
+    report.AddPair({a.id, a.text, b.id, b.text, &*passages, "", ""});
     report.Write(output.file(), {});
     if (absl::Status status = output.Finish(); !status.ok()) {
       return Fail(status);
@@ -88,7 +99,8 @@ int RunCompare(const CompareFlags& state) {
                       output.is_stdout() && UseColor(stdout));
   writer.Begin();
   if (!passages->empty() || format == Format::kJsonl) {
-    writer.WritePair({a.id, a.text, b.id, b.text, &*passages});
+    writer.WritePair(
+        {a.id, a.text, b.id, b.text, &*passages, origins[0], origins[1]});
   }
   summary.documents = 2;
   summary.counts = {{"pairs", passages->empty() ? 0u : 1u},

@@ -9,13 +9,18 @@
 namespace neardup::cli {
 namespace {
 
-void AppendSpanJson(std::string_view id, const TextSpan& span,
-                    std::string* out) {
+void AppendSpanJson(std::string_view id, std::string_view source,
+                    const TextSpan& span, std::string* out) {
   out->append("{\"id\":");
   AppendJsonString(id, out);
   absl::StrAppend(out, ",\"start\":", span.begin, ",\"end\":", span.end,
                   ",\"char_start\":", span.char_begin,
-                  ",\"char_end\":", span.char_end, "}");
+                  ",\"char_end\":", span.char_end);
+  if (!source.empty()) {
+    out->append(",\"source\":");
+    AppendJsonString(source, out);
+  }
+  out->push_back('}');
 }
 
 // Text of a span for display: whitespace runs (newlines included) become one
@@ -117,9 +122,9 @@ void ResultWriter::WriteJsonl(const PairView& pair) {
   std::string line;
   for (const Passage& p : *pair.passages) {
     line.assign("{\"type\":\"passage\",\"a\":");
-    AppendSpanJson(pair.a_id, p.a, &line);
+    AppendSpanJson(pair.a_id, pair.a_source, p.a, &line);
     line.append(",\"b\":");
-    AppendSpanJson(pair.b_id, p.b, &line);
+    AppendSpanJson(pair.b_id, pair.b_source, p.b, &line);
     absl::StrAppendFormat(&line,
                           ",\"score\":%.4f,\"a_tokens\":%d,\"b_tokens\":%d,"
                           "\"aligned\":%d,\"matched\":%d}\n",
@@ -132,9 +137,18 @@ void ResultWriter::WriteJsonl(const PairView& pair) {
   line.append(",\"b\":");
   AppendJsonString(pair.b_id, &line);
   absl::StrAppendFormat(
-      &line, ",\"passages\":%d,\"a_coverage\":%.4f,\"b_coverage\":%.4f}\n",
+      &line, ",\"passages\":%d,\"a_coverage\":%.4f,\"b_coverage\":%.4f",
       pair.passages->size(), Coverage(*pair.passages, true, pair.a_text.size()),
       Coverage(*pair.passages, false, pair.b_text.size()));
+  if (!pair.a_source.empty()) {
+    line.append(",\"a_source\":");
+    AppendJsonString(pair.a_source, &line);
+  }
+  if (!pair.b_source.empty()) {
+    line.append(",\"b_source\":");
+    AppendJsonString(pair.b_source, &line);
+  }
+  line.append("}\n");
   std::fwrite(line.data(), 1, line.size(), out_);
 }
 
@@ -177,7 +191,9 @@ void ResultWriter::WriteCluster(const ClusterView& view) {
                             view.id, view.cluster->documents);
       for (size_t k = 0; k < members.size(); ++k) {
         if (k > 0) out.push_back(',');
-        AppendSpanJson(view.documents[k]->id, members[k].span, &out);
+        AppendSpanJson(view.documents[k]->id,
+                       k < view.sources.size() ? view.sources[k] : "",
+                       members[k].span, &out);
       }
       out.append("]}\n");
       break;

@@ -27,14 +27,20 @@ struct PairView {
   std::string_view b_id;
   std::string_view b_text;
   const std::vector<Passage>* passages;
+  // Where each record was read ("path:line", or the path of a text file),
+  // written as "source" in JSON Lines so that records with the same id stay
+  // apart; empty: not written.
+  std::string_view a_source;
+  std::string_view b_source;
 };
 
 // A ReuseCluster with its documents' ids and texts (members[k] is in
-// documents[k]).
+// documents[k]) and, if not empty, where each was read (as PairView's).
 struct ClusterView {
   size_t id = 0;  // 1, 2, ... in output order
   const ReuseCluster* cluster = nullptr;
   std::vector<const Document*> documents;
+  std::vector<std::string_view> sources;
 };
 
 // The one summary record every command writes as the last JSON line:

@@ -63,7 +63,7 @@ int WriteScanHtml(const ScanFlags& state,
   for (const DocumentPair& pair : result.pairs) {
     const Document& a = documents[pair.a];
     const Document& b = documents[pair.b];
-    report.AddPair({a.id, a.text, b.id, b.text, &pair.passages});
+    report.AddPair({a.id, a.text, b.id, b.text, &pair.passages, "", ""});
     ++pairs;
     passages += pair.passages.size();
   }
@@ -110,6 +110,12 @@ int RunScan(const ScanFlags& state) {
   const auto start = std::chrono::steady_clock::now();
   ScanOptions options;
   if (!state.boilerplate_file.empty()) {
+    if (absl::Status s =
+            CheckNotAnInput({"--output", state.flags.output}, "--boilerplate",
+                            state.boilerplate_file);
+        !s.ok()) {
+      return Fail(s);
+    }
     auto phrases = ReadPhrases(state.boilerplate_file);
     if (!phrases.ok()) return Fail(phrases.status());
     options.boilerplate_phrases = *std::move(phrases);
@@ -120,8 +126,9 @@ int RunScan(const ScanFlags& state) {
   }
   ProgressLine progress(stderr, ProgressLine::Wanted(state.flags.quiet));
   InputStats input_stats;
-  auto documents =
-      ReadDocuments(state.paths, state.flags, &progress, &input_stats);
+  std::vector<std::string> origins;  // documents[i] was read at origins[i]
+  auto documents = ReadDocuments(state.paths, state.flags, &progress,
+                                 &input_stats, &origins);
   if (!documents.ok()) return Fail(documents.status());
   options.analyze = state.flags.analyze;
   options.align = state.flags.align;
@@ -165,7 +172,8 @@ int RunScan(const ScanFlags& state) {
   for (const DocumentPair& pair : result->pairs) {
     const Document& a = stored[pair.a];
     const Document& b = stored[pair.b];
-    writer.WritePair({a.id, a.text, b.id, b.text, &pair.passages});
+    writer.WritePair({a.id, a.text, b.id, b.text, &pair.passages,
+                      origins[pair.a], origins[pair.b]});
     ++pairs;
     passages += pair.passages.size();
   }
@@ -175,9 +183,10 @@ int RunScan(const ScanFlags& state) {
   size_t clusters = 0;
   size_t cluster_members = 0;
   for (const ReuseCluster& cluster : result->clusters) {
-    ClusterView view{++clusters, &cluster, {}};
+    ClusterView view{++clusters, &cluster, {}, {}};
     for (const ClusterMember& member : cluster.members) {
       view.documents.push_back(&stored[member.document]);
+      view.sources.push_back(origins[member.document]);
     }
     writer.WriteCluster(view);
     cluster_members += cluster.members.size();

@@ -97,6 +97,74 @@ TEST_F(CliSafetyTest, AnOutputThatIsAnInputIsRefusedAndTheInputUntouched) {
   EXPECT_FALSE(fs::exists(Path("k.jsonl")));
 }
 
+// A FIFO (as /dev/null, a device) cannot be replaced by renaming a file
+// over it: it is written in place and stays a FIFO. A directory is refused
+// before any work.
+TEST_F(CliSafetyTest, AnOutputThatIsAFifoIsWrittenInPlaceADirectoryRefused) {
+  Input("a.txt", Words(0, 40));
+  Input("b.txt", Words(0, 40));
+  ASSERT_EQ(mkfifo(Path("out.fifo").c_str(), 0600), 0);
+  std::string out;
+  ASSERT_EQ(RunCommand("cd " + dir_ +
+                           " && { timeout 30 cat out.fifo > got.txt & } ; " +
+                           std::string(NEARDUP_CLI) +
+                           " compare a.txt b.txt --format jsonl -o out.fifo "
+                           "2>&1; status=$?; wait; exit $status",
+                       &out),
+            0)
+      << out;
+  struct stat st;
+  ASSERT_EQ(lstat(Path("out.fifo").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+  EXPECT_TRUE(absl::StrContains(ReadFile(Path("got.txt")),
+                                R"({"type":"summary","command":"compare")"));
+  fs::create_directories(Path("outdir"));
+  EXPECT_EQ(Run("compare a.txt b.txt -o outdir", &out), 2);
+  EXPECT_EQ(out,
+            "neardup: outdir is a directory; give the path of a file to "
+            "write\n");
+}
+
+// Inputs named by other flags than the paths: a phrase file, a lexicon
+// directory (its files, through a link too), a benchmark file.
+TEST_F(CliSafetyTest, AnOutputThatIsAnInputOfAnotherFlagIsRefused) {
+  Input("a.txt", Words(0, 40));
+  Input("b.txt", Words(0, 40));
+  const std::string phrases = Input("phrases.txt", "one phrase\n");
+  fs::create_directories(Path("lex"));
+  const std::string index = Input("lex/freedict-ara-eng.index", "x\n");
+  fs::create_symlink("lex", Path("lexlink"));
+  const std::string bench = Input("bench.jsonl", Record("q"));
+  std::string out;
+  const std::vector<std::pair<std::string, std::string>> runs = {
+      {"scan a.txt b.txt --boilerplate phrases.txt -o phrases.txt",
+       "the --boilerplate input"},
+      {"scan a.txt b.txt --boilerplate phrases.txt -o ./phrases.txt",
+       "the --boilerplate input"},
+      {"compare a.txt b.txt --cross-lingual --lexicon lex "
+       "-o lex/freedict-ara-eng.index",
+       "inside the --lexicon input"},
+      {"compare a.txt b.txt --cross-lingual --lexicon lexlink "
+       "-o lex/freedict-ara-eng.index",
+       "inside the --lexicon input"},
+      {"contamination --benchmark bench.jsonl --benchmark-field text a.txt "
+       "-o bench.jsonl",
+       "input file"},
+  };
+  for (const auto& [run, why] : runs) {
+    EXPECT_EQ(Run(run, &out), 2) << run;
+    EXPECT_TRUE(absl::StartsWith(out, "neardup: --output ")) << run << out;
+    EXPECT_TRUE(absl::StrContains(out, why)) << run << ": " << out;
+  }
+  EXPECT_EQ(ReadFile(phrases), "one phrase\n");
+  EXPECT_EQ(ReadFile(index), "x\n");
+  EXPECT_EQ(ReadFile(bench), Record("q"));
+  // An output beside the input, not in it, is fine.
+  EXPECT_EQ(
+      Run("scan a.txt b.txt --boilerplate phrases.txt -o out.txt -q", &out), 0)
+      << out;
+}
+
 TEST_F(CliSafetyTest, AnOutputThatIsASymlinkIsWrittenThrough) {
   Input("x.jsonl", Record("a") + Record("b"));
   fs::create_directories(Path("real"));
@@ -227,6 +295,53 @@ TEST_F(CliSafetyTest, RepeatedIdsAreReadCountedAndTraceable) {
   // scan pairs the records, not the ids: the two "same" records pair.
   ASSERT_EQ(Run("scan feed.jsonl --format tsv -q", &out), 0) << out;
   EXPECT_TRUE(absl::StrContains(out, "same\t")) << out;
+  // scan and compare name each record's source, as clusters.jsonl does.
+  ASSERT_EQ(Run("scan feed.jsonl --format jsonl -q", &out), 0) << out;
+  EXPECT_TRUE(absl::StrContains(
+      out, R"("a_source":"feed.jsonl:1","b_source":"feed.jsonl:2"})"))
+      << out;
+  EXPECT_TRUE(
+      absl::StrContains(out, R"("source":"feed.jsonl:1"},"b":{"id":"same",)"))
+      << out;
+  Input("a.txt", Words(0, 40));
+  ASSERT_EQ(Run("compare a.txt - --format jsonl -q < feed.jsonl", &out), 2)
+      << out;  // three records: compare takes one a side
+  Input("one.jsonl", Record("same"));
+  ASSERT_EQ(Run("compare a.txt one.jsonl --format jsonl -q", &out), 0) << out;
+  EXPECT_TRUE(absl::StrContains(out, R"("source":"one.jsonl:1"},"score")"))
+      << out;
+  EXPECT_TRUE(
+      absl::StrContains(out, R"("a_source":"a.txt","b_source":"one.jsonl:1"})"))
+      << out;
+}
+
+// Colour only on a terminal, and not with TERM=dumb or NO_COLOR set. The
+// terminal is a pseudo-terminal made by script(1).
+TEST_F(CliSafetyTest, ColourOnlyOnATerminalThatTakesIt) {
+  std::string out;
+  if (RunCommand("script --version >/dev/null 2>&1", &out) != 0) {
+    GTEST_SKIP() << "script(1) (util-linux) is not installed: no "
+                    "pseudo-terminal to test colour on";
+  }
+  Input("a.txt", Words(0, 40));
+  Input("b.txt", Words(0, 40));
+  const auto on_terminal = [&](const std::string& env) {
+    std::string shown;
+    RunCommand("cd " + dir_ + " && env -u NO_COLOR " + env + " script -qec '" +
+                   std::string(NEARDUP_CLI) + " compare a.txt b.txt' /dev/null",
+               &shown);
+    return shown;
+  };
+  out = on_terminal("TERM=xterm");
+  ASSERT_TRUE(absl::StrContains(out, "shared passage")) << out;
+  EXPECT_TRUE(absl::StrContains(out, "\x1B[1m")) << out;
+  for (const std::string env : {"TERM=dumb", "TERM=xterm NO_COLOR=1"}) {
+    out = on_terminal(env);
+    ASSERT_TRUE(absl::StrContains(out, "shared passage")) << env << out;
+    EXPECT_EQ(out.find('\x1B'), std::string::npos) << env << ": " << out;
+  }
+  ASSERT_EQ(Run("compare a.txt b.txt", &out), 0);  // a pipe, not a terminal
+  EXPECT_EQ(out.find('\x1B'), std::string::npos) << out;
 }
 
 TEST_F(CliSafetyTest, StandardInputFormatAndCompression) {

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -18,6 +19,9 @@
 #include "neardup/input.h"
 
 namespace neardup {
+
+class ByteSource;
+class LineReader;
 
 // What is wrong with a file or a JSON Lines record, and what the user can
 // do about it.
@@ -67,6 +71,51 @@ struct InputListing {
 absl::Status ListInputs(std::vector<std::string> paths, std::FILE* stdin_file,
                         InputListing* listing);
 
+// What the reading steps share: the options, the counts and warnings they
+// add to, and the skip policy.
+struct ReadContext {
+  explicit ReadContext(const InputOptions& o) : options(o) {}
+
+  InputOptions options;
+  InputStats stats;
+  std::vector<InputWarning> warnings;
+
+  // input.cc: a file named by the user that holds no document is an error;
+  // one found under a directory is skipped with a warning and counted.
+  absl::Status SkipOrReject(const Source& source, const Problem& problem);
+
+  // input_text.cc: invalid UTF-8 in `text`, read at `origin` (with the line
+  // of its first bad byte if count_lines), is counted with a warning, or
+  // refused with options.strict_utf8.
+  absl::Status CheckText(const std::string& origin, std::string_view text,
+                         bool count_lines);
+};
+
+inline constexpr std::string_view kTextAdvice =
+    "give UTF-8 text files or JSON Lines (.jsonl) files";
+
+// input_detect.cc: opens `source` ("-": `stdin_file`), decompressing it if
+// its name or its first bytes say so, and sets *jsonl to whether it is read
+// as JSON Lines (see InputFormat).
+absl::StatusOr<std::unique_ptr<ByteSource>> OpenSource(const Source& source,
+                                                       std::FILE* stdin_file,
+                                                       ReadContext* context,
+                                                       bool* jsonl);
+
+// Bytes that cannot be UTF-8 text: a UTF-16 byte order mark at the start
+// of `head` (tested first: UTF-16 is full of NULs), or a NUL byte, found at
+// `nul` (npos: none).
+std::optional<Problem> NotUtf8Text(std::string_view head, size_t nul);
+
+// True if `name`, compression suffix left out, ends in ".json" (any case).
+bool IsJsonName(std::string_view name);
+
+// input_text.cc: the whole of `bytes` as one document with the source's
+// path as id. Returns false if the file was skipped (empty, binary, UTF-16,
+// a name that is not UTF-8 with strict_utf8), an error if it is refused.
+absl::StatusOr<bool> ReadTextFile(const Source& source, ByteSource* bytes,
+                                  ReadContext* context, InputRecord* record);
+
 // input_jsonl.cc: one JSON Lines line to a record.
 class JsonlParser {
  public:
@@ -87,6 +136,41 @@ class JsonlParser {
   std::string repaired_;
   size_t repaired_bytes_ = 0;
   std::string_view line_;
+};
+
+// input_jsonl.cc: the records of one JSON Lines file, in order. Blank lines
+// are passed over; a bad line is an error, or skipped and counted with
+// options.skip_bad; a file that is not JSON Lines at all (binary, UTF-16, a
+// JSON array, pretty-printed JSON) or holds no record is refused as a whole
+// through SkipOrReject.
+class JsonlFileReader {
+ public:
+  // `parser` and `context` are not owned and must outlive the reader.
+  JsonlFileReader(const Source& source, std::unique_ptr<ByteSource> bytes,
+                  JsonlParser* parser, ReadContext* context);
+  ~JsonlFileReader();
+
+  // The next record (and, if `line` is not null, its line as a tool should
+  // copy it: see JsonlParser::line()); false at the end of the file.
+  absl::StatusOr<bool> Next(InputRecord* record, std::string* line);
+
+  // Records returned so far.
+  size_t records() const { return records_; }
+
+ private:
+  void CountBytes();
+  std::optional<Problem> NotJsonLines() const;
+  absl::StatusOr<bool> AtEnd();
+
+  const Source& source_;
+  std::unique_ptr<LineReader> lines_;
+  JsonlParser* parser_;
+  ReadContext* context_;
+  uint64_t line_number_ = 0;
+  size_t records_ = 0;
+  size_t skipped_ = 0;        // bad lines skipped, or the file refused
+  size_t bytes_counted_ = 0;  // of lines_->bytes_read(), already in stats
+  std::string raw_;           // the line being parsed
 };
 
 // True if `line` (after blanks) holds one JSON object.

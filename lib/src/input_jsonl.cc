@@ -1,8 +1,12 @@
-// The input stage's JSON Lines records: one line to an id and a text.
+// The input stage's JSON Lines files: line by line, each line to an id and
+// a text.
 #include <cstdint>
+#include <optional>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "input_internal.h"
+#include "input_source.h"
 #include "utf8.h"
 
 namespace neardup {
@@ -129,6 +133,122 @@ std::optional<Problem> JsonlParser::Parse(std::string* line,
   record->text.assign(text_value);
   record->origin = origin;
   return std::nullopt;
+}
+
+JsonlFileReader::JsonlFileReader(const Source& source,
+                                 std::unique_ptr<ByteSource> bytes,
+                                 JsonlParser* parser, ReadContext* context)
+    : source_(source),
+      lines_(std::make_unique<LineReader>(std::move(bytes))),
+      parser_(parser),
+      context_(context) {}
+
+JsonlFileReader::~JsonlFileReader() = default;
+
+void JsonlFileReader::CountBytes() {
+  context_->stats.bytes += lines_->bytes_read() - bytes_counted_;
+  bytes_counted_ = lines_->bytes_read();
+}
+
+absl::StatusOr<bool> JsonlFileReader::Next(InputRecord* record,
+                                           std::string* line) {
+  while (true) {
+    absl::StatusOr<bool> more = lines_->ReadLine(&raw_);
+    CountBytes();
+    if (!more.ok()) return more;
+    if (!*more) return AtEnd();
+    ++line_number_;
+    // A "\r" before the "\n" stays in the line (JSON reads it as
+    // whitespace).
+    if (line_number_ == 1) {
+      if (const std::optional<Problem> problem =
+              NotUtf8Text(raw_, raw_.find('\0'));
+          problem.has_value()) {
+        ++skipped_;  // the file is done with: no "empty file" too
+        if (absl::Status s = context_->SkipOrReject(source_, *problem);
+            !s.ok()) {
+          return s;
+        }
+        return false;
+      }
+      if (raw_.starts_with(kUtf8Bom)) raw_.erase(0, kUtf8Bom.size());
+    }
+    if (raw_.find_first_not_of(" \t\r") == std::string::npos) continue;
+    if (records_ == 0 && skipped_ == 0) {
+      if (std::optional<Problem> problem = NotJsonLines(); problem) {
+        ++skipped_;  // the file is done with: no "empty file" too
+        if (absl::Status s = context_->SkipOrReject(source_, *problem);
+            !s.ok()) {
+          return s;
+        }
+        return false;
+      }
+    }
+    const std::string origin = absl::StrCat(source_.name, ":", line_number_);
+    std::optional<Problem> bad = parser_->Parse(&raw_, origin, record);
+    if (!bad.has_value()) {
+      if (parser_->repaired_bytes() > 0) {
+        ++context_->stats.invalid_utf8;
+        context_->warnings.push_back(
+            {record->origin,
+             absl::StrCat("invalid UTF-8 (", Bytes(parser_->repaired_bytes()),
+                          " replaced by U+FFFD)")});
+      }
+      // JSON strings are valid UTF-8 (simdjson validates them); this check
+      // only guards that promise.
+      absl::Status s = context_->CheckText(record->origin, record->text, false);
+      if (!s.ok()) return s;
+      if (line != nullptr) line->assign(parser_->line());
+      ++records_;
+      return true;
+    }
+    if (!context_->options.skip_bad) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(origin, ": ", bad->what, " — ", bad->advice));
+    }
+    ++context_->stats.skipped_bad;
+    ++skipped_;
+    context_->warnings.push_back(
+        {origin, absl::StrCat("skipped: ", bad->what)});
+  }
+}
+
+// A JSON array, or a pretty-printed .json file, is not JSON Lines: the
+// whole file is refused (skipped under a directory), not line by line.
+std::optional<Problem> JsonlFileReader::NotJsonLines() const {
+  const size_t first = raw_.find_first_not_of(" \t\r");
+  if (raw_[first] == '[') {
+    return Problem{"a JSON array, not JSON Lines",
+                   "convert it to one object per line (e.g. jq -c "
+                   "'.[]' FILE > FILE.jsonl)"};
+  }
+  if (IsJsonName(source_.name) &&
+      !IsJsonObjectLine(std::string_view(raw_).substr(first))) {
+    return Problem{
+        "not JSON Lines (its first line is not a whole "
+        "JSON object: pretty-printed JSON?)",
+        "convert it to one object per line (e.g. jq -c . "
+        "FILE > FILE.jsonl)"};
+  }
+  return std::nullopt;
+}
+
+// The end of the file: one that gave no record (and skipped none) is
+// refused, or skipped under a directory.
+absl::StatusOr<bool> JsonlFileReader::AtEnd() {
+  if (records_ > 0 || skipped_ > 0) return false;
+  const Problem problem =
+      line_number_ == 0
+          ? Problem{"empty file",
+                    "check the path; JSON Lines files hold one JSON "
+                    "object per line"}
+          : Problem{"no records (only blank lines)",
+                    "put one JSON object per line"};
+  ++skipped_;
+  if (absl::Status s = context_->SkipOrReject(source_, problem); !s.ok()) {
+    return s;
+  }
+  return false;
 }
 
 }  // namespace neardup
