@@ -235,7 +235,8 @@ int RunQuery(const IndexFlags& flags) {
           if (passages->empty()) continue;
           any = true;
           ++pairs;
-          writer.WritePair({doc.id, doc.text, m.id, m.text, &*passages});
+          writer.WritePair(
+              {doc.id, doc.text, m.id, m.text, &*passages, "", ""});
         }
       }
       matched_documents += any ? 1 : 0;

@@ -1,6 +1,7 @@
 // neardup scan PATH...: every pair of documents that share passages.
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <utility>
 
@@ -43,11 +44,44 @@ absl::StatusOr<std::vector<std::string>> ReadPhrases(const std::string& path) {
   return phrases;
 }
 
+// Document `index` of a scan: its id, and its text read back.
+absl::StatusOr<Document> ReadDocument(const Scanner& scanner, size_t index) {
+  absl::StatusOr<std::string> text = scanner.text(index);
+  if (!text.ok()) return text.status();
+  return Document{scanner.id(index), *std::move(text)};
+}
+
+// Reads every document of `paths` into the scanner as it comes, printing the
+// reader's warnings and progress: the texts are never all in memory. Each
+// document's origin ("path:line" or the path) goes to `origins`.
+absl::Status ReadInto(const std::vector<std::string>& paths,
+                      const CommonFlags& flags, ProgressLine* progress,
+                      InputStats* stats, Scanner* scanner,
+                      std::vector<std::string>* origins) {
+  auto reader = OpenInput(paths, flags.input, {{"--output", flags.output}});
+  if (!reader.ok()) return reader.status();
+  InputRecord record;
+  for (;;) {
+    absl::StatusOr<bool> more = (*reader)->Next(&record);
+    PrintWarnings((*reader)->TakeWarnings(), flags.quiet, progress);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    if (absl::Status status = scanner->Add(record.id, record.text);
+        !status.ok()) {
+      return status;
+    }
+    origins->push_back(std::move(record.origin));
+    if (Interrupted()) return absl::CancelledError("interrupted");
+    progress->Reading(scanner->size(), (*reader)->stats());
+  }
+  *stats = (*reader)->stats();
+  return absl::OkStatus();
+}
+
 // --format html: the whole report is written at the end (pairs, clusters and
 // members capped at --html-max-pairs, --html-max-clusters and
 // --html-max-members, said in the report and on stderr).
-int WriteScanHtml(const ScanFlags& state,
-                  const std::vector<Document>& documents,
+int WriteScanHtml(const ScanFlags& state, const Scanner& scanner,
                   const ScanResult& result, const InputStats& input_stats,
                   std::chrono::steady_clock::time_point start,
                   OutputFile* output) {
@@ -60,23 +94,39 @@ int WriteScanHtml(const ScanFlags& state,
                      .command = command});
   size_t pairs = 0;
   size_t passages = 0;
+  // The report points into the texts until it is written: the paired
+  // documents are read back once each and kept (std::map keeps them in
+  // place).
+  std::map<size_t, Document> paired;
+  const auto get = [&](size_t index) -> absl::StatusOr<const Document*> {
+    auto at = paired.find(index);
+    if (at != paired.end()) return &at->second;
+    auto document = ReadDocument(scanner, index);
+    if (!document.ok()) return document.status();
+    return &paired.emplace(index, *std::move(document)).first->second;
+  };
   for (const DocumentPair& pair : result.pairs) {
-    const Document& a = documents[pair.a];
-    const Document& b = documents[pair.b];
-    report.AddPair({a.id, a.text, b.id, b.text, &pair.passages, "", ""});
+    auto a = get(pair.a);
+    if (!a.ok()) return Fail(a.status());
+    auto b = get(pair.b);
+    if (!b.ok()) return Fail(b.status());
+    report.AddPair(
+        {(*a)->id, (*a)->text, (*b)->id, (*b)->text, &pair.passages, "", ""});
     ++pairs;
     passages += pair.passages.size();
   }
   for (size_t k = 0; k < result.clusters.size(); ++k) {
-    ClusterView view{k + 1, &result.clusters[k], {}};
+    ClusterView view{k + 1, &result.clusters[k], {}, {}};
     for (const ClusterMember& member : result.clusters[k].members) {
-      view.documents.push_back(&documents[member.document]);
+      auto document = get(member.document);
+      if (!document.ok()) return Fail(document.status());
+      view.documents.push_back(*document);
     }
     report.AddCluster(view);
   }
   RunSummary summary;
   summary.command = "scan";
-  summary.documents = documents.size();
+  summary.documents = scanner.size();
   summary.counts = {{"candidate_pairs", result.stats.candidate_pairs},
                     {"pairs", pairs},
                     {"passages", passages},
@@ -125,11 +175,6 @@ int RunScan(const ScanFlags& state) {
     return Fail(status);
   }
   ProgressLine progress(stderr, ProgressLine::Wanted(state.flags.quiet));
-  InputStats input_stats;
-  std::vector<std::string> origins;  // documents[i] was read at origins[i]
-  auto documents = ReadDocuments(state.paths, state.flags, &progress,
-                                 &input_stats, &origins);
-  if (!documents.ok()) return Fail(documents.status());
   options.analyze = state.flags.analyze;
   options.align = state.flags.align;
   options.windows = state.windows;
@@ -145,34 +190,36 @@ int RunScan(const ScanFlags& state) {
   }
   auto scanner = Scanner::Create(options);
   if (!scanner.ok()) return Fail(scanner.status());
-  for (Document& document : *documents) {
-    if (absl::Status status = (*scanner)->Add(std::move(document));
-        !status.ok()) {
-      return Fail(status);
-    }
+  InputStats input_stats;
+  std::vector<std::string> origins;  // document i was read at origins[i]
+  if (absl::Status status = ReadInto(state.paths, state.flags, &progress,
+                                     &input_stats, scanner->get(), &origins);
+      !status.ok()) {
+    return Fail(status);
   }
   auto result = (*scanner)->Finish();
   progress.Clear();
   if (!result.ok()) return Fail(result.status());
-  documents->clear();  // moved into the scanner
 
   if (absl::Status status = output.Open(); !status.ok()) return Fail(status);
   if (state.flags.format == "html") {
-    return WriteScanHtml(state, (*scanner)->documents(), *result, input_stats,
-                         start, &output);
+    return WriteScanHtml(state, **scanner, *result, input_stats, start,
+                         &output);
   }
   Format format;
   ParseFormat(state.flags.format, &format);
   ResultWriter writer(output.file(), format,
                       output.is_stdout() && UseColor(stdout));
   writer.Begin();
-  const std::vector<Document>& stored = (*scanner)->documents();
+  const Scanner& stored = **scanner;
   size_t pairs = 0;
   size_t passages = 0;
   for (const DocumentPair& pair : result->pairs) {
-    const Document& a = stored[pair.a];
-    const Document& b = stored[pair.b];
-    writer.WritePair({a.id, a.text, b.id, b.text, &pair.passages,
+    auto a = ReadDocument(stored, pair.a);
+    if (!a.ok()) return Fail(a.status());
+    auto b = ReadDocument(stored, pair.b);
+    if (!b.ok()) return Fail(b.status());
+    writer.WritePair({a->id, a->text, b->id, b->text, &pair.passages,
                       origins[pair.a], origins[pair.b]});
     ++pairs;
     passages += pair.passages.size();
@@ -182,20 +229,27 @@ int RunScan(const ScanFlags& state) {
   summary.documents = (*scanner)->size();
   size_t clusters = 0;
   size_t cluster_members = 0;
+  std::vector<Document> members;
   for (const ReuseCluster& cluster : result->clusters) {
     ClusterView view{++clusters, &cluster, {}, {}};
+    members.clear();
+    members.reserve(cluster.members.size());
     for (const ClusterMember& member : cluster.members) {
-      view.documents.push_back(&stored[member.document]);
+      auto document = ReadDocument(stored, member.document);
+      if (!document.ok()) return Fail(document.status());
+      members.push_back(*std::move(document));
       view.sources.push_back(origins[member.document]);
     }
+    for (const Document& member : members) view.documents.push_back(&member);
     writer.WriteCluster(view);
     cluster_members += cluster.members.size();
   }
   for (const BoilerplateText& found : result->boilerplate) {
-    const std::string& text = stored[found.document].text;
+    auto text = stored.text(found.document);
+    if (!text.ok()) return Fail(text.status());
     writer.WriteBoilerplate(
-        std::string_view(text).substr(found.span.begin,
-                                      found.span.end - found.span.begin),
+        std::string_view(*text).substr(found.span.begin,
+                                       found.span.end - found.span.begin),
         found.documents, found.user_phrase);
   }
   summary.counts = {{"candidate_pairs", result->stats.candidate_pairs},

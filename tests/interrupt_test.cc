@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -92,8 +94,35 @@ class InterruptTest : public ::testing::Test {
   std::string fifo_;
 };
 
+// Sets TMPDIR for the children started while it lives.
+class ScopedTmpdir {
+ public:
+  explicit ScopedTmpdir(const fs::path& dir) {
+    const char* old = std::getenv("TMPDIR");
+    if (old != nullptr) old_ = old;
+    had_ = old != nullptr;
+    setenv("TMPDIR", dir.c_str(), 1);
+  }
+  ~ScopedTmpdir() {
+    if (had_) {
+      setenv("TMPDIR", old_.c_str(), 1);
+    } else {
+      unsetenv("TMPDIR");
+    }
+  }
+  ScopedTmpdir(const ScopedTmpdir&) = delete;
+  ScopedTmpdir& operator=(const ScopedTmpdir&) = delete;
+
+ private:
+  std::string old_;
+  bool had_ = false;
+};
+
+// scan keeps the texts in a temporary file in $TMPDIR (here dir_): none is
+// left behind (FilesLeft).
 TEST_F(InterruptTest, ScanStopsWithStatus130AndWritesNothing) {
   const std::string out = (dir_ / "pairs.jsonl").string();
+  const ScopedTmpdir tmpdir(dir_);
   const pid_t pid = Start({"scan", fifo_, "--format", "jsonl", "-o", out});
   const int status = InterruptWhileReading(pid);
   ASSERT_NE(status, -1) << "neardup scan did not stop within 30 s";
@@ -101,6 +130,41 @@ TEST_F(InterruptTest, ScanStopsWithStatus130AndWritesNothing) {
   EXPECT_EQ(WEXITSTATUS(status), 130);
   EXPECT_NE(Stderr().find("interrupted"), std::string::npos) << Stderr();
   EXPECT_EQ(FilesLeft(), std::vector<std::string>{});
+}
+
+TEST_F(InterruptTest, ScanLeavesNoTemporaryFileOnBadInput) {
+  const std::string input = (dir_ / "bad.jsonl").string();
+  {
+    std::ofstream file(input);
+    for (int k = 0; k < 3; ++k) {
+      file << "{\"id\":\"d" << k << "\",\"text\":\"a text of its own\"}\n";
+    }
+    file << "{\"id\":\"broken\",\"text\":\n";
+  }
+  const std::string out = (dir_ / "pairs.jsonl").string();
+  const ScopedTmpdir tmpdir(dir_);
+  const pid_t pid = Start({"scan", input, "--format", "jsonl", "-o", out});
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << status;
+  EXPECT_EQ(WEXITSTATUS(status), 2) << Stderr();
+  EXPECT_NE(Stderr().find("bad.jsonl:4"), std::string::npos) << Stderr();
+  fs::remove(input);
+  EXPECT_EQ(FilesLeft(), std::vector<std::string>{});
+}
+
+// The temporary file really is made in $TMPDIR: one that cannot be written
+// is an error naming it, before anything is read.
+TEST_F(InterruptTest, ScanNamesATmpdirItCannotWrite) {
+  const std::string missing = (dir_ / "missing").string();
+  const ScopedTmpdir tmpdir(missing);
+  const pid_t pid = Start({"scan", fifo_, "--format", "jsonl"});
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << status;
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  EXPECT_NE(Stderr().find(missing), std::string::npos) << Stderr();
+  EXPECT_NE(Stderr().find("TMPDIR"), std::string::npos) << Stderr();
 }
 
 TEST_F(InterruptTest, DedupStopsWithStatus130AndWritesNothing) {

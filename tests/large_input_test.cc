@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
@@ -505,10 +506,9 @@ TEST(LargeInputTest, DedupOfA1GbFileDropsExactlyThePlantedDuplicates) {
       << Describe(run, err);
 }
 
-// `scan` holds every document, its analysis and its windows' LSH keys in
-// memory: on the 1 GB collection above it takes 95 s and 6.5 GB (8.3 GB
-// before this test was written), too much for CI, so the 1 GB file goes
-// through dedup (above) and scan gets a tenth of it.
+// `scan` of the 1 GB collection above took 95 s and 6.5 GB when it held
+// every document (8.3 GB before this test was written), too much for CI, so
+// the 1 GB file goes through dedup (above) and scan gets a tenth of it.
 TEST(LargeInputTest, ScanOfA100MbCollectionFindsExactlyThePlantedPairs) {
   TempDir dir;
   ASSERT_TRUE(dir.ok());
@@ -536,10 +536,98 @@ TEST(LargeInputTest, ScanOfA100MbCollectionFindsExactlyThePlantedPairs) {
   EXPECT_EQ(reported, expected);
   const uint64_t input_bytes = fs::file_size(input);
   PrintPeak("scan, 100 MB JSONL", run, input_bytes);
-  // The texts, and per token (one per 6.3 bytes) its key and offsets (16
-  // bytes), key index (4), a share of its windows' LSH band keys (7) and of
-  // the LSH sort (3): measured 576 MiB, 5.9 bytes per input byte.
-  EXPECT_LE(run.peak_rss, 7 * input_bytes + 64 * kMiB) << Describe(run, err);
+  // Per token (one per 6.3 bytes) its key (8 bytes), boilerplate flag (1),
+  // a share of its windows' LSH band keys (7) and of the LSH sort (3); the
+  // texts wait in a temporary file: measured 344 MiB, 3.5 bytes per input
+  // byte (576 MiB, 5.9 bytes, when scan held the texts, their offsets and
+  // key indexes).
+  EXPECT_LE(run.peak_rss, 4 * input_bytes + 64 * kMiB) << Describe(run, err);
+}
+
+// --- Memory of scan per input byte -----------------------------------------
+
+// The line of SaudiNewsNet's sample `line`, as copy `copy` (> 0) of it:
+// {"id":"<id>#<copy>","text":...} with the same two Arabic letters (chosen by
+// the copy) after every run of letters, digits and other non-ASCII bytes, so
+// that copies share no word while each copy has the sample's own reuse (as
+// bench/scan_memory.sh builds its input). Empty if the line has no id or
+// text.
+std::string ArabicCopy(std::string_view line, int copy) {
+  static constexpr std::string_view kLetters[] = {
+      "ب", "ت", "ث", "ج", "ح", "خ", "د", "ذ", "ر", "ز", "س", "ش", "ص",
+      "ض", "ط", "ظ", "ع", "غ", "ف", "ق", "ك", "ل", "م", "ن", "و"};
+  constexpr int kCount = sizeof(kLetters) / sizeof(kLetters[0]);
+  const std::string suffix = std::string(kLetters[copy % kCount]) +
+                             std::string(kLetters[copy / kCount % kCount]);
+  const std::string_view id = StringAfter(line, R"("id":")");
+  const size_t at = line.find(R"("text":")");
+  if (id.empty() || at == std::string_view::npos) return {};
+  std::string out = R"({"id":")" + std::string(id) + "#" +
+                    std::to_string(copy) + R"(","text":")";
+  const auto is_word = [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte >= 0x80 || (std::isalnum(byte) != 0);
+  };
+  for (size_t k = at + 8; k < line.size() && line[k] != '"';) {
+    if (line[k] == '\\') {  // an escape, kept whole
+      const size_t length = k + 1 < line.size() && line[k + 1] == 'u' ? 6 : 2;
+      out.append(line.substr(k, length));
+      k += length;
+    } else if (is_word(line[k])) {
+      const size_t begin = k;
+      while (k < line.size() && is_word(line[k])) ++k;
+      out.append(line.substr(begin, k - begin));
+      out += suffix;
+    } else {
+      out.push_back(line[k++]);
+    }
+  }
+  out += "\"}\n";
+  return out;
+}
+
+// scan keeps token keys and the windows' band keys, not texts (they wait in
+// an unlinked temporary file): at most 2 bytes of peak memory per byte of
+// Arabic news JSONL (docs/DESIGN.md, "Memory of scan").
+TEST(LargeInputTest, ScanOfArabicNewsTakesAtMostTwoBytesPerInputByte) {
+  std::ifstream sample(std::string(NEARDUP_SOURCE_DIR) +
+                       "/../shared/datasets/saudinewsnet/sample-1k.jsonl");
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(sample, line);) lines.push_back(line);
+  if (lines.empty()) {
+    // CI always has ../shared beside the clone; a bare clone may not.
+    if (std::getenv("CI") != nullptr) FAIL() << "SaudiNewsNet sample missing";
+    GTEST_SKIP() << "SaudiNewsNet sample not available";
+  }
+  TempDir dir;
+  ASSERT_TRUE(dir.ok());
+  const std::string input = dir.Path("arabic.jsonl");
+  constexpr int kCopies = 30;  // about 90 MB
+  {
+    Output out(input);
+    for (const std::string& line : lines) out.Write(line + "\n");
+    for (int copy = 1; copy < kCopies; ++copy) {
+      for (const std::string& line : lines) out.Write(ArabicCopy(line, copy));
+    }
+    ASSERT_TRUE(out.Close());
+  }
+  const std::string out = dir.Path("out.jsonl"), err = dir.Path("err.txt");
+  const ChildResult run = RunNeardup(
+      {"scan", input, "--format", "jsonl", "--threads", "2"}, out, err);
+  ASSERT_EQ(run.exit_status, 0) << Describe(run, err);
+  // Each copy has reuse of its own (which pairs the window sketches find
+  // depends on the words' hashes, so not exactly the same in every copy).
+  size_t pairs = 0;
+  {
+    std::ifstream in(out);
+    for (std::string line; std::getline(in, line);) {
+      pairs += absl::StartsWith(line, R"({"type":"pair")");
+    }
+  }
+  EXPECT_GE(pairs, static_cast<size_t>(kCopies));
+  const uint64_t input_bytes = fs::file_size(input);
+  PrintPeak("scan, Arabic news JSONL", run, input_bytes);
+  EXPECT_LE(run.peak_rss, 2 * input_bytes) << Describe(run, err);
 }
 
 // --- Documents of one repeated token, and other low-entropy text ---------

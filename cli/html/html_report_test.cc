@@ -33,7 +33,7 @@ struct HostilePair {
     passages.push_back(p);
   }
   PairView View() const {
-    return {"<i>a</i>\u202E.txt", a_text, "b&c", b_text, &passages};
+    return {"<i>a</i>\u202E.txt", a_text, "b&c", b_text, &passages, "", ""};
   }
 };
 
@@ -85,7 +85,7 @@ TEST(HtmlReportTest, FetchesNothing) {
   const std::string text = "some text";
   const std::vector<Passage> passages(1);
   HtmlReport report({.scan = true, .max_pairs = 0, .command = "scan"});
-  report.AddPair({"a", text, "b", text, &passages});
+  report.AddPair({"a", text, "b", text, &passages, "", ""});
   const std::string html = report.Render({});
   EXPECT_NE(html.find("content=\"default-src 'none'; style-src "
                       "'unsafe-inline'; script-src 'unsafe-inline'\""),
@@ -109,7 +109,7 @@ TEST(HtmlReportTest, CapKeepsTheBestCoveredPairsInInputOrder) {
   HtmlReport report({.scan = true, .max_pairs = 2, .command = "scan"});
   const char* ids[] = {"first", "second", "third"};
   for (size_t i = 0; i < 3; ++i) {
-    report.AddPair({ids[i], text, "other", text, &passages[i]});
+    report.AddPair({ids[i], text, "other", text, &passages[i], "", ""});
   }
   RunSummary summary;
   summary.counts = {{"pairs", 3}};
@@ -145,7 +145,7 @@ struct Clusters {
   }
   void AddTo(HtmlReport* report) const {
     for (size_t i = 0; i < clusters.size(); ++i) {
-      ClusterView view{i + 1, &clusters[i], {}};
+      ClusterView view{i + 1, &clusters[i], {}, {}};
       for (const ClusterMember& member : clusters[i].members) {
         view.documents.push_back(&documents[member.document]);
       }

@@ -6,12 +6,21 @@
 //   -> banded LSH over all windows: candidate document pairs
 //   -> align every candidate pair (parallel) and keep verified passages.
 //
+// Memory: only token keys stay from the analysis. Texts are read from a
+// TextStore, once to analyse them and again (re-analysed) only for the
+// pairs and boilerplate whose offsets are reported, so a Scanner's texts can
+// wait in a temporary file.
+//
 // Windows make candidates passage-level: one shared paragraph in two long,
 // otherwise different articles still puts a pair of windows in one bucket,
 // while whole-document sketches would see a low similarity.
 #include <algorithm>
 #include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "align.h"
@@ -23,7 +32,9 @@
 #include "neardup/options.h"
 #include "parallel.h"
 #include "reuse_clusters.h"
+#include "scan_internal.h"
 #include "shingle.h"
+#include "text_store.h"
 
 namespace neardup {
 namespace {
@@ -67,14 +78,59 @@ class StageReporter {
   const ScanOptions& options_;
 };
 
+// The first error of a parallel loop (reading a text back can fail).
+class FirstError {
+ public:
+  void Set(absl::Status status) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (status_.ok()) status_ = std::move(status);
+  }
+  // Returns the error and forgets it (the loop can be run again).
+  absl::Status Take() {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    absl::Status taken = status_;
+    status_ = absl::OkStatus();
+    return taken;
+  }
+
+ private:
+  std::mutex mutex_;
+  absl::Status status_;
+};
+
+// A worker's means to read a text back and analyse it again, with the token
+// offsets that Scan does not keep between stages.
+struct Reanalysis {
+  explicit Reanalysis(const AnalyzeOptions& options) : analyzer(options) {}
+
+  // Reads and analyses text `d` into text / analyzed (slot 0 or 1), unless
+  // the slot holds it already (consecutive pairs often share a document).
+  absl::Status Load(const TextStore& texts, size_t d, int slot) {
+    if (loaded[slot] == d) return absl::OkStatus();
+    loaded[slot] = kNone;
+    absl::StatusOr<std::string_view> read = texts.Read(d, &buffer[slot]);
+    if (!read.ok()) return read.status();
+    text[slot] = *read;
+    analyzer.Analyze(text[slot], &analyzed[slot]);
+    loaded[slot] = d;
+    return absl::OkStatus();
+  }
+
+  static constexpr size_t kNone = ~size_t{0};
+  Analyzer analyzer;
+  size_t loaded[2] = {kNone, kNone};
+  std::string buffer[2];
+  std::string_view text[2];
+  AnalyzedText analyzed[2];
+};
+
 // Collection-level boilerplate (boilerplate.h), so that shared titles and
 // footers do not count as shared passages: one flag per token of each
 // document, and in result->boilerplate what was flagged.
-std::vector<std::vector<uint8_t>> FindBoilerplate(
-    const std::vector<Document>& documents,
-    const std::vector<AnalyzedText>& analyzed, const ScanOptions& options,
-    int workers, ScanResult* result) {
-  const size_t n = documents.size();
+absl::StatusOr<std::vector<std::vector<uint8_t>>> FindBoilerplate(
+    const TextStore& texts, const std::vector<AnalyzedText>& analyzed,
+    const ScanOptions& options, int workers, ScanResult* result) {
+  const size_t n = texts.size();
   std::vector<std::vector<uint8_t>> boilerplate(n);
   absl::flat_hash_set<uint64_t> frequent;
   if (options.boilerplate_documents > 0) {
@@ -128,19 +184,53 @@ std::vector<std::vector<uint8_t>> FindBoilerplate(
       if (in_document.insert(run.hash).second) ++seen[run.hash].documents;
     }
   }
+  std::vector<const Seen*> reported;
   for (const uint64_t hash : order) {
     const Seen& entry = seen[hash];
     // A run in one document only (each of its word pairs is frequent, the
     // run as a whole is not) counts in boilerplate_tokens, not as a text.
     if (entry.documents < 2 && !entry.user_phrase) continue;
-    const AnalyzedText& text = analyzed[entry.document];
-    AlignedPassage self;
-    self.a = self.b = entry.tokens;
-    const Passage located =
-        LocatePassages({self}, documents[entry.document].text, text,
-                       documents[entry.document].text, text)[0];
-    result->boilerplate.push_back(
-        {entry.document, located.a, entry.documents, entry.user_phrase});
+    reported.push_back(&entry);
+  }
+  // Offsets come from the documents analysed again, each document once.
+  std::vector<size_t> by_document(reported.size());
+  for (size_t r = 0; r < reported.size(); ++r) by_document[r] = r;
+  std::stable_sort(by_document.begin(), by_document.end(),
+                   [&](size_t x, size_t y) {
+                     return reported[x]->document < reported[y]->document;
+                   });
+  std::vector<size_t> starts;  // into by_document, where a document begins
+  for (size_t k = 0; k < by_document.size(); ++k) {
+    if (k == 0 || reported[by_document[k]]->document !=
+                      reported[by_document[k - 1]]->document) {
+      starts.push_back(k);
+    }
+  }
+  starts.push_back(by_document.size());
+  std::vector<TextSpan> spans(reported.size());
+  std::vector<Reanalysis> scratch(workers, Reanalysis(options.analyze));
+  FirstError error;
+  ParallelFor(starts.size() - 1, workers, 16, [&](size_t s, int worker) {
+    Reanalysis& again = scratch[worker];
+    const uint32_t d = reported[by_document[starts[s]]]->document;
+    if (absl::Status status = again.Load(texts, d, 0); !status.ok()) {
+      error.Set(std::move(status));
+      return;
+    }
+    for (size_t k = starts[s]; k < starts[s + 1]; ++k) {
+      AlignedPassage self;
+      self.a = self.b = reported[by_document[k]]->tokens;
+      spans[by_document[k]] =
+          LocatePassages({self}, again.text[0], again.analyzed[0],
+                         again.text[0], again.analyzed[0])[0]
+              .a;
+    }
+  });
+  if (absl::Status status = error.Take(); !status.ok()) return status;
+  for (size_t r = 0; r < reported.size(); ++r) {
+    result->boilerplate.push_back({reported[r]->document, spans[r],
+                                   reported[r]->documents,
+                                   reported[r]->user_phrase});
   }
   std::stable_sort(result->boilerplate.begin(), result->boilerplate.end(),
                    [](const BoilerplateText& x, const BoilerplateText& y) {
@@ -188,6 +278,14 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
   if (documents.size() >= 0xFFFFFFFFu) {
     return absl::InvalidArgumentError("too many documents");
   }
+  return ScanTexts(DocumentTexts(&documents), options);
+}
+
+absl::StatusOr<ScanResult> ScanTexts(const TextStore& texts,
+                                     const ScanOptions& options) {
+  if (absl::Status status = ValidateScanOptions(options); !status.ok()) {
+    return status;
+  }
   const WindowOptions& window_options = options.windows;
   SketchOptions sketch_options;
   sketch_options.shingle = 2;
@@ -203,25 +301,37 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
     return status;
   }
   const int workers = ResolveThreads(options.threads);
-  const size_t n = documents.size();
+  const size_t n = texts.size();
   const StageReporter stages(options);
   ScanResult result;
   result.stats.documents = n;
 
+  // Only the keys are kept (begin and end stay empty): offsets are found
+  // again for what is reported (Reanalysis).
   std::vector<AnalyzedText> analyzed(n);
-  std::vector<KeyIndex> key_indexes(n);
   {
-    std::vector<Analyzer> analyzers(workers, Analyzer(options.analyze));
+    std::vector<Reanalysis> scratch(workers, Reanalysis(options.analyze));
+    FirstError error;
     if (!stages.Run("analysing", n, workers, 16, [&](size_t d, int worker) {
-          analyzers[worker].Analyze(documents[d].text, &analyzed[d]);
-          key_indexes[d] = IndexKeys(analyzed[d].keys);
+          Reanalysis& first = scratch[worker];
+          if (absl::Status status = first.Load(texts, d, 0); !status.ok()) {
+            error.Set(std::move(status));
+            return;
+          }
+          const std::vector<uint64_t>& keys = first.analyzed[0].keys;
+          analyzed[d].keys.assign(keys.begin(), keys.end());
+          analyzed[d].invalid_utf8 = first.analyzed[0].invalid_utf8;
         })) {
       return CancelledError();
     }
+    if (absl::Status status = error.Take(); !status.ok()) return status;
   }
 
-  std::vector<std::vector<uint8_t>> boilerplate =
-      FindBoilerplate(documents, analyzed, options, workers, &result);
+  absl::StatusOr<std::vector<std::vector<uint8_t>>> found_boilerplate =
+      FindBoilerplate(texts, analyzed, options, workers, &result);
+  if (!found_boilerplate.ok()) return found_boilerplate.status();
+  const std::vector<std::vector<uint8_t>> boilerplate =
+      *std::move(found_boilerplate);
 
   // Window layout first (cheap, sequential), so band keys land in fixed
   // slots.
@@ -290,25 +400,53 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
   stages.Report("finding candidates", n, n);
   if (stages.Cancelled()) return CancelledError();
 
+  // Key indexes only now that the band keys are gone: the peak of memory is
+  // the candidate search, and these 4 bytes a token are not part of it.
+  std::vector<KeyIndex> key_indexes(n);
+  {
+    LoopControl control;
+    control.cancel = options.cancel;
+    if (!ParallelFor(
+            n, workers, 64,
+            [&](size_t d, int) {
+              key_indexes[d] = IndexKeys(analyzed[d].keys);
+            },
+            control)) {
+      return CancelledError();
+    }
+  }
+
   // Alignment: pair by pair in small groups, along a spanning tree in large
   // ones (reuse_clusters.h).
   const ClusterPlan plan(n, candidates, options.cluster_documents);
   result.stats.clustered_documents = plan.clustered_documents();
+  std::vector<Reanalysis> scratch(workers, Reanalysis(options.analyze));
+  FirstError error;
   const auto align = [&](const std::vector<IndexPair>& todo,
                          std::vector<DocumentPair>* out) {
     std::vector<std::vector<Passage>> found(todo.size());
-    if (!stages.Run("aligning", todo.size(), workers, 8, [&](size_t c, int) {
-          const auto [a, b] = todo[c];
-          const std::vector<AlignedPassage> aligned =
-              AlignPassages({analyzed[a].keys, &key_indexes[a], boilerplate[a]},
-                            {analyzed[b].keys, &key_indexes[b], boilerplate[b]},
-                            options.align);
-          if (aligned.empty()) return;
-          found[c] = LocatePassages(aligned, documents[a].text, analyzed[a],
-                                    documents[b].text, analyzed[b]);
-        })) {
-      return false;
+    if (!stages.Run(
+            "aligning", todo.size(), workers, 8, [&](size_t c, int worker) {
+              const auto [a, b] = todo[c];
+              const std::vector<AlignedPassage> aligned = AlignPassages(
+                  {analyzed[a].keys, &key_indexes[a], boilerplate[a]},
+                  {analyzed[b].keys, &key_indexes[b], boilerplate[b]},
+                  options.align);
+              if (aligned.empty()) return;
+              Reanalysis& again = scratch[worker];
+              absl::Status status = again.Load(texts, a, 0);
+              if (status.ok()) status = again.Load(texts, b, 1);
+              if (!status.ok()) {
+                error.Set(std::move(status));
+                return;
+              }
+              found[c] =
+                  LocatePassages(aligned, again.text[0], again.analyzed[0],
+                                 again.text[1], again.analyzed[1]);
+            })) {
+      return CancelledError();
     }
+    if (absl::Status status = error.Take(); !status.ok()) return status;
     result.stats.aligned_pairs += todo.size();
     for (size_t c = 0; c < todo.size(); ++c) {
       if (found[c].empty()) continue;
@@ -317,13 +455,17 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
       pair.b = todo[c].second;
       pair.passages = std::move(found[c]);
     }
-    return true;
+    return absl::OkStatus();
   };
   std::vector<DocumentPair> aligned;
-  if (!align(plan.first_round(), &aligned)) return CancelledError();
+  if (absl::Status status = align(plan.first_round(), &aligned); !status.ok()) {
+    return status;
+  }
   const std::vector<IndexPair> second_round = plan.SecondRound(aligned);
   if (!second_round.empty()) {
-    if (!align(second_round, &aligned)) return CancelledError();
+    if (absl::Status status = align(second_round, &aligned); !status.ok()) {
+      return status;
+    }
     std::sort(aligned.begin(), aligned.end(),
               [](const DocumentPair& x, const DocumentPair& y) {
                 return std::tie(x.a, x.b) < std::tie(y.a, y.b);

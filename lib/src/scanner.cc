@@ -1,10 +1,13 @@
-// neardup::Scanner: Scan fed a document or a batch at a time. For now it
-// holds the documents and runs Scan on them in Finish().
+// neardup::Scanner: Scan fed a document or a batch at a time. The texts go
+// to a temporary file as they come (text_store.h); Finish scans them from
+// there.
 #include <utility>
 
 #include "analyze.h"
 #include "neardup/neardup.h"
 #include "neardup/options.h"
+#include "scan_internal.h"
+#include "text_store.h"
 
 namespace neardup {
 namespace {
@@ -23,14 +26,19 @@ absl::Status CheckText(std::string_view id, std::string_view text) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Scanner>> Scanner::Create(
-    const ScanOptions& options) {
+    const ScanOptions& options, const std::string& temp_dir) {
   if (absl::Status status = ValidateScanOptions(options); !status.ok()) {
     return status;
   }
-  return std::unique_ptr<Scanner>(new Scanner(options));
+  absl::StatusOr<std::unique_ptr<SpilledTexts>> texts =
+      SpilledTexts::Create(temp_dir);
+  if (!texts.ok()) return texts.status();
+  return std::unique_ptr<Scanner>(new Scanner(options, *std::move(texts)));
 }
 
-Scanner::Scanner(const ScanOptions& options) : options_(options) {}
+Scanner::Scanner(const ScanOptions& options,
+                 std::unique_ptr<SpilledTexts> texts)
+    : options_(options), texts_(std::move(texts)) {}
 Scanner::~Scanner() = default;
 
 absl::Status Scanner::Add(std::string_view id, std::string_view text) {
@@ -38,17 +46,8 @@ absl::Status Scanner::Add(std::string_view id, std::string_view text) {
   return Add(absl::Span<const DocumentView>(&view, 1));
 }
 
-absl::Status Scanner::Add(Document document) {
-  if (finished_) return absl::FailedPreconditionError("Add() after Finish()");
-  if (absl::Status status = CheckText(document.id, document.text);
-      !status.ok()) {
-    return status;
-  }
-  if (documents_.size() >= kMaxDocuments) {
-    return absl::InvalidArgumentError("too many documents (2^32 or more)");
-  }
-  documents_.push_back(std::move(document));
-  return absl::OkStatus();
+absl::Status Scanner::Add(const Document& document) {
+  return Add(document.id, document.text);
 }
 
 absl::Status Scanner::Add(absl::Span<const DocumentView> batch) {
@@ -59,25 +58,39 @@ absl::Status Scanner::Add(absl::Span<const DocumentView> batch) {
       return status;
     }
   }
-  if (batch.size() > kMaxDocuments - documents_.size()) {
+  if (batch.size() > kMaxDocuments - ids_.size()) {
     return absl::InvalidArgumentError("too many documents (2^32 or more)");
   }
-  documents_.reserve(documents_.size() + batch.size());
-  for (const DocumentView& document : batch) {
-    documents_.push_back(
-        {std::string(document.id), std::string(document.text)});
+  for (size_t k = 0; k < batch.size(); ++k) {
+    if (absl::Status status = texts_->Append(batch[k].text); !status.ok()) {
+      // None of the batch is added: the texts appended are forgotten.
+      texts_->Truncate(ids_.size());
+      return status;
+    }
+    ids_.emplace_back(batch[k].id);
   }
   return absl::OkStatus();
 }
 
-size_t Scanner::size() const { return documents_.size(); }
+size_t Scanner::size() const { return ids_.size(); }
 
-const std::vector<Document>& Scanner::documents() const { return documents_; }
+const std::string& Scanner::id(size_t index) const { return ids_[index]; }
+
+absl::StatusOr<std::string> Scanner::text(size_t index) const {
+  if (index >= ids_.size()) {
+    return absl::OutOfRangeError("no document " + std::to_string(index));
+  }
+  std::string buffer;
+  absl::StatusOr<std::string_view> read = texts_->Read(index, &buffer);
+  if (!read.ok()) return read.status();
+  if (read->data() != buffer.data()) buffer.assign(*read);
+  return buffer;
+}
 
 absl::StatusOr<ScanResult> Scanner::Finish() {
   if (finished_) return absl::FailedPreconditionError("Finish() called twice");
   finished_ = true;
-  return Scan(documents_, options_);
+  return ScanTexts(*texts_, options_);
 }
 
 }  // namespace neardup

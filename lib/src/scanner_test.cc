@@ -1,4 +1,5 @@
 // Scanner: Scan fed a document or a batch at a time.
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -66,8 +67,46 @@ TEST(ScannerTest, SameResultAsScanWhicheverWayDocumentsAreAdded) {
   result = (*mixed)->Finish();
   ASSERT_TRUE(result.ok());
   ExpectSameResult(*result, *expected);
-  EXPECT_EQ((*mixed)->documents()[30].id, "doc30");
-  EXPECT_EQ((*mixed)->documents()[3].text, documents[3].text);
+  EXPECT_EQ((*mixed)->id(30), "doc30");
+  // The texts are read back from the temporary file.
+  for (size_t d = 0; d < documents.size(); ++d) {
+    const absl::StatusOr<std::string> text = (*mixed)->text(d);
+    ASSERT_TRUE(text.ok()) << text.status();
+    EXPECT_EQ(*text, documents[d].text);
+  }
+  EXPECT_EQ((*mixed)->text(documents.size()).status().code(),
+            absl::StatusCode::kOutOfRange);
+}
+
+// The texts wait in a temporary file that is unlinked when it is created:
+// the directory stays empty however the Scanner ends.
+TEST(ScannerTest, LeavesNoFileInItsTemporaryDirectory) {
+  const std::filesystem::path dir =
+      std::filesystem::path(::testing::TempDir()) / "scanner_test_temp";
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(std::filesystem::create_directory(dir));
+  {
+    auto scanner = Scanner::Create({}, dir.string());
+    ASSERT_TRUE(scanner.ok()) << scanner.status();
+    for (const Document& d : Collection()) {
+      ASSERT_TRUE((*scanner)->Add(d).ok());
+    }
+    EXPECT_TRUE(std::filesystem::is_empty(dir));
+    const auto result = (*scanner)->Finish();
+    ASSERT_TRUE(result.ok());
+    EXPECT_EQ(result->pairs.size(), 20u);
+    EXPECT_TRUE(std::filesystem::is_empty(dir));
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(dir));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ScannerTest, UnwritableTemporaryDirectoryIsAnError) {
+  const auto scanner = Scanner::Create({}, "/nonexistent/neardup");
+  ASSERT_FALSE(scanner.ok());
+  EXPECT_NE(scanner.status().message().find("/nonexistent/neardup"),
+            std::string::npos)
+      << scanner.status();
 }
 
 TEST(ScannerTest, AddAfterFinishAndFinishTwiceAreErrors) {

@@ -305,6 +305,8 @@ struct ScanResult {
 absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
                                 const ScanOptions& options = {});
 
+class SpilledTexts;
+
 // Scan, fed a document or a batch at a time, e.g. as they are read:
 //
 //   auto scanner = Scanner::Create(options);
@@ -313,46 +315,54 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
 //   absl::StatusOr<ScanResult> result = (*scanner)->Finish();
 //
 // Its result is Scan's on the documents in the order they were added. The
-// Scanner holds a copy of every text (Add(Document) moves it in instead)
-// until it is destroyed.
+// Scanner keeps the texts in a temporary file (unlinked when it is created,
+// so nothing is left on disk however the process ends), and in memory only
+// the ids and, in Finish, what Scan keeps per token (docs/DESIGN.md,
+// "Memory of scan"): memory does not grow with the texts.
 //
 // Not thread-safe: call one Scanner from one thread at a time (Finish uses
 // ScanOptions::threads threads inside). Distinct Scanners are independent.
 class Scanner {
  public:
-  // Checks the options (neardup/options.h).
+  // Checks the options (neardup/options.h) and creates the temporary file
+  // in `temp_dir` (empty: $TMPDIR, or /tmp). Errors: bad options
+  // (InvalidArgument); the file cannot be created (Internal).
   static absl::StatusOr<std::unique_ptr<Scanner>> Create(
-      const ScanOptions& options = {});
+      const ScanOptions& options = {}, const std::string& temp_dir = "");
 
   Scanner(const Scanner&) = delete;
   Scanner& operator=(const Scanner&) = delete;
   ~Scanner();
 
-  // Adds one document, copying it; its index in the result is the number of
-  // documents added before it. Errors: a text of 4 GiB or more, 2^32
-  // documents (InvalidArgument); Add after Finish (FailedPrecondition).
+  // Adds one document; its index in the result is the number of documents
+  // added before it. Errors: a text of 4 GiB or more, 2^32 documents
+  // (InvalidArgument); Add after Finish (FailedPrecondition); the temporary
+  // file cannot be written, e.g. the disk is full (Internal).
   absl::Status Add(std::string_view id, std::string_view text);
-  // The same, without a copy.
-  absl::Status Add(Document document);
+  absl::Status Add(const Document& document);
   // Adds a batch, in order; on an error none of the batch is added.
   absl::Status Add(absl::Span<const DocumentView> batch);
 
   // Number of documents added so far.
   size_t size() const;
 
-  // The documents added, in order (the result's indices point here). Valid
-  // until the Scanner is destroyed.
-  const std::vector<Document>& documents() const;
+  // The id and the text of the document at `index` (the result's indices),
+  // for writing what Finish found; the text is read back from the temporary
+  // file. REQUIRES for id: index < size(). Errors of text: index out of
+  // range (OutOfRange); a failed read (Internal).
+  const std::string& id(size_t index) const;
+  absl::StatusOr<std::string> text(size_t index) const;
 
   // Scans the documents added. Call at most once; a cancelled Finish can
   // not be resumed.
   absl::StatusOr<ScanResult> Finish();
 
  private:
-  explicit Scanner(const ScanOptions& options);
+  Scanner(const ScanOptions& options, std::unique_ptr<SpilledTexts> texts);
 
   ScanOptions options_;
-  std::vector<Document> documents_;
+  std::vector<std::string> ids_;
+  std::unique_ptr<SpilledTexts> texts_;  // lib/src/text_store.h
   bool finished_ = false;
 };
 
