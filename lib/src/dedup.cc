@@ -85,7 +85,7 @@ struct Worker {
          const MinHasher* hasher)
       : analyzer(options), sketcher(sketch_options, hasher) {}
   Analyzer analyzer;
-  AnalyzedText analyzed;
+  std::vector<uint64_t> keys;
   BandSketcher sketcher;
 };
 
@@ -235,10 +235,9 @@ absl::Status Deduplicator::Add(absl::Span<const std::string_view> texts) {
   if (sets.size() < texts.size()) sets.resize(texts.size());
   ParallelFor(texts.size(), rep.workers, 16, [&](size_t i, int w) {
     Worker& worker = rep.scratch[w];
-    worker.analyzer.Analyze(texts[i], &worker.analyzed);
-    rep.tokens[base + i] = static_cast<uint32_t>(worker.analyzed.size());
-    worker.sketcher.Sketch(worker.analyzed.keys,
-                           &rep.band_keys[(base + i) * bands]);
+    worker.analyzer.AnalyzeKeys(texts[i], &worker.keys);
+    rep.tokens[base + i] = static_cast<uint32_t>(worker.keys.size());
+    worker.sketcher.Sketch(worker.keys, &rep.band_keys[(base + i) * bands]);
     std::vector<uint64_t>& set = sets[i];
     set.swap(*worker.sketcher.mutable_shingles());
     std::sort(set.begin(), set.end());
