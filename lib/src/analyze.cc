@@ -72,8 +72,25 @@ void Analyzer::Analyze(std::string_view text, AnalyzedText* out) {
   }
 }
 
+void Analyzer::AnalyzeKeys(std::string_view text, std::vector<uint64_t>* keys) {
+  keys->clear();
+  for (size_t begin = 0; begin < text.size();) {
+    const size_t end = ChunkEnd(text, begin, chunk_bytes_);
+    NormalizeText(text.substr(begin, end - begin), normalize_options_,
+                  &normalized_text_);
+    Tokenize(normalized_text_, &tokens_);
+    const std::string_view normalized = normalized_text_;
+    for (const Token& token : tokens_) {
+      keys->push_back(
+          TokenKey(normalized.substr(token.begin, token.end - token.begin),
+                   key_options_));
+    }
+    begin = end;
+  }
+}
+
 size_t Analyzer::ScratchBytes() const {
-  return normalized_.text.capacity() +
+  return normalized_.text.capacity() + normalized_text_.capacity() +
          normalized_.origin.capacity() * sizeof(uint32_t) +
          tokens_.capacity() * sizeof(Token);
 }

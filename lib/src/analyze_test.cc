@@ -63,6 +63,11 @@ TEST(AnalyzerTest, ChunkedAnalysisEqualsWholeTextAnalysis) {
         AnalyzedText actual;
         chunked.Analyze(text, &actual);
         ExpectSameAnalysis(expected, actual, text, chunk_bytes);
+        // The keys-only path (dedup's) gives the same keys.
+        std::vector<uint64_t> keys = {1, 2, 3};
+        chunked.AnalyzeKeys(text, &keys);
+        ASSERT_EQ(keys, expected.keys)
+            << "AnalyzeKeys, chunk " << chunk_bytes << ", text: " << text;
       }
     }
   }
@@ -83,6 +88,9 @@ TEST(AnalyzerTest, ChunkedAnalysisEqualsWholeTextAnalysisOnTheCorpus) {
     chunked.Analyze(text, &actual);
     ASSERT_GT(expected.size(), 100u);
     ExpectSameAnalysis(expected, actual, entry.path().string(), 100);
+    std::vector<uint64_t> keys;
+    chunked.AnalyzeKeys(text, &keys);
+    EXPECT_EQ(keys, expected.keys) << entry.path();
     ++texts;
   }
   EXPECT_EQ(texts, 5);

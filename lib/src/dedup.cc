@@ -1,10 +1,13 @@
 // neardup::Deduplicator: see neardup/dedup.h for the clustering rule.
 //
 // Memory while documents stream in: the LSH band keys (8 bytes per band) and
-// the end offset of the document's shingle set in the temporary file (8
-// bytes) and its token count (4 bytes). The shingle sets themselves go to the
-// temporary file as sorted arrays of distinct 64-bit hashes, and are read
-// back with pread() one pair at a time when a pair is verified.
+// the end offset of the document's shingles in the temporary file (8 bytes)
+// and its token count (4 bytes). The shingles themselves go to the temporary
+// file as they come, in order of position, repeats included. Only documents
+// with a candidate are ever verified (a quarter of SaudiNewsNet's), so only
+// theirs are sorted into sets of distinct values, in Finish(), on all worker
+// threads, in place in the file; pairs are then read back with pread() one
+// at a time as they are verified.
 #include "neardup/dedup.h"
 
 #include <fcntl.h>
@@ -85,7 +88,7 @@ struct Worker {
          const MinHasher* hasher)
       : analyzer(options), sketcher(sketch_options, hasher) {}
   Analyzer analyzer;
-  AnalyzedText analyzed;
+  std::vector<uint64_t> keys;
   BandSketcher sketcher;
 };
 
@@ -106,13 +109,13 @@ struct Deduplicator::Rep {
     return options.cancel != nullptr && options.cancel->load();
   }
 
-  // Per document: params.bands keys; the end of its shingle set in the file
-  // (in values; the set begins where the previous one ends); its tokens.
+  // Per document: params.bands keys; the end of its shingles in the file
+  // (in values; they begin where the previous document's end); its tokens.
   std::vector<uint64_t> band_keys;
   std::vector<uint64_t> set_end;
   std::vector<uint32_t> tokens;
 
-  // Each document's shingle set in the batch being added; the buffers are
+  // Each document's shingles in the batch being added; the buffers are
   // reused from batch to batch.
   std::vector<std::vector<uint64_t>> batch_sets;
 
@@ -150,16 +153,45 @@ struct Deduplicator::Rep {
     return doc == 0 ? 0 : set_end[doc - 1];
   }
 
-  absl::Status ReadSet(uint32_t doc, std::vector<uint64_t>* out) const {
-    const uint64_t begin = SetBegin(doc);
-    out->resize(set_end[doc] - begin);
+  // Reads `count` values of document doc's region of the file.
+  absl::Status ReadValues(uint32_t doc, uint64_t count,
+                          std::vector<uint64_t>* out) const {
+    out->resize(count);
     char* data = reinterpret_cast<char*>(out->data());
     size_t left = out->size() * sizeof(uint64_t);
-    off_t at = static_cast<off_t>(begin * sizeof(uint64_t));
+    off_t at = static_cast<off_t>(SetBegin(doc) * sizeof(uint64_t));
     while (left > 0) {
       const ssize_t n = pread(fd, data, left, at);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) return ErrnoError("cannot read the temporary shingle file");
+      data += n;
+      left -= static_cast<size_t>(n);
+      at += n;
+    }
+    return absl::OkStatus();
+  }
+
+  // Sorts document doc's shingles into its set of distinct values, written
+  // back over the start of its region; sets *size to the set's size.
+  absl::Status SortSet(uint32_t doc, std::vector<uint64_t>* buffer,
+                       uint32_t* size) const {
+    if (absl::Status s = ReadValues(doc, set_end[doc] - SetBegin(doc), buffer);
+        !s.ok()) {
+      return s;
+    }
+    std::sort(buffer->begin(), buffer->end());
+    buffer->erase(std::unique(buffer->begin(), buffer->end()), buffer->end());
+    *size = static_cast<uint32_t>(buffer->size());
+    const char* data = reinterpret_cast<const char*>(buffer->data());
+    size_t left = buffer->size() * sizeof(uint64_t);
+    off_t at = static_cast<off_t>(SetBegin(doc) * sizeof(uint64_t));
+    while (left > 0) {
+      const ssize_t n = pwrite(fd, data, left, at);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        return ErrnoError("cannot write the temporary shingle file in " +
+                          temp_dir);
+      }
       data += n;
       left -= static_cast<size_t>(n);
       at += n;
@@ -235,14 +267,10 @@ absl::Status Deduplicator::Add(absl::Span<const std::string_view> texts) {
   if (sets.size() < texts.size()) sets.resize(texts.size());
   ParallelFor(texts.size(), rep.workers, 16, [&](size_t i, int w) {
     Worker& worker = rep.scratch[w];
-    worker.analyzer.Analyze(texts[i], &worker.analyzed);
-    rep.tokens[base + i] = static_cast<uint32_t>(worker.analyzed.size());
-    worker.sketcher.Sketch(worker.analyzed.keys,
-                           &rep.band_keys[(base + i) * bands]);
-    std::vector<uint64_t>& set = sets[i];
-    set.swap(*worker.sketcher.mutable_shingles());
-    std::sort(set.begin(), set.end());
-    set.erase(std::unique(set.begin(), set.end()), set.end());
+    worker.analyzer.AnalyzeKeys(texts[i], &worker.keys);
+    rep.tokens[base + i] = static_cast<uint32_t>(worker.keys.size());
+    worker.sketcher.Sketch(worker.keys, &rep.band_keys[(base + i) * bands]);
+    sets[i].swap(*worker.sketcher.mutable_shingles());
   });
   constexpr size_t kFlushValues = 1 << 17;  // 1 MiB
   for (size_t i = 0; i < texts.size(); ++i) {
@@ -309,6 +337,33 @@ absl::StatusOr<DedupResult> Deduplicator::Finish() {
   }
   std::vector<std::pair<uint32_t, uint32_t>>().swap(pairs);
 
+  // Only documents with a candidate are ever read back (a representative
+  // read as a candidate's is itself a candidate of the document it kept
+  // out): sort just theirs.
+  std::vector<uint32_t> to_sort;
+  for (uint32_t d = 0; d < n; ++d) {
+    if (neighbor_begin[d + 1] > neighbor_begin[d]) to_sort.push_back(d);
+  }
+  std::vector<uint32_t> set_size(n, 0);
+  {
+    std::vector<std::vector<uint64_t>> buffers(rep.workers);
+    std::vector<absl::Status> errors(rep.workers);
+    LoopControl control;
+    control.cancel = rep.options.cancel;
+    const bool done = ParallelFor(
+        to_sort.size(), rep.workers, 16,
+        [&](size_t i, int w) {
+          if (!errors[w].ok()) return;
+          errors[w] =
+              rep.SortSet(to_sort[i], &buffers[w], &set_size[to_sort[i]]);
+        },
+        control);
+    for (const absl::Status& error : errors) {
+      if (!error.ok()) return error;
+    }
+    if (!done) return CancelledError();
+  }
+
   // Priority order: input order, or most tokens first.
   std::vector<uint32_t> order(n);
   std::iota(order.begin(), order.end(), 0u);
@@ -342,12 +397,15 @@ absl::StatusOr<DedupResult> Deduplicator::Finish() {
     decision = {1.0, doc, true};
     representative[doc] = doc;
     if (candidates.empty()) continue;
-    if (absl::Status status = rep.ReadSet(doc, &set); !status.ok()) {
+    if (absl::Status status = rep.ReadValues(doc, set_size[doc], &set);
+        !status.ok()) {
       return status;
     }
     for (uint32_t candidate_rank : candidates) {
       const uint32_t candidate = order[candidate_rank];
-      if (absl::Status status = rep.ReadSet(candidate, &other); !status.ok()) {
+      if (absl::Status status =
+              rep.ReadValues(candidate, set_size[candidate], &other);
+          !status.ok()) {
         return status;
       }
       ++stats.verified_pairs;

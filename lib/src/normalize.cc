@@ -309,28 +309,36 @@ std::pair<uint32_t, uint32_t> NormalizedText::ToOriginal(uint32_t begin,
   return {origin[begin], origin[next]};
 }
 
-void Normalize(std::string_view utf8, const NormalizeOptions& options,
-               NormalizedText* out) {
+namespace {
+
+// The normalisation loop. With kOrigin, also fills the offset map: origin is
+// resized with text (one more entry), and its last entry is left for the
+// caller. Returns the number of invalid sequences.
+template <bool kOrigin>
+size_t NormalizeInto(std::string_view utf8, const NormalizeOptions& options,
+                     std::string* out_text, std::vector<uint32_t>* out_origin) {
   const NormalizationTable& table = TableFor(options);
   const char* const pool = table.pool();
   const uint8_t* const begin = reinterpret_cast<const uint8_t*>(utf8.data());
   const uint8_t* const end = begin + utf8.size();
 
   size_t capacity = utf8.size() + kMaxEmit;
-  out->text.resize(capacity);
-  out->origin.resize(capacity + 1);
-  char* text = out->text.data();
-  uint32_t* origin = out->origin.data();
+  out_text->resize(capacity);
+  if constexpr (kOrigin) out_origin->resize(capacity + 1);
+  char* text = out_text->data();
+  uint32_t* origin = kOrigin ? out_origin->data() : nullptr;
   size_t n = 0;
   size_t invalid = 0;
 
   for (const uint8_t* p = begin; p < end;) {
     if (n + kMaxEmit > capacity) {
       capacity *= 2;
-      out->text.resize(capacity);
-      out->origin.resize(capacity + 1);
-      text = out->text.data();
-      origin = out->origin.data();
+      out_text->resize(capacity);
+      text = out_text->data();
+      if constexpr (kOrigin) {
+        out_origin->resize(capacity + 1);
+        origin = out_origin->data();
+      }
     }
     const uint32_t start = static_cast<uint32_t>(p - begin);
     uint32_t c;
@@ -342,7 +350,8 @@ void Normalize(std::string_view utf8, const NormalizeOptions& options,
       length = DecodeUtf8(p, end, &c);
       if (c == kInvalidCodePoint) {
         memcpy(text + n, "\xEF\xBF\xBD", 3);
-        origin[n] = origin[n + 1] = origin[n + 2] = start;
+        if constexpr (kOrigin)
+          origin[n] = origin[n + 1] = origin[n + 2] = start;
         n += 3;
         ++invalid;
         p += length;
@@ -356,11 +365,13 @@ void Normalize(std::string_view utf8, const NormalizeOptions& options,
           // Copy 4 bytes unconditionally; bytes past `length` are
           // overwritten by the next character or cut by the final resize.
           memcpy(text + n, p, 4);
-          origin[n] = origin[n + 1] = origin[n + 2] = origin[n + 3] = start;
+          if constexpr (kOrigin) {
+            origin[n] = origin[n + 1] = origin[n + 2] = origin[n + 3] = start;
+          }
         } else {
           for (int i = 0; i < length; ++i) {
             text[n + i] = static_cast<char>(p[i]);
-            origin[n + i] = start;
+            if constexpr (kOrigin) origin[n + i] = start;
           }
         }
         n += length;
@@ -370,24 +381,39 @@ void Normalize(std::string_view utf8, const NormalizeOptions& options,
       case kSpace:
         if (n == 0 || text[n - 1] != ' ') {
           text[n] = ' ';
-          origin[n] = start;
+          if constexpr (kOrigin) origin[n] = start;
           ++n;
         }
         break;
       case kReplace: {
         const size_t size = (entry >> kLengthShift) & kLengthMask;
         memcpy(text + n, pool + (entry >> kOffsetShift), size);
-        for (size_t i = 0; i < size; ++i) origin[n + i] = start;
+        if constexpr (kOrigin) {
+          for (size_t i = 0; i < size; ++i) origin[n + i] = start;
+        }
         n += size;
         break;
       }
     }
     p += length;
   }
-  out->text.resize(n);
-  out->origin.resize(n + 1);
-  out->origin[n] = static_cast<uint32_t>(utf8.size());
-  out->invalid_sequences = invalid;
+  out_text->resize(n);
+  if constexpr (kOrigin) out_origin->resize(n + 1);
+  return invalid;
+}
+
+}  // namespace
+
+void Normalize(std::string_view utf8, const NormalizeOptions& options,
+               NormalizedText* out) {
+  out->invalid_sequences =
+      NormalizeInto<true>(utf8, options, &out->text, &out->origin);
+  out->origin.back() = static_cast<uint32_t>(utf8.size());
+}
+
+size_t NormalizeText(std::string_view utf8, const NormalizeOptions& options,
+                     std::string* text) {
+  return NormalizeInto<false>(utf8, options, text, nullptr);
 }
 
 NormalizedText Normalize(std::string_view utf8,

@@ -97,6 +97,12 @@ NormalizedText Normalize(std::string_view utf8,
 void Normalize(std::string_view utf8, const NormalizeOptions& options,
                NormalizedText* out);
 
+// The normalised text alone, as Normalize gives it, without the offset map:
+// for callers that need token keys but no spans (dedup). Replaces *text,
+// reusing its buffer; returns the number of ill-formed subparts.
+size_t NormalizeText(std::string_view utf8, const NormalizeOptions& options,
+                     std::string* text);
+
 }  // namespace neardup
 
 #endif  // NEARDUP_NORMALIZE_H_

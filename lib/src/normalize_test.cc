@@ -51,6 +51,11 @@ void CheckInvariants(std::string_view original) {
   const NormalizedText normalized = Normalize(original);
   const std::string& text = normalized.text;
   const std::vector<uint32_t>& origin = normalized.origin;
+  // The text-only variant gives the same text.
+  std::string text_only = "stale";
+  EXPECT_EQ(NormalizeText(original, {}, &text_only),
+            normalized.invalid_sequences);
+  EXPECT_EQ(text_only, text);
   ASSERT_EQ(origin.size(), text.size() + 1);
   EXPECT_EQ(origin.back(), original.size());
   const std::vector<bool> original_starts = CharacterStarts(original);

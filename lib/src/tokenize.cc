@@ -5,7 +5,6 @@
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
 #include <unicode/utext.h>
-#include <xxhash.h>
 
 #include <algorithm>
 #include <array>
@@ -14,6 +13,11 @@
 #include <string>
 
 #include "utf8.h"
+
+// Inline XXH3: a token is a few bytes, where a library call costs as much as
+// the hash. The values are those of the library's XXH3_64bits.
+#define XXH_INLINE_ALL
+#include "xxhash.h"
 
 namespace neardup {
 namespace {
@@ -373,29 +377,53 @@ uint64_t TokenKey(std::string_view token, const TokenKeyOptions& options) {
   const size_t article = ArticleLength(head + first, n - first);
   if (article > 0 && n - first - article >= 2) first += article;
 
-  // The matching form is never longer than the token.
+  // The matching form is the rest of the token less every code point that
+  // repeats the one before it (digits excepted). Most tokens drop none: then
+  // the form is hashed in place; otherwise the runs between dropped code
+  // points are copied. The form is never longer than the token.
+  const uint8_t* const rest = begin + offset[first];
   constexpr size_t kStackForm = 256;
   char stack_form[kStackForm];
   std::string heap_form;
-  char* form = stack_form;
-  if (token.size() > kStackForm) {
-    heap_form.resize(token.size());
-    form = heap_form.data();
-  }
+  char* form = nullptr;
   size_t size = 0;
+  const uint8_t* run = rest;  // start of the bytes not yet copied
   uint32_t previous = kInvalidCodePoint;
-  for (const uint8_t* p = begin + offset[first]; p < end;) {
+  // The head's code points are decoded already; the rest of a long token is
+  // decoded here.
+  size_t index = first;
+  for (const uint8_t* p = rest; p < end;) {
     uint32_t c;
-    const int length = DecodeUtf8(p, end, &c);
+    int length;
+    if (index < n) {
+      c = head[index];
+      length = static_cast<int>(offset[index + 1] - offset[index]);
+      ++index;
+    } else {
+      length = DecodeUtf8(p, end, &c);
+    }
     // Ill-formed bytes (never in normalised text) are kept as they are.
-    if (c != previous || c == kInvalidCodePoint || (c >= '0' && c <= '9') ||
-        u_charType(static_cast<UChar32>(c)) == U_DECIMAL_DIGIT_NUMBER) {
-      memcpy(form + size, p, length);
-      size += length;
+    if (c == previous && c != kInvalidCodePoint && !(c >= '0' && c <= '9') &&
+        u_charType(static_cast<UChar32>(c)) != U_DECIMAL_DIGIT_NUMBER) {
+      if (form == nullptr) {
+        form = stack_form;
+        if (token.size() > kStackForm) {
+          heap_form.resize(token.size());
+          form = heap_form.data();
+        }
+      }
+      memcpy(form + size, run, static_cast<size_t>(p - run));
+      size += static_cast<size_t>(p - run);
+      run = p + length;
     }
     previous = c;
     p += length;
   }
+  if (form == nullptr) {
+    return XXH3_64bits(rest, static_cast<size_t>(end - rest));
+  }
+  memcpy(form + size, run, static_cast<size_t>(end - run));
+  size += static_cast<size_t>(end - run);
   return XXH3_64bits(form, size);
 }
 

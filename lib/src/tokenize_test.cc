@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <unicode/uchar.h>
+#include <xxhash.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -270,6 +271,32 @@ TEST(TokenKey, ArabicVariantsShareAKey) {
   EXPECT_EQ(TokenKey("وقال"), TokenKey("قال"));
   EXPECT_EQ(TokenKey("قااني"), TokenKey("قاني"));
   EXPECT_EQ(TokenKey("goood"), TokenKey("good"));
+}
+
+TEST(TokenKey, IsTheXxh3OfTheMatchingForm) {
+  // Keys feed every stored shingle, so they must not drift: each is
+  // XXH3_64bits of the matching form the header describes.
+  const std::pair<std::string, std::string> cases[] = {
+      {"", ""},
+      {"a", "a"},
+      {"word", "word"},
+      {"goood", "god"},
+      {"aaaa", "a"},
+      {"1000", "1000"},
+      {"١٠٠٠", "١٠٠٠"},
+      {"قااني", "قاني"},
+      {"والفصائل", "فصائل"},
+      {"للّه", "\u0651ه"},  // لل comes off, leaving shadda + heh
+      {"الله", "له"},
+      {"ووقال", "وقال"},
+      {"مددد", "مد"},
+      {"xx\xff\xffyy", "x\xff\xffy"},
+      {std::string(300, 'b') + "c" + std::string(300, 'd'), "bcd"},
+      {std::string(300, 'e'), "e"},
+  };
+  for (const auto& [token, form] : cases) {
+    EXPECT_EQ(TokenKey(token), XXH3_64bits(form.data(), form.size())) << token;
+  }
 }
 
 TEST(TokenKey, ConservativeStripping) {

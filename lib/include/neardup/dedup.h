@@ -3,8 +3,8 @@
 // Pipeline, one document at a time, in input order:
 //   analyse (normalise, tokenise, key) -> word n-gram shingles
 //   -> MinHash sketch -> LSH band keys (kept in RAM, 8 bytes per band)
-//   -> the sorted set of distinct shingle hashes (written to a temporary
-//      file, never kept in RAM).
+//   -> the shingle hashes (written to a temporary file, never kept in RAM;
+//      Finish() sorts those of documents with candidates into sets).
 // Finish() buckets the band keys into candidate pairs, verifies every pair
 // it needs by the exact similarity of the two shingle sets (read back from
 // the temporary file), and clusters.
