@@ -4,6 +4,7 @@
 #include "neardup/contamination.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -113,11 +114,12 @@ struct ContaminationIndex::Rep {
   std::vector<uint64_t> filter =
       std::vector<uint64_t>((1u << kFilterBits) / 64);
 
-  mutable std::mutex mutex;  // guards everything below
+  // Counts, added to by every Scan without the mutex.
+  mutable std::atomic<size_t> documents{0};
+  mutable std::atomic<size_t> bytes{0};
+  mutable std::atomic<size_t> candidates{0};
+  mutable std::mutex mutex;  // guards `states`; taken by a Scan that matched
   mutable std::vector<ItemState> states;
-  mutable size_t documents = 0;
-  mutable size_t bytes = 0;
-  mutable size_t candidates = 0;
 
   bool InFilter(uint64_t hash) const {
     const uint64_t slot = FilterSlot(hash);
@@ -499,10 +501,11 @@ absl::Status ContaminationIndex::Scanner::Scan(size_t document,
     ByteToCodePointOffsets(text, offsets);
   }
   const ContaminationIndex::Rep& index = *r.index;
+  index.documents.fetch_add(1, std::memory_order_relaxed);
+  index.bytes.fetch_add(text.size(), std::memory_order_relaxed);
+  index.candidates.fetch_add(r.candidates, std::memory_order_relaxed);
+  if (r.found.empty()) return absl::OkStatus();
   std::lock_guard<std::mutex> lock(index.mutex);
-  ++index.documents;
-  index.bytes += text.size();
-  index.candidates += r.candidates;
   for (size_t m = 0; m < r.found.size(); ++m) {
     ContaminationMatch& match = r.found[m];
     const size_t item = match.document;
