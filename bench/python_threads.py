@@ -7,7 +7,7 @@ same calls: the speed-up shows that compare releases the GIL.
 Compares the seed pair 000/001 (corpus/) N times on one thread, then N/2
 times on each of two threads, three rounds each, and prints the best time of
 each, the CPU time per wall second (above 1 only if the threads ran
-at once) and the ratio. On a machine busy with other work the speed-up is
+at once), the ratio, and the CPU time per compare (of the best rounds). On a machine busy with other work the speed-up is
 bounded by the cores left free.
 """
 import argparse
@@ -48,6 +48,10 @@ def main():
           f"({args.pairs / one:.0f}/s, {one_cpu / one:.2f} cores busy), "
           f"2 threads {two:.3f} s ({args.pairs / two:.0f}/s, "
           f"{two_cpu / two:.2f} cores busy), speed-up {one / two:.2f}x")
+    # On a loaded machine wall time says little; CPU time per compare that
+    # grows with threads is contention (locks, the GIL, the allocator).
+    print(f"CPU per compare: 1 thread {1e6 * one_cpu / args.pairs:.0f} us, "
+          f"2 threads {1e6 * two_cpu / args.pairs:.0f} us")
 
 
 if __name__ == "__main__":
