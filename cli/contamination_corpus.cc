@@ -63,7 +63,7 @@ absl::Status ScanCorpus(InputReader* reader, const ContaminationIndex& index,
     if (!batch.end) {
       read_ahead = std::thread(ReadBatch, reader, &batches[current ^ 1]);
     }
-    const absl::Status status = ScanBatch(batch, documents, scanners);
+    absl::Status status = ScanBatch(batch, documents, scanners);
     if (read_ahead.joinable()) read_ahead.join();
     if (!status.ok()) return status;
     documents += batch.count;
