@@ -11,7 +11,8 @@ void ReadBatch(InputReader* reader, RecordBatch* batch) {
   while (batch->count < kBatchRecords && bytes < kBatchBytes) {
     InputRecord& record = batch->records[batch->count];
     std::string& line = batch->lines[batch->count];
-    absl::StatusOr<bool> next = reader->Next(&record, &line);
+    absl::StatusOr<bool> next =
+        reader->Next(&record, batch->keep_lines ? &line : nullptr);
     for (InputWarning& warning : reader->TakeWarnings()) {
       batch->warnings.push_back(std::move(warning));
     }

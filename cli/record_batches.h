@@ -22,8 +22,10 @@ inline constexpr size_t kBatchBytes = size_t{8} << 20;
 struct RecordBatch {
   std::vector<InputRecord> records = std::vector<InputRecord>(kBatchRecords);
   // The JSON Lines line of each record (InputReader::Next), empty for a
-  // text document.
+  // text document, or always empty if !keep_lines (saves a copy of the
+  // input for a command that needs only the texts).
   std::vector<std::string> lines = std::vector<std::string>(kBatchRecords);
+  bool keep_lines = true;
   size_t count = 0;
   std::vector<InputWarning> warnings;
   absl::Status status;

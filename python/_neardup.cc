@@ -26,22 +26,15 @@
 #include <utility>
 #include <vector>
 
+#include "bindings.h"
 #include "neardup/dedup.h"
 #include "neardup/neardup.h"
 #include "neardup/options.h"
 #include "neardup/version.h"
 
-namespace py = pybind11;
-
 namespace neardup::python {
-namespace {
 
-// A text as the library reads it, and what keeps its bytes alive.
-struct Text {
-  py::object owner;
-  std::string repaired;  // used only for a str holding lone surrogates
-  std::string_view view;
-};
+unsigned long main_thread_ident = 0;  // NOLINT: written once, at import
 
 // Reads a str (as UTF-8) or bytes (as they are). A str holding lone
 // surrogates (from surrogateescape decoding) cannot be UTF-8: each is
@@ -98,13 +91,6 @@ std::pair<py::object, py::object> IdAndText(py::handle item) {
   return {pair[0], pair[1]};
 }
 
-// C++ field name -> Python keyword, for the messages of bad options; and
-// the original value of an int keyword that did not fit in a C int.
-struct OptionNames {
-  std::vector<std::pair<std::string, std::string>> fields;
-  std::vector<std::pair<std::string, std::string>> too_big;  // keyword, repr
-};
-
 // A Python int keyword as a C int. A value beyond the C int range becomes
 // INT_MIN or INT_MAX, which every range check rejects; the message then
 // shows the value given.
@@ -116,15 +102,14 @@ int ToInt(const py::int_& value, const char* keyword, OptionNames* names) {
   return overflow < 0 || (overflow == 0 && v < 0) ? INT_MIN : INT_MAX;
 }
 
+namespace {
 [[noreturn]] void ThrowOsError(const std::string& message) {
   PyErr_SetString(PyExc_OSError, message.c_str());
   throw py::error_already_set();
 }
+}  // namespace
 
-// Raises the Python exception for a library error: ValueError for bad
-// options or input, OSError for I/O, RuntimeError otherwise.
-[[noreturn]] void Raise(const absl::Status& status,
-                        const OptionNames* names = nullptr) {
+[[noreturn]] void Raise(const absl::Status& status, const OptionNames* names) {
   std::string message(status.message());
   if (names != nullptr) {
     for (const auto& [field, keyword] : names->fields) {
@@ -156,45 +141,6 @@ int ToInt(const py::int_& value, const char* keyword, OptionNames* names) {
   }
 }
 
-// Watches a long call made with the GIL released: its progress hook checks
-// for Ctrl-C and calls the caller's progress function, and on an exception
-// cancels the call and keeps the exception to raise afterwards.
-class CallWatch {
- public:
-  explicit CallWatch(py::object progress) : progress_(std::move(progress)) {}
-
-  const std::atomic<bool>* cancel() const { return &cancel_; }
-
-  // Called by the library on the calling thread, without the GIL.
-  void OnProgress(const Progress& at) {
-    if (cancel_.load()) return;
-    py::gil_scoped_acquire gil;
-    try {
-      if (PyErr_CheckSignals() != 0) throw py::error_already_set();
-      if (!progress_.is_none()) {
-        progress_(py::str(at.stage.data(), at.stage.size()), at.done, at.total);
-      }
-    } catch (py::error_already_set& error) {
-      error_ = std::move(error);
-      cancel_.store(true);
-    }
-  }
-
-  // With the GIL held, after the call: raises what OnProgress caught.
-  void RaiseIfInterrupted() {
-    if (error_) {
-      py::error_already_set error = std::move(*error_);
-      error_.reset();
-      throw error;
-    }
-  }
-
- private:
-  py::object progress_;
-  std::atomic<bool> cancel_{false};
-  std::optional<py::error_already_set> error_;
-};
-
 AnalyzeOptions Analyze(bool fold_case, bool strip_marks, bool fold_arabic,
                        bool fold_digits, bool match_variants) {
   AnalyzeOptions options;
@@ -205,6 +151,8 @@ AnalyzeOptions Analyze(bool fold_case, bool strip_marks, bool fold_arabic,
   options.match_variants = match_variants;
   return options;
 }
+
+namespace {
 
 AlignOptions Align(const py::int_& min_tokens, double min_score,
                    const py::int_& max_gap, const py::int_& max_occurrences,
@@ -242,7 +190,9 @@ std::vector<Passage> PyCompare(py::handle a, py::handle b,
   const Text text_b = ReadText(b, "b");
   CallWatch watch(std::move(progress));
   options.cancel = watch.cancel();
-  options.progress = [&watch](const Progress& at) { watch.OnProgress(at); };
+  if (watch.wanted()) {
+    options.progress = [&watch](const Progress& at) { watch.OnProgress(at); };
+  }
   absl::StatusOr<std::vector<Passage>> passages;
   {
     py::gil_scoped_release release;
@@ -554,6 +504,10 @@ PYBIND11_MODULE(_neardup, m) {
   using namespace neardup::python;
   m.doc() = "neardup: find near-duplicate text and the passages it shares.";
   m.attr("__version__") = std::string(Version());
+  main_thread_ident = py::module_::import("threading")
+                          .attr("main_thread")()
+                          .attr("ident")
+                          .cast<unsigned long>();
 
   py::class_<TextSpan>(m, "Span",
                        "A half-open span of a text. start/end: UTF-8 byte "
@@ -616,6 +570,8 @@ PYBIND11_MODULE(_neardup, m) {
                ", kept=" + (r.kept ? "True" : "False") + ", similarity=" +
                std::string(py::repr(py::float_(r.similarity))) + ")";
       });
+
+  BindContamination(m);
 
   const AlignOptions align;
   const AnalyzeOptions analyze;

@@ -4,6 +4,7 @@
 #include "neardup/contamination.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -113,11 +114,12 @@ struct ContaminationIndex::Rep {
   std::vector<uint64_t> filter =
       std::vector<uint64_t>((1u << kFilterBits) / 64);
 
-  mutable std::mutex mutex;  // guards everything below
+  // Counts, added to by every Scan without the mutex.
+  mutable std::atomic<size_t> documents{0};
+  mutable std::atomic<size_t> bytes{0};
+  mutable std::atomic<size_t> candidates{0};
+  mutable std::mutex mutex;  // guards `states`; taken by a Scan that matched
   mutable std::vector<ItemState> states;
-  mutable size_t documents = 0;
-  mutable size_t bytes = 0;
-  mutable size_t candidates = 0;
 
   bool InFilter(uint64_t hash) const {
     const uint64_t slot = FilterSlot(hash);
@@ -223,6 +225,8 @@ struct ContaminationIndex::Scanner::Rep {
   Analyzer analyzer;
   AnalyzedText doc;
   std::vector<Hit> hits;
+  std::vector<uint64_t> bigrams;  // of the document's tokens
+  std::vector<uint32_t> passing;  // positions of bigrams in the filter
   std::vector<ContaminationMatch> found;
   // Per found match: the item tokens it covers, or empty for all of its
   // token range.
@@ -371,9 +375,31 @@ void ContaminationIndex::Scanner::Rep::Verify(uint32_t item, uint32_t from,
 void ContaminationIndex::Scanner::Rep::FindAligned() {
   hits.clear();
   const std::vector<uint64_t>& keys = doc.keys;
-  for (uint32_t j = 0; j + 1 < keys.size(); ++j) {
-    const uint64_t bigram = BigramHash(keys[j], keys[j + 1]);
-    if (!index->InFilter(bigram)) continue;
+  // Most of this stage's time was cache misses (perf annotate): on the
+  // filter's word, then on the seed map's slot. Both are prefetched a few
+  // bigrams ahead: first the filter words, then the slots of the bigrams
+  // that pass the filter.
+  constexpr size_t kAhead = 8;
+  const size_t count = keys.size() < 2 ? 0 : keys.size() - 1;
+  bigrams.resize(count);
+  for (size_t j = 0; j < count; ++j) {
+    bigrams[j] = BigramHash(keys[j], keys[j + 1]);
+  }
+  passing.clear();
+  for (size_t j = 0; j < count; ++j) {
+    if (j + kAhead < count) {
+      __builtin_prefetch(&index->filter[FilterSlot(bigrams[j + kAhead]) >> 6]);
+    }
+    if (index->InFilter(bigrams[j])) {
+      passing.push_back(static_cast<uint32_t>(j));
+    }
+  }
+  for (size_t k = 0; k < passing.size(); ++k) {
+    if (k + kAhead < passing.size()) {
+      index->seeds.prefetch(bigrams[passing[k + kAhead]]);
+    }
+    const uint32_t j = passing[k];
+    const uint64_t bigram = bigrams[j];
     auto it = index->seeds.find(bigram);
     if (it == index->seeds.end()) continue;
     if (it->second.end - it->second.begin == 1) {
@@ -499,10 +525,11 @@ absl::Status ContaminationIndex::Scanner::Scan(size_t document,
     ByteToCodePointOffsets(text, offsets);
   }
   const ContaminationIndex::Rep& index = *r.index;
+  index.documents.fetch_add(1, std::memory_order_relaxed);
+  index.bytes.fetch_add(text.size(), std::memory_order_relaxed);
+  index.candidates.fetch_add(r.candidates, std::memory_order_relaxed);
+  if (r.found.empty()) return absl::OkStatus();
   std::lock_guard<std::mutex> lock(index.mutex);
-  ++index.documents;
-  index.bytes += text.size();
-  index.candidates += r.candidates;
   for (size_t m = 0; m < r.found.size(); ++m) {
     ContaminationMatch& match = r.found[m];
     const size_t item = match.document;

@@ -14,7 +14,10 @@ and Ctrl-C (``KeyboardInterrupt``) stops a ``scan``.
 """
 
 from ._neardup import (
+    ContaminationIndex as _ContaminationIndex,
+    ContaminationMatch,
     DedupRecord,
+    ItemReport,
     Deduplicator as _Deduplicator,
     Pair,
     Passage,
@@ -27,6 +30,10 @@ __all__ = [
     "compare",
     "scan",
     "Deduplicator",
+    "ContaminationIndex",
+    "contamination",
+    "ItemReport",
+    "ContaminationMatch",
     "Passage",
     "Pair",
     "Span",
@@ -95,3 +102,45 @@ class Deduplicator(_Deduplicator):
 
     Not thread-safe: use one Deduplicator from one thread at a time.
     """
+
+
+class ContaminationIndex(_ContaminationIndex):
+    """How much of each benchmark item occurs in a corpus, and where
+    (``neardup contamination``).
+
+    ``ContaminationIndex(items, mode="aligned")``: ``items`` is an iterable of
+    ``(id, text)`` or ``(id, [field, ...])`` pairs (ids hashable and unique;
+    fields are joined with a blank line, ``"\\n\\n"``, to make the item's text,
+    which its spans index). ``mode="aligned"`` finds copies with other case,
+    punctuation, spacing, line breaks, a few changed words, and reworded
+    copies that keep many content words; ``mode="ngram"`` is the classic exact
+    overlap of ``ngram=13``-token n-grams. Other options (keyword only, the
+    program's defaults): ``contaminated_at=0.8``, ``partial_at=0.2`` (share of
+    an item's words matched), ``max_matches=10`` kept per item (all are
+    counted), ``min_match_tokens=8``, ``min_short_tokens=5``,
+    ``min_weight_share=0.5``, ``bag_threshold=0.55``,
+    ``max_seed_item_share=0.005``, and the normalisation switches of
+    ``compare``.
+
+    ``scan(documents, threads=0)`` streams ``(id, text)`` pairs into it (call
+    it as often as needed; texts are not kept, only the matches), scanning
+    batches of 4 MB on ``threads`` threads (0: one per core) with the GIL
+    released; Ctrl-C stops it between batches. ``report()`` returns one
+    ``ItemReport`` per item, in the order given: ``.id``, ``.status``
+    (``"clean"``, ``"partial"``, ``"contaminated"``),
+    ``.contaminated_fraction``, ``.longest_match``, ``.matches``
+    (``ContaminationMatch``: ``.doc`` (the document's id as a ``str``),
+    ``.doc_index``, ``.item`` and ``.doc_span`` (``Span``), ``.score``,
+    ``.tokens``, ``.kind``, ``.fields``). The report does not depend on the
+    number of threads.
+
+    Not thread-safe: one call at a time (``scan`` uses threads inside).
+    """
+
+
+def contamination(items, documents, threads=0, **options):
+    """``ContaminationIndex(items, **options)``, ``scan(documents,
+    threads=threads)``, then ``report()``: ``list[ItemReport]``."""
+    index = ContaminationIndex(items, **options)
+    index.scan(documents, threads=threads)
+    return index.report()

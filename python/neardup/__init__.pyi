@@ -1,4 +1,4 @@
-from typing import Callable, Hashable, Iterable, Optional, Tuple, Union
+from typing import Callable, Hashable, Iterable, Optional, Sequence, Tuple, Union
 
 __version__: str
 
@@ -118,3 +118,81 @@ class Deduplicator:
     def __len__(self) -> int: ...
     @property
     def stats(self) -> Optional[dict[str, int]]: ...
+
+BenchmarkItem = Tuple[Hashable, Union[Text, Sequence[Text]]]
+
+class ContaminationMatch:
+    @property
+    def doc(self) -> str: ...
+    @property
+    def doc_index(self) -> int: ...
+    @property
+    def item(self) -> Span: ...
+    @property
+    def doc_span(self) -> Span: ...
+    @property
+    def doc_text(self) -> str: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def tokens(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def fields(self) -> list[int]: ...
+
+class ItemReport:
+    @property
+    def id(self) -> Hashable: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def tokens(self) -> int: ...
+    @property
+    def covered_tokens(self) -> int: ...
+    @property
+    def contaminated_fraction(self) -> float: ...
+    @property
+    def longest_match(self) -> int: ...
+    @property
+    def total_matches(self) -> int: ...
+    @property
+    def matches(self) -> list[ContaminationMatch]: ...
+
+class ContaminationIndex:
+    def __init__(
+        self,
+        items: Iterable[BenchmarkItem],
+        *,
+        mode: str = "aligned",
+        ngram: int = 13,
+        contaminated_at: float = 0.8,
+        partial_at: float = 0.2,
+        max_matches: int = 10,
+        min_match_tokens: int = 8,
+        min_short_tokens: int = 5,
+        min_weight_share: float = 0.5,
+        bag_threshold: float = 0.55,
+        max_seed_item_share: float = 0.005,
+        fold_case: bool = True,
+        strip_marks: bool = True,
+        fold_arabic: bool = True,
+        fold_digits: bool = True,
+        match_variants: bool = True,
+    ) -> None: ...
+    def scan(
+        self, documents: Iterable[Tuple[Hashable, Text]], *, threads: int = 0
+    ) -> None: ...
+    def report(self) -> list[ItemReport]: ...
+    def __len__(self) -> int: ...
+    @property
+    def documents(self) -> int: ...
+    @property
+    def stats(self) -> Optional[dict[str, int]]: ...
+
+def contamination(
+    items: Iterable[BenchmarkItem],
+    documents: Iterable[Tuple[Hashable, Text]],
+    threads: int = 0,
+    **options: object,
+) -> list[ItemReport]: ...
