@@ -48,7 +48,11 @@ for np in 1 2 4; do
   python3 -c '
 import json, sys
 s = json.load(open(sys.argv[1]))
-print("neardup-mpi -np %s: %d docs, %.0f docs/s (in-program), %.0f bytes exchanged/doc, peak RSS %.1f MB/rank, outputs %s; mpirun %s"
-      % (sys.argv[2], s["documents"], s["docs_per_second"], s["bytes_exchanged_per_document"], s["peak_memory_mb_per_rank"], sys.argv[3], sys.argv[4]))
+print("neardup-mpi -np %s: %d docs, %.0f docs/s (in-program), peak RSS %.1f MB/rank, outputs %s; mpirun %s"
+      % (sys.argv[2], s["documents"], s["docs_per_second"], s["peak_memory_mb_per_rank"], sys.argv[3], sys.argv[4]))
+print("  bytes sent between ranks per document: %.0f band keys + %.0f verify/cluster (= %.0f exchanged), %.0f output lines to rank 0"
+      % (s["key_bytes_per_document"], s["cluster_bytes_per_document"], s["bytes_exchanged_per_document"], s["output_bytes_per_document"]))
+print("  stages (s): read+sketch %.2f, band keys+candidates %.2f, components+verify+cluster %.2f, outputs %.2f"
+      % (s["read_sketch_seconds"], s["candidates_seconds"], s["cluster_seconds"], s["output_seconds"]))
 ' "$work/np$np.json" "$np" "$same" "$(cat "$work/time")"
 done

@@ -584,7 +584,7 @@ constexpr size_t kStreamChunk = size_t{4} << 20;
 
 // Sends the contents of `file` to rank 0 in chunks, each preceded by its
 // size; 0 ends the stream, -1 says this rank failed.
-absl::Status SendFile(FILE* file, absl::Status status) {
+absl::Status SendFile(World* world, FILE* file, absl::Status status) {
   std::vector<char> chunk(kStreamChunk);
   if (status.ok() && std::fflush(file) == 0 &&
       std::fseek(file, 0, SEEK_SET) == 0) {
@@ -595,6 +595,7 @@ absl::Status SendFile(FILE* file, absl::Status status) {
       MPI_Send(&size, 1, MPI_INT64_T, 0, kStreamTag, MPI_COMM_WORLD);
       MPI_Send(chunk.data(), static_cast<int>(got), MPI_BYTE, 0, kStreamTag,
                MPI_COMM_WORLD);
+      world->bytes_sent += got;
     }
     if (std::ferror(file) != 0) {
       status = absl::InternalError("cannot read back a temporary file");
@@ -699,6 +700,12 @@ int RunDedupMpi(const DedupMpiFlags& flags) {
   if (status.ok())
     status = ReadShare(flags, options, reader.get(), &spool, &share);
   if (!Agree(world, status)) return cli::kExitError;
+  // Stage boundaries: every rank has passed the Agree before.
+  std::vector<std::pair<std::chrono::steady_clock::time_point, uint64_t>>
+      marks = {{std::chrono::steady_clock::now(), world.bytes_sent}};
+  auto mark = [&] {
+    marks.emplace_back(std::chrono::steady_clock::now(), world.bytes_sent);
+  };
 
   // Global indexes.
   std::vector<uint64_t> counts(world.size);
@@ -720,6 +727,7 @@ int RunDedupMpi(const DedupMpiFlags& flags) {
                      &oversized);
   std::vector<uint64_t>().swap(share.band_keys);
   if (!Agree(world, status)) return cli::kExitError;
+  mark();
 
   // Steps 3 to 5.
   Counts local;
@@ -727,6 +735,7 @@ int RunDedupMpi(const DedupMpiFlags& flags) {
   status = Decide(&world, &share, bases, std::move(pairs), options, &local);
   std::vector<uint64_t>().swap(share.shingles);
   if (!Agree(world, status)) return cli::kExitError;
+  mark();
 
   // Outputs.
   if (world.rank == 0) {
@@ -749,12 +758,13 @@ int RunDedupMpi(const DedupMpiFlags& flags) {
     }
     if (status.ok())
       status = WriteLines(share, &spool, kept_part, clusters_part);
-    status = SendFile(kept_part, status);
-    status = SendFile(clusters_part, status);
+    status = SendFile(&world, kept_part, status);
+    status = SendFile(&world, clusters_part, status);
     if (kept_part != nullptr) std::fclose(kept_part);
     if (clusters_part != nullptr) std::fclose(clusters_part);
   }
   if (!Agree(world, status)) return cli::kExitError;
+  mark();
   if (world.rank == 0) {
     status = kept.Commit();
     if (status.ok()) status = clusters.Commit();
@@ -768,7 +778,9 @@ int RunDedupMpi(const DedupMpiFlags& flags) {
                              local.duplicate_clusters,
                              local.kept,
                              share.set_end.empty() ? 0 : share.set_end.back(),
-                             world.bytes_sent};
+                             marks[1].second - marks[0].second,
+                             marks[2].second - marks[1].second,
+                             marks[3].second - marks[2].second};
   uint64_t total[std::size(local_counts)];
   MPI_Reduce(local_counts, total, std::size(local_counts), MPI_UINT64_T,
              MPI_SUM, 0, MPI_COMM_WORLD);
@@ -786,10 +798,23 @@ int RunDedupMpi(const DedupMpiFlags& flags) {
   const size_t kept_count = total[4];
   const double docs_per_second =
       seconds > 0 ? static_cast<double>(documents) / seconds : 0;
-  const double bytes_per_document =
-      documents > 0
-          ? static_cast<double>(total[6]) / static_cast<double>(documents)
-          : 0;
+  auto per_document = [&](uint64_t bytes) {
+    return documents > 0
+               ? static_cast<double>(bytes) / static_cast<double>(documents)
+               : 0.0;
+  };
+  // Bytes sent between ranks: band keys; pairs, shingle sets and
+  // decisions; output lines streamed to rank 0.
+  const double keys_bytes = per_document(total[6]);
+  const double cluster_bytes = per_document(total[7]);
+  const double output_bytes = per_document(total[8]);
+  const double bytes_per_document = keys_bytes + cluster_bytes;
+  auto stage = [&](int i) {
+    return std::chrono::duration<double>(marks[i + 1].first - marks[i].first)
+        .count();
+  };
+  const double read_seconds =
+      std::chrono::duration<double>(marks[0].first - start).count();
   if (flags.format == "jsonl") {
     cli::RunSummary summary;
     summary.command = "dedup";
@@ -804,11 +829,20 @@ int RunDedupMpi(const DedupMpiFlags& flags) {
                       {"rows", static_cast<size_t>(params.rows)},
                       {"shingle_bytes", total[5] * sizeof(uint64_t)},
                       {"ranks", static_cast<size_t>(world.size)},
-                      {"bytes_exchanged", total[6]}};
+                      {"key_bytes", total[6]},
+                      {"cluster_bytes", total[7]},
+                      {"output_bytes", total[8]}};
     summary.input = share.input;
     summary.seconds = seconds;
     summary.measures = {{"docs_per_second", docs_per_second},
                         {"bytes_exchanged_per_document", bytes_per_document},
+                        {"key_bytes_per_document", keys_bytes},
+                        {"cluster_bytes_per_document", cluster_bytes},
+                        {"output_bytes_per_document", output_bytes},
+                        {"read_sketch_seconds", read_seconds},
+                        {"candidates_seconds", stage(0)},
+                        {"cluster_seconds", stage(1)},
+                        {"output_seconds", stage(2)},
                         {"peak_memory_mb_per_rank", max_peak_mb}};
     const std::string line = cli::SummaryJson(summary);
     std::fwrite(line.data(), 1, line.size(), stdout);
@@ -818,14 +852,17 @@ int RunDedupMpi(const DedupMpiFlags& flags) {
                  "clusters (%zu with duplicates)\n"
                  "neardup: LSH %d bands x %d rows, %zu candidate pairs, %zu "
                  "verified\n"
-                 "neardup: %d ranks, %.2f s, %.0f docs/s, %.0f bytes "
-                 "exchanged per document, peak memory %.1f MB per rank\n",
+                 "neardup: %d ranks, %.2f s, %.0f docs/s, peak memory %.1f MB "
+                 "per rank\n"
+                 "neardup: sent between ranks per document: %.0f bytes of "
+                 "band keys, %.0f to verify and cluster, %.0f of output "
+                 "lines\n",
                  static_cast<size_t>(documents), kept_count,
                  static_cast<size_t>(documents - kept_count), kept_count,
                  static_cast<size_t>(total[3]), params.bands, params.rows,
                  static_cast<size_t>(total[0]), static_cast<size_t>(total[1]),
-                 world.size, seconds, docs_per_second, bytes_per_document,
-                 max_peak_mb);
+                 world.size, seconds, docs_per_second, max_peak_mb, keys_bytes,
+                 cluster_bytes, output_bytes);
   }
   cli::PrintInputSummary(share.input, flags.quiet);
   if (std::fflush(stdout) != 0) return cli::Fail("cannot write the summary");
