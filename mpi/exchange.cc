@@ -59,16 +59,21 @@ absl::Status Exchange(World* world, const std::vector<std::string>& out,
 }
 
 bool Agree(const World& world, const absl::Status& status) {
-  if (!status.ok()) cli::Fail(status);
-  const int failed = status.ok() ? 0 : 1;
-  int any_failed = 0;
-  MPI_Allreduce(&failed, &any_failed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-  if (any_failed != 0 && failed == 0 && world.rank == 0) {
+  // The first failing rank speaks for all: an error every rank meets (a
+  // missing path, an output that is an input) is printed once.
+  const int mine = status.ok() ? world.size : world.rank;
+  int first_failed = world.size;
+  MPI_Allreduce(&mine, &first_failed, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  if (first_failed == world.size) return true;
+  if (first_failed == world.rank) {
+    cli::Fail(status);
+  } else if (world.rank == 0) {
     std::fprintf(stderr,
-                 "neardup: stopped: another rank failed (its message is "
-                 "above); no output written\n");
+                 "neardup: stopped: rank %d failed (its message says why); "
+                 "no output written\n",
+                 first_failed);
   }
-  return any_failed == 0;
+  return false;
 }
 
 }  // namespace neardup::mpi

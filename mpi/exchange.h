@@ -91,9 +91,10 @@ struct World {
 absl::Status Exchange(World* world, const std::vector<std::string>& out,
                       std::vector<std::string>* in);
 
-// Collective: true on every rank if `status` is OK on every rank. A rank
-// whose status is not OK prints it first (cli::Fail); rank 0 says that
-// another rank failed if it did not fail itself.
+// Collective: true on every rank if `status` is OK on every rank. Else the
+// lowest failing rank prints its status (cli::Fail), once for all (an
+// error every rank meets is not printed N times), and rank 0, if it is
+// another, says which rank failed.
 bool Agree(const World& world, const absl::Status& status);
 
 }  // namespace neardup::mpi
