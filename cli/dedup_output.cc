@@ -7,28 +7,37 @@
 #include "output.h"
 
 namespace neardup::cli {
+
+void AppendClusterLine(std::string_view id, std::string_view source,
+                       std::string_view cluster,
+                       std::string_view cluster_source,
+                       const DedupDecision& decision, std::string* line) {
+  *line += "{\"id\":";
+  AppendJsonString(id, line);
+  *line += ",\"source\":";
+  AppendJsonString(source, line);
+  *line += ",\"cluster\":";
+  AppendJsonString(cluster, line);
+  *line += ",\"cluster_source\":";
+  AppendJsonString(cluster_source, line);
+  if (decision.kept) {
+    *line += ",\"kept\":true,\"duplicate_of\":null,\"similarity\":null}\n";
+  } else {
+    *line += ",\"kept\":false,\"duplicate_of\":";
+    AppendJsonString(cluster, line);
+    absl::StrAppendFormat(line, ",\"similarity\":%.6g}\n", decision.similarity);
+  }
+}
+
 namespace {
 
-// One line of clusters.jsonl: the document, where it came from (ids may
-// repeat; sources do not), and its cluster.
+// One line of clusters.jsonl for document i.
 std::string ClusterLine(const ReadResult& read, const DedupDecision& decision,
                         size_t i) {
-  std::string line = "{\"id\":";
-  AppendJsonString(read.ids[i], &line);
-  line += ",\"source\":";
-  AppendJsonString(read.origins[i], &line);
-  line += ",\"cluster\":";
-  AppendJsonString(read.ids[decision.representative], &line);
-  line += ",\"cluster_source\":";
-  AppendJsonString(read.origins[decision.representative], &line);
-  if (decision.kept) {
-    line += ",\"kept\":true,\"duplicate_of\":null,\"similarity\":null}\n";
-  } else {
-    line += ",\"kept\":false,\"duplicate_of\":";
-    AppendJsonString(read.ids[decision.representative], &line);
-    absl::StrAppendFormat(&line, ",\"similarity\":%.6g}\n",
-                          decision.similarity);
-  }
+  std::string line;
+  AppendClusterLine(read.ids[i], read.origins[i],
+                    read.ids[decision.representative],
+                    read.origins[decision.representative], decision, &line);
   return line;
 }
 

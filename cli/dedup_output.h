@@ -39,6 +39,14 @@ struct ReadResult {
   StringList origins;
 };
 
+// Appends the clusters.jsonl line of one document: its id and source, and
+// its cluster's (the representative's) id and source. (neardup-mpi writes
+// the same lines from the representative's strings sent by another rank.)
+void AppendClusterLine(std::string_view id, std::string_view source,
+                       std::string_view cluster,
+                       std::string_view cluster_source,
+                       const DedupDecision& decision, std::string* line);
+
 // Writes KEPT (the spool's lines of the kept documents) and CLUSTERS, and
 // renames both into place; a Ctrl-C before the renames is
 // absl::CancelledError.

@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake pkg-config libicu-dev libxxhash-dev libabsl-dev
           libbenchmark-dev libgtest-dev libsimdjson-dev libcli11-dev libzstd-dev
           zlib1g-dev liblmdb-dev python3-dev pybind11-dev python3-pytest libstemmer-dev
-          dict-freedict-ara-eng dict-freedict-eng-ara chromium)
+          dict-freedict-ara-eng dict-freedict-eng-ara chromium
+          libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -13,7 +13,7 @@ if [ ! -f build/compile_commands.json ]; then
 fi
 files=("$@")
 if ((${#files[@]} == 0)); then
-  mapfile -t files < <(git ls-files 'lib/src/*.cc' 'cli/*.cc' | grep -v '_test\.cc$')
+  mapfile -t files < <(git ls-files 'lib/src/*.cc' 'cli/*.cc' 'mpi/*.cc' | grep -v '_test\.cc$')
 fi
 # The database holds g++'s flags: clang must ignore those it does not know
 # (-Wno-restrict), which -Werror (CI) would otherwise make fatal. Two files

@@ -56,6 +56,34 @@ absl::StatusOr<std::unique_ptr<InputReader>> InputReaderInternal::Open(
       !s.ok()) {
     return s;
   }
+  return Finish(std::move(rep));
+}
+
+absl::StatusOr<std::unique_ptr<InputReader>> InputReaderInternal::OpenRange(
+    std::vector<std::string> paths, const InputOptions& options, size_t first,
+    size_t end) {
+  auto rep = std::make_unique<InputReader::Rep>(options);
+  rep->stdin_file = stdin;
+  InputListing& listing = rep->listing;
+  if (absl::Status s = ListInputs(std::move(paths), stdin, &listing); !s.ok()) {
+    return s;
+  }
+  std::vector<Source>& sources = listing.sources;
+  end = std::min(end, sources.size());
+  first = std::min(first, end);
+  sources.erase(sources.begin() + static_cast<ptrdiff_t>(end), sources.end());
+  sources.erase(sources.begin(),
+                sources.begin() + static_cast<ptrdiff_t>(first));
+  if (first != 0) {
+    listing.warnings.clear();
+    listing.skipped_files = 0;
+    listing.repeated_files = 0;
+  }
+  return Finish(std::move(rep));
+}
+
+std::unique_ptr<InputReader> InputReaderInternal::Finish(
+    std::unique_ptr<InputReader::Rep> rep) {
   InputStats& stats = rep->context.stats;
   rep->context.warnings = std::move(rep->listing.warnings);
   stats.skipped_files = rep->listing.skipped_files;

@@ -185,6 +185,20 @@ struct InputReaderInternal {
   static absl::StatusOr<std::unique_ptr<InputReader>> Open(
       std::vector<std::string> paths, const InputOptions& options,
       std::FILE* stdin_file);
+
+  // Like InputReader::Open, but reads only the sources [first, end) of the
+  // listing ListInputs makes of `paths` (clamped to it): one share of the
+  // input when several processes divide it (mpi/). The listing's warnings
+  // and counts (skipped and repeated files) are kept only by the share with
+  // first == 0, so that they are reported once. The "no usable files in
+  // directory" check sees only the share's files of each directory.
+  static absl::StatusOr<std::unique_ptr<InputReader>> OpenRange(
+      std::vector<std::string> paths, const InputOptions& options, size_t first,
+      size_t end);
+
+  // The rest of Open and OpenRange once the listing is made.
+  static std::unique_ptr<InputReader> Finish(
+      std::unique_ptr<InputReader::Rep> rep);
 };
 
 struct Utf8Check {

@@ -1,0 +1,33 @@
+// neardup-mpi dedup: see dedup_mpi.cc and docs/DESIGN.md.
+#ifndef NEARDUP_MPI_DEDUP_MPI_H_
+#define NEARDUP_MPI_DEDUP_MPI_H_
+
+#include <string>
+#include <vector>
+
+#include "neardup/dedup.h"
+#include "neardup/input.h"
+
+namespace neardup::mpi {
+
+// The flags of `neardup dedup`, with the same names and meanings.
+struct DedupMpiFlags {
+  std::vector<std::string> paths;
+  std::string output;
+  std::string clusters;
+  InputOptions input;
+  DedupOptions dedup;
+  std::string mode = "jaccard";
+  std::string keep = "first";
+  std::string format = "text";
+  bool quiet = false;
+};
+
+// Runs on every rank (MPI initialised); returns the rank's exit status,
+// the same on every rank: 0 when both outputs are written, 2 when any rank
+// failed (nothing is written then).
+int RunDedupMpi(const DedupMpiFlags& flags);
+
+}  // namespace neardup::mpi
+
+#endif  // NEARDUP_MPI_DEDUP_MPI_H_
