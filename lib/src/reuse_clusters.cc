@@ -166,7 +166,7 @@ ClusterPlan::ClusterPlan(size_t documents,
   std::sort(first_round_.begin(), first_round_.end());
 }
 
-std::vector<IndexPair> ClusterPlan::SecondRound(
+std::vector<IndexPair> ClusterPlan::Unlinked(
     const std::vector<DocumentPair>& aligned) const {
   // The sets of joined passages each document is in.
   const JoinedPassages joined = JoinPassages(aligned, *this);
@@ -199,6 +199,24 @@ std::vector<IndexPair> ClusterPlan::SecondRound(
     if (!linked) pairs.push_back({a, b});
   }
   return pairs;
+}
+
+std::vector<IndexPair> ClusterPlan::NextRound(
+    const std::vector<DocumentPair>& aligned) {
+  tried_.resize(rest_.size(), 0);
+  const std::vector<IndexPair> unlinked = Unlinked(aligned);
+  std::vector<IndexPair> round;
+  std::vector<uint8_t> taken(clustered_.size(), 0);  // in this round
+  size_t k = 0;
+  for (const IndexPair& pair : unlinked) {
+    // unlinked is a sorted subsequence of rest_.
+    while (rest_[k] != pair) ++k;
+    if (tried_[k] || taken[pair.first] || taken[pair.second]) continue;
+    tried_[k] = 1;
+    taken[pair.first] = taken[pair.second] = 1;
+    round.push_back(pair);
+  }
+  return round;
 }
 
 void GroupIntoClusters(std::vector<DocumentPair> aligned,

@@ -1,5 +1,7 @@
 #include "reuse_clusters.h"
 
+#include <algorithm>
+#include <tuple>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -42,7 +44,7 @@ TEST(ClusterPlanTest, SmallGroupsAlignEveryPairLargeOnesASpanningTree) {
     pair.passages.emplace_back().a = {100, 200, 100, 200};
     pair.passages.back().b = {0, 100, 0, 100};
   }
-  const std::vector<IndexPair> second = plan.SecondRound(aligned);
+  const std::vector<IndexPair> second = plan.Unlinked(aligned);
   EXPECT_EQ(second.size(), 8u);  // 7's pairs with 4-6 and 8-12
   for (const auto& [a, b] : second) EXPECT_TRUE(a == 7 || b == 7);
   // With 7 in the same passage, nothing is left to align.
@@ -51,7 +53,7 @@ TEST(ClusterPlanTest, SmallGroupsAlignEveryPairLargeOnesASpanningTree) {
   seven.b = 7;
   seven.passages.emplace_back().a = {120, 200, 120, 200};
   seven.passages.back().b = {0, 80, 0, 80};
-  EXPECT_TRUE(plan.SecondRound(aligned).empty());
+  EXPECT_TRUE(plan.Unlinked(aligned).empty());
 }
 
 Passage Shared(uint32_t a_begin, uint32_t a_end, uint32_t b_begin,
@@ -60,6 +62,67 @@ Passage Shared(uint32_t a_begin, uint32_t a_end, uint32_t b_begin,
   passage.a = {a_begin, a_end, a_begin, a_end};
   passage.b = {b_begin, b_end, b_begin, b_end};
   return passage;
+}
+
+TEST(ClusterPlanTest, CopiesJoinAPassageWithOneAlignmentEach) {
+  // Documents 0-3 are copies of one article, 4-7 copies of another that
+  // shares a passage with it (bytes 100-200 of the first, 0-100 of the
+  // second); every pair is a candidate. The tree is a star around 0.
+  ClusterPlan plan(8, Clique(0, 8), 4);
+  ASSERT_EQ(plan.first_round().size(), 7u);
+  std::vector<DocumentPair> aligned;
+  for (uint32_t b = 1; b < 8; ++b) {
+    DocumentPair& pair = aligned.emplace_back();
+    pair.a = 0;
+    pair.b = b;
+    pair.passages = {b < 4 ? Shared(0, 1000, 0, 1000)
+                           : Shared(100, 200, 0, 100)};
+  }
+  // 1-3 are in 0's copy set only, 4-7 in the shared passage only: 12 pairs
+  // are unlinked, but one alignment each puts 1, 2 and 3 in the passage.
+  EXPECT_EQ(plan.Unlinked(aligned).size(), 12u);
+  const std::vector<IndexPair> round = plan.NextRound(aligned);
+  const std::vector<IndexPair> expected = {{1, 4}, {2, 5}, {3, 6}};
+  EXPECT_EQ(round, expected);
+  for (const auto& [a, b] : round) {
+    DocumentPair& pair = aligned.emplace_back();
+    pair.a = a;
+    pair.b = b;
+    pair.passages = {Shared(100, 200, 0, 100)};
+  }
+  std::sort(aligned.begin(), aligned.end(),
+            [](const DocumentPair& x, const DocumentPair& y) {
+              return std::tie(x.a, x.b) < std::tie(y.a, y.b);
+            });
+  EXPECT_TRUE(plan.NextRound(aligned).empty());
+  std::vector<DocumentPair> pairs;
+  std::vector<ReuseCluster> clusters;
+  GroupIntoClusters(aligned, plan, &pairs, &clusters);
+  ASSERT_EQ(clusters.size(), 2u);
+  EXPECT_EQ(clusters[0].documents, 4u);  // the copies' whole text
+  EXPECT_EQ(clusters[1].documents, 8u);  // the shared passage
+}
+
+TEST(ClusterPlanTest, NextRoundNeverReturnsAPairTwice) {
+  // A group of 6 where the tree finds nothing: every other pair is aligned
+  // once, each document at most once a round.
+  ClusterPlan plan(6, Clique(0, 6), 2);
+  const std::vector<DocumentPair> none;
+  std::vector<IndexPair> all = plan.first_round();
+  for (std::vector<IndexPair> round = plan.NextRound(none); !round.empty();
+       round = plan.NextRound(none)) {
+    std::vector<uint32_t> documents;
+    for (const auto& [a, b] : round) {
+      documents.push_back(a);
+      documents.push_back(b);
+    }
+    std::sort(documents.begin(), documents.end());
+    EXPECT_EQ(std::adjacent_find(documents.begin(), documents.end()),
+              documents.end());
+    all.insert(all.end(), round.begin(), round.end());
+  }
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(all, Clique(0, 6));
 }
 
 TEST(GroupIntoClustersTest, OverlappingPassagesOfThreeDocumentsAreOneCluster) {

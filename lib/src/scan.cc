@@ -154,12 +154,12 @@ absl::Status CancelledError() {
   return absl::CancelledError("the scan was cancelled");
 }
 
-// Band and row choice for window sketches. Weighing false negatives more
-// (0.2 / 0.8: 24 bands of 2 rows at 0.3) with 32-token windows finds 99.4 %
-// of the sample's pairs but makes 2.0M candidate pairs on SaudiNewsNet
-// instead of 147k, 9x the time (docs/DESIGN.md, "Candidates for scan").
-constexpr double kWindowFalsePositiveWeight = 0.5;
-constexpr double kWindowFalseNegativeWeight = 0.5;
+// Band and row choice for window sketches: false negatives weigh more
+// (24 bands of 2 rows at 0.3), since a missed pair is lost while an extra
+// candidate pair mostly costs one ChainFilter check (docs/DESIGN.md,
+// "Candidates for scan").
+constexpr double kWindowFalsePositiveWeight = 0.2;
+constexpr double kWindowFalseNegativeWeight = 0.8;
 
 // Sketches find most pairs, not all: in a collection this small every pair
 // of non-empty documents is aligned instead, so that two documents scanned
@@ -278,9 +278,32 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
     }
     found_candidates.capped_pairs = 0;
   }
-  const std::vector<std::pair<uint32_t, uint32_t>>& candidates =
-      found_candidates.pairs;
-  result.stats.candidate_pairs = candidates.size();
+  result.stats.candidate_pairs = found_candidates.pairs.size();
+  // Candidate pairs that cannot hold a chain long enough for a passage are
+  // dropped before they are aligned, or link groups (ChainFilter).
+  std::vector<std::pair<uint32_t, uint32_t>> candidates;
+  {
+    const std::vector<std::pair<uint32_t, uint32_t>>& all =
+        found_candidates.pairs;
+    std::vector<uint8_t> keep(all.size(), 0);
+    std::vector<ChainFilter> filters(workers);
+    LoopControl control;
+    control.cancel = options.cancel;
+    if (!ParallelFor(
+            all.size(), workers, 256,
+            [&](size_t c, int worker) {
+              const auto [a, b] = all[c];
+              keep[c] = filters[worker].MayShareChain(
+                  {analyzed[a].keys, &key_indexes[a], {}},
+                  {analyzed[b].keys, &key_indexes[b], {}}, options.align);
+            },
+            control)) {
+      return CancelledError();
+    }
+    for (size_t c = 0; c < all.size(); ++c) {
+      if (keep[c]) candidates.push_back(all[c]);
+    }
+  }
   result.stats.oversized_buckets = found_candidates.stats.oversized_buckets;
   result.stats.candidate_groups = found_candidates.groups.size();
   result.stats.capped_pairs = found_candidates.capped_pairs;
@@ -292,7 +315,7 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
 
   // Alignment: pair by pair in small groups, along a spanning tree in large
   // ones (reuse_clusters.h).
-  const ClusterPlan plan(n, candidates, options.cluster_documents);
+  ClusterPlan plan(n, candidates, options.cluster_documents);
   result.stats.clustered_documents = plan.clustered_documents();
   const auto align = [&](const std::vector<IndexPair>& todo,
                          std::vector<DocumentPair>* out) {
@@ -321,9 +344,11 @@ absl::StatusOr<ScanResult> Scan(const std::vector<Document>& documents,
   };
   std::vector<DocumentPair> aligned;
   if (!align(plan.first_round(), &aligned)) return CancelledError();
-  const std::vector<IndexPair> second_round = plan.SecondRound(aligned);
-  if (!second_round.empty()) {
-    if (!align(second_round, &aligned)) return CancelledError();
+  // Then, round by round, the candidate pairs the passages found so far do
+  // not link (ClusterPlan::NextRound).
+  for (std::vector<IndexPair> round = plan.NextRound(aligned); !round.empty();
+       round = plan.NextRound(aligned)) {
+    if (!align(round, &aligned)) return CancelledError();
     std::sort(aligned.begin(), aligned.end(),
               [](const DocumentPair& x, const DocumentPair& y) {
                 return std::tie(x.a, x.b) < std::tie(y.a, y.b);
