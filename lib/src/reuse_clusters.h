@@ -44,8 +44,9 @@ class ClusterPlan {
       const std::vector<DocumentPair>& aligned) const;
 
   // The next round of alignments after the first: of Unlinked(aligned),
-  // leaving out pairs returned before, those taken in order with each
-  // document in at most one pair of the round. Empty when nothing is left.
+  // leaving out pairs returned before, those taken in order that bring a
+  // document the round does not hold yet (the rest wait for the next
+  // round). Empty when nothing is left.
   // Called until empty, aligning each round and adding its pairs with
   // passages to `aligned`: a pair that an earlier round's passages link is
   // never aligned, so k copies of a document that shares a passage with
@@ -57,9 +58,15 @@ class ClusterPlan {
   size_t clustered_documents() const { return clustered_documents_; }
 
  private:
+  // Unlinked(aligned) restricted to `among` (sorted, a subset of rest_).
+  std::vector<IndexPair> Unlinked(const std::vector<DocumentPair>& aligned,
+                                  const std::vector<IndexPair>& among) const;
+
   std::vector<IndexPair> first_round_;
   std::vector<IndexPair> rest_;  // candidate pairs of large groups not in it
-  std::vector<uint8_t> tried_;   // rest_[k] was returned by NextRound
+  // Pairs of rest_ neither returned by NextRound nor linked yet.
+  std::vector<IndexPair> pending_;
+  bool started_ = false;
   std::vector<uint8_t> clustered_;
   size_t clustered_documents_ = 0;
 };
