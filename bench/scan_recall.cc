@@ -140,6 +140,16 @@ int main(int argc, char** argv) {
   }
   std::set<std::pair<size_t, size_t>> reported;
   for (const auto& pair : result->pairs) reported.insert({pair.a, pair.b});
+  // Two documents in one reuse cluster are reported together too.
+  for (const auto& cluster : result->clusters) {
+    for (size_t x = 0; x < cluster.members.size(); ++x) {
+      for (size_t y = x + 1; y < cluster.members.size(); ++y) {
+        const size_t a = cluster.members[x].document;
+        const size_t b = cluster.members[y].document;
+        if (a != b) reported.insert({std::min(a, b), std::max(a, b)});
+      }
+    }
+  }
 
   size_t truth = 0, found = 0, extra = 0;
   std::vector<std::pair<size_t, size_t>> missed;
@@ -159,10 +169,11 @@ int main(int argc, char** argv) {
     }
   }
   std::printf(
-      "documents %zu, windows %zu, candidate pairs %zu\n"
+      "documents %zu, windows %zu, candidate pairs %zu (%zu aligned)\n"
       "pairs with a passage (brute force): %zu\n"
       "reported by scan: %zu of them (recall %.2f %%), %zu others\n",
-      n, result->stats.windows, result->stats.candidate_pairs, truth, found,
+      n, result->stats.windows, result->stats.candidate_pairs,
+      result->stats.aligned_pairs, truth, found,
       truth == 0 ? 100.0 : 100.0 * static_cast<double>(found) / truth, extra);
   const neardup::WindowOptions& w = scan_options.windows;
   for (size_t i = 0; i < missed.size() && static_cast<int>(i) < show; ++i) {

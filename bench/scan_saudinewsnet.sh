@@ -43,7 +43,7 @@ for line in open(out):
         passages += 1
     elif r['type'] == 'summary':
         summary = r
-print(f"documents {summary['documents']}  candidate pairs {summary['candidate_pairs']}")
+print(f"documents {summary['documents']}  candidate pairs {summary['candidate_pairs']}  aligned {summary.get('aligned_pairs', '?')}")
 print(f"pairs {pairs} (across outlets {cross})  passages {passages}")
 print(f"clusters {clusters} ({members} members)  boilerplate records {boilerplate}")
 # Weak ground truth: SPA wire stories sharing >= half their word 8-grams with

@@ -253,6 +253,7 @@ int RunScan(const ScanFlags& state) {
         found.documents, found.user_phrase);
   }
   summary.counts = {{"candidate_pairs", result->stats.candidate_pairs},
+                    {"aligned_pairs", result->stats.aligned_pairs},
                     {"pairs", pairs},
                     {"passages", passages},
                     {"clusters", clusters},

@@ -374,12 +374,7 @@ std::vector<AlignedPassage> AlignAnchors(
   const uint32_t min_anchors =
       static_cast<uint32_t>(std::max(1, options.min_tokens));
   const size_t shorter = std::min(a.size(), b.size());
-  const uint32_t min_chain =
-      shorter < kShortTextFactor * min_anchors
-          ? std::clamp<uint32_t>(static_cast<uint32_t>(std::max(
-                                     1, options.short_text_min_tokens)),
-                                 1, min_anchors)
-          : min_anchors;
+  const uint32_t min_chain = MinChainAnchors(a.size(), b.size(), options);
   // Most candidate pairs of a scan end here: too few anchors for any chain.
   if (anchors.size() < min_chain) return {};
   if (!a_boilerplate.empty() && !b_boilerplate.empty()) {
@@ -456,6 +451,18 @@ std::vector<AlignedPassage> AlignAnchors(
 }
 
 }  // namespace
+
+uint32_t MinChainAnchors(size_t a_tokens, size_t b_tokens,
+                         const AlignOptions& options) {
+  const uint32_t min_anchors =
+      static_cast<uint32_t>(std::max(1, options.min_tokens));
+  if (std::min(a_tokens, b_tokens) >= kShortTextFactor * min_anchors) {
+    return min_anchors;
+  }
+  return std::clamp<uint32_t>(
+      static_cast<uint32_t>(std::max(1, options.short_text_min_tokens)), 1,
+      min_anchors);
+}
 
 KeyIndex IndexKeys(absl::Span<const uint64_t> keys) {
   // Sorting (key, position) pairs reads memory in order; sorting positions

@@ -15,6 +15,7 @@
 #ifndef NEARDUP_SRC_ALIGN_H_
 #define NEARDUP_SRC_ALIGN_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -45,6 +46,13 @@ struct KeyIndex {
   std::vector<uint32_t> positions;
 };
 KeyIndex IndexKeys(absl::Span<const uint64_t> keys);
+
+// The fewest anchors a chain between texts of these lengths must have to be
+// taken for a passage: options.min_tokens, or short_text_min_tokens (at most
+// min_tokens) when the shorter text has fewer than 2 * min_tokens tokens.
+// A pair of texts with no chain this long shares no passage.
+uint32_t MinChainAnchors(size_t a_tokens, size_t b_tokens,
+                         const AlignOptions& options);
 
 // Returns the passages shared by token-key sequences `a` and `b`, ordered by
 // (a.begin, b.begin). Time O(|A| + |B| + anchors * kMaxPredecessors), plus

@@ -155,6 +155,61 @@ size_t CappedPairs(const std::vector<CandidateGroup>& groups,
 
 }  // namespace
 
+namespace {
+
+// True if sorted, distinct `positions` hold `need` positions each at most
+// `max_gap` after the one before.
+bool HasRun(std::vector<uint32_t>* positions, uint32_t max_gap, size_t need) {
+  if (positions->size() < need) return false;
+  std::sort(positions->begin(), positions->end());
+  size_t run = 1;
+  if (run >= need) return true;
+  for (size_t k = 1; k < positions->size(); ++k) {
+    run = (*positions)[k] - (*positions)[k - 1] <= max_gap ? run + 1 : 1;
+    if (run >= need) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool ChainFilter::MayShareChain(const AlignInput& a, const AlignInput& b,
+                                const AlignOptions& options) {
+  const size_t need = MinChainAnchors(a.keys.size(), b.keys.size(), options);
+  const uint64_t max_product =
+      static_cast<uint64_t>(std::max(1, options.max_occurrences)) *
+      static_cast<uint64_t>(std::max(1, options.max_occurrences));
+  const uint32_t max_gap = static_cast<uint32_t>(std::max(1, options.max_gap));
+  a_positions_.clear();
+  b_positions_.clear();
+  const std::vector<uint32_t>& x = a.index->positions;
+  const std::vector<uint32_t>& y = b.index->positions;
+  size_t i = 0, j = 0;
+  while (i < x.size() && j < y.size()) {
+    const uint64_t key = a.keys[x[i]];
+    const uint64_t other = b.keys[y[j]];
+    if (key < other) {
+      ++i;
+    } else if (other < key) {
+      ++j;
+    } else {
+      size_t i_end = i + 1, j_end = j + 1;
+      while (i_end < x.size() && a.keys[x[i_end]] == key) ++i_end;
+      while (j_end < y.size() && b.keys[y[j_end]] == key) ++j_end;
+      if (static_cast<uint64_t>(i_end - i) * (j_end - j) <= max_product) {
+        a_positions_.insert(a_positions_.end(), x.begin() + i,
+                            x.begin() + i_end);
+        b_positions_.insert(b_positions_.end(), y.begin() + j,
+                            y.begin() + j_end);
+      }
+      i = i_end;
+      j = j_end;
+    }
+  }
+  return HasRun(&a_positions_, max_gap, need) &&
+         HasRun(&b_positions_, max_gap, need);
+}
+
 Candidates FindCandidates(absl::Span<const uint64_t> band_keys,
                           absl::Span<const uint32_t> owner,
                           const LshOptions& options) {

@@ -115,6 +115,28 @@ Candidates FindCandidates(absl::Span<const uint64_t> band_keys,
                           absl::Span<const uint32_t> owner,
                           const LshOptions& options);
 
+// The check between candidate generation and alignment: whether two texts
+// could share a passage at all. AlignPassages takes a chain only if it has
+// MinChainAnchors() anchors, increasing on both sides, each at most max_gap
+// tokens after the one before; an anchor is a position whose key occurs in
+// the other text with f_a * f_b <= max_occurrences^2. So a pair passes only
+// if, on each side, the positions that could be anchors contain a run of
+// that many positions none more than max_gap after the one before. This is
+// exact in one direction: a pair it rejects has no passage (the aligner
+// would return nothing), so rejecting never loses a pair; it costs a merge
+// of the two key indexes and a sort of the shared positions, no chaining.
+// Not thread-safe (scratch buffers); make one per worker.
+class ChainFilter {
+ public:
+  // REQUIRES: a.index and b.index are IndexKeys of a.keys and b.keys.
+  bool MayShareChain(const AlignInput& a, const AlignInput& b,
+                     const AlignOptions& options);
+
+ private:
+  std::vector<uint32_t> a_positions_;
+  std::vector<uint32_t> b_positions_;
+};
+
 }  // namespace neardup
 
 #endif  // NEARDUP_SRC_CANDIDATES_H_

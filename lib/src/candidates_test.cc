@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -194,6 +195,71 @@ TEST(CandidatesTest, ManyIdenticalDocumentsAreAGroupWithCappedPairsCounted) {
     EXPECT_GE(result->stats.candidate_groups, 1u);
     EXPECT_EQ(result->stats.capped_pairs, 200u * 199u / 2 - 199u);
   }
+}
+
+// Keys of a random text over `vocabulary` words, with `shared` (if not
+// empty) copied in at `at` with every `noise`-th word replaced.
+std::vector<uint64_t> RandomKeys(std::mt19937* random, size_t length,
+                                 uint64_t vocabulary,
+                                 const std::vector<uint64_t>& shared, size_t at,
+                                 int noise) {
+  std::uniform_int_distribution<uint64_t> word(0, vocabulary - 1);
+  std::vector<uint64_t> keys(length);
+  for (uint64_t& key : keys) key = word(*random);
+  for (size_t k = 0; k < shared.size() && at + k < length; ++k) {
+    keys[at + k] = noise > 0 && k % noise == 0 ? word(*random) : shared[k];
+  }
+  return keys;
+}
+
+TEST(ChainFilterTest, NeverRejectsAPairTheAlignerReports) {
+  std::mt19937 random(9);
+  ChainFilter filter;
+  size_t reported = 0, rejected = 0;
+  for (int trial = 0; trial < 1500; ++trial) {
+    AlignOptions options;
+    options.min_tokens = 5 + trial % 30;
+    options.max_gap = 4 + trial % 13;
+    const uint64_t vocabulary = 50 + (trial * 37) % 2000;
+    std::vector<uint64_t> shared(static_cast<size_t>(trial % 60));
+    for (uint64_t& key : shared) key = 5000 + random() % vocabulary;
+    const int noise = trial % 5;
+    const std::vector<uint64_t> a = RandomKeys(
+        &random, 10 + trial % 300, vocabulary, shared, trial % 50, noise);
+    const std::vector<uint64_t> b = RandomKeys(
+        &random, 10 + (trial * 7) % 300, vocabulary, shared, trial % 17, noise);
+    const KeyIndex a_index = IndexKeys(a), b_index = IndexKeys(b);
+    const bool aligned = !AlignPassages(a, b, options).empty();
+    const bool may =
+        filter.MayShareChain({a, &a_index, {}}, {b, &b_index, {}}, options);
+    EXPECT_TRUE(may || !aligned) << "trial " << trial;
+    reported += aligned;
+    rejected += !may;
+  }
+  // Both outcomes occur, so the check above means something.
+  EXPECT_GT(reported, 100u);
+  EXPECT_GT(rejected, 100u);
+}
+
+TEST(ChainFilterTest, SharedWordsTooFarApartCannotChain) {
+  // B holds 40 of A's words, but 20 tokens apart: more than max_gap (12).
+  std::vector<uint64_t> a(800), b(800);
+  for (size_t k = 0; k < a.size(); ++k) {
+    a[k] = 100000 + k;
+    b[k] = 200000 + k;
+  }
+  for (size_t k = 0; k < 40; ++k) b[20 * k] = a[20 * k];
+  const KeyIndex a_index = IndexKeys(a), b_index = IndexKeys(b);
+  ChainFilter filter;
+  const AlignOptions options;
+  EXPECT_FALSE(
+      filter.MayShareChain({a, &a_index, {}}, {b, &b_index, {}}, options));
+  // Every 10th instead: 80 shared words 10 apart could form a chain, so
+  // the pair passes and the aligner decides.
+  for (size_t k = 0; k < 80; ++k) b[10 * k] = a[10 * k];
+  const KeyIndex b_dense = IndexKeys(b);
+  EXPECT_TRUE(
+      filter.MayShareChain({a, &a_index, {}}, {b, &b_dense, {}}, options));
 }
 
 }  // namespace

@@ -166,8 +166,14 @@ ClusterPlan::ClusterPlan(size_t documents,
   std::sort(first_round_.begin(), first_round_.end());
 }
 
-std::vector<IndexPair> ClusterPlan::SecondRound(
+std::vector<IndexPair> ClusterPlan::Unlinked(
     const std::vector<DocumentPair>& aligned) const {
+  return Unlinked(aligned, rest_);
+}
+
+std::vector<IndexPair> ClusterPlan::Unlinked(
+    const std::vector<DocumentPair>& aligned,
+    const std::vector<IndexPair>& among) const {
   // The sets of joined passages each document is in.
   const JoinedPassages joined = JoinPassages(aligned, *this);
   std::vector<std::pair<size_t, uint32_t>> in;  // (document, set)
@@ -185,7 +191,7 @@ std::vector<IndexPair> ClusterPlan::SecondRound(
     return std::make_pair(begin, end);
   };
   std::vector<IndexPair> pairs;
-  for (const auto& [a, b] : rest_) {
+  for (const auto& [a, b] : among) {
     const auto [a_begin, a_end] = sets_of(a);
     const auto [b_begin, b_end] = sets_of(b);
     bool linked = false;
@@ -199,6 +205,33 @@ std::vector<IndexPair> ClusterPlan::SecondRound(
     if (!linked) pairs.push_back({a, b});
   }
   return pairs;
+}
+
+std::vector<IndexPair> ClusterPlan::NextRound(
+    const std::vector<DocumentPair>& aligned) {
+  if (!started_) {
+    started_ = true;
+    pending_ = rest_;
+  }
+  if (pending_.empty()) return {};
+  // Links only grow as passages are added (sets of joined passages only
+  // merge), so a pair found linked is dropped for good; pending_ holds the
+  // pairs neither aligned nor linked yet.
+  const std::vector<IndexPair> unlinked = Unlinked(aligned, pending_);
+  std::vector<IndexPair> round, later;
+  std::vector<uint8_t> taken(clustered_.size(), 0);  // in this round
+  for (const IndexPair& pair : unlinked) {
+    // Each pair of a round brings a document the round does not hold yet,
+    // so k copies of a document are not all aligned with one partner.
+    if (taken[pair.first] && taken[pair.second]) {
+      later.push_back(pair);
+      continue;
+    }
+    taken[pair.first] = taken[pair.second] = 1;
+    round.push_back(pair);
+  }
+  pending_ = std::move(later);
+  return round;
 }
 
 void GroupIntoClusters(std::vector<DocumentPair> aligned,

@@ -36,20 +36,37 @@ class ClusterPlan {
   const std::vector<IndexPair>& first_round() const { return first_round_; }
 
   // The candidate pairs of large groups not aligned yet whose two documents
-  // `aligned` (the first round's pairs with passages, sorted) does not
+  // `aligned` (the pairs with passages aligned so far, sorted) does not
   // already link through joined passages, sorted: a document the tree did
   // not place in any passage, or one that shares something else with a
   // document outside its passages' sets.
-  std::vector<IndexPair> SecondRound(
+  std::vector<IndexPair> Unlinked(
       const std::vector<DocumentPair>& aligned) const;
+
+  // The next round of alignments after the first: of Unlinked(aligned),
+  // leaving out pairs returned before, those taken in order that bring a
+  // document the round does not hold yet (the rest wait for the next
+  // round). Empty when nothing is left.
+  // Called until empty, aligning each round and adding its pairs with
+  // passages to `aligned`: a pair that an earlier round's passages link is
+  // never aligned, so k copies of a document that shares a passage with
+  // another group cost about k alignments, not k times that group's size.
+  std::vector<IndexPair> NextRound(const std::vector<DocumentPair>& aligned);
 
   // True if document d belongs to a large group.
   bool clustered(size_t d) const { return clustered_[d] != 0; }
   size_t clustered_documents() const { return clustered_documents_; }
 
  private:
+  // Unlinked(aligned) restricted to `among` (sorted, a subset of rest_).
+  std::vector<IndexPair> Unlinked(const std::vector<DocumentPair>& aligned,
+                                  const std::vector<IndexPair>& among) const;
+
   std::vector<IndexPair> first_round_;
   std::vector<IndexPair> rest_;  // candidate pairs of large groups not in it
+  // Pairs of rest_ neither returned by NextRound nor linked yet.
+  std::vector<IndexPair> pending_;
+  bool started_ = false;
   std::vector<uint8_t> clustered_;
   size_t clustered_documents_ = 0;
 };

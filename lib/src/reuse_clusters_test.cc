@@ -1,5 +1,7 @@
 #include "reuse_clusters.h"
 
+#include <algorithm>
+#include <tuple>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -42,7 +44,7 @@ TEST(ClusterPlanTest, SmallGroupsAlignEveryPairLargeOnesASpanningTree) {
     pair.passages.emplace_back().a = {100, 200, 100, 200};
     pair.passages.back().b = {0, 100, 0, 100};
   }
-  const std::vector<IndexPair> second = plan.SecondRound(aligned);
+  const std::vector<IndexPair> second = plan.Unlinked(aligned);
   EXPECT_EQ(second.size(), 8u);  // 7's pairs with 4-6 and 8-12
   for (const auto& [a, b] : second) EXPECT_TRUE(a == 7 || b == 7);
   // With 7 in the same passage, nothing is left to align.
@@ -51,7 +53,7 @@ TEST(ClusterPlanTest, SmallGroupsAlignEveryPairLargeOnesASpanningTree) {
   seven.b = 7;
   seven.passages.emplace_back().a = {120, 200, 120, 200};
   seven.passages.back().b = {0, 80, 0, 80};
-  EXPECT_TRUE(plan.SecondRound(aligned).empty());
+  EXPECT_TRUE(plan.Unlinked(aligned).empty());
 }
 
 Passage Shared(uint32_t a_begin, uint32_t a_end, uint32_t b_begin,
@@ -62,50 +64,62 @@ Passage Shared(uint32_t a_begin, uint32_t a_end, uint32_t b_begin,
   return passage;
 }
 
-TEST(GroupIntoClustersTest, OverlappingPassagesOfThreeDocumentsAreOneCluster) {
-  // A star around document 0 in a group of 5: 1, 2 and 3 share 0's bytes
-  // 100-200 (with slightly different edges); 4 shares 0's bytes 500-600.
-  const ClusterPlan plan(5, Clique(0, 5), 2);
-  std::vector<DocumentPair> aligned(4);
-  for (uint32_t k = 0; k < 4; ++k) {
-    aligned[k].a = 0;
-    aligned[k].b = k + 1;
+TEST(ClusterPlanTest, CopiesJoinAPassageWithoutAligningEveryCrossPair) {
+  // Documents 0-3 are copies of one article, 4-7 copies of another that
+  // shares a passage with it (bytes 100-200 of the first, 0-100 of the
+  // second); every pair is a candidate. The tree is a star around 0.
+  ClusterPlan plan(8, Clique(0, 8), 4);
+  ASSERT_EQ(plan.first_round().size(), 7u);
+  std::vector<DocumentPair> aligned;
+  for (uint32_t b = 1; b < 8; ++b) {
+    DocumentPair& pair = aligned.emplace_back();
+    pair.a = 0;
+    pair.b = b;
+    pair.passages = {b < 4 ? Shared(0, 1000, 0, 1000)
+                           : Shared(100, 200, 0, 100)};
   }
-  aligned[0].passages = {Shared(100, 200, 10, 110)};
-  aligned[1].passages = {Shared(105, 200, 20, 115)};
-  aligned[2].passages = {Shared(100, 190, 30, 120), Shared(700, 800, 0, 5)};
-  aligned[3].passages = {Shared(500, 600, 40, 140)};
+  // 1-3 are in 0's copy set only, 4-7 in the shared passage only: 12 pairs
+  // are unlinked. A round takes a pair only if it brings a document new to
+  // the round: 6 pairs, not 12, put 1, 2 and 3 in the passage.
+  EXPECT_EQ(plan.Unlinked(aligned).size(), 12u);
+  const std::vector<IndexPair> round = plan.NextRound(aligned);
+  const std::vector<IndexPair> expected = {{1, 4}, {1, 5}, {1, 6},
+                                           {1, 7}, {2, 4}, {3, 4}};
+  EXPECT_EQ(round, expected);
+  for (const auto& [a, b] : round) {
+    DocumentPair& pair = aligned.emplace_back();
+    pair.a = a;
+    pair.b = b;
+    pair.passages = {Shared(100, 200, 0, 100)};
+  }
+  std::sort(aligned.begin(), aligned.end(),
+            [](const DocumentPair& x, const DocumentPair& y) {
+              return std::tie(x.a, x.b) < std::tie(y.a, y.b);
+            });
+  EXPECT_TRUE(plan.NextRound(aligned).empty());
   std::vector<DocumentPair> pairs;
   std::vector<ReuseCluster> clusters;
   GroupIntoClusters(aligned, plan, &pairs, &clusters);
-  ASSERT_EQ(clusters.size(), 1u);
-  EXPECT_EQ(clusters[0].documents, 4u);
-  ASSERT_EQ(clusters[0].members.size(), 4u);
-  EXPECT_EQ(clusters[0].members[0].document, 0u);
-  EXPECT_EQ(clusters[0].members[0].span.begin, 100u);  // union in document 0
-  EXPECT_EQ(clusters[0].members[0].span.end, 200u);
-  EXPECT_EQ(clusters[0].members[3].document, 3u);
-  // What only two documents share stays a pair: (0, 3) bytes 700-800, and
-  // (0, 4).
-  ASSERT_EQ(pairs.size(), 2u);
-  EXPECT_EQ(pairs[0].b, 3u);
-  ASSERT_EQ(pairs[0].passages.size(), 1u);
-  EXPECT_EQ(pairs[0].passages[0].a.begin, 700u);
-  EXPECT_EQ(pairs[1].b, 4u);
+  ASSERT_EQ(clusters.size(), 2u);
+  EXPECT_EQ(clusters[0].documents, 4u);  // the copies' whole text
+  EXPECT_EQ(clusters[1].documents, 8u);  // the shared passage
 }
 
-TEST(GroupIntoClustersTest, SmallGroupPairsPassThrough) {
-  const ClusterPlan plan(3, Clique(0, 3), 4);
-  std::vector<DocumentPair> aligned(1);
-  aligned[0].a = 0;
-  aligned[0].b = 2;
-  aligned[0].passages = {Shared(0, 10, 0, 10)};
-  std::vector<DocumentPair> pairs;
-  std::vector<ReuseCluster> clusters;
-  GroupIntoClusters(aligned, plan, &pairs, &clusters);
-  EXPECT_TRUE(clusters.empty());
-  ASSERT_EQ(pairs.size(), 1u);
-  EXPECT_EQ(pairs[0].b, 2u);
+TEST(ClusterPlanTest, NextRoundAlignsEveryUnlinkedPairOnce) {
+  // A group of 6 where nothing is found: every pair is aligned once, in the
+  // first round or a later one.
+  ClusterPlan plan(6, Clique(0, 6), 2);
+  const std::vector<DocumentPair> none;
+  std::vector<IndexPair> all = plan.first_round();
+  int rounds = 0;
+  for (std::vector<IndexPair> round = plan.NextRound(none); !round.empty();
+       round = plan.NextRound(none)) {
+    all.insert(all.end(), round.begin(), round.end());
+    ++rounds;
+  }
+  EXPECT_GE(rounds, 2);
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(all, Clique(0, 6));
 }
 
 }  // namespace

@@ -244,12 +244,12 @@ absl::Status CancelledError() {
   return absl::CancelledError("the scan was cancelled");
 }
 
-// Band and row choice for window sketches. Weighing false negatives more
-// (0.2 / 0.8: 24 bands of 2 rows at 0.3) with 32-token windows finds 99.4 %
-// of the sample's pairs but makes 2.0M candidate pairs on SaudiNewsNet
-// instead of 147k, 9x the time (docs/DESIGN.md, "Candidates for scan").
-constexpr double kWindowFalsePositiveWeight = 0.5;
-constexpr double kWindowFalseNegativeWeight = 0.5;
+// Band and row choice for window sketches: false negatives weigh more
+// (24 bands of 2 rows at 0.3), since a missed pair is lost while an extra
+// candidate pair mostly costs one ChainFilter check (docs/DESIGN.md,
+// "Candidates for scan").
+constexpr double kWindowFalsePositiveWeight = 0.2;
+constexpr double kWindowFalseNegativeWeight = 0.8;
 
 // Sketches find most pairs, not all: in a collection this small every pair
 // of non-empty documents is aligned instead, so that two documents scanned
@@ -388,9 +388,7 @@ absl::StatusOr<ScanResult> ScanTexts(const TextStore& texts,
     }
     found_candidates.capped_pairs = 0;
   }
-  const std::vector<std::pair<uint32_t, uint32_t>>& candidates =
-      found_candidates.pairs;
-  result.stats.candidate_pairs = candidates.size();
+  result.stats.candidate_pairs = found_candidates.pairs.size();
   result.stats.oversized_buckets = found_candidates.stats.oversized_buckets;
   result.stats.candidate_groups = found_candidates.groups.size();
   result.stats.capped_pairs = found_candidates.capped_pairs;
@@ -416,9 +414,35 @@ absl::StatusOr<ScanResult> ScanTexts(const TextStore& texts,
     }
   }
 
+  // Candidate pairs that cannot hold a chain long enough for a passage are
+  // dropped before they are aligned, or link groups (ChainFilter).
+  std::vector<std::pair<uint32_t, uint32_t>> candidates;
+  {
+    const std::vector<std::pair<uint32_t, uint32_t>>& all =
+        found_candidates.pairs;
+    std::vector<uint8_t> keep(all.size(), 0);
+    std::vector<ChainFilter> filters(workers);
+    LoopControl control;
+    control.cancel = options.cancel;
+    if (!ParallelFor(
+            all.size(), workers, 256,
+            [&](size_t c, int worker) {
+              const auto [a, b] = all[c];
+              keep[c] = filters[worker].MayShareChain(
+                  {analyzed[a].keys, &key_indexes[a], {}},
+                  {analyzed[b].keys, &key_indexes[b], {}}, options.align);
+            },
+            control)) {
+      return CancelledError();
+    }
+    for (size_t c = 0; c < all.size(); ++c) {
+      if (keep[c]) candidates.push_back(all[c]);
+    }
+  }
+
   // Alignment: pair by pair in small groups, along a spanning tree in large
   // ones (reuse_clusters.h).
-  const ClusterPlan plan(n, candidates, options.cluster_documents);
+  ClusterPlan plan(n, candidates, options.cluster_documents);
   result.stats.clustered_documents = plan.clustered_documents();
   std::vector<Reanalysis> scratch(workers, Reanalysis(options.analyze));
   FirstError error;
@@ -461,9 +485,11 @@ absl::StatusOr<ScanResult> ScanTexts(const TextStore& texts,
   if (absl::Status status = align(plan.first_round(), &aligned); !status.ok()) {
     return status;
   }
-  const std::vector<IndexPair> second_round = plan.SecondRound(aligned);
-  if (!second_round.empty()) {
-    if (absl::Status status = align(second_round, &aligned); !status.ok()) {
+  // Then, round by round, the candidate pairs the passages found so far do
+  // not link (ClusterPlan::NextRound).
+  for (std::vector<IndexPair> round = plan.NextRound(aligned); !round.empty();
+       round = plan.NextRound(aligned)) {
+    if (absl::Status status = align(round, &aligned); !status.ok()) {
       return status;
     }
     std::sort(aligned.begin(), aligned.end(),

@@ -52,6 +52,7 @@ TEST(ScanTest, ReportsEachStageInOrderOnTheCallingThread) {
                                       "finding candidates", "aligning"}));
   ASSERT_FALSE(ends.empty());
   EXPECT_EQ(ends.back().stage, "aligning");
+  // Every candidate pair here may share a passage: none is filtered out.
   EXPECT_EQ(ends.back().total, result->stats.candidate_pairs);
 }
 

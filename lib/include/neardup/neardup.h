@@ -147,17 +147,20 @@ absl::StatusOr<std::vector<Passage>> Compare(
 // How `Scan` picks the document pairs it aligns: MinHash over overlapping
 // windows of tokens, banded LSH over the window sketches.
 struct WindowOptions {
-  // Window length and stride, in tokens. Default: 48 and 24.
-  int window_tokens = 48;
-  int window_stride = 24;
+  // Window length and stride, in tokens. Default: 32 and 16 (windows not
+  // much longer than a passage of min_tokens, so that a loosely reworded
+  // one still fills a good part of some window).
+  int window_tokens = 32;
+  int window_stride = 16;
   // Number of MinHash values per window. Default: 64.
   int num_hashes = 64;
   // Two windows whose Jaccard similarity (of their sets of token bigrams)
   // reaches this are likely to become candidates; the LSH bands and rows are
-  // chosen from it (0.3 with 64 hashes: 21 bands of 3 rows, so a window pair
-  // at 0.5 collides with probability 0.94, at 0.1 with 0.02). On the seed
-  // corpus, windows of real shared passages reach 0.38 to 0.74, windows of
-  // unrelated articles on the same story stay at or below 0.12. Default: 0.3.
+  // chosen from it, weighing missed pairs 4 times more than extra ones
+  // (0.3 with 64 hashes: 24 bands of 2 rows, so a window pair at 0.3
+  // collides with probability 0.90, at 0.1 with 0.21). Candidate pairs that
+  // cannot hold a passage of min_tokens words are dropped before alignment
+  // at little cost. Default: 0.3.
   double threshold = 0.3;
   // LSH buckets holding more documents than this are treated as boilerplate:
   // only the documents' links to the bucket's first document are kept.
