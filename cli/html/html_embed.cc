@@ -1,40 +1,29 @@
 #include "html_embed.h"
 
 #include "absl/strings/str_format.h"
+#include "text_escape.h"
 
 namespace neardup::cli {
 
 void AppendScriptJsonString(std::string_view value, std::string* out) {
-  out->push_back('"');
-  for (unsigned char c : value) {
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '<':
-        out->append("\\u003c");
-        break;
-      case '>':
-        out->append("\\u003e");
-        break;
-      case '&':
-        out->append("\\u0026");
-        break;
-      default:
-        if (c < 0x20) {
-          absl::StrAppendFormat(out, "\\u%04x", c);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
+  // The JSON string of the other outputs (valid UTF-8, controls escaped);
+  // < > & appear in it only as themselves, never inside an escape.
+  const size_t start = out->size();
+  AppendJsonString(value, out);
+  std::string safe;
+  for (size_t i = start; i < out->size(); ++i) {
+    const char c = (*out)[i];
+    if (c == '<') {
+      safe.append("\\u003c");
+    } else if (c == '>') {
+      safe.append("\\u003e");
+    } else if (c == '&') {
+      safe.append("\\u0026");
+    } else {
+      safe.push_back(c);
     }
   }
-  out->push_back('"');
+  out->replace(start, std::string::npos, safe);
 }
 
 void AppendEmbeddedView(std::string_view kind, size_t number,
