@@ -128,6 +128,7 @@ int WriteScanHtml(const ScanFlags& state, const Scanner& scanner,
   summary.command = "scan";
   summary.documents = scanner.size();
   summary.counts = {{"candidate_pairs", result.stats.candidate_pairs},
+                    {"aligned_pairs", result.stats.aligned_pairs},
                     {"pairs", pairs},
                     {"passages", passages},
                     {"clusters", result.clusters.size()}};

@@ -113,11 +113,12 @@ void HtmlReport::AppendSummary(const RunSummary& summary, size_t pairs_shown,
   const size_t pairs = summary.Count("pairs");
   absl::StrAppendFormat(
       out,
-      "%d documents, %d candidate pair%s aligned, %d pair%s sharing %d "
+      "%d documents, %d candidate pair%s (%d aligned), %d pair%s sharing %d "
       "passage%s",
       summary.documents, summary.Count("candidate_pairs"),
-      Plural(summary.Count("candidate_pairs")), pairs, Plural(pairs),
-      summary.Count("passages"), Plural(summary.Count("passages")));
+      Plural(summary.Count("candidate_pairs")), summary.Count("aligned_pairs"),
+      pairs, Plural(pairs), summary.Count("passages"),
+      Plural(summary.Count("passages")));
   if (!clusters_.empty()) {
     absl::StrAppendFormat(out,
                           ", <a href=\"#clusters\">%d reuse cluster%s</a> "
