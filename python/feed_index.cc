@@ -44,6 +44,19 @@ std::optional<std::pair<dev_t, ino_t>> DirectoryKey(const std::string& path) {
   Raise(status);
 }
 
+// The id the index stores: a str as UTF-8, bytes as they are, anything
+// else as its str().
+std::string IdText(const py::object& id) {
+  if (PyBytes_Check(id.ptr())) return id.cast<std::string>();
+  return py::str(id).cast<std::string>();
+}
+
+// Stored bytes as a str: ids and texts added as bytes need not be UTF-8.
+py::str DecodeText(const std::string& bytes) {
+  return py::reinterpret_steal<py::str>(PyUnicode_DecodeUTF8(
+      bytes.data(), static_cast<Py_ssize_t>(bytes.size()), "replace"));
+}
+
 py::dict ParamsDict(const FeedIndexParams& p) {
   py::dict d;
   d["shingle"] = p.shingle;
@@ -131,7 +144,7 @@ class PyFeedIndex {
     std::vector<std::string> ids;
     for (py::handle entry : documents) {
       auto [id, value] = IdAndText(entry);
-      ids.push_back(py::str(id).cast<std::string>());
+      ids.push_back(IdText(id));
       texts.push_back(ReadText(value, "a document's text"));
     }
     std::vector<DocumentView> views;
@@ -291,7 +304,8 @@ void BindFeedIndex(py::module_& module) {
   py::class_<FeedBatchInfo>(module, "FeedBatch",
                             "One batch added to a FeedIndex.")
       .def_readonly("number", &FeedBatchInfo::number)
-      .def_readonly("name", &FeedBatchInfo::name)
+      .def_property_readonly(
+          "name", [](const FeedBatchInfo& b) { return DecodeText(b.name); })
       .def_readonly("added_unix_seconds", &FeedBatchInfo::added_unix_seconds,
                     "When it was added (seconds since 1970, UTC).")
       .def_readonly("content_hash", &FeedBatchInfo::content_hash,
@@ -299,7 +313,7 @@ void BindFeedIndex(py::module_& module) {
       .def_readonly("documents", &FeedBatchInfo::documents,
                     "Documents stored from it.")
       .def("__repr__", [](const FeedBatchInfo& b) {
-        return "FeedBatch(name=" + std::string(py::repr(py::str(b.name))) +
+        return "FeedBatch(name=" + std::string(py::repr(DecodeText(b.name))) +
                ", documents=" + std::to_string(b.documents) +
                ", added_unix_seconds=" + std::to_string(b.added_unix_seconds) +
                ")";
@@ -320,13 +334,18 @@ void BindFeedIndex(py::module_& module) {
         return std::string("FeedAddResult(added=") + std::to_string(r.added) +
                ", existing_ids=" + std::to_string(r.existing_ids) +
                ", already_added=" + (r.already_added ? "True" : "False") +
-               ", batch=" + std::string(py::repr(py::str(r.batch.name))) + ")";
+               ", batch=" + std::string(py::repr(DecodeText(r.batch.name))) +
+               ")";
       });
 
   py::class_<FeedMatch>(module, "FeedMatch",
                         "An indexed document a queried one near-duplicates.")
-      .def_readonly("id", &FeedMatch::id, "The indexed document's id.")
-      .def_readonly("batch", &FeedMatch::batch, "The name of its batch.")
+      .def_property_readonly(
+          "id", [](const FeedMatch& m) { return DecodeText(m.id); },
+          "The indexed document's id (str; undecodable bytes as U+FFFD).")
+      .def_property_readonly(
+          "batch", [](const FeedMatch& m) { return DecodeText(m.batch); },
+          "The name of its batch.")
       .def_readonly("similarity", &FeedMatch::similarity,
                     "Jaccard similarity of the word shingle sets.")
       .def_readonly("exact", &FeedMatch::exact,
@@ -338,14 +357,12 @@ void BindFeedIndex(py::module_& module) {
           "text",
           [](const FeedMatch& m) -> py::object {
             if (m.text.empty()) return py::none();
-            return py::reinterpret_steal<py::str>(PyUnicode_DecodeUTF8(
-                m.text.data(), static_cast<Py_ssize_t>(m.text.size()),
-                "replace"));
+            return DecodeText(m.text);
           },
           "The stored text with query(texts=True), else None.")
       .def("__repr__", [](const FeedMatch& m) {
-        return "FeedMatch(id=" + std::string(py::repr(py::str(m.id))) +
-               ", batch=" + std::string(py::repr(py::str(m.batch))) +
+        return "FeedMatch(id=" + std::string(py::repr(DecodeText(m.id))) +
+               ", batch=" + std::string(py::repr(DecodeText(m.batch))) +
                ", similarity=" +
                std::string(py::repr(py::float_(m.similarity))) +
                ", exact=" + (m.exact ? "True" : "False") + ")";

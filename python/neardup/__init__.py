@@ -174,8 +174,9 @@ class FeedIndex(_FeedIndex):
     ``None`` takes the index's own value; one given that differs from it
     raises ``ValueError`` naming each difference.
 
-    ``add(batch_name, documents)``: ``(id, text)`` pairs (ids as ``str(id)``)
-    added as one batch in one transaction; returns a ``FeedAddResult``
+    ``add(batch_name, documents)``: ``(id, text)`` pairs (an id that is
+    neither ``str`` nor ``bytes`` is stored as ``str(id)``) added as one
+    batch in one transaction; returns a ``FeedAddResult``
     (``.added``, ``.existing_ids``: left out because their id is already
     indexed, ``.already_added``: the same content was added before, nothing
     changed, ``.batch``). ``query(documents, threshold=0.8, texts=False)``:
