@@ -217,3 +217,19 @@ def test_prune(index_dir):
         assert index.query([BATCH1[3][1]]) == [[]]
         # Its ids may be added again.
         assert index.add("batch-1b", BATCH1[:2]).added == 2
+
+
+def test_ids_and_texts_of_other_types(tmp_path):
+    path = str(tmp_path / "feed.ndx")
+    text = BATCH1[5][1]
+    with neardup.FeedIndex(path, create=True, store_texts=False) as index:
+        added = index.add("bytes", [(b"id-\xff", text.encode()), (7, "x y")])
+        assert added.added == 2
+        [[match], [number]] = index.query([text.encode(), ("q", "x y")],
+                                          texts=True)
+    assert match.id == "id-\ufffd" and not match.exact
+    assert match.text is None  # the index keeps no texts
+    assert number.id == "7"
+    with neardup.FeedIndex(path) as index:
+        with pytest.raises(TypeError):
+            index.query([1])
