@@ -139,7 +139,7 @@ class PyFeedIndex {
   PyFeedIndex(const PyFeedIndex&) = delete;
   PyFeedIndex& operator=(const PyFeedIndex&) = delete;
 
-  FeedAddResult Add(const std::string& name, py::iterable documents) {
+  FeedAddResult Add(const std::string& name, const py::iterable& documents) {
     std::vector<Text> texts;
     std::vector<std::string> ids;
     for (py::handle entry : documents) {
@@ -163,7 +163,7 @@ class PyFeedIndex {
     return std::move(*result);
   }
 
-  std::vector<std::vector<FeedMatch>> Query(py::iterable documents,
+  std::vector<std::vector<FeedMatch>> Query(const py::iterable& documents,
                                             double threshold, bool texts) {
     std::vector<Text> held;
     for (py::handle entry : documents) {
