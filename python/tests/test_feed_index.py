@@ -233,3 +233,25 @@ def test_ids_and_texts_of_other_types(tmp_path):
     with neardup.FeedIndex(path) as index:
         with pytest.raises(TypeError):
             index.query([1])
+
+
+def test_queries_from_several_threads_agree(index_dir):
+    import threading
+    documents = QUERIES + BATCH1 + BATCH2
+    with neardup.FeedIndex(index_dir) as index:
+        expected = [[(m.id, m.similarity) for m in r]
+                    for r in index.query(documents)]
+        results = []
+
+        def run():
+            for _ in range(5):
+                results.append([[(m.id, m.similarity) for m in r]
+                                for r in index.query(documents)])
+
+        threads = [threading.Thread(target=run) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert len(results) == 15
+    assert all(result == expected for result in results)
