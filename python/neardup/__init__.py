@@ -194,7 +194,8 @@ class FeedIndex(_FeedIndex):
     read-only index, or bad arguments. LMDB allows one open of an index per
     process: a second ``FeedIndex`` on the same directory raises
     ``ValueError``; share the first, or ``close()`` it (also a context
-    manager). Calls release the GIL.
+    manager). Calls release the GIL; queries may run from several threads
+    at once (``close()`` meanwhile raises RuntimeError).
     """
 
     def __enter__(self):
