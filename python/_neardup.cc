@@ -572,6 +572,7 @@ PYBIND11_MODULE(_neardup, m) {
       });
 
   BindContamination(m);
+  BindFeedIndex(m);
 
   const AlignOptions align;
   const AnalyzeOptions analyze;

@@ -127,6 +127,10 @@ class CallWatch {
 // (contamination.cc).
 void BindContamination(py::module_& module);
 
+// Adds FeedIndex, FeedMatch, FeedBatch and FeedAddResult to `module`
+// (feed_index.cc).
+void BindFeedIndex(py::module_& module);
+
 }  // namespace neardup::python
 
 #endif  // NEARDUP_PYTHON_BINDINGS_H_

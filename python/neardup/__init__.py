@@ -17,6 +17,10 @@ from ._neardup import (
     ContaminationIndex as _ContaminationIndex,
     ContaminationMatch,
     DedupRecord,
+    FeedAddResult,
+    FeedBatch,
+    FeedIndex as _FeedIndex,
+    FeedMatch,
     ItemReport,
     Deduplicator as _Deduplicator,
     Pair,
@@ -38,6 +42,10 @@ __all__ = [
     "Pair",
     "Span",
     "DedupRecord",
+    "FeedIndex",
+    "FeedMatch",
+    "FeedBatch",
+    "FeedAddResult",
     "__version__",
 ]
 
@@ -144,3 +152,59 @@ def contamination(items, documents, threads=0, **options):
     index = ContaminationIndex(items, **options)
     index.scan(documents, threads=threads)
     return index.report()
+
+
+class FeedIndex(_FeedIndex):
+    """A persistent index of the documents of a feed (``neardup index``):
+    each new batch is checked against everything added before, without
+    re-reading it. The index is a directory (LMDB), shared with the
+    ``neardup index`` program.
+
+    ``FeedIndex(path, create=False, writable=False)`` opens the index in
+    ``path`` read-only (``query``, ``stats``); ``writable=True`` also allows
+    ``add`` and ``prune``, and ``create=True`` (implies ``writable``) creates
+    the index when ``path`` does not exist or is an empty directory. Keyword
+    options: ``wait=False`` (a writable open while another process writes:
+    wait for it instead of ``OSError``), ``threads=0`` (one per core; results
+    do not depend on it), and the parameters fixed when the index is
+    created, with ``neardup index add``'s defaults: ``shingle=5``,
+    ``num_hashes=128``, ``lsh_threshold=0.8``, ``store_texts=True`` (without
+    texts, similarities are estimated from the signatures), and the
+    normalisation switches of ``compare`` (all ``True``). A parameter left
+    ``None`` takes the index's own value; one given that differs from it
+    raises ``ValueError`` naming each difference.
+
+    ``add(batch_name, documents)``: ``(id, text)`` pairs (an id that is
+    neither ``str`` nor ``bytes`` is stored as ``str(id)``) added as one
+    batch in one transaction; returns a ``FeedAddResult``
+    (``.added``, ``.existing_ids``: left out because their id is already
+    indexed, ``.already_added``: the same content was added before, nothing
+    changed, ``.batch``). ``query(documents, threshold=0.8, texts=False)``:
+    texts or ``(id, text)`` pairs; for each, ``list[FeedMatch]`` (``.id``,
+    ``.batch``, ``.similarity``, ``.exact``, ``.text`` with ``texts=True``),
+    most similar first: the matches of ``neardup index query``.
+    ``stats()``: a dict (``documents``, ``batches``: ``list[FeedBatch]``,
+    ``params``, sizes). ``prune(older_than_seconds=None, batch=None)``:
+    removes the batches added more than that many seconds ago, or the one
+    named, with their documents; returns ``list[FeedBatch]``.
+
+    Errors: ``OSError`` when there is no index at ``path`` or another
+    process is writing to it; ``ValueError`` for a directory that is not an
+    index, other parameters than the index's, ``add``/``prune`` on a
+    read-only index, or bad arguments. LMDB allows one open of an index per
+    process: a second ``FeedIndex`` on the same directory raises
+    ``ValueError``; share the first, or ``close()`` it (also a context
+    manager). Calls release the GIL; queries may run from several threads
+    at once (``close()`` meanwhile raises RuntimeError).
+    """
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __repr__(self):
+        state = "closed" if self.closed else (
+            "writable" if self.writable else "read-only")
+        return f"FeedIndex({self.path!r}, {state})"
