@@ -12,6 +12,31 @@
 #include "text_escape.h"
 
 namespace neardup::cli {
+namespace {
+
+// What became of `path`, on stderr: added as batch `name`, or already there.
+void PrintAdded(const std::string& path, const std::string& name,
+                const FeedAddResult& result) {
+  if (result.already_added) {
+    std::fprintf(stderr,
+                 "neardup: %s: already in the index (batch %s, same "
+                 "content); nothing added\n",
+                 DisplayText(path).c_str(),
+                 DisplayText(result.batch.name).c_str());
+  } else {
+    std::fprintf(stderr, "neardup: %s: %zu documents added as batch %s%s\n",
+                 DisplayText(path).c_str(), result.added,
+                 DisplayText(name).c_str(),
+                 result.existing_ids == 0
+                     ? ""
+                     : absl::StrCat(" (", result.existing_ids,
+                                    " left out: their id is already "
+                                    "indexed)")
+                           .c_str());
+  }
+}
+
+}  // namespace
 
 int RunIndexAdd(const IndexFlags& flags) {
   const auto start = std::chrono::steady_clock::now();
@@ -56,25 +81,7 @@ int RunIndexAdd(const IndexFlags& flags) {
     added += result->added;
     existing += result->existing_ids;
     already += result->already_added ? 1 : 0;
-    if (!flags.quiet) {
-      if (result->already_added) {
-        std::fprintf(stderr,
-                     "neardup: %s: already in the index (batch %s, same "
-                     "content); nothing added\n",
-                     DisplayText(path).c_str(),
-                     DisplayText(result->batch.name).c_str());
-      } else {
-        std::fprintf(stderr, "neardup: %s: %zu documents added as batch %s%s\n",
-                     DisplayText(path).c_str(), result->added,
-                     DisplayText(name).c_str(),
-                     result->existing_ids == 0
-                         ? ""
-                         : absl::StrCat(" (", result->existing_ids,
-                                        " left out: their id is already "
-                                        "indexed)")
-                               .c_str());
-      }
-    }
+    if (!flags.quiet) PrintAdded(path, name, *result);
   }
   const double seconds = SecondsSince(start);
   if (flags.format == "jsonl") {

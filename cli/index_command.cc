@@ -69,23 +69,8 @@ void AddReadFlags(CLI::App* command, IndexFlags* flags) {
       ->capture_default_str();
 }
 
-}  // namespace
-
-RunFunction InstallIndex(CLI::App* app) {
-  auto flags = std::make_shared<IndexFlags>();
-  CLI::App* index = app->add_subcommand(
-      "index",
-      "A persistent index of documents already seen: add batches, query new "
-      "ones against all of them, prune old ones");
-  index->require_subcommand(1);
-  index->footer(
-      "Examples:\n"
-      "  neardup index add --index feeds.ndx batch-2026-11-22.jsonl.zst\n"
-      "  neardup index query --index feeds.ndx batch-2026-11-23.jsonl "
-      "--format jsonl\n"
-      "  neardup index stats --index feeds.ndx\n"
-      "  neardup index prune --index feeds.ndx --older-than 365d");
-
+CLI::App* InstallAdd(CLI::App* index,
+                     const std::shared_ptr<IndexFlags>& flags) {
   CLI::App* add = index->add_subcommand(
       "add",
       "Add each PATH as one batch, committed atomically; adding the same "
@@ -110,13 +95,16 @@ RunFunction InstallIndex(CLI::App* app) {
       ->check(CLI::IsMember({"text", "jsonl"}))
       ->capture_default_str();
   add->add_flag("-q,--quiet", flags->quiet, "No messages on stderr");
+  return add;
+}
 
+CLI::App* InstallQuery(CLI::App* index, IndexFlags* flags) {
   CLI::App* query = index->add_subcommand(
       "query",
       "For each document, the indexed documents it near-duplicates (exit 0 "
       "if any, 1 if none)");
-  AddIndexFlag(query, flags.get());
-  AddReadFlags(query, flags.get());
+  AddIndexFlag(query, flags);
+  AddReadFlags(query, flags);
   query
       ->add_option("--threshold", flags->threshold,
                    "Jaccard similarity of word-shingle sets at which a "
@@ -140,19 +128,25 @@ RunFunction InstallIndex(CLI::App* app) {
       ->check(CLI::IsMember({"text", "jsonl"}))
       ->capture_default_str();
   query->add_flag("-q,--quiet", flags->quiet, "No messages on stderr");
+  return query;
+}
 
+CLI::App* InstallStats(CLI::App* index, IndexFlags* flags) {
   CLI::App* stats = index->add_subcommand(
       "stats",
       "Documents, batches (when added, content hash), size on disk "
       "and free pages, parameters");
-  AddIndexFlag(stats, flags.get());
+  AddIndexFlag(stats, flags);
   stats->add_option("--format", flags->format, "text or jsonl")
       ->check(CLI::IsMember({"text", "jsonl"}))
       ->capture_default_str();
+  return stats;
+}
 
+CLI::App* InstallPrune(CLI::App* index, IndexFlags* flags) {
   CLI::App* prune = index->add_subcommand(
       "prune", "Remove old batches and their documents; their space is reused");
-  AddIndexFlag(prune, flags.get());
+  AddIndexFlag(prune, flags);
   prune->add_option("--older-than", flags->older_than,
                     "Remove batches added longer ago than this (365d, 12h, "
                     "30m, 90s)");
@@ -160,7 +154,29 @@ RunFunction InstallIndex(CLI::App* app) {
   prune->add_flag("--wait", flags->wait,
                   "If another process is writing, wait for it");
   prune->add_flag("-q,--quiet", flags->quiet, "No messages on stderr");
+  return prune;
+}
 
+}  // namespace
+
+RunFunction InstallIndex(CLI::App* app) {
+  auto flags = std::make_shared<IndexFlags>();
+  CLI::App* index = app->add_subcommand(
+      "index",
+      "A persistent index of documents already seen: add batches, query new "
+      "ones against all of them, prune old ones");
+  index->require_subcommand(1);
+  index->footer(
+      "Examples:\n"
+      "  neardup index add --index feeds.ndx batch-2026-11-22.jsonl.zst\n"
+      "  neardup index query --index feeds.ndx batch-2026-11-23.jsonl "
+      "--format jsonl\n"
+      "  neardup index stats --index feeds.ndx\n"
+      "  neardup index prune --index feeds.ndx --older-than 365d");
+  CLI::App* add = InstallAdd(index, flags);
+  CLI::App* query = InstallQuery(index, flags.get());
+  CLI::App* stats = InstallStats(index, flags.get());
+  CLI::App* prune = InstallPrune(index, flags.get());
   return [flags, add, query, stats, prune]() -> int {
     if (add->parsed()) return RunIndexAdd(*flags);
     if (query->parsed()) return RunIndexQuery(*flags);
