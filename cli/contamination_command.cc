@@ -39,6 +39,26 @@ struct ContaminationFlags {
   bool quiet = false;
 };
 
+// The summary on stderr: items by status, documents, bytes and speed, and
+// the benchmark's skipped files and lines.
+void PrintContaminationSummary(const ContaminationStats& stats,
+                               const ContaminationRun& run) {
+  const double seconds = run.seconds;
+  std::fprintf(
+      stderr,
+      "neardup: %zu item%s (%zu contaminated, %zu partial), %zu "
+      "document%s, %.1f MB in %.2f s (%.1f MB/s)\n",
+      stats.items, stats.items == 1 ? "" : "s", stats.contaminated,
+      stats.partial, stats.documents, stats.documents == 1 ? "" : "s",
+      static_cast<double>(stats.bytes) / 1e6, seconds,
+      seconds > 0 ? static_cast<double>(stats.bytes) / 1e6 / seconds : 0.0);
+  if (run.skipped_benchmark_lines + run.skipped_benchmark_files > 0) {
+    std::fprintf(stderr,
+                 "neardup: benchmark: skipped %zu files and %zu bad lines\n",
+                 run.skipped_benchmark_files, run.skipped_benchmark_lines);
+  }
+}
+
 int RunContamination(const ContaminationFlags& flags) {
   const auto start = std::chrono::steady_clock::now();
   ProgressLine progress(stderr, ProgressLine::Wanted(flags.quiet));
@@ -103,24 +123,40 @@ int RunContamination(const ContaminationFlags& flags) {
     std::fwrite(text.data(), 1, text.size(), output.file());
   }
   if (absl::Status status = output.Finish(); !status.ok()) return Fail(status);
-  if (!flags.quiet) {
-    const double seconds = run.seconds;
-    std::fprintf(
-        stderr,
-        "neardup: %zu item%s (%zu contaminated, %zu partial), %zu "
-        "document%s, %.1f MB in %.2f s (%.1f MB/s)\n",
-        stats.items, stats.items == 1 ? "" : "s", stats.contaminated,
-        stats.partial, stats.documents, stats.documents == 1 ? "" : "s",
-        static_cast<double>(stats.bytes) / 1e6, seconds,
-        seconds > 0 ? static_cast<double>(stats.bytes) / 1e6 / seconds : 0.0);
-    if (run.skipped_benchmark_lines + run.skipped_benchmark_files > 0) {
-      std::fprintf(stderr,
-                   "neardup: benchmark: skipped %zu files and %zu bad lines\n",
-                   run.skipped_benchmark_files, run.skipped_benchmark_lines);
-    }
-  }
+  if (!flags.quiet) PrintContaminationSummary(stats, run);
   PrintInputSummary(run.input, flags.quiet);
   return stats.contaminated + stats.partial > 0 ? kExitFound : kExitNotFound;
+}
+
+// --mode, --n, --contaminated-at, --partial-at, --max-matches.
+void AddMatchFlags(CLI::App* command, ContaminationFlags* flags) {
+  command
+      ->add_option("--mode", flags->mode,
+                   "aligned: seeds extended into aligned spans plus reworded "
+                   "copies; ngram: classic exact n-gram overlap")
+      ->check(CLI::IsMember({"aligned", "ngram"}))
+      ->capture_default_str();
+  command
+      ->add_option("--n", flags->options.ngram,
+                   "n-gram length for --mode ngram")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  command
+      ->add_option("--contaminated-at", flags->options.contaminated_at,
+                   "Share of an item's tokens matched that makes it "
+                   "contaminated")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  command
+      ->add_option("--partial-at", flags->options.partial_at,
+                   "Share of an item's tokens matched that makes it partial")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  command
+      ->add_option("--max-matches", flags->options.max_matches,
+                   "Matches listed per item, best first (all are counted)")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str();
 }
 
 }  // namespace
@@ -158,33 +194,7 @@ RunFunction InstallContamination(CLI::App* app) {
                    ".gz, .zst), or - for standard input")
       ->required();
   AddInputFlags(command, &flags->input, &flags->options.analyze);
-  command
-      ->add_option("--mode", flags->mode,
-                   "aligned: seeds extended into aligned spans plus reworded "
-                   "copies; ngram: classic exact n-gram overlap")
-      ->check(CLI::IsMember({"aligned", "ngram"}))
-      ->capture_default_str();
-  command
-      ->add_option("--n", flags->options.ngram,
-                   "n-gram length for --mode ngram")
-      ->check(CLI::Range(1, 1000))
-      ->capture_default_str();
-  command
-      ->add_option("--contaminated-at", flags->options.contaminated_at,
-                   "Share of an item's tokens matched that makes it "
-                   "contaminated")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
-  command
-      ->add_option("--partial-at", flags->options.partial_at,
-                   "Share of an item's tokens matched that makes it partial")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
-  command
-      ->add_option("--max-matches", flags->options.max_matches,
-                   "Matches listed per item, best first (all are counted)")
-      ->check(CLI::Range(0, 1000000))
-      ->capture_default_str();
+  AddMatchFlags(command, flags.get());
   command
       ->add_option("--format", flags->format,
                    "text (a table, the default on a terminal) or jsonl (one "

@@ -1,0 +1,58 @@
+// neardup dedup: reading the input (dedup_read.h).
+#include "dedup_read.h"
+
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "commands.h"
+#include "interrupt.h"
+#include "record_batches.h"
+
+namespace neardup::cli {
+
+int ReadDedupInput(InputReader* reader, Deduplicator* deduplicator,
+                   Spool* spool, bool quiet, ProgressLine* progress,
+                   ReadResult* result) {
+  std::vector<std::string_view> texts;
+  std::string line;
+  RecordBatch batches[2];
+  ReadBatch(reader, &batches[0]);
+  for (int current = 0;; current ^= 1) {
+    RecordBatch& batch = batches[current];
+    PrintWarnings(batch.warnings, quiet, progress);
+    if (!batch.status.ok()) return Fail(batch.status);
+    std::thread read_ahead;
+    if (!batch.end) {
+      read_ahead = std::thread(ReadBatch, reader, &batches[current ^ 1]);
+    }
+    absl::Status status;
+    texts.clear();
+    for (size_t i = 0; i < batch.count && status.ok(); ++i) {
+      const InputRecord& record = batch.records[i];
+      result->ids.Add(record.id);
+      result->origins.Add(record.origin);
+      if (!batch.lines[i].empty()) {
+        status = spool->Append(batch.lines[i]);
+      } else {
+        line = "{\"id\":";
+        AppendJsonString(record.id, &line);
+        line += ",\"text\":";
+        AppendJsonString(record.text, &line);  // repaired if need be
+        line += '}';
+        status = spool->Append(line);
+      }
+      texts.push_back(record.text);
+    }
+    if (status.ok()) status = deduplicator->Add(texts);
+    if (read_ahead.joinable()) read_ahead.join();
+    if (!status.ok()) return Fail(status);
+    TrimBatch(&batch);
+    if (Interrupted()) return InterruptedExit();
+    progress->Reading(deduplicator->size(), reader->stats());
+    if (batch.end) return -1;
+  }
+}
+
+}  // namespace neardup::cli
