@@ -13,24 +13,12 @@ std::string Percent(double fraction) {
   return absl::StrFormat("%.0f%%", 100 * fraction);
 }
 
-void AppendPairView(const ReportPair& pair, size_t number, bool scan,
-                    std::string* out) {
+namespace {
+
+// The view's header: both ids, coverage, scores and the numbered legend.
+void AppendPairHeader(const ReportPair& pair, bool scan, std::string* out) {
   const PairView& view = pair.view;
   const std::vector<Passage>& passages = *view.passages;
-  std::vector<NumberedSpan> a_spans, b_spans;
-  std::vector<ByteRange> a_marks, b_marks;
-  for (size_t i = 0; i < passages.size(); ++i) {
-    const Passage& p = passages[i];
-    const int number = static_cast<int>(i) + 1;
-    a_spans.push_back({number, {p.a.begin, p.a.end}});
-    b_spans.push_back({number, {p.b.begin, p.b.end}});
-    WordDiff diff = DiffPassageWords(view.a_text, {p.a.begin, p.a.end},
-                                     view.b_text, {p.b.begin, p.b.end});
-    a_marks.insert(a_marks.end(), diff.a.begin(), diff.a.end());
-    b_marks.insert(b_marks.end(), diff.b.begin(), diff.b.end());
-  }
-  absl::StrAppendFormat(out, "<section class=\"view\" id=\"view-%d\">\n",
-                        number);
   out->append("<header class=\"pair-head\">\n");
   if (scan) {
     out->append("<a class=\"back\" href=\"#pairs\">&larr; all pairs</a>\n");
@@ -72,7 +60,31 @@ void AppendPairView(const ReportPair& pair, size_t number, bool scan,
     }
     out->append("</ol>\n");
   }
-  out->append("</header>\n<div class=\"sides\">\n");
+  out->append("</header>\n");
+}
+
+}  // namespace
+
+void AppendPairView(const ReportPair& pair, size_t number, bool scan,
+                    std::string* out) {
+  const PairView& view = pair.view;
+  const std::vector<Passage>& passages = *view.passages;
+  std::vector<NumberedSpan> a_spans, b_spans;
+  std::vector<ByteRange> a_marks, b_marks;
+  for (size_t i = 0; i < passages.size(); ++i) {
+    const Passage& p = passages[i];
+    const int number = static_cast<int>(i) + 1;
+    a_spans.push_back({number, {p.a.begin, p.a.end}});
+    b_spans.push_back({number, {p.b.begin, p.b.end}});
+    WordDiff diff = DiffPassageWords(view.a_text, {p.a.begin, p.a.end},
+                                     view.b_text, {p.b.begin, p.b.end});
+    a_marks.insert(a_marks.end(), diff.a.begin(), diff.a.end());
+    b_marks.insert(b_marks.end(), diff.b.begin(), diff.b.end());
+  }
+  absl::StrAppendFormat(out, "<section class=\"view\" id=\"view-%d\">\n",
+                        number);
+  AppendPairHeader(pair, scan, out);
+  out->append("<div class=\"sides\">\n");
   const struct {
     const char* side;
     std::string_view id;

@@ -46,16 +46,17 @@ int PassageHue(int number) {
   return static_cast<int>(std::fmod((number - 1) * 137.508, 360.0));
 }
 
-std::string RenderSide(std::string_view text,
-                       const std::vector<NumberedSpan>& spans,
-                       const std::vector<ByteRange>& marks) {
-  const auto size = static_cast<uint32_t>(text.size());
+namespace {
+
+// The passages clamped to a text of `size` bytes, outer before inner: by
+// start, then longest first.
+std::vector<NumberedSpan> SortedSpans(const std::vector<NumberedSpan>& spans,
+                                      uint32_t size) {
   std::vector<NumberedSpan> opens = spans;
   for (NumberedSpan& span : opens) {
     span.range.end = std::min(span.range.end, size);
     span.range.begin = std::min(span.range.begin, span.range.end);
   }
-  // Outer before inner: by start, then longest first.
   std::sort(opens.begin(), opens.end(),
             [](const NumberedSpan& x, const NumberedSpan& y) {
               if (x.range.begin != y.range.begin) {
@@ -64,6 +65,14 @@ std::string RenderSide(std::string_view text,
               if (x.range.end != y.range.end) return x.range.end > y.range.end;
               return x.number < y.number;
             });
+  return opens;
+}
+
+// Every offset where a passage or a mark begins or ends, with 0 and `size`:
+// sorted, each once.
+std::vector<uint32_t> BoundaryPoints(const std::vector<NumberedSpan>& opens,
+                                     const std::vector<ByteRange>& marks,
+                                     uint32_t size) {
   std::vector<uint32_t> points = {0, size};
   for (const NumberedSpan& span : opens) {
     points.push_back(span.range.begin);
@@ -75,6 +84,17 @@ std::string RenderSide(std::string_view text,
   }
   std::sort(points.begin(), points.end());
   points.erase(std::unique(points.begin(), points.end()), points.end());
+  return points;
+}
+
+}  // namespace
+
+std::string RenderSide(std::string_view text,
+                       const std::vector<NumberedSpan>& spans,
+                       const std::vector<ByteRange>& marks) {
+  const auto size = static_cast<uint32_t>(text.size());
+  const std::vector<NumberedSpan> opens = SortedSpans(spans, size);
+  const std::vector<uint32_t> points = BoundaryPoints(opens, marks, size);
 
   std::string out;
   out.reserve(text.size() + text.size() / 4 + 64 * spans.size());
