@@ -384,8 +384,8 @@ TEST_F(CliSafetyTest, DirectoriesSkipWhatCannotBeReadAndReadEachFileOnce) {
       << out;
   EXPECT_TRUE(absl::StrContains(out, "d/fifo: skipped: a FIFO")) << out;
   EXPECT_TRUE(absl::StrContains(out, "d/link.txt: already read")) << out;
-  EXPECT_TRUE(
-      absl::StrContains(out, R"("documents":2,"candidate_pairs":1,"aligned_pairs":1,"pairs":1,)"))
+  EXPECT_TRUE(absl::StrContains(
+      out, R"("documents":2,"candidate_pairs":1,"aligned_pairs":1,"pairs":1,)"))
       << out;
   EXPECT_TRUE(absl::StrContains(out, R"("skipped_files":2,)")) << out;
   EXPECT_TRUE(absl::StrContains(out, R"("repeated_files":2,)")) << out;
