@@ -34,7 +34,8 @@ class Packer {
   void PutArray(const T* values, size_t n) {
     static_assert(std::is_trivially_copyable_v<T>);
     Put(static_cast<uint64_t>(n));
-    out_->append(reinterpret_cast<const char*>(values), n * sizeof(T));
+    if (n > 0)
+      out_->append(reinterpret_cast<const char*>(values), n * sizeof(T));
   }
 
  private:
@@ -64,6 +65,7 @@ class Unpacker {
   template <typename T>
   void GetArray(std::vector<T>* out) {
     const auto n = static_cast<size_t>(Get<uint64_t>());
+    if (n == 0) return;  // memcpy must not see a null pointer
     const size_t old = out->size();
     out->resize(old + n);
     std::memcpy(out->data() + old, in_.data() + at_, n * sizeof(T));

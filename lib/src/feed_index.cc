@@ -269,6 +269,11 @@ class Cursor {
     return mdb_cursor_open(txn, dbi, &cursor_);
   }
   MDB_cursor* get() const { return cursor_; }
+  // A write transaction's commit frees its cursors: close them before.
+  void Close() {
+    if (cursor_ != nullptr) mdb_cursor_close(cursor_);
+    cursor_ = nullptr;
+  }
 
  private:
   MDB_cursor* cursor_ = nullptr;
@@ -751,6 +756,7 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(
       (rc = rep.WriteCounter(txn.get(), "next_batch", batch + 1)) != 0) {
     return rep.Error("cannot store the batch", rc);
   }
+  ids_cursor.Close();
   if ((rc = txn.Commit()) != 0) return rep.Error("cannot commit the batch", rc);
   return result;
 }
