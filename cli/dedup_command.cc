@@ -21,6 +21,7 @@
 
 #include "atomic_file.h"
 #include "commands.h"
+#include "dedup_flags.h"
 #include "dedup_output.h"
 #include "dedup_read.h"
 #include "dedup_summary.h"
@@ -30,18 +31,6 @@
 
 namespace neardup::cli {
 namespace {
-
-struct DedupFlags {
-  std::vector<std::string> paths;
-  std::string output;
-  std::string clusters;
-  InputOptions input;
-  DedupOptions dedup;
-  std::string mode = "jaccard";
-  std::string keep = "first";
-  std::string format = "text";
-  bool quiet = false;
-};
 
 int RunDedup(const DedupFlags& flags) {
   const auto start = std::chrono::steady_clock::now();

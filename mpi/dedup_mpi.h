@@ -5,23 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "dedup_flags.h"
 #include "neardup/dedup.h"
 #include "neardup/input.h"
 
 namespace neardup::mpi {
 
 // The flags of `neardup dedup`, with the same names and meanings.
-struct DedupMpiFlags {
-  std::vector<std::string> paths;
-  std::string output;
-  std::string clusters;
-  InputOptions input;
-  DedupOptions dedup;
-  std::string mode = "jaccard";
-  std::string keep = "first";
-  std::string format = "text";
-  bool quiet = false;
-};
+using DedupMpiFlags = cli::DedupFlags;
 
 // Runs on every rank (MPI initialised); returns the rank's exit status,
 // the same on every rank: 0 when both outputs are written, 2 when any rank
