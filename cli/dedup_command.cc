@@ -22,6 +22,7 @@
 #include "atomic_file.h"
 #include "commands.h"
 #include "dedup_flags.h"
+#include "dedup_index.h"
 #include "dedup_output.h"
 #include "dedup_read.h"
 #include "dedup_summary.h"
@@ -42,9 +43,17 @@ int RunDedup(const DedupFlags& flags) {
   options.keep =
       flags.keep == "longest" ? DedupKeep::kLongest : DedupKeep::kFirst;
 
+  if (flags.index.empty() && (!flags.batch.empty() || flags.wait)) {
+    return Fail("--batch and --wait are about --index; give --index DIR");
+  }
   const std::vector<OutputPath> outputs = {{"--output", flags.output},
                                            {"--clusters", flags.clusters}};
   if (absl::Status s = CheckDistinctOutputs(outputs); !s.ok()) return Fail(s);
+  if (!flags.index.empty()) {
+    if (absl::Status s = CheckOutsideIndex(outputs, flags.index); !s.ok()) {
+      return Fail(s);
+    }
+  }
   auto reader = OpenInput(flags.paths, flags.input, outputs);
   if (!reader.ok()) return Fail(reader.status());
   // An unwritable destination fails before the work. The temporary files
@@ -55,14 +64,21 @@ int RunDedup(const DedupFlags& flags) {
   for (AtomicFile* file : {&kept, &clusters}) {
     if (absl::Status s = file->CheckWritable(); !s.ok()) return Fail(s);
   }
+  std::unique_ptr<IndexCheck> index;
+  if (!flags.index.empty()) {
+    auto opened = IndexCheck::Open(flags, &options);
+    if (!opened.ok()) return Fail(opened.status());
+    index = std::move(*opened);
+  }
   auto deduplicator = Deduplicator::Create(options);
   if (!deduplicator.ok()) return Fail(deduplicator.status());
   Spool spool;
   if (absl::Status s = spool.Open(); !s.ok()) return Fail(s);
 
   ReadResult read;
-  if (const int exit = ReadDedupInput(reader->get(), deduplicator->get(),
-                                      &spool, flags.quiet, &progress, &read);
+  if (const int exit =
+          ReadDedupInput(reader->get(), deduplicator->get(), index.get(),
+                         &spool, flags.quiet, &progress, &read);
       exit >= 0) {
     return exit;
   }
@@ -70,15 +86,26 @@ int RunDedup(const DedupFlags& flags) {
   auto result = (*deduplicator)->Finish();
   progress.Clear();
   if (!result.ok()) return Fail(result.status());
-  if (absl::Status s =
-          WriteOutputs(read, result->decisions, &spool, &kept, &clusters);
-      !s.ok()) {
-    return Fail(s);
+  absl::Status written;
+  if (index == nullptr) {
+    written = WriteOutputs(read, result->decisions, &spool, &kept, &clusters);
+  } else {
+    // The kept documents are added once both outputs are complete, and the
+    // outputs renamed into place only once the add is committed.
+    const std::vector<DedupDecision> decisions =
+        index->Merge(result->decisions);
+    written = WriteOutputs(read, decisions, &spool, &kept, &clusters,
+                           &index->duplicates(),
+                           [&] { return index->AddKept(decisions, read); });
+    result->stats.documents = decisions.size();
+    result->stats.dropped += index->counts().indexed_duplicates;
   }
+  if (!written.ok()) return Fail(written);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
   PrintDedupSummary(flags.format, flags.quiet, result->stats,
+                    index == nullptr ? nullptr : &index->counts(),
                     (*reader)->stats(), seconds);
   if (std::fflush(stdout) != 0) return Fail("cannot write the summary");
   return kExitFound;
@@ -130,6 +157,30 @@ void AddDedupTuningFlags(CLI::App* command, DedupFlags* flags) {
       ->capture_default_str();
 }
 
+// --index, --batch, --wait: de-duplicate against a feed index.
+void AddIndexFlags(CLI::App* command, DedupFlags* flags) {
+  command->add_option(
+      "--index", flags->index,
+      "Feed index directory (neardup index; created if missing): "
+      "documents that near-duplicate an indexed one are dropped "
+      "(duplicate_of names it), the rest are de-duplicated among "
+      "themselves, and the kept ones are added to the index as "
+      "one batch");
+  command->add_option(
+      "--batch", flags->batch,
+      "Name of the batch added to the index (default: the input "
+      "path; needed for several inputs or standard input)");
+  command->add_flag("--wait", flags->wait,
+                    "If another process is writing to the index, wait for it "
+                    "instead of failing");
+  command->get_option("--shingle")->each([flags](const std::string&) {
+    flags->given.emplace_back("shingle");
+  });
+  command->get_option("--exact-variants")->each([flags](const std::string&) {
+    flags->given.emplace_back("match_variants");
+  });
+}
+
 }  // namespace
 
 RunFunction InstallDedup(CLI::App* app) {
@@ -147,9 +198,17 @@ RunFunction InstallDedup(CLI::App* app) {
       "Exit status: 0 when both outputs are written (whether or not "
       "anything was dropped), 2 on error (no output is written then), 130 "
       "when interrupted.\n"
+      "With --index, a document that near-duplicates an indexed one "
+      "(similarity >= --threshold) is dropped first, with duplicate_of naming "
+      "it and cluster_source its batch; the kept documents are added to the "
+      "index once both outputs are complete (outputs are renamed into place "
+      "only after the index commit). Running the same command again gives "
+      "the same outputs and adds nothing.\n"
       "Examples:\n"
       "  neardup dedup feed.jsonl.zst --output kept.jsonl --clusters "
       "clusters.jsonl\n"
+      "  neardup dedup --index feeds.ndx batch-2026-11-23.jsonl --output "
+      "kept.jsonl --clusters clusters.jsonl\n"
       "  cat feed.jsonl | neardup dedup - --output kept.jsonl --clusters "
       "clusters.jsonl --threshold 0.9");
   command
@@ -170,6 +229,7 @@ RunFunction InstallDedup(CLI::App* app) {
       ->required();
   AddDedupTuningFlags(command, flags.get());
   AddInputFlags(command, &flags->input, &flags->dedup.analyze);
+  AddIndexFlags(command, flags.get());
   command->add_flag("-q,--quiet", flags->quiet,
                     "No warnings, progress or summary on stderr");
   return [flags] { return RunDedup(*flags); };

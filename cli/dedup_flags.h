@@ -21,6 +21,14 @@ struct DedupFlags {
   std::string keep = "first";
   std::string format = "text";
   bool quiet = false;
+  // dedup --index (neardup dedup only): the feed index, the name of the
+  // batch the kept documents are added as, whether to wait for another
+  // writer, and which index parameters were given ("shingle",
+  // "match_variants") to check against the index's.
+  std::string index;
+  std::string batch;
+  bool wait = false;
+  std::vector<std::string> given;
 };
 
 }  // namespace neardup::cli

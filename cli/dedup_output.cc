@@ -41,19 +41,37 @@ std::string ClusterLine(const ReadResult& read, const DedupDecision& decision,
   return line;
 }
 
+// Turns the line's closing "}\n" into ,"in_index":...}\n.
+void AddInIndex(bool in_index, std::string* line) {
+  line->resize(line->size() - 2);
+  *line += in_index ? ",\"in_index\":true}\n" : ",\"in_index\":false}\n";
+}
+
 }  // namespace
 
 absl::Status WriteOutputs(const ReadResult& read,
                           const std::vector<DedupDecision>& decisions,
-                          Spool* spool, AtomicFile* kept,
-                          AtomicFile* clusters) {
+                          Spool* spool, AtomicFile* kept, AtomicFile* clusters,
+                          const std::vector<IndexedDuplicate>* indexed,
+                          const std::function<absl::Status()>& before_commit) {
   if (absl::Status s = kept->Open(); !s.ok()) return s;
   if (absl::Status s = clusters->Open(); !s.ok()) return s;
   std::vector<bool> keep(decisions.size());
   for (size_t i = 0; i < decisions.size(); ++i) keep[i] = decisions[i].kept;
   absl::Status status = spool->CopyLines(keep, kept->file());
+  size_t next = 0;  // in *indexed
   for (size_t i = 0; i < decisions.size() && status.ok(); ++i) {
-    const std::string line = ClusterLine(read, decisions[i], i);
+    std::string line;
+    if (indexed != nullptr && next < indexed->size() &&
+        (*indexed)[next].document == i) {
+      const IndexedDuplicate& dup = (*indexed)[next++];
+      AppendClusterLine(read.ids[i], read.origins[i], dup.id, dup.batch,
+                        decisions[i], &line);
+      AddInIndex(true, &line);
+    } else {
+      line = ClusterLine(read, decisions[i], i);
+      if (indexed != nullptr) AddInIndex(false, &line);
+    }
     if (std::fwrite(line.data(), 1, line.size(), clusters->file()) !=
         line.size()) {
       status = absl::InternalError(ErrnoMessage("cannot write the output"));
@@ -62,6 +80,7 @@ absl::Status WriteOutputs(const ReadResult& read,
   if (status.ok()) status = kept->Close();
   if (status.ok()) status = clusters->Close();
   if (status.ok() && Interrupted()) return absl::CancelledError("interrupted");
+  if (status.ok() && before_commit) status = before_commit();
   if (status.ok()) status = kept->Commit();
   if (status.ok()) status = clusters->Commit();
   return status;

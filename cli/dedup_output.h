@@ -4,6 +4,7 @@
 #define NEARDUP_CLI_DEDUP_OUTPUT_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,15 @@ struct ReadResult {
   StringList origins;
 };
 
+// A document dropped by `dedup --index` (dedup_index.h) because it
+// near-duplicates an indexed one.
+struct IndexedDuplicate {
+  uint32_t document = 0;  // input number
+  std::string id;         // of the indexed document
+  std::string batch;      // the batch it was indexed with
+  double similarity = 0;
+};
+
 // Appends the clusters.jsonl line of one document: its id and source, and
 // its cluster's (the representative's) id and source. (neardup-mpi writes
 // the same lines from the representative's strings sent by another rank.)
@@ -49,10 +59,16 @@ void AppendClusterLine(std::string_view id, std::string_view source,
 
 // Writes KEPT (the spool's lines of the kept documents) and CLUSTERS, and
 // renames both into place; a Ctrl-C before the renames is
-// absl::CancelledError.
-absl::Status WriteOutputs(const ReadResult& read,
-                          const std::vector<DedupDecision>& decisions,
-                          Spool* spool, AtomicFile* kept, AtomicFile* clusters);
+// absl::CancelledError. With `indexed` (dedup --index; its documents'
+// decisions are not kept), each of their lines names the indexed document
+// as cluster and duplicate_of, and its batch as cluster_source, and every
+// line has "in_index"; `before_commit`, if given, runs once both files are
+// complete and before they are renamed: if it fails, nothing is renamed.
+absl::Status WriteOutputs(
+    const ReadResult& read, const std::vector<DedupDecision>& decisions,
+    Spool* spool, AtomicFile* kept, AtomicFile* clusters,
+    const std::vector<IndexedDuplicate>* indexed = nullptr,
+    const std::function<absl::Status()>& before_commit = nullptr);
 
 }  // namespace neardup::cli
 

@@ -13,8 +13,9 @@
 namespace neardup::cli {
 
 int ReadDedupInput(InputReader* reader, Deduplicator* deduplicator,
-                   Spool* spool, bool quiet, ProgressLine* progress,
-                   ReadResult* result) {
+                   IndexCheck* index, Spool* spool, bool quiet,
+                   ProgressLine* progress, ReadResult* result) {
+  size_t documents = 0;
   std::vector<std::string_view> texts;
   std::string line;
   RecordBatch batches[2];
@@ -43,14 +44,18 @@ int ReadDedupInput(InputReader* reader, Deduplicator* deduplicator,
         line += '}';
         status = spool->Append(line);
       }
-      texts.push_back(record.text);
+      if (index == nullptr) texts.push_back(record.text);
     }
+    if (status.ok() && index != nullptr) {
+      status = index->Check(batch.records, batch.count, documents, &texts);
+    }
+    documents += batch.count;
     if (status.ok()) status = deduplicator->Add(texts);
     if (read_ahead.joinable()) read_ahead.join();
     if (!status.ok()) return Fail(status);
     TrimBatch(&batch);
     if (Interrupted()) return InterruptedExit();
-    progress->Reading(deduplicator->size(), reader->stats());
+    progress->Reading(documents, reader->stats());
     if (batch.end) return -1;
   }
 }

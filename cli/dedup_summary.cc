@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "commands.h"
+#include "text_escape.h"
 
 namespace neardup::cli {
 namespace {
@@ -19,9 +20,57 @@ std::string Count(size_t n, const char* noun) {
 
 }  // namespace
 
+namespace {
+
+// The --index part: counts in the record, a line on stderr.
+void AddIndexCounts(const IndexCounts& index, RunSummary* summary) {
+  summary->counts.insert(
+      summary->counts.end(),
+      {{"indexed_duplicates", index.indexed_duplicates},
+       {"index_candidates", index.candidates},
+       {"index_capped_buckets", index.capped_buckets},
+       {"added_to_index", index.added},
+       {"existing_ids", index.existing_ids},
+       {"batch_already_added", index.already_added ? size_t{1} : 0}});
+}
+
+void PrintIndexLine(const IndexCounts& index) {
+  std::fprintf(stderr,
+               "neardup: index: %zu dropped as near-duplicates of indexed "
+               "documents (%zu compared); ",
+               index.indexed_duplicates, index.candidates);
+  if (index.already_added) {
+    std::fprintf(stderr,
+                 "batch %s was already in the index with these documents: "
+                 "nothing added\n",
+                 DisplayText(index.batch).c_str());
+  } else {
+    std::fprintf(stderr, "%zu kept documents added as batch %s", index.added,
+                 DisplayText(index.batch).c_str());
+    if (index.existing_ids > 0) {
+      std::fprintf(stderr, " (%zu left out: their id is already indexed)",
+                   index.existing_ids);
+    }
+    std::fputc('\n', stderr);
+  }
+}
+
+// Said whatever the format: part of the index was not searched.
+void WarnCappedBuckets(const IndexCounts& index) {
+  if (index.capped_buckets > 0) {
+    std::fprintf(stderr,
+                 "neardup: warning: %zu LSH buckets of the index held more "
+                 "documents than are compared (256); only their first were "
+                 "compared\n",
+                 index.capped_buckets);
+  }
+}
+
+}  // namespace
+
 void PrintDedupSummary(const std::string& format, bool quiet,
-                       const DedupStats& stats, const InputStats& input,
-                       double seconds) {
+                       const DedupStats& stats, const IndexCounts* index,
+                       const InputStats& input, double seconds) {
   rusage usage;
   getrusage(RUSAGE_SELF, &usage);
   const double peak_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;
@@ -47,6 +96,7 @@ void PrintDedupSummary(const std::string& format, bool quiet,
     summary.measures = {{"docs_per_second", docs_per_second},
                         {"mb_per_second", mb_per_second},
                         {"peak_memory_mb", peak_mb}};
+    if (index != nullptr) AddIndexCounts(*index, &summary);
     const std::string line = SummaryJson(summary);
     std::fwrite(line.data(), 1, line.size(), stdout);
   } else if (!quiet) {
@@ -60,7 +110,9 @@ void PrintDedupSummary(const std::string& format, bool quiet,
         stats.bands, stats.rows,
         Count(stats.candidate_pairs, "candidate pair").c_str(),
         stats.verified_pairs, seconds, docs_per_second, mb_per_second, peak_mb);
+    if (index != nullptr) PrintIndexLine(*index);
   }
+  if (index != nullptr && !quiet) WarnCappedBuckets(*index);
   PrintInputSummary(input, quiet);
 }
 

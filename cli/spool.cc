@@ -58,6 +58,27 @@ absl::Status Spool::Append(std::string_view line) {
   return absl::OkStatus();
 }
 
+absl::Status Spool::ReadLine(size_t i, std::string* line) {
+  if (std::fflush(file_) != 0) {
+    return absl::InternalError(ErrnoMessage("cannot write the spool file"));
+  }
+  const uint64_t begin = i == 0 ? 0 : ends_[i - 1];
+  line->resize(ends_[i] - begin - 1);
+  size_t done = 0;
+  while (done < line->size()) {
+    const ssize_t n =
+        pread(fileno(file_), line->data() + done, line->size() - done,
+              static_cast<off_t>(begin + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      return absl::InternalError(
+          ErrnoMessage("cannot read back the spool file"));
+    }
+    done += static_cast<size_t>(n);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Spool::CopyLines(const std::vector<bool>& keep, FILE* out) {
   if (std::fflush(file_) != 0 || std::fflush(out) != 0) {
     return absl::InternalError(ErrnoMessage("cannot write the output"));

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -33,6 +34,11 @@ class Spool {
   // run of consecutive kept lines is one copy_file_range() (no copy through
   // user space), or pread() and write() where the kernel cannot do that.
   absl::Status CopyLines(const std::vector<bool>& keep, FILE* out);
+
+  // Line i, without its "\n", into *line. REQUIRES: i < lines().
+  absl::Status ReadLine(size_t i, std::string* line);
+
+  size_t lines() const { return ends_.size(); }
 
  private:
   FILE* file_ = nullptr;

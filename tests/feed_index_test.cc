@@ -257,5 +257,134 @@ TEST_F(FeedIndexCliTest, PassagesAndPruneFromTheCommandLine) {
   EXPECT_EQ(status, 2) << out;
 }
 
+// The record of document `id` in clusters.jsonl text `clusters`, or "".
+std::string ClusterRecord(const std::string& clusters, const std::string& id) {
+  const size_t at = clusters.find(absl::StrCat("{\"id\":\"", id, "\""));
+  if (at == std::string::npos) return "";
+  return clusters.substr(at, clusters.find('\n', at) - at);
+}
+
+TEST_F(FeedIndexCliTest, DedupIndexDropsWhatHistoryHasAndAddsTheKept) {
+  const std::string index = Path("feeds.ndx");
+  const std::string day1 = WriteInput("day1", 6, 150);
+  int status = 0;
+  std::string out =
+      Neardup(absl::StrCat("index add -q --index ", index, " ", day1), &status);
+  ASSERT_EQ(status, 0) << out;
+  // Day 2: a copy of day1-2 with one word changed, day1-4 verbatim under a
+  // new id, two copies of a new story, and a new story.
+  std::string day1_text = ReadFile(day1);
+  auto text_of = [&](int i) {
+    const std::string key = absl::StrCat("\"id\":\"day1-", i, "\",\"text\":\"");
+    const size_t at = day1_text.find(key) + key.size();
+    return day1_text.substr(at, day1_text.find('"', at) - at);
+  };
+  std::string changed = text_of(2);
+  changed.replace(changed.find("day1w2x70 "), 10, "altered ");
+  std::string fresh, other;
+  for (int w = 0; w < 150; ++w) {
+    absl::StrAppend(&fresh, "fresh", w, " ");
+    absl::StrAppend(&other, "other", w, " ");
+  }
+  const std::string day2 = Path("day2.jsonl");
+  WriteFile(day2,
+            absl::StrCat("{\"id\":\"n1\",\"text\":\"", changed, "\"}\n",
+                         "{\"id\":\"n2\",\"text\":\"", fresh, "\"}\n",
+                         "{\"id\":\"n3\",\"text\":\"", text_of(4), "\"}\n",
+                         "{\"id\":\"n4\",\"text\":\"", fresh, "\"}\n",
+                         "{\"id\":\"n5\",\"text\":\"", other, "\"}\n"));
+  const std::string dedup =
+      absl::StrCat("dedup -q --index ", index, " ", day2, " --output ",
+                   Path("kept.jsonl"), " --clusters ", Path("clusters.jsonl"));
+  out = Neardup(dedup, &status);
+  ASSERT_EQ(status, 0) << out;
+  const std::string clusters = ReadFile(Path("clusters.jsonl"));
+  const std::string n1 = ClusterRecord(clusters, "n1");
+  EXPECT_NE(n1.find("\"cluster_source\":\"" + day1 + "\""), std::string::npos)
+      << n1;
+  EXPECT_NE(n1.find("\"kept\":false,\"duplicate_of\":\"day1-2\""),
+            std::string::npos)
+      << n1;
+  EXPECT_NE(n1.find("\"in_index\":true"), std::string::npos) << n1;
+  EXPECT_NE(ClusterRecord(clusters, "n3")
+                .find("\"duplicate_of\":\"day1-4\",\"similarity\":1,"),
+            std::string::npos)
+      << clusters;
+  const std::string n4 = ClusterRecord(clusters, "n4");
+  EXPECT_NE(n4.find("\"duplicate_of\":\"n2\""), std::string::npos) << n4;
+  EXPECT_NE(n4.find("\"in_index\":false"), std::string::npos) << n4;
+  for (const char* kept : {"n2", "n5"}) {
+    EXPECT_NE(ClusterRecord(clusters, kept).find("\"kept\":true"),
+              std::string::npos)
+        << clusters;
+  }
+  const std::string kept = ReadFile(Path("kept.jsonl"));
+  EXPECT_EQ(kept.find("\"n1\""), std::string::npos);
+  EXPECT_NE(kept.find("\"n2\""), std::string::npos);
+  FeedIndexStats stats = StatsOf(index);
+  EXPECT_EQ(stats.documents, 8u);  // 6 + n2 and n5
+  ASSERT_EQ(stats.batches.size(), 2u);
+  EXPECT_EQ(stats.batches[1].name, day2);
+
+  // Again: same outputs, nothing added (the run's own batch is not history).
+  out = Neardup(dedup, &status);
+  ASSERT_EQ(status, 0) << out;
+  EXPECT_EQ(ReadFile(Path("clusters.jsonl")), clusters);
+  EXPECT_EQ(ReadFile(Path("kept.jsonl")), kept);
+  EXPECT_EQ(StatsOf(index).documents, 8u);
+
+  // Day 3 repeats the new story: now a duplicate of the indexed n2.
+  out = Neardup(
+      absl::StrCat("dedup -q --format jsonl --index ", index, " --batch day3 ",
+                   Path("kept.jsonl"), " --output ", Path("kept3.jsonl"),
+                   " --clusters ", Path("clusters3.jsonl")),
+      &status);
+  ASSERT_EQ(status, 0) << out;
+  EXPECT_NE(out.find("\"indexed_duplicates\":2,"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"added_to_index\":0,"), std::string::npos) << out;
+}
+
+TEST_F(FeedIndexCliTest, DedupIndexRefusesWhatItCannotDoAndWritesNothing) {
+  const std::string index = Path("feeds.ndx");
+  const std::string day1 = WriteInput("day1", 3);
+  const std::string day2 = WriteInput("day2", 3);
+  int status = 0;
+  std::string out =
+      Neardup(absl::StrCat("index add -q --index ", index, " ", day1), &status);
+  ASSERT_EQ(status, 0) << out;
+  const std::string outputs = absl::StrCat(" --output ", Path("kept.jsonl"),
+                                           " --clusters ", Path("c.jsonl"));
+  struct Case {
+    std::string args;
+    std::string message;
+  };
+  const Case cases[] = {
+      {absl::StrCat("--index ", index, " --mode containment ", day2),
+       "--mode containment"},
+      {absl::StrCat("--index ", index, " ", day1, " ", day2), "--batch NAME"},
+      {absl::StrCat("--index ", index, " --shingle 3 ", day2),
+       "shingle: index 5, asked 3"},
+      {absl::StrCat("--batch x ", day2), "give --index"},
+      // The batch name is taken, by other content: the add fails, so no
+      // output is renamed into place.
+      {absl::StrCat("--index ", index, " --batch ", day1, " ", day2),
+       "nothing was added to the index, and no output was written"},
+  };
+  for (const Case& c : cases) {
+    out = Neardup(absl::StrCat("dedup ", c.args, outputs), &status);
+    EXPECT_EQ(status, 2) << c.args << "\n" << out;
+    EXPECT_NE(out.find(c.message), std::string::npos) << c.args << "\n" << out;
+    EXPECT_FALSE(std::filesystem::exists(Path("kept.jsonl"))) << c.args;
+    EXPECT_FALSE(std::filesystem::exists(Path("c.jsonl"))) << c.args;
+  }
+  out = Neardup(absl::StrCat("dedup --index ", index, " ", day2, " --output ",
+                             index, "/data.mdb --clusters ", Path("c.jsonl")),
+                &status);
+  EXPECT_EQ(status, 2) << out;
+  EXPECT_NE(out.find("is inside the index directory"), std::string::npos)
+      << out;
+  EXPECT_EQ(StatsOf(index).documents, 3u);
+}
+
 }  // namespace
 }  // namespace neardup
