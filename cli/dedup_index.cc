@@ -148,6 +148,7 @@ absl::Status IndexCheck::AddKept(const std::vector<DedupDecision>& decisions,
     if (decisions[number].kept)
       kept.push_back({read.ids[number], texts[next++]});
   }
+  if (kept.empty()) return absl::OkStatus();  // no empty batch is recorded
   auto added = index_->AddBatch(counts_.batch, kept);
   if (!added.ok()) {
     return absl::Status(
@@ -160,6 +161,7 @@ absl::Status IndexCheck::AddKept(const std::vector<DedupDecision>& decisions,
   counts_.existing_ids = added->existing_ids;
   counts_.already_added = added->already_added;
   counts_.batch_number = added->batch.number;
+  if (added->already_added) counts_.existing_batch = added->batch.name;
   return absl::OkStatus();
 }
 

@@ -41,7 +41,10 @@ struct IndexCounts {
   size_t indexed_duplicates = 0;  // documents dropped for an indexed one
   size_t added = 0;               // kept documents added to the index
   size_t existing_ids = 0;        // kept, but their id was already indexed
-  bool already_added = false;     // the batch was in the index already
+  // The kept documents were in the index already, as batch existing_batch
+  // (a rerun): nothing was added.
+  bool already_added = false;
+  std::string existing_batch;
   std::string batch;
   uint32_t batch_number = 0;
 };

@@ -41,9 +41,11 @@ void PrintIndexLine(const IndexCounts& index) {
                index.indexed_duplicates, index.candidates);
   if (index.already_added) {
     std::fprintf(stderr,
-                 "batch %s was already in the index with these documents: "
+                 "the kept documents are in the index already (batch %s): "
                  "nothing added\n",
-                 DisplayText(index.batch).c_str());
+                 DisplayText(index.existing_batch).c_str());
+  } else if (index.added == 0 && index.existing_ids == 0) {
+    std::fprintf(stderr, "nothing kept, nothing added\n");
   } else {
     std::fprintf(stderr, "%zu kept documents added as batch %s", index.added,
                  DisplayText(index.batch).c_str());
