@@ -55,7 +55,8 @@ void EndQuery(const IndexFlags& flags, const QueryCounts& counts,
                     {"matches", counts.matches},
                     {"pairs", counts.pairs},
                     {"candidates", query_stats.candidates},
-                    {"capped_buckets", query_stats.capped_buckets}};
+                    {"capped_buckets", query_stats.capped_buckets},
+                    {"capped_passage_keys", query_stats.capped_passage_keys}};
   summary.input = stats;
   summary.seconds = seconds;
   summary.measures = {
@@ -77,6 +78,12 @@ void EndQuery(const IndexFlags& flags, const QueryCounts& counts,
                  "documents than are compared (256); only their first were "
                  "compared\n",
                  query_stats.capped_buckets);
+  }
+  if (query_stats.capped_passage_keys > 0 && !flags.quiet) {
+    std::fprintf(stderr,
+                 "neardup: %zu passage keys were held by more than 256 "
+                 "indexed documents (stock phrases) and found none of them\n",
+                 query_stats.capped_passage_keys);
   }
   PrintInputSummary(stats, flags.quiet);
 }

@@ -45,7 +45,8 @@ int RunIndexStats(const IndexFlags& flags) {
         ",\"fold_arabic\":", p.analyze.fold_arabic ? "true" : "false",
         ",\"fold_digits\":", p.analyze.fold_digits ? "true" : "false",
         ",\"match_variants\":", p.analyze.match_variants ? "true" : "false",
-        ",\"store_texts\":", p.store_texts ? "true" : "false", "}\n");
+        ",\"store_texts\":", p.store_texts ? "true" : "false",
+        ",\"passage_keys\":", p.passage_keys ? "true" : "false", "}\n");
   } else {
     absl::StrAppend(
         &out, "index ", DisplayText(flags.index), " (format version ",
@@ -59,10 +60,13 @@ int RunIndexStats(const IndexFlags& flags) {
                       : std::string("not stored"),
         "\n", "parameters shingle ", p.shingle, ", ", p.num_hashes, " hashes, ",
         p.bands, " bands x ", p.rows, " rows (tuned for ", p.lsh_threshold,
-        "), seed ", p.seed, "\n", "analysis   fold_case ", p.analyze.fold_case,
-        ", strip_marks ", p.analyze.strip_marks, ", fold_arabic ",
-        p.analyze.fold_arabic, ", fold_digits ", p.analyze.fold_digits,
-        ", match_variants ", p.analyze.match_variants, "\n");
+        "), seed ", p.seed,
+        p.passage_keys ? ", passage keys (winnowed, window 8)"
+                       : ", no passage keys",
+        "\n", "analysis   fold_case ", p.analyze.fold_case, ", strip_marks ",
+        p.analyze.strip_marks, ", fold_arabic ", p.analyze.fold_arabic,
+        ", fold_digits ", p.analyze.fold_digits, ", match_variants ",
+        p.analyze.match_variants, "\n");
     for (const FeedBatchInfo& b : stats->batches) {
       absl::StrAppend(&out, "batch      ", DisplayText(b.name), "  ",
                       TimeText(b.added_unix_seconds), "  ", b.documents,

@@ -68,6 +68,28 @@ absl::Status LmdbError(const std::string& path, const char* what, int rc) {
 // A band key mixed with its band: the top 16 bits pick the LMDB key (so
 // each LMDB key holds many entries, packed 8 bytes each in its sorted
 // duplicate tree), the next 32 bits lead the entry, before the document.
+// Passage keys go in the band tree, mixed with this "band" (bands are
+// below 1024), so that pruning and stats treat them as band entries.
+constexpr int kPassageBand = 4096;
+
+// The winnowed shingle hashes of `keys` (Schleimer et al. 2003): the
+// smallest hash of every window of kPassageWindow consecutive shingles (of
+// all of them if fewer), sorted and distinct.
+void PassageKeys(absl::Span<const uint64_t> keys, int shingle,
+                 std::vector<uint64_t>* hashes, std::vector<uint64_t>* out) {
+  out->clear();
+  if (keys.empty()) return;
+  ShingleHashes(keys, shingle, hashes);
+  const size_t n = hashes->size();
+  const size_t w = std::min<size_t>(kPassageWindow, n);
+  for (size_t i = 0; i + w <= n; ++i) {
+    out->push_back(
+        *std::min_element(hashes->begin() + i, hashes->begin() + i + w));
+  }
+  std::sort(out->begin(), out->end());
+  out->erase(std::unique(out->begin(), out->end()), out->end());
+}
+
 // Not a document number (numbers are below the count of documents): marks a
 // bucket cut at FeedQueryOptions::max_bucket in a query's lookups.
 constexpr uint32_t kCappedMark = 0xFFFFFFFF;
@@ -116,7 +138,7 @@ std::string ParamsText(const FeedIndexParams& p) {
       "\nrows=", p.rows, "\nseed=", p.seed, "\nfold_case=", a.fold_case,
       "\nstrip_marks=", a.strip_marks, "\nfold_arabic=", a.fold_arabic,
       "\nfold_digits=", a.fold_digits, "\nmatch_variants=", a.match_variants,
-      "\nstore_texts=", p.store_texts, "\n");
+      "\nstore_texts=", p.store_texts, "\npassage_keys=", p.passage_keys, "\n");
 }
 
 bool ParseParams(const std::string& text, FeedIndexParams* p) {
@@ -158,6 +180,9 @@ bool ParseParams(const std::string& text, FeedIndexParams* p) {
       flag(&p->analyze.match_variants);
     } else if (name == "store_texts") {
       flag(&p->store_texts);
+    } else if (name == "passage_keys") {
+      flag(&p->passage_keys);
+      continue;  // not in indexes made before it: not counted
     } else {
       continue;  // a field this version does not know: ignored
     }
@@ -197,6 +222,7 @@ absl::Status ValidateParams(const FeedIndexParams& p) {
 struct Sketched {
   uint32_t tokens = 0;
   std::vector<uint64_t> band_keys;
+  std::vector<uint64_t> passage_keys;  // sorted, distinct (if asked)
   std::vector<uint8_t> signature;
   std::vector<uint64_t> shingles;  // sorted, distinct (query only)
   std::string compressed;          // (add only)
@@ -335,7 +361,7 @@ struct FeedIndex::Rep {
 
   // Analyses and sketches texts[i] into out[i] on all workers.
   void SketchAll(absl::Span<const std::string_view> texts, bool keep_shingles,
-                 bool compress, std::vector<Worker>* workers,
+                 bool compress, bool passages, std::vector<Worker>* workers,
                  std::vector<Sketched>* out) const {
     out->resize(texts.size());
     const int bands_n = params.bands;
@@ -347,6 +373,10 @@ struct FeedIndex::Rep {
       s.tokens = static_cast<uint32_t>(worker.analyzed.size());
       s.band_keys.resize(bands_n);
       worker.sketcher.Sketch(worker.analyzed.keys, s.band_keys.data());
+      if (passages) {
+        PassageKeys(worker.analyzed.keys, params.shingle, &worker.shingles,
+                    &s.passage_keys);
+      }
       const std::vector<uint32_t>& sketch = worker.sketcher.sketch();
       s.signature.resize(k);
       for (int h = 0; h < k; ++h) s.signature[h] = sketch[h] & 0xFF;
@@ -529,6 +559,7 @@ absl::StatusOr<std::unique_ptr<FeedIndex>> FeedIndex::Open(
         LshParamsFor(p.lsh_threshold, p.num_hashes, 0.02, 0.98);
     p.bands = lsh.bands;
     p.rows = lsh.rows;
+    p.passage_keys = p.store_texts;
     const std::string text = ParamsText(p);
     uint32_t version = kFeedIndexFormatVersion;
     MDB_val v = Val(&version, 4);
@@ -622,7 +653,8 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(
   for (const DocumentView& d : documents) texts.push_back(d.text);
   std::vector<Worker> workers = rep.MakeWorkers();
   std::vector<Sketched> sketched;
-  rep.SketchAll(texts, false, rep.params.store_texts, &workers, &sketched);
+  rep.SketchAll(texts, false, rep.params.store_texts, rep.params.passage_keys,
+                &workers, &sketched);
 
   Txn txn;
   int rc = txn.Begin(rep.env, 0);
@@ -720,6 +752,10 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(
       const uint64_t mixed = MixBand(s.band_keys[b], b);
       band_entries.push_back({BandBucket(mixed), BandEntry(mixed, doc)});
     }
+    for (const uint64_t key : s.passage_keys) {
+      const uint64_t mixed = MixBand(key, kPassageBand);
+      band_entries.push_back({BandBucket(mixed), BandEntry(mixed, doc)});
+    }
     ++doc;
     ++result.added;
   }
@@ -779,7 +815,8 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
   std::vector<Worker> workers = rep.MakeWorkers();
   std::vector<Sketched> sketched;
   const bool exact = rep.params.store_texts;
-  rep.SketchAll(texts, exact, false, &workers, &sketched);
+  const bool passages = options.all_candidates && rep.params.passage_keys;
+  rep.SketchAll(texts, exact, false, passages, &workers, &sketched);
   if (options.cancel != nullptr && options.cancel->load()) {
     return absl::CancelledError("query was cancelled");
   }
@@ -805,23 +842,32 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
     uint32_t bucket;
     uint64_t lead;
     uint32_t query;
+    bool passage;
     bool operator<(const Lookup& o) const {
       return bucket != o.bucket ? bucket < o.bucket
              : lead != o.lead   ? lead < o.lead
-                                : query < o.query;
+             : query != o.query ? query < o.query
+                                : passage < o.passage;
     }
   };
   std::vector<Lookup> lookups;
   lookups.reserve(texts.size() * rep.params.bands);
   for (size_t q = 0; q < texts.size(); ++q) {
+    const auto query = static_cast<uint32_t>(q);
     for (int b = 0; b < rep.params.bands; ++b) {
       const uint64_t mixed = MixBand(sketched[q].band_keys[b], b);
-      lookups.push_back(
-          {BandBucket(mixed), BandEntry(mixed, 0), static_cast<uint32_t>(q)});
+      lookups.push_back({BandBucket(mixed), BandEntry(mixed, 0), query, false});
+    }
+    for (const uint64_t key : sketched[q].passage_keys) {
+      const uint64_t mixed = MixBand(key, kPassageBand);
+      lookups.push_back({BandBucket(mixed), BandEntry(mixed, 0), query, true});
     }
   }
   std::sort(lookups.begin(), lookups.end());
   std::vector<std::vector<uint32_t>> found(texts.size());
+  // Documents met under a passage key, once per key: a candidate if met
+  // under two.
+  std::vector<std::vector<uint32_t>> passage_found(passages ? texts.size() : 0);
   std::vector<uint32_t> bucket;  // the documents of the last lookup
   for (size_t i = 0; i < lookups.size(); ++i) {
     const Lookup& l = lookups[i];
@@ -843,6 +889,15 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
         bucket.push_back(static_cast<uint32_t>(entry));
       }
     }
+    if (l.passage) {
+      if (!bucket.empty() && bucket.back() == kCappedMark) {
+        ++st.capped_passage_keys;  // a stock phrase: finds nothing
+      } else {
+        passage_found[l.query].insert(passage_found[l.query].end(),
+                                      bucket.begin(), bucket.end());
+      }
+      continue;
+    }
     for (const uint32_t d : bucket) {
       if (d == kCappedMark) {
         ++st.capped_buckets;
@@ -852,6 +907,16 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
     }
   }
   lookups = {};
+  for (size_t q = 0; q < passage_found.size(); ++q) {
+    std::vector<uint32_t>& met = passage_found[q];
+    std::sort(met.begin(), met.end());
+    for (size_t i = 1; i < met.size(); ++i) {
+      if (met[i] == met[i - 1] && (i < 2 || met[i - 2] != met[i])) {
+        found[q].push_back(met[i]);
+      }
+    }
+    met = {};
+  }
   const int k = rep.params.num_hashes;
   std::vector<std::vector<Candidate>> candidates(texts.size());
   for (size_t q = 0; q < texts.size(); ++q) {

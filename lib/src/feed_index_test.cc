@@ -252,5 +252,78 @@ TEST(FeedIndexTest, ParameterMismatchNamesTheField) {
   EXPECT_NE(s.message().find("match_variants"), std::string::npos);
 }
 
+TEST(FeedIndexTest, PassageKeysFindAPassageSharedByDifferentDocuments) {
+  for (const bool texts : {true, false}) {
+    const std::string path = TempIndexPath(texts ? "passages" : "nopassages");
+    auto index = FeedIndex::Open(path, Writable(texts));
+    ASSERT_TRUE(index.ok()) << index.status();
+    EXPECT_EQ((*index)->params().passage_keys, texts);
+    // 20 words of `a`, the shortest passage compare reports, inside 400
+    // words of another text: far below any near-duplicate band.
+    const std::string a = Words(1, 300), other = Words(2, 300);
+    std::string passage;
+    for (int i = 140; i < 160; ++i) {
+      passage += "w1x" + std::to_string(i) + " ";
+    }
+    const std::string query = Words(3, 200) + passage + Words(4, 200);
+    const std::string stock = Words(5, 300);
+    std::vector<DocumentView> docs = {{"a", a}, {"other", other}};
+    ASSERT_TRUE((*index)->AddBatch("day1", docs).ok());
+    FeedQueryOptions options;
+    options.all_candidates = true;
+    std::vector<std::string_view> queries = {query, stock};
+    FeedQueryStats stats;
+    auto results = (*index)->Query(queries, options, &stats);
+    ASSERT_TRUE(results.ok()) << results.status();
+    if (texts) {
+      ASSERT_EQ((*results)[0].size(), 1u);
+      EXPECT_EQ((*results)[0][0].id, "a");
+      EXPECT_LT((*results)[0][0].similarity, 0.1);
+    } else {
+      EXPECT_TRUE((*results)[0].empty());  // no passage keys without texts
+    }
+    EXPECT_TRUE((*results)[1].empty());
+    // Not a near-duplicate: the default query finds nothing.
+    options.all_candidates = false;
+    results = (*index)->Query(queries, options);
+    ASSERT_TRUE(results.ok()) << results.status();
+    EXPECT_TRUE((*results)[0].empty());
+    index->reset();
+    std::filesystem::remove_all(path);
+  }
+}
+
+TEST(FeedIndexTest, APassageKeyOfTooManyDocumentsIsCountedNotFollowed) {
+  const std::string path = TempIndexPath("stock");
+  auto index = FeedIndex::Open(path, Writable());
+  ASSERT_TRUE(index.ok()) << index.status();
+  // A 30-word stock phrase in 12 otherwise different documents.
+  std::string stock;
+  for (int i = 0; i < 30; ++i) stock += "stock" + std::to_string(i) + " ";
+  std::vector<std::string> texts;
+  for (int d = 0; d < 12; ++d) texts.push_back(Words(10 + d, 100) + stock);
+  std::vector<DocumentView> docs;
+  for (int d = 0; d < 12; ++d) {
+    docs.push_back({texts[d], texts[d]});
+  }
+  ASSERT_TRUE((*index)->AddBatch("day1", docs).ok());
+  FeedQueryOptions options;
+  options.all_candidates = true;
+  options.max_bucket = 5;
+  const std::string query = Words(99, 100) + stock;
+  std::vector<std::string_view> queries = {query};
+  FeedQueryStats stats;
+  auto results = (*index)->Query(queries, options, &stats);
+  ASSERT_TRUE(results.ok()) << results.status();
+  EXPECT_TRUE((*results)[0].empty());
+  EXPECT_GT(stats.capped_passage_keys, 0u);
+  options.max_bucket = 256;
+  results = (*index)->Query(queries, options);
+  ASSERT_TRUE(results.ok()) << results.status();
+  EXPECT_EQ((*results)[0].size(), 12u);
+  index->reset();
+  std::filesystem::remove_all(path);
+}
+
 }  // namespace
 }  // namespace neardup

@@ -61,7 +61,18 @@ struct FeedIndexParams {
   // Derived from lsh_threshold and num_hashes; filled in by Open().
   int bands = 0;
   int rows = 0;
+  // Whether each document's passage keys are stored (winnowed shingle
+  // hashes, kPassageWindow wide, under which FeedQueryOptions::
+  // all_candidates finds documents sharing a passage but not a
+  // near-duplicate band): set by Open() for new indexes with texts; false
+  // for indexes made before they existed.
+  bool passage_keys = false;
 };
+
+// Winnowing window, in shingles, of the passage keys: any run of
+// kPassageWindow * 2 + shingle - 1 equal tokens (20 for 8 and 5) shares at
+// least two keys.
+inline constexpr int kPassageWindow = 8;
 
 struct FeedIndexOptions {
   // Used only when the index is created (create_if_missing).
@@ -126,7 +137,10 @@ struct FeedQueryOptions {
   // ones (counted in FeedQueryStats::capped_buckets). Default: 256.
   size_t max_bucket = 256;
   // Return every candidate sharing a band key whatever its similarity (for
-  // passage alignment), with its similarity.
+  // passage alignment), with its similarity; with passage keys in the index,
+  // also every document sharing two passage keys (a passage key held by more
+  // than max_bucket documents, a stock phrase, finds none: counted in
+  // FeedQueryStats::capped_passage_keys).
   bool all_candidates = false;
   bool want_texts = false;
   const std::atomic<bool>* cancel = nullptr;
@@ -137,6 +151,7 @@ struct FeedQueryStats {
   size_t candidates = 0;  // (query, indexed) pairs sharing a band key
   size_t matches = 0;
   size_t capped_buckets = 0;
+  size_t capped_passage_keys = 0;
 };
 
 struct FeedIndexStats {
