@@ -58,13 +58,20 @@ absl::StatusOr<std::unique_ptr<IndexCheck>> IndexCheck::Open(
   const double lsh =
       options->lsh_threshold > 0 ? options->lsh_threshold : options->threshold;
   wanted.lsh_threshold = std::clamp(lsh, 0.05, 0.95);
-  FeedIndexOptions open;
+  FeedIndexOptions& open = check->open_;
   open.params = wanted;
-  open.create_if_missing = true;
   open.writable = true;
   open.wait_for_writer = flags.wait;
   open.threads = options->threads;
+  check->path_ = flags.index;
   auto index = FeedIndex::Open(flags.index, open);
+  if (absl::IsNotFound(index.status())) {
+    // No history yet. The index is created when the kept documents are
+    // added, so that a run that fails creates nothing.
+    open.create_if_missing = true;
+    if (absl::Status s = check->texts_.Open(); !s.ok()) return s;
+    return check;
+  }
   if (!index.ok()) return index.status();
   const FeedIndexParams& stored = (*index)->params();
   if (absl::Status s = CheckFeedIndexParams(stored, wanted, flags.given);
@@ -96,7 +103,12 @@ absl::Status IndexCheck::Check(const std::vector<InputRecord>& records,
   std::vector<std::string_view> batch(count);
   for (size_t i = 0; i < count; ++i) batch[i] = records[i].text;
   FeedQueryStats stats;
-  auto matches = index_->Query(batch, query_, &stats);
+  absl::StatusOr<std::vector<std::vector<FeedMatch>>> matches;
+  if (index_ != nullptr) {
+    matches = index_->Query(batch, query_, &stats);
+  } else {
+    matches = std::vector<std::vector<FeedMatch>>(count);  // no history
+  }
   if (!matches.ok()) return matches.status();
   counts_.candidates += stats.candidates;
   counts_.capped_buckets += stats.capped_buckets;
@@ -149,6 +161,11 @@ absl::Status IndexCheck::AddKept(const std::vector<DedupDecision>& decisions,
       kept.push_back({read.ids[number], texts[next++]});
   }
   if (kept.empty()) return absl::OkStatus();  // no empty batch is recorded
+  if (index_ == nullptr) {
+    auto index = FeedIndex::Open(path_, open_);
+    if (!index.ok()) return index.status();
+    index_ = std::move(*index);
+  }
   auto added = index_->AddBatch(counts_.batch, kept);
   if (!added.ok()) {
     return absl::Status(

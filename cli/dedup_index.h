@@ -56,7 +56,8 @@ absl::Status CheckOutsideIndex(const std::vector<OutputPath>& outputs,
 
 class IndexCheck {
  public:
-  // Opens (creating if missing) the index flags.index for writing, and sets
+  // Opens the index flags.index for writing (if there is none, it is
+  // created only by AddKept, so that a failed run creates nothing), and sets
   // the analysis and shingle of *options to the index's, which flags given
   // on the command line must agree with. Errors name the index and which
   // parameter differs.
@@ -88,7 +89,11 @@ class IndexCheck {
  private:
   IndexCheck() = default;
 
+  // Null until the kept documents are added if there was no index yet;
+  // path_ and open_ open (and then create) it.
   std::unique_ptr<FeedIndex> index_;
+  std::string path_;
+  FeedIndexOptions open_;
   FeedQueryOptions query_;
   // Input numbers of the documents passed on to the deduplicator, and their
   // texts (in a spool: they are needed again only for those kept).

@@ -383,6 +383,14 @@ TEST_F(FeedIndexCliTest, DedupIndexRefusesWhatItCannotDoAndWritesNothing) {
   EXPECT_EQ(status, 2) << out;
   EXPECT_NE(out.find("is inside the index directory"), std::string::npos)
       << out;
+  // A run that fails creates no index.
+  WriteFile(Path("bad.jsonl"), "{\"id\":\"x\",\"text\":\"one two\"}\n{oops\n");
+  out = Neardup(absl::StrCat("dedup --index ", Path("new.ndx"), " ",
+                             Path("bad.jsonl"), outputs),
+                &status);
+  EXPECT_EQ(status, 2) << out;
+  EXPECT_NE(out.find("bad.jsonl:2"), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(Path("new.ndx")));
   EXPECT_EQ(StatsOf(index).documents, 3u);
 }
 
