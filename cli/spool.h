@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -35,6 +36,9 @@ class Spool {
   absl::Status CopyLines(const std::vector<bool>& keep, FILE* out);
 
  private:
+  // file_'s stdio buffer (1 MiB; stdio's own is 4 KiB, a write() per ~4 KB
+  // of text). Declared first: it outlives file_, closed in ~Spool.
+  std::unique_ptr<char[]> buffer_;
   FILE* file_ = nullptr;
   uint64_t size_ = 0;
   std::vector<uint64_t> ends_;
