@@ -380,23 +380,27 @@ size_t NormalizeInto(std::string_view utf8, const NormalizeOptions& options,
     }
     const NormalizationTable::Block& block = table.BlockOf(c);
     const uint32_t entry = block.entries[c & kBlockMask];
-    switch (entry & kKindMask) {
-      case kUnchanged:
-        if (end - p >= 4) {
-          // Copy 4 bytes unconditionally; bytes past `length` are
-          // overwritten by the next character or cut by the final resize.
-          memcpy(text + n, p, 4);
-          if constexpr (kOrigin) {
-            origin[n] = origin[n + 1] = origin[n + 2] = origin[n + 3] = start;
-          }
-        } else {
-          for (int i = 0; i < length; ++i) {
-            text[n + i] = static_cast<char>(p[i]);
-            if constexpr (kOrigin) origin[n + i] = start;
-          }
+    // Most characters are copied as they are: tested first.
+    if ((entry & kKindMask) == kUnchanged) [[likely]] {
+      if (end - p >= 4) [[likely]] {
+        // Copy 4 bytes unconditionally; bytes past `length` are
+        // overwritten by the next character or cut by the final resize.
+        memcpy(text + n, p, 4);
+        if constexpr (kOrigin) {
+          origin[n] = origin[n + 1] = origin[n + 2] = origin[n + 3] = start;
         }
-        n += length;
-        break;
+      } else {
+        for (int i = 0; i < length; ++i) {
+          text[n + i] = static_cast<char>(p[i]);
+          if constexpr (kOrigin) origin[n + i] = start;
+        }
+      }
+      n += length;
+      p += length;
+      continue;
+    }
+    switch (entry & kKindMask) {
+      case kUnchanged:  // Handled above.
       case kDrop:
         break;
       case kSpace:
