@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 
 #include "atomic_file.h"
@@ -43,6 +45,11 @@ absl::Status Spool::Open() {
     close(fd);
     return absl::InternalError(ErrnoMessage("cannot open the spool file"));
   }
+  // With stdio's 4 KiB buffer, spooling SaudiNewsNet's 96 MB took 23,000
+  // write() calls; 1 MiB makes it ~100. (Failure keeps the default buffer.)
+  constexpr size_t kBufferSize = size_t{1} << 20;
+  buffer_ = std::make_unique_for_overwrite<char[]>(kBufferSize);
+  std::setvbuf(file_, buffer_.get(), _IOFBF, kBufferSize);
   return absl::OkStatus();
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,9 @@ class Spool {
   size_t lines() const { return ends_.size(); }
 
  private:
+  // file_'s stdio buffer (1 MiB; stdio's own is 4 KiB, a write() per ~4 KB
+  // of text). Declared first: it outlives file_, closed in ~Spool.
+  std::unique_ptr<char[]> buffer_;
   FILE* file_ = nullptr;
   uint64_t size_ = 0;
   std::vector<uint64_t> ends_;

@@ -4,6 +4,8 @@
 #include <cassert>
 #include <cmath>
 #include <thread>
+#include <utility>
+#include <vector>
 
 // Inline XXH3: band keys hash a few bytes each, where a library call would
 // cost as much as the hash.
@@ -16,13 +18,16 @@ namespace {
 
 // ∫_lo^hi f(s) ds by composite Simpson's rule over a fixed number of steps:
 // deterministic, and accurate to far better than the differences between
-// neighbouring (bands, rows) choices for these smooth integrands.
+// neighbouring (bands, rows) choices for these smooth integrands. Takes f at
+// the grid points s_i = lo + i * h (s_0 = lo, s_kSteps = hi) by index:
+// sample(i) = f(s_i).
+constexpr int kIntegrationSteps = 256;  // even
+
 template <typename F>
-double Integrate(F f, double lo, double hi) {
-  constexpr int kSteps = 256;  // even
-  const double h = (hi - lo) / kSteps;
-  double sum = f(lo) + f(hi);
-  for (int i = 1; i < kSteps; ++i) sum += (i % 2 == 1 ? 4 : 2) * f(lo + i * h);
+double IntegrateSamples(F sample, double h) {
+  constexpr int kSteps = kIntegrationSteps;
+  double sum = sample(0) + sample(kSteps);
+  for (int i = 1; i < kSteps; ++i) sum += (i % 2 == 1 ? 4 : 2) * sample(i);
   return sum * h / 3;
 }
 
@@ -204,22 +209,57 @@ std::vector<std::pair<uint32_t, uint32_t>> CandidatePairsImpl(
 LshParams ChooseLshParams(double threshold, int num_hashes,
                           double false_positive_weight,
                           double false_negative_weight) {
+  // The integrals of CandidateProbability over [0, threshold] and
+  // [threshold, 1] for every (bands, rows), by Integrate's rule, with
+  // pow(s, rows) computed once per rows and grid point instead of once per
+  // (bands, rows) and grid point: the same doubles in the same order, at
+  // half the pow calls (this choice cost ~94M instructions, a fixed cost of
+  // every dedup run).
+  const auto grid = [](double lo, double hi) {
+    constexpr int kSteps = kIntegrationSteps;
+    const double h = (hi - lo) / kSteps;
+    std::vector<double> points(kSteps + 1);
+    points[0] = lo;
+    points[kSteps] = hi;
+    for (int i = 1; i < kSteps; ++i) points[i] = lo + i * h;
+    return std::make_pair(points, h);
+  };
+  const auto [low_points, low_h] = grid(0.0, threshold);
+  const auto [high_points, high_h] = grid(threshold, 1.0);
+  std::vector<double> low_powers(low_points.size());
+  std::vector<double> high_powers(high_points.size());
+  // error[(bands - 1) * num_hashes + rows - 1]
+  std::vector<double> error(static_cast<size_t>(num_hashes) *
+                            static_cast<size_t>(num_hashes));
+  for (int rows = 1; rows <= num_hashes; ++rows) {
+    for (size_t i = 0; i < low_points.size(); ++i) {
+      low_powers[i] = std::pow(low_points[i], rows);
+      high_powers[i] = std::pow(high_points[i], rows);
+    }
+    for (int bands = 1; rows * bands <= num_hashes; ++bands) {
+      const double false_positive = IntegrateSamples(
+          [&](int i) { return 1.0 - std::pow(1.0 - low_powers[i], bands); },
+          low_h);
+      const double false_negative = IntegrateSamples(
+          [&](int i) {
+            return 1.0 - (1.0 - std::pow(1.0 - high_powers[i], bands));
+          },
+          high_h);
+      error[static_cast<size_t>(bands - 1) * num_hashes + rows - 1] =
+          false_positive_weight * false_positive +
+          false_negative_weight * false_negative;
+    }
+  }
+  // The first minimum in (bands, rows) order.
   LshParams best{1, 1};
   double best_error = INFINITY;
   for (int bands = 1; bands <= num_hashes; ++bands) {
     for (int rows = 1; rows * bands <= num_hashes; ++rows) {
-      const LshParams params{bands, rows};
-      const double false_positive = Integrate(
-          [params](double s) { return CandidateProbability(s, params); }, 0.0,
-          threshold);
-      const double false_negative = Integrate(
-          [params](double s) { return 1.0 - CandidateProbability(s, params); },
-          threshold, 1.0);
-      const double error = false_positive_weight * false_positive +
-                           false_negative_weight * false_negative;
-      if (error < best_error) {
-        best_error = error;
-        best = params;
+      const double e =
+          error[static_cast<size_t>(bands - 1) * num_hashes + rows - 1];
+      if (e < best_error) {
+        best_error = e;
+        best = {bands, rows};
       }
     }
   }

@@ -1,6 +1,7 @@
 #include "lsh.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <set>
@@ -51,6 +52,56 @@ TEST(ChooseLshParamsTest, WeighingFalseNegativesRaisesRecall) {
             CandidateProbability(0.8, balanced));
   EXPECT_LT(CandidateProbability(0.8, precision),
             CandidateProbability(0.8, balanced));
+}
+
+// The direct search ChooseLshParams replaced (one pow(s, rows) per
+// (bands, rows) and grid point): the choice must be the same, ties included.
+LshParams DirectSearch(double threshold, int num_hashes,
+                       double false_positive_weight,
+                       double false_negative_weight) {
+  const auto integrate = [](auto f, double lo, double hi) {
+    constexpr int kSteps = 256;
+    const double h = (hi - lo) / kSteps;
+    double sum = f(lo) + f(hi);
+    for (int i = 1; i < kSteps; ++i) {
+      sum += (i % 2 == 1 ? 4 : 2) * f(lo + i * h);
+    }
+    return sum * h / 3;
+  };
+  LshParams best{1, 1};
+  double best_error = INFINITY;
+  for (int bands = 1; bands <= num_hashes; ++bands) {
+    for (int rows = 1; rows * bands <= num_hashes; ++rows) {
+      const LshParams params{bands, rows};
+      const double false_positive = integrate(
+          [params](double s) { return CandidateProbability(s, params); }, 0.0,
+          threshold);
+      const double false_negative = integrate(
+          [params](double s) { return 1.0 - CandidateProbability(s, params); },
+          threshold, 1.0);
+      const double error = false_positive_weight * false_positive +
+                           false_negative_weight * false_negative;
+      if (error < best_error) {
+        best_error = error;
+        best = params;
+      }
+    }
+  }
+  return best;
+}
+
+TEST(ChooseLshParamsTest, SameChoiceAsTheDirectSearch) {
+  for (const double threshold : {0.05, 0.3, 0.5, 0.8, 0.95}) {
+    for (const int k : {7, 128}) {
+      for (const auto& [fp, fn] :
+           {std::pair{0.5, 0.5}, std::pair{0.02, 0.98}, std::pair{0.9, 0.1}}) {
+        const LshParams chosen = ChooseLshParams(threshold, k, fp, fn);
+        const LshParams direct = DirectSearch(threshold, k, fp, fn);
+        EXPECT_EQ(chosen.bands, direct.bands) << threshold << " " << k;
+        EXPECT_EQ(chosen.rows, direct.rows) << threshold << " " << k;
+      }
+    }
+  }
 }
 
 TEST(CandidateProbabilityTest, MonotoneFromZeroToOne) {

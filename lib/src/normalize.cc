@@ -5,8 +5,9 @@
 #include <unicode/unistr.h>
 
 #include <array>
+#include <atomic>
 #include <cstring>
-#include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -128,31 +129,47 @@ void AppendUtf8(UChar32 c, std::string* out) {
   out->append(buf, EncodeUtf8(static_cast<uint32_t>(c), buf));
 }
 
-// Per-code-point normalisation, built once per options combination with
-// ICU and immutable afterwards. Two-level: an index of 128-code-point blocks
-// into a pool of distinct blocks, so the whole code space costs ~100 KB.
+// Per-code-point normalisation for one options combination, computed with
+// ICU one block of 128 code points at a time, on the first lookup of a code
+// point of that block, and immutable afterwards. Building the whole code
+// space up front cost ~500M instructions (3 ICU normalisations per assigned
+// code point), a fixed cost larger than de-duplicating a few thousand
+// documents; a text touches only a few blocks (Arabic news: ASCII, Latin-1,
+// Arabic, General Punctuation).
 class NormalizationTable {
  public:
-  explicit NormalizationTable(const NormalizeOptions& options);
+  // The entries of one block, and the replacement bytes they point into.
+  struct Block {
+    std::array<uint32_t, kBlockSize> entries;
+    std::string pool;
+  };
 
-  uint32_t Lookup(uint32_t c) const {
-    return blocks_[(uint32_t{index_[c >> kBlockBits]} << kBlockBits) |
-                   (c & kBlockMask)];
+  explicit NormalizationTable(const NormalizeOptions& options);
+  NormalizationTable(const NormalizationTable&) = delete;
+  NormalizationTable& operator=(const NormalizationTable&) = delete;
+
+  // The block holding code point c. Safe to call from several threads.
+  const Block& BlockOf(uint32_t c) {
+    const Block* block =
+        index_[c >> kBlockBits].load(std::memory_order_acquire);
+    if (block != nullptr) return *block;
+    return Build(c >> kBlockBits);
   }
-  const char* pool() const { return pool_.data(); }
 
  private:
-  // Returns the entry for c, appending any replacement to pool_.
-  uint32_t MakeEntry(UChar32 c, const NormalizeOptions& options);
-  std::string Map(UChar32 c, const NormalizeOptions& options) const;
+  const Block& Build(uint32_t b);
+  // Returns the entry for c, appending any replacement to *pool.
+  uint32_t MakeEntry(UChar32 c, std::string* pool) const;
+  std::string Map(UChar32 c) const;
 
+  const NormalizeOptions options_;
   const icu::Normalizer2* nfkc_cf_ = nullptr;
   const icu::Normalizer2* nfd_ = nullptr;
   const icu::Normalizer2* nfc_ = nullptr;
 
-  std::vector<uint16_t> index_;
-  std::vector<uint32_t> blocks_;
-  std::string pool_;
+  std::unique_ptr<std::atomic<const Block*>[]> index_;
+  std::mutex mu_;  // Guards building blocks and owned_.
+  std::vector<std::unique_ptr<const Block>> owned_;
 };
 
 struct IcuNormalizers {
@@ -183,7 +200,9 @@ const IcuNormalizers& LoadIcuNormalizers() {
   return normalizers;
 }
 
-NormalizationTable::NormalizationTable(const NormalizeOptions& options) {
+NormalizationTable::NormalizationTable(const NormalizeOptions& options)
+    : options_(options),
+      index_(std::make_unique<std::atomic<const Block*>[]>(kNumBlocks)) {
   // ICU's normalisation data is compiled into libicudata; failing to load it
   // is a broken installation, which NormalizationDataStatus() reports. A
   // normaliser that did not load is skipped.
@@ -191,49 +210,50 @@ NormalizationTable::NormalizationTable(const NormalizeOptions& options) {
   nfkc_cf_ = icu.nfkc_cf;
   nfd_ = icu.nfd;
   nfc_ = icu.nfc;
-
-  index_.resize(kNumBlocks);
-  std::map<std::array<uint32_t, kBlockSize>, uint16_t> distinct;
-  std::map<std::string, uint32_t> pooled;
-  std::array<uint32_t, kBlockSize> block;
-  for (uint32_t b = 0; b < kNumBlocks; ++b) {
-    for (uint32_t i = 0; i < kBlockSize; ++i) {
-      const UChar32 c = static_cast<UChar32>((b << kBlockBits) | i);
-      block[i] = MakeEntry(c, options);
-    }
-    auto [it, inserted] =
-        distinct.emplace(block, static_cast<uint16_t>(distinct.size()));
-    if (inserted) blocks_.insert(blocks_.end(), block.begin(), block.end());
-    index_[b] = it->second;
-  }
 }
 
-uint32_t NormalizationTable::MakeEntry(UChar32 c,
-                                       const NormalizeOptions& options) {
+const NormalizationTable::Block& NormalizationTable::Build(uint32_t b) {
+  std::lock_guard<std::mutex> lock(mu_);
+  // Another thread may have built it while this one waited.
+  if (const Block* built = index_[b].load(std::memory_order_acquire)) {
+    return *built;
+  }
+  auto block = std::make_unique<Block>();
+  for (uint32_t i = 0; i < kBlockSize; ++i) {
+    const UChar32 c = static_cast<UChar32>((b << kBlockBits) | i);
+    block->entries[i] = MakeEntry(c, &block->pool);
+  }
+  const Block* built = block.get();
+  owned_.push_back(std::move(block));
+  index_[b].store(built, std::memory_order_release);
+  return *built;
+}
+
+uint32_t NormalizationTable::MakeEntry(UChar32 c, std::string* pool) const {
   if (U_IS_SURROGATE(c)) return kUnchanged;  // Never decoded from UTF-8.
   // Most of the code space; skipping the string work saves most of the build.
   if (u_charType(c) == U_UNASSIGNED &&
       !u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) {
     return kUnchanged;
   }
-  const std::string mapped = Map(c, options);
+  const std::string mapped = Map(c);
   std::string original;
   AppendUtf8(c, &original);
   if (mapped == " ") return kSpace;  // Even ' ' itself: runs collapse.
   if (mapped == original) return kUnchanged;
   if (mapped.empty()) return kDrop;
   // The longest NFKC_Casefold expansion (U+FDFA) is 33 bytes.
-  if (mapped.size() > kLengthMask || pool_.size() >= kMaxPoolSize) {
+  if (mapped.size() > kLengthMask || pool->size() >= kMaxPoolSize) {
     return kUnchanged;  // Never happens with Unicode's data; stay safe.
   }
-  const uint32_t offset = static_cast<uint32_t>(pool_.size());
-  pool_ += mapped;
+  const uint32_t offset = static_cast<uint32_t>(pool->size());
+  *pool += mapped;
   return kReplace | (static_cast<uint32_t>(mapped.size()) << kLengthShift) |
          (offset << kOffsetShift);
 }
 
-std::string NormalizationTable::Map(UChar32 c,
-                                    const NormalizeOptions& options) const {
+std::string NormalizationTable::Map(UChar32 c) const {
+  const NormalizeOptions& options = options_;
   if (IsWhitespace(c)) return " ";
   if (const char folded = FoldPunctuation(c)) return std::string(1, folded);
   if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) return "";
@@ -277,12 +297,13 @@ std::string NormalizationTable::Map(UChar32 c,
   return result;
 }
 
-const NormalizationTable& TableFor(const NormalizeOptions& options) {
+NormalizationTable& TableFor(const NormalizeOptions& options) {
   const int key = (options.fold_case ? 1 : 0) | (options.strip_marks ? 2 : 0) |
                   (options.fold_arabic ? 4 : 0) | (options.fold_digits ? 8 : 0);
-  // Built on first use of each combination, then immutable; never freed.
+  // Made on first use of each combination (its blocks on first use of
+  // each); never freed.
   static std::once_flag once[16];
-  static const NormalizationTable* tables[16];
+  static NormalizationTable* tables[16];
   std::call_once(once[key],
                  [&] { tables[key] = new NormalizationTable(options); });
   return *tables[key];
@@ -317,8 +338,7 @@ namespace {
 template <bool kOrigin>
 size_t NormalizeInto(std::string_view utf8, const NormalizeOptions& options,
                      std::string* out_text, std::vector<uint32_t>* out_origin) {
-  const NormalizationTable& table = TableFor(options);
-  const char* const pool = table.pool();
+  NormalizationTable& table = TableFor(options);
   const uint8_t* const begin = reinterpret_cast<const uint8_t*>(utf8.data());
   const uint8_t* const end = begin + utf8.size();
 
@@ -358,24 +378,29 @@ size_t NormalizeInto(std::string_view utf8, const NormalizeOptions& options,
         continue;
       }
     }
-    const uint32_t entry = table.Lookup(c);
-    switch (entry & kKindMask) {
-      case kUnchanged:
-        if (end - p >= 4) {
-          // Copy 4 bytes unconditionally; bytes past `length` are
-          // overwritten by the next character or cut by the final resize.
-          memcpy(text + n, p, 4);
-          if constexpr (kOrigin) {
-            origin[n] = origin[n + 1] = origin[n + 2] = origin[n + 3] = start;
-          }
-        } else {
-          for (int i = 0; i < length; ++i) {
-            text[n + i] = static_cast<char>(p[i]);
-            if constexpr (kOrigin) origin[n + i] = start;
-          }
+    const NormalizationTable::Block& block = table.BlockOf(c);
+    const uint32_t entry = block.entries[c & kBlockMask];
+    // Most characters are copied as they are: tested first.
+    if ((entry & kKindMask) == kUnchanged) [[likely]] {
+      if (end - p >= 4) [[likely]] {
+        // Copy 4 bytes unconditionally; bytes past `length` are
+        // overwritten by the next character or cut by the final resize.
+        memcpy(text + n, p, 4);
+        if constexpr (kOrigin) {
+          origin[n] = origin[n + 1] = origin[n + 2] = origin[n + 3] = start;
         }
-        n += length;
-        break;
+      } else {
+        for (int i = 0; i < length; ++i) {
+          text[n + i] = static_cast<char>(p[i]);
+          if constexpr (kOrigin) origin[n + i] = start;
+        }
+      }
+      n += length;
+      p += length;
+      continue;
+    }
+    switch (entry & kKindMask) {
+      case kUnchanged:  // Handled above.
       case kDrop:
         break;
       case kSpace:
@@ -387,7 +412,7 @@ size_t NormalizeInto(std::string_view utf8, const NormalizeOptions& options,
         break;
       case kReplace: {
         const size_t size = (entry >> kLengthShift) & kLengthMask;
-        memcpy(text + n, pool + (entry >> kOffsetShift), size);
+        memcpy(text + n, block.pool.data() + (entry >> kOffsetShift), size);
         if constexpr (kOrigin) {
           for (size_t i = 0; i < size; ++i) origin[n + i] = start;
         }

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tokenize.h"
@@ -254,6 +255,33 @@ TEST(Normalize, ReusesBuffers) {
   EXPECT_EQ(t.text, "ab");
   EXPECT_EQ(t.origin, (std::vector<uint32_t>{0, 1, 2}));
   EXPECT_EQ(t.invalid_sequences, 0u);
+}
+
+// The table is built a block of code points at a time on first use: threads
+// that meet unbuilt blocks at once get the same result as one thread alone.
+// Option combinations no other test uses, so that their blocks are new here.
+TEST(Normalize, SameResultFromSeveralThreadsAtOnce) {
+  std::string text;
+  for (uint32_t c = 0x20; c < 0x3400; c += 7) {
+    if (c >= 0xD800 && c < 0xE000) continue;
+    char buf[4];
+    text.append(buf, EncodeUtf8(c, buf));
+    text += ' ';
+  }
+  NormalizeOptions options;
+  options.fold_case = false;
+  options.fold_digits = false;
+  std::vector<std::string> results(4);
+  {
+    std::vector<std::thread> threads;
+    for (std::string& result : results) {
+      threads.emplace_back([&] { result = N(text, options); });
+    }
+    for (std::thread& thread : threads) thread.join();
+  }
+  const std::string alone = N(text, options);
+  EXPECT_NE(alone, text);  // Some of these code points are folded.
+  for (const std::string& result : results) EXPECT_EQ(result, alone);
 }
 
 TEST(Normalize, ToOriginalKeepsDroppedCharactersAfterTheSpan) {

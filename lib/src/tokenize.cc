@@ -355,9 +355,102 @@ size_t ArticleLength(const uint32_t* cps, size_t n) {
   return 0;
 }
 
+// The fast path of TokenKey, for tokens made only of well-formed 1- and
+// 2-byte UTF-8 sequences (Latin, Greek, Cyrillic, Hebrew, Arabic; what
+// Arabic news is made of): the prefix rules compare bytes (the letters they
+// strip are all 2-byte), and one pass over the rest finds the repeated code
+// points. Sets *key and returns true, or returns false (for any other token)
+// having decided nothing.
+
+// The 2-byte encodings of the prefix letters, as (lead << 8) | trail.
+constexpr uint16_t kAlef2 = 0xD8A7;
+constexpr uint16_t kLam2 = 0xD984;
+constexpr uint16_t kWaw2 = 0xD988;
+constexpr uint16_t kBeh2 = 0xD8A8;
+constexpr uint16_t kKaf2 = 0xD983;
+constexpr uint16_t kFeh2 = 0xD981;
+
+// The 2 bytes at p as (p[0] << 8) | p[1], or 0 if fewer than 2 remain.
+inline uint16_t Pair(const uint8_t* p, const uint8_t* end) {
+  if (end - p < 2) return 0;
+  return static_cast<uint16_t>((p[0] << 8) | p[1]);
+}
+
+// Whether [p, end) holds at least k code points, for text of 1- and 2-byte
+// sequences: the number of bytes that are not continuation bytes among the
+// first 2k (k code points take at most 2k bytes).
+inline bool AtLeastCodePoints(const uint8_t* p, const uint8_t* end, int k) {
+  const ptrdiff_t look = std::min<ptrdiff_t>(end - p, 2 * k);
+  int leads = 0;
+  for (ptrdiff_t i = 0; i < look; ++i) leads += (p[i] & 0xC0) != 0x80;
+  return leads >= k;
+}
+
+bool TokenKeyShort(const uint8_t* begin, const uint8_t* end, uint64_t* key) {
+  // The prefix rules, on bytes (valid only if the whole token is of 1- and
+  // 2-byte sequences, which the pass below checks).
+  const uint8_t* rest = begin;
+  if (Pair(rest, end) == kWaw2 && AtLeastCodePoints(rest + 2, end, 3)) {
+    rest += 2;
+  }
+  const uint16_t a = Pair(rest, end);
+  int article = 0;  // bytes
+  if ((a == kAlef2 || a == kLam2) && Pair(rest + 2, end) == kLam2) {
+    article = 4;  // ال لل
+  } else if ((a == kBeh2 || a == kKaf2 || a == kFeh2) &&
+             Pair(rest + 2, end) == kAlef2 && Pair(rest + 4, end) == kLam2) {
+    article = 6;  // بال كال فال
+  }
+  if (article > 0 && AtLeastCodePoints(rest + article, end, 2)) {
+    rest += article;
+  }
+
+  // As in TokenKeyGeneral: code points that repeat the one before, digits
+  // excepted, are dropped; most tokens drop none.
+  char form[256];
+  const bool fits = end - rest <= static_cast<ptrdiff_t>(sizeof(form));
+  size_t size = 0;
+  bool dropped = false;
+  const uint8_t* run = rest;
+  uint32_t previous = kInvalidCodePoint;
+  for (const uint8_t* p = rest; p < end;) {
+    uint32_t c;
+    int length;
+    if (*p < 0x80) {
+      c = *p;
+      length = 1;
+    } else if (*p >= 0xC2 && *p < 0xE0 && end - p >= 2 &&
+               (p[1] & 0xC0) == 0x80) {
+      c = ((*p & 0x1Fu) << 6) | (p[1] & 0x3Fu);
+      length = 2;
+    } else {
+      return false;
+    }
+    if (c == previous && !(c >= '0' && c <= '9') &&
+        u_charType(static_cast<UChar32>(c)) != U_DECIMAL_DIGIT_NUMBER) {
+      if (!fits) return false;
+      memcpy(form + size, run, static_cast<size_t>(p - run));
+      size += static_cast<size_t>(p - run);
+      run = p + length;
+      dropped = true;
+    }
+    previous = c;
+    p += length;
+  }
+  if (!dropped) {
+    *key = XXH3_64bits(rest, static_cast<size_t>(end - rest));
+    return true;
+  }
+  memcpy(form + size, run, static_cast<size_t>(end - run));
+  size += static_cast<size_t>(end - run);
+  *key = XXH3_64bits(form, size);
+  return true;
+}
+
 }  // namespace
 
-uint64_t TokenKey(std::string_view token, const TokenKeyOptions& options) {
+uint64_t TokenKeyGeneral(std::string_view token,
+                         const TokenKeyOptions& options) {
   if (!options.match_variants) return XXH3_64bits(token.data(), token.size());
   const uint8_t* const begin = reinterpret_cast<const uint8_t*>(token.data());
   const uint8_t* const end = begin + token.size();
@@ -425,6 +518,14 @@ uint64_t TokenKey(std::string_view token, const TokenKeyOptions& options) {
   memcpy(form + size, run, static_cast<size_t>(end - run));
   size += static_cast<size_t>(end - run);
   return XXH3_64bits(form, size);
+}
+
+uint64_t TokenKey(std::string_view token, const TokenKeyOptions& options) {
+  if (!options.match_variants) return XXH3_64bits(token.data(), token.size());
+  const uint8_t* const begin = reinterpret_cast<const uint8_t*>(token.data());
+  uint64_t key;
+  if (TokenKeyShort(begin, begin + token.size(), &key)) return key;
+  return TokenKeyGeneral(token, options);
 }
 
 }  // namespace neardup

@@ -68,6 +68,12 @@ struct TokenKeyOptions {
 // matching the common variants of one story.
 uint64_t TokenKey(std::string_view token, const TokenKeyOptions& options = {});
 
+// TokenKey by the general method, which decodes every code point. TokenKey
+// takes a faster path for tokens of 1- and 2-byte UTF-8 sequences and gives
+// the same key for every input; this is the reference it is tested against.
+uint64_t TokenKeyGeneral(std::string_view token,
+                         const TokenKeyOptions& options = {});
+
 }  // namespace neardup
 
 #endif  // NEARDUP_TOKENIZE_H_

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -296,6 +297,37 @@ TEST(TokenKey, IsTheXxh3OfTheMatchingForm) {
   };
   for (const auto& [token, form] : cases) {
     EXPECT_EQ(TokenKey(token), XXH3_64bits(form.data(), form.size())) << token;
+  }
+}
+
+// TokenKey's fast path (tokens of 1- and 2-byte sequences) against the
+// general method, on random tokens built from the letters the rules look at,
+// repeats, digits, characters of 3 and 4 bytes and ill-formed bytes.
+TEST(TokenKey, SameKeyAsTheGeneralMethod) {
+  const std::vector<std::string> pieces = {
+      "و", "ا", "ل",  "ب", "ك",    "ف",    "ق",    "ي",        "ه",
+      "ّ",  "a", "b",  "1", "٠",    "١",    "۱",    "߁",        "é",
+      "ж", "ש", "中", "😀", "\xff", "\xd9", "\x88", "\xc0\xaf", "\xef\xbf\xbd"};
+  std::mt19937 random(7);
+  std::uniform_int_distribution<size_t> pick(0, pieces.size() - 1);
+  std::uniform_int_distribution<int> length(0, 12);
+  // Mostly pieces of 1 and 2 bytes, so that the fast path is taken.
+  std::uniform_int_distribution<size_t> common(0, 18);
+  for (int i = 0; i < 20000; ++i) {
+    std::string token;
+    const int n = length(random);
+    const bool rare = i % 4 == 0;
+    for (int j = 0; j < n; ++j) {
+      std::string piece = pieces[rare ? pick(random) : common(random)];
+      const int copies = random() % 3 == 0 ? 2 : 1;
+      for (int c = 0; c < copies; ++c) token += piece;
+    }
+    EXPECT_EQ(TokenKey(token), TokenKeyGeneral(token)) << token;
+  }
+  for (const std::string& token :
+       {std::string(300, 'a') + "b", "و" + std::string(300, 'x'),
+        "وال" + std::string(100, 'y') + std::string(200, 'z')}) {
+    EXPECT_EQ(TokenKey(token), TokenKeyGeneral(token));
   }
 }
 
