@@ -9,18 +9,8 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 work=${2:-/tmp/neardup-feed-daily}
 neardup=$PWD/$build/cli/neardup
-articles=../shared/datasets/saudinewsnet/articles.jsonl.zst
-[ -f "$articles" ] || { echo "feed_index_daily.sh: $articles not found" >&2; exit 2; }
-rm -rf "$work"; mkdir -p "$work/days"
-zstd -dc "$articles" | python3 -c '
-import json, sys
-out = {}
-for line in sys.stdin:
-    day = json.loads(line).get("date", "")[:10] or "undated"
-    if day not in out:
-        out[day] = open(f"'"$work"'/days/{day}.jsonl", "w", encoding="utf-8")
-    out[day].write(line)
-'
+rm -rf "$work"
+bench/saudinewsnet_days.sh "$work/days"
 printf "%-12s %8s %14s %14s\n" day articles near-dup-of-earlier shares-passage
 for day in "$work"/days/*.jsonl; do
   name=$(basename "$day" .jsonl)
