@@ -46,6 +46,7 @@
 #include "analyze.h"
 #include "atomic_file.h"
 #include "candidates.h"
+#include "cluster.h"
 #include "commands.h"
 #include "dedup_internal.h"
 #include "dedup_output.h"
@@ -66,11 +67,6 @@ namespace {
 using cli::AtomicFile;
 using cli::ReadResult;
 using cli::Spool;
-
-// As Deduplicator (lib/src/dedup.cc): a similarity computed as 4.0 / 5.0
-// is not lost to rounding.
-constexpr double kSimilarityEpsilon = 1e-9;
-constexpr uint32_t kUnvisited = 0xFFFFFFFFu;
 
 // What a rank holds about the documents of its share.
 struct Share {
@@ -431,78 +427,13 @@ absl::Status FindPairs(World* world, const Share& share, uint64_t base,
   return absl::OkStatus();
 }
 
-// The single-process rule (Deduplicator::Finish) over the documents a rank
-// was given: whole components, sorted by global index. Fills
-// decisions[i] with representatives as indexes into `documents`.
+// A document of a component a rank was given.
 struct Member {
   uint32_t global;
   uint32_t tokens;
   std::string_view id, origin;
   absl::Span<const uint64_t> set;
 };
-
-size_t Cluster(const std::vector<Member>& members,
-               const std::vector<std::pair<uint32_t, uint32_t>>& pairs,
-               const DedupOptions& options,
-               std::vector<DedupDecision>* decisions) {
-  const auto n = static_cast<uint32_t>(members.size());
-  std::vector<uint64_t> neighbor_begin(n + 1, 0);
-  for (const auto& [a, b] : pairs) {
-    ++neighbor_begin[a + 1];
-    ++neighbor_begin[b + 1];
-  }
-  for (uint32_t d = 0; d < n; ++d) neighbor_begin[d + 1] += neighbor_begin[d];
-  std::vector<uint32_t> neighbors(neighbor_begin[n]);
-  {
-    std::vector<uint64_t> fill(neighbor_begin.begin(),
-                               neighbor_begin.end() - 1);
-    for (const auto& [a, b] : pairs) {
-      neighbors[fill[a]++] = b;
-      neighbors[fill[b]++] = a;
-    }
-  }
-  std::vector<uint32_t> order(n);
-  std::iota(order.begin(), order.end(), 0u);
-  if (options.keep == DedupKeep::kLongest) {
-    std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
-      return members[x].tokens > members[y].tokens;
-    });
-  }
-  std::vector<uint32_t> rank(n);
-  for (uint32_t p = 0; p < n; ++p) rank[order[p]] = p;
-  decisions->assign(n, DedupDecision{});
-  std::vector<uint32_t> representative(n, kUnvisited);
-  std::vector<uint32_t> candidates;
-  const double threshold = options.threshold - kSimilarityEpsilon;
-  size_t verified = 0;
-  for (uint32_t p = 0; p < n; ++p) {
-    const uint32_t doc = order[p];
-    candidates.clear();
-    for (uint64_t k = neighbor_begin[doc]; k < neighbor_begin[doc + 1]; ++k) {
-      const uint32_t other = neighbors[k];
-      if (representative[other] == kUnvisited) continue;
-      candidates.push_back(rank[representative[other]]);
-    }
-    std::sort(candidates.begin(), candidates.end());
-    candidates.erase(std::unique(candidates.begin(), candidates.end()),
-                     candidates.end());
-    DedupDecision& decision = (*decisions)[doc];
-    decision = {1.0, doc, true};
-    representative[doc] = doc;
-    for (uint32_t candidate_rank : candidates) {
-      const uint32_t candidate = order[candidate_rank];
-      ++verified;
-      const double similarity =
-          SetSimilarity(members[doc].set, members[candidate].set, options.mode);
-      if (similarity >= threshold) {
-        decision = {similarity, candidate, false};
-        representative[doc] = candidate;
-        break;
-      }
-    }
-  }
-  return verified;
-}
 
 // Union-find over the candidate graph (rank 0).
 uint32_t Root(std::vector<uint32_t>* parent, uint32_t x) {
@@ -641,15 +572,28 @@ absl::Status Decide(World* world, Share* share,
     const auto [a, b] = unpack.Get<Edge>();
     local_pairs.emplace_back(local_of(a), local_of(b));
   }
+  // The single-process rule over whole components, members sorted by
+  // global index: what Deduplicator::Finish decides for them.
   std::vector<DedupDecision> decisions;
-  counts->verified_pairs = Cluster(members, local_pairs, options, &decisions);
   {
-    std::vector<uint8_t> has_duplicate(members.size(), 0);
-    for (const DedupDecision& d : decisions) {
-      if (!d.kept) has_duplicate[d.representative] = 1;
+    std::vector<uint32_t> tokens(members.size());
+    for (size_t i = 0; i < members.size(); ++i) tokens[i] = members[i].tokens;
+    const CandidateGraph graph = CandidateGraph::FromPairs(
+        static_cast<uint32_t>(members.size()), local_pairs);
+    size_t verified = 0;
+    if (absl::Status s = ClusterGreedy(
+            graph, tokens, options,
+            [&](uint32_t doc, std::vector<uint64_t>*)
+                -> absl::StatusOr<absl::Span<const uint64_t>> {
+              return members[doc].set;
+            },
+            &decisions, &verified);
+        !s.ok()) {
+      return s;
     }
-    for (uint8_t flag : has_duplicate) counts->duplicate_clusters += flag;
+    counts->verified_pairs = verified;
   }
+  counts->duplicate_clusters = DuplicateClusters(decisions);
   // Step 5: decisions home.
   out.assign(size, std::string());
   for (size_t i = 0; i < members.size(); ++i) {
