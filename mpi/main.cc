@@ -66,6 +66,7 @@ int Run(int argc, char** argv, int rank) {
       ->add_option("--split-bytes", flags->split_bytes,
                    "Cut uncompressed JSONL files of at least this many bytes "
                    "into byte ranges read by different ranks (0: never)")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   neardup::cli::AddInputFlags(command, &flags->input, &flags->dedup.analyze);
   command->add_flag("-q,--quiet", flags->quiet,
