@@ -29,7 +29,6 @@
 
 #include <mpi.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
@@ -134,16 +133,12 @@ absl::Status ShareOf(const DedupMpiFlags& flags, const World& world,
   std::vector<bool> split;
   uint64_t total = 0;
   for (const Source& source : listing.sources) {
+    // A file's size counts 1 more, so that an empty file has a middle byte.
     uint64_t size = 0;
-    const bool splittable = flags.split_bytes > 0 &&
-                            SplittableJsonl(source, flags.input, &size) &&
-                            size >= flags.split_bytes;
-    if (!splittable) {
-      struct stat st {};
-      size = stat(source.name.c_str(), &st) == 0
-                 ? static_cast<uint64_t>(st.st_size) + 1
-                 : 1;
-    }
+    const bool splittable = SplittableJsonl(
+        source, flags.input,
+        flags.split_bytes > 0 ? flags.split_bytes : ~uint64_t{0}, &size);
+    if (!splittable) ++size;
     sizes.push_back(size);
     split.push_back(splittable);
     plan->split_files += splittable ? 1 : 0;

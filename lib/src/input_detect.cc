@@ -137,14 +137,14 @@ absl::StatusOr<std::unique_ptr<ByteSource>> OpenSource(const Source& source,
 }
 
 bool SplittableJsonl(const Source& source, const InputOptions& options,
-                     uint64_t* size) {
+                     uint64_t min_size, uint64_t* size) {
   struct stat st;
   if (source.name == "-" || stat(source.name.c_str(), &st) != 0 ||
       !S_ISREG(st.st_mode)) {
     return false;
   }
   *size = static_cast<uint64_t>(st.st_size);
-  if (options.format == InputFormat::kText ||
+  if (*size < min_size || options.format == InputFormat::kText ||
       CompressionOf(source.name) != Compression::kNone) {
     return false;
   }

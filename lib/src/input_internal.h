@@ -241,13 +241,14 @@ struct ShareProgress {
 // The error of a directory whose files gave no record.
 absl::Status NoUsableFilesError(std::string_view dir);
 
-// True if the file `source` names may be cut into pieces: a regular file of
-// `size` bytes, uncompressed (neither its name nor its first bytes say
-// gzip or zstd: a compressed stream cannot be entered in its middle), read
-// as JSON Lines by its name (.jsonl, .ndjson, .json) or by
-// options.format. Sets *size.
+// True if the file `source` names may be cut into pieces: a regular file
+// of at least `min_size` bytes, uncompressed (neither its name nor its
+// first bytes say gzip or zstd: a compressed stream cannot be entered in
+// its middle), read as JSON Lines by its name (.jsonl, .ndjson, .json) or
+// by options.format. Sets *size to the file's size if it is a regular
+// file (its first bytes are read only if it is large enough).
 bool SplittableJsonl(const Source& source, const InputOptions& options,
-                     uint64_t* size);
+                     uint64_t min_size, uint64_t* size);
 
 struct InputReaderInternal {
   // Like InputReader::Open, but the path "-" reads `stdin_file` (not owned;

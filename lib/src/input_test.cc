@@ -270,24 +270,28 @@ TEST_F(InputTest, PiecesRefuseAFileOnceWhereOneProcessDoes) {
 TEST_F(InputTest, OnlyUncompressedJsonlFilesCanBeCut) {
   const std::string line = "{\"text\":\"x\"}\n";
   uint64_t size = 0;
-  EXPECT_TRUE(SplittableJsonl({Write("a.jsonl", line)}, {}, &size));
+  EXPECT_TRUE(SplittableJsonl({Write("a.jsonl", line)}, {}, 1, &size));
   EXPECT_EQ(size, line.size());
-  EXPECT_TRUE(SplittableJsonl({Write("a.NDJSON", line)}, {}, &size));
-  EXPECT_FALSE(SplittableJsonl({WriteGzip("a.jsonl.gz", line)}, {}, &size));
-  EXPECT_FALSE(SplittableJsonl({WriteZstd("b.jsonl.zst", line)}, {}, &size));
+  EXPECT_TRUE(SplittableJsonl({Write("a.NDJSON", line)}, {}, 1, &size));
+  EXPECT_FALSE(SplittableJsonl({WriteGzip("a.jsonl.gz", line)}, {}, 1, &size));
+  EXPECT_FALSE(SplittableJsonl({WriteZstd("b.jsonl.zst", line)}, {}, 1, &size));
   // Compressed data under a plain name is found by its first bytes.
-  EXPECT_FALSE(SplittableJsonl({WriteGzip("gz.jsonl", line)}, {}, &size));
+  EXPECT_FALSE(SplittableJsonl({WriteGzip("gz.jsonl", line)}, {}, 1, &size));
   const std::string txt = Write("a.txt", line);
-  EXPECT_FALSE(SplittableJsonl({txt}, {}, &size));
+  EXPECT_FALSE(SplittableJsonl({txt}, {}, 1, &size));
   InputOptions jsonl;
   jsonl.format = InputFormat::kJsonl;
-  EXPECT_TRUE(SplittableJsonl({txt}, jsonl, &size));
+  EXPECT_TRUE(SplittableJsonl({txt}, jsonl, 1, &size));
   InputOptions text;
   text.format = InputFormat::kText;
-  EXPECT_FALSE(SplittableJsonl({Write("c.jsonl", line)}, text, &size));
-  EXPECT_FALSE(SplittableJsonl({Path("missing.jsonl")}, {}, &size));
-  EXPECT_FALSE(SplittableJsonl({dir_}, jsonl, &size));
-  EXPECT_FALSE(SplittableJsonl({"-"}, jsonl, &size));
+  EXPECT_FALSE(SplittableJsonl({Write("c.jsonl", line)}, text, 1, &size));
+  EXPECT_FALSE(SplittableJsonl({Path("missing.jsonl")}, {}, 1, &size));
+  EXPECT_FALSE(SplittableJsonl({dir_}, jsonl, 1, &size));
+  EXPECT_FALSE(SplittableJsonl({"-"}, jsonl, 1, &size));
+  // Smaller than asked: not cut, but its size is known.
+  size = 0;
+  EXPECT_FALSE(SplittableJsonl({Write("d.jsonl", line)}, {}, 100, &size));
+  EXPECT_EQ(size, line.size());
 }
 
 TEST(CheckUtf8Test, CountsEveryInvalidByte) {
