@@ -2,12 +2,13 @@
 // identical, byte for byte, to one process's whatever the number of ranks.
 //
 // Steps (docs/DESIGN.md, "dedup on MPI"):
-//  1. Share: the listing's files are divided into contiguous runs, one per
-//     rank, balanced by stored bytes; so rank r's documents are a contiguous
-//     stretch of input order and its global indexes are a prefix sum away.
-//     Each rank reads, analyses and sketches its share (band keys, token
-//     counts and sorted shingle sets, held in RAM), and spools its output
-//     lines as `neardup dedup` does.
+//  1. Share: the listing's bytes are divided into contiguous runs, one per
+//     rank (ShareOf: whole files, and byte ranges of large uncompressed
+//     JSON Lines files); so rank r's documents are a contiguous stretch of
+//     input order and its global indexes are a prefix sum away. Each rank
+//     reads, analyses and sketches its share (band keys, token counts and
+//     sorted shingle sets, held in RAM), and spools its output lines as
+//     `neardup dedup` does. Repeated ids are counted over all ranks.
 //  2. Band keys: (band, key, document) goes to the rank owning hash(band,
 //     key) (MPI_Alltoallv). The owner buckets each band with the library's
 //     CandidatePairsFromBandKeys, exactly as one process would, since every
@@ -28,7 +29,6 @@
 
 #include <mpi.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
@@ -45,6 +45,7 @@
 #include "analyze.h"
 #include "atomic_file.h"
 #include "candidates.h"
+#include "cluster.h"
 #include "commands.h"
 #include "dedup_internal.h"
 #include "dedup_output.h"
@@ -65,11 +66,6 @@ namespace {
 using cli::AtomicFile;
 using cli::ReadResult;
 using cli::Spool;
-
-// As Deduplicator (lib/src/dedup.cc): a similarity computed as 4.0 / 5.0
-// is not lost to rounding.
-constexpr double kSimilarityEpsilon = 1e-9;
-constexpr uint32_t kUnvisited = 0xFFFFFFFFu;
 
 // What a rank holds about the documents of its share.
 struct Share {
@@ -98,47 +94,130 @@ struct Worker {
   BandSketcher sketcher;
 };
 
-// The stretch [first, end) of the listing's sources that `rank` reads: a
-// source goes to the rank in whose 1/size of the total stored bytes its
-// middle byte falls, so shares are contiguous, in order, and balanced to
-// within a file.
-absl::Status ShareOf(const std::vector<std::string>& paths, const World& world,
-                     size_t* first, size_t* end) {
-  for (const std::string& path : paths) {
+// This rank's share of the listing. The sources, end to end in listing
+// order, are cut into N runs of equal stored bytes, rank r's being
+// [bounds[r], bounds[r + 1]). An uncompressed JSON Lines file of at
+// least flags.split_bytes is cut at those boundaries (each rank reads the
+// lines that start in its run: InputShare); any other file goes whole to
+// the rank whose run holds its middle byte. So shares are contiguous and
+// in input order, and a rank's global indexes are a prefix sum away.
+// Where a directory of the listing ends.
+struct DirectoryEnd {
+  std::string name;
+  size_t last = 0;    // listing index of its last file
+  bool mine = false;  // this rank reads the end of that file
+};
+
+// What ShareOf makes of the listing.
+struct Plan {
+  InputShare share;  // this rank's
+  std::vector<DirectoryEnd> dirs;
+  size_t split_files = 0;  // files cut into byte ranges (on every rank)
+};
+
+absl::Status ShareOf(const DedupMpiFlags& flags, const World& world,
+                     Plan* plan) {
+  InputShare* share = &plan->share;
+  std::vector<DirectoryEnd>* dirs = &plan->dirs;
+  for (const std::string& path : flags.paths) {
     if (path == "-") {
       return absl::InvalidArgumentError(
           "neardup-mpi reads files, not standard input (-): name the files");
     }
   }
   InputListing listing;
-  if (absl::Status s = ListInputs(paths, stdin, &listing); !s.ok()) return s;
+  if (absl::Status s = ListInputs(flags.paths, stdin, &listing); !s.ok()) {
+    return s;
+  }
   std::vector<uint64_t> sizes;
+  std::vector<bool> split;
   uint64_t total = 0;
   for (const Source& source : listing.sources) {
-    struct stat st {};
-    const uint64_t size = stat(source.name.c_str(), &st) == 0
-                              ? static_cast<uint64_t>(st.st_size) + 1
-                              : 1;
+    // A file's size counts 1 more, so that an empty file has a middle byte.
+    uint64_t size = 0;
+    const bool splittable = SplittableJsonl(
+        source, flags.input,
+        flags.split_bytes > 0 ? flags.split_bytes : ~uint64_t{0}, &size);
+    if (!splittable) ++size;
     sizes.push_back(size);
+    split.push_back(splittable);
+    plan->split_files += splittable ? 1 : 0;
     total += size;
   }
-  *first = listing.sources.size();
-  *end = 0;
+  std::vector<uint64_t> bounds(world.size + 1);
+  for (int r = 0; r <= world.size; ++r) {
+    bounds[r] = static_cast<uint64_t>(static_cast<unsigned __int128>(total) *
+                                      static_cast<unsigned>(r) /
+                                      static_cast<unsigned>(world.size));
+  }
+  const uint64_t low = bounds[world.rank], high = bounds[world.rank + 1];
+  share->pieces.clear();
   uint64_t before = 0;
   for (size_t i = 0; i < sizes.size(); ++i) {
-    const uint64_t middle = before + sizes[i] / 2;
-    const auto owner = static_cast<int>(
-        std::min<uint64_t>(world.size - 1, middle * world.size / total));
-    if (owner == world.rank) {
-      *first = std::min(*first, i);
-      *end = i + 1;
+    const uint64_t size = sizes[i];
+    if (split[i]) {
+      const uint64_t begin = std::max(low, before);
+      const uint64_t end = std::min(high, before + size);
+      if (begin < end) {
+        // In the file's own offsets.
+        share->pieces.push_back(
+            {i, begin - before,
+             end == before + size ? Source::kToEnd : end - before});
+      }
+    } else {
+      const uint64_t middle = before + size / 2;
+      const auto owner =
+          std::upper_bound(bounds.begin(), bounds.end(), middle) -
+          bounds.begin() - 1;
+      if (owner == world.rank) share->pieces.push_back({i, 0, Source::kToEnd});
     }
-    before += sizes[i];
+    before += size;
   }
-  // No file for this rank: an empty stretch past the end (not at 0, which
-  // would report the listing's warnings a second time).
-  if (*end == 0) *first = *end = listing.sources.size();
+  share->listing_counts = world.rank == 0;
+  // Repeated ids and directories without usable files are checked over all
+  // ranks (CountRepeatedIds, CheckDirectories).
+  share->count_ids = false;
+  share->check_dirs = false;
+  dirs->clear();
+  for (const Directory& dir : listing.dirs) dirs->push_back({dir.name});
+  for (size_t i = 0; i < listing.sources.size(); ++i) {
+    if (listing.sources[i].dir >= 0) dirs->at(listing.sources[i].dir).last = i;
+  }
+  for (DirectoryEnd& dir : *dirs) {
+    for (const FilePiece& piece : share->pieces) {
+      if (piece.source == dir.last && piece.end == Source::kToEnd) {
+        dir.mine = true;
+      }
+    }
+  }
   return absl::OkStatus();
+}
+
+// Collective: "no usable files in directory" over all ranks. A directory
+// none of whose files gave a record on any rank is an error, found by the
+// rank that read the end of its last file, unless that rank's reading
+// stopped before (its own error comes first in input order, as in one
+// process). Returns `status` or that error.
+absl::Status CheckDirectories(const std::vector<DirectoryEnd>& dirs,
+                              const InputReader* reader, absl::Status status) {
+  std::vector<uint64_t> usable(dirs.size(), 0), total(dirs.size(), 0);
+  size_t stopped = ~size_t{0};
+  if (reader != nullptr) {
+    const ShareProgress progress = InputReaderInternal::Progress(*reader);
+    for (size_t d = 0; d < dirs.size() && d < progress.usable.size(); ++d) {
+      usable[d] = progress.usable[d];
+    }
+    if (!status.ok()) stopped = progress.source;
+  }
+  MPI_Allreduce(usable.data(), total.data(), static_cast<int>(dirs.size()),
+                MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+  if (reader == nullptr) return status;
+  for (size_t d = 0; d < dirs.size(); ++d) {
+    if (total[d] == 0 && dirs[d].mine && dirs[d].last < stopped) {
+      return NoUsableFilesError(dirs[d].name);
+    }
+  }
+  return status;
 }
 
 // Reads the share, spooling each output line, and sketches every document.
@@ -230,6 +309,53 @@ uint64_t Mix(uint64_t x) {
   return x ^ (x >> 31);
 }
 
+// Ids, as one process counts their repeats (InputReader): the records
+// whose id an earlier record has. Each id goes to the rank owning its hash
+// (FNV-1a: the same in every process), which sorts them by (id, global
+// index). Returns the count on every rank; the rank that read the first
+// repeat warns about it as one process does.
+absl::Status CountRepeatedIds(World* world, const Share& share, uint64_t base,
+                              bool quiet, uint64_t* repeated) {
+  std::vector<std::string> out(world->size), in;
+  for (size_t i = 0; i < share.tokens.size(); ++i) {
+    const std::string_view id = share.read.ids[i];
+    uint64_t hash = 0xcbf29ce484222325ULL;
+    for (const char c : id) {
+      hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+    }
+    Packer packer(&out[Mix(hash) % world->size]);
+    packer.Put(static_cast<uint32_t>(base + i));
+    packer.PutString(id);
+  }
+  if (absl::Status s = Exchange(world, out, &in); !s.ok()) return s;
+  std::vector<std::pair<std::string_view, uint32_t>> ids;
+  for (const std::string& bytes : in) {
+    for (Unpacker unpack(bytes); !unpack.done();) {
+      const auto global = unpack.Get<uint32_t>();
+      ids.emplace_back(unpack.GetString(), global);
+    }
+  }
+  std::sort(ids.begin(), ids.end());
+  uint64_t counts[2] = {0, 0};  // repeats, and the first one's global index
+  uint64_t first = ~uint64_t{0};
+  for (size_t i = 1; i < ids.size(); ++i) {
+    if (ids[i].first != ids[i - 1].first) continue;
+    ++counts[0];
+    first = std::min<uint64_t>(first, ids[i].second);
+  }
+  uint64_t total = 0;
+  MPI_Allreduce(&counts[0], &total, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+  MPI_Allreduce(&first, &counts[1], 1, MPI_UINT64_T, MPI_MIN, MPI_COMM_WORLD);
+  *repeated = total;
+  if (counts[1] >= base && counts[1] < base + share.tokens.size()) {
+    const size_t local = counts[1] - base;
+    cli::PrintWarnings(
+        {RepeatedIdWarning(share.read.ids[local], share.read.origins[local])},
+        quiet);
+  }
+  return absl::OkStatus();
+}
+
 struct BandEntry {
   uint64_t key;
   uint32_t document;  // global index
@@ -296,78 +422,13 @@ absl::Status FindPairs(World* world, const Share& share, uint64_t base,
   return absl::OkStatus();
 }
 
-// The single-process rule (Deduplicator::Finish) over the documents a rank
-// was given: whole components, sorted by global index. Fills
-// decisions[i] with representatives as indexes into `documents`.
+// A document of a component a rank was given.
 struct Member {
   uint32_t global;
   uint32_t tokens;
   std::string_view id, origin;
   absl::Span<const uint64_t> set;
 };
-
-size_t Cluster(const std::vector<Member>& members,
-               const std::vector<std::pair<uint32_t, uint32_t>>& pairs,
-               const DedupOptions& options,
-               std::vector<DedupDecision>* decisions) {
-  const auto n = static_cast<uint32_t>(members.size());
-  std::vector<uint64_t> neighbor_begin(n + 1, 0);
-  for (const auto& [a, b] : pairs) {
-    ++neighbor_begin[a + 1];
-    ++neighbor_begin[b + 1];
-  }
-  for (uint32_t d = 0; d < n; ++d) neighbor_begin[d + 1] += neighbor_begin[d];
-  std::vector<uint32_t> neighbors(neighbor_begin[n]);
-  {
-    std::vector<uint64_t> fill(neighbor_begin.begin(),
-                               neighbor_begin.end() - 1);
-    for (const auto& [a, b] : pairs) {
-      neighbors[fill[a]++] = b;
-      neighbors[fill[b]++] = a;
-    }
-  }
-  std::vector<uint32_t> order(n);
-  std::iota(order.begin(), order.end(), 0u);
-  if (options.keep == DedupKeep::kLongest) {
-    std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
-      return members[x].tokens > members[y].tokens;
-    });
-  }
-  std::vector<uint32_t> rank(n);
-  for (uint32_t p = 0; p < n; ++p) rank[order[p]] = p;
-  decisions->assign(n, DedupDecision{});
-  std::vector<uint32_t> representative(n, kUnvisited);
-  std::vector<uint32_t> candidates;
-  const double threshold = options.threshold - kSimilarityEpsilon;
-  size_t verified = 0;
-  for (uint32_t p = 0; p < n; ++p) {
-    const uint32_t doc = order[p];
-    candidates.clear();
-    for (uint64_t k = neighbor_begin[doc]; k < neighbor_begin[doc + 1]; ++k) {
-      const uint32_t other = neighbors[k];
-      if (representative[other] == kUnvisited) continue;
-      candidates.push_back(rank[representative[other]]);
-    }
-    std::sort(candidates.begin(), candidates.end());
-    candidates.erase(std::unique(candidates.begin(), candidates.end()),
-                     candidates.end());
-    DedupDecision& decision = (*decisions)[doc];
-    decision = {1.0, doc, true};
-    representative[doc] = doc;
-    for (uint32_t candidate_rank : candidates) {
-      const uint32_t candidate = order[candidate_rank];
-      ++verified;
-      const double similarity =
-          SetSimilarity(members[doc].set, members[candidate].set, options.mode);
-      if (similarity >= threshold) {
-        decision = {similarity, candidate, false};
-        representative[doc] = candidate;
-        break;
-      }
-    }
-  }
-  return verified;
-}
 
 // Union-find over the candidate graph (rank 0).
 uint32_t Root(std::vector<uint32_t>* parent, uint32_t x) {
@@ -506,15 +567,28 @@ absl::Status Decide(World* world, Share* share,
     const auto [a, b] = unpack.Get<Edge>();
     local_pairs.emplace_back(local_of(a), local_of(b));
   }
+  // The single-process rule over whole components, members sorted by
+  // global index: what Deduplicator::Finish decides for them.
   std::vector<DedupDecision> decisions;
-  counts->verified_pairs = Cluster(members, local_pairs, options, &decisions);
   {
-    std::vector<uint8_t> has_duplicate(members.size(), 0);
-    for (const DedupDecision& d : decisions) {
-      if (!d.kept) has_duplicate[d.representative] = 1;
+    std::vector<uint32_t> tokens(members.size());
+    for (size_t i = 0; i < members.size(); ++i) tokens[i] = members[i].tokens;
+    const CandidateGraph graph = CandidateGraph::FromPairs(
+        static_cast<uint32_t>(members.size()), local_pairs);
+    size_t verified = 0;
+    if (absl::Status s = ClusterGreedy(
+            graph, tokens, options,
+            [&](uint32_t doc, std::vector<uint64_t>*)
+                -> absl::StatusOr<absl::Span<const uint64_t>> {
+              return members[doc].set;
+            },
+            &decisions, &verified);
+        !s.ok()) {
+      return s;
     }
-    for (uint8_t flag : has_duplicate) counts->duplicate_clusters += flag;
+    counts->verified_pairs = verified;
   }
+  counts->duplicate_clusters = DuplicateClusters(decisions);
   // Step 5: decisions home.
   out.assign(size, std::string());
   for (size_t i = 0; i < members.size(); ++i) {
@@ -676,12 +750,12 @@ int RunDedupMpi(const DedupMpiFlags& flags) {
   Spool spool;
   absl::Status status = ValidateDedupOptions(options);
   if (status.ok()) status = cli::CheckDistinctOutputs(outputs);
-  size_t first = 0, end = 0;
-  if (status.ok()) status = ShareOf(flags.paths, world, &first, &end);
+  Plan plan;
+  if (status.ok()) status = ShareOf(flags, world, &plan);
   std::unique_ptr<InputReader> reader;
   if (status.ok()) {
     auto opened =
-        InputReaderInternal::OpenRange(flags.paths, flags.input, first, end);
+        InputReaderInternal::OpenShare(flags.paths, flags.input, plan.share);
     if (opened.ok()) {
       reader = std::move(*opened);
     } else {
@@ -699,6 +773,7 @@ int RunDedupMpi(const DedupMpiFlags& flags) {
   if (status.ok()) status = spool.Open();
   if (status.ok())
     status = ReadShare(flags, options, reader.get(), &spool, &share);
+  status = CheckDirectories(plan.dirs, reader.get(), status);
   if (!Agree(world, status)) return cli::kExitError;
   // Stage boundaries: every rank has passed the Agree before.
   std::vector<std::pair<std::chrono::steady_clock::time_point, uint64_t>>
@@ -718,6 +793,11 @@ int RunDedupMpi(const DedupMpiFlags& flags) {
     if (world.rank == 0) cli::Fail("too many documents (2^32 or more)");
     return cli::kExitError;
   }
+
+  uint64_t repeated_ids = 0;
+  status = CountRepeatedIds(&world, share, bases[world.rank], flags.quiet,
+                            &repeated_ids);
+  if (!Agree(world, status)) return cli::kExitError;
 
   // Step 2.
   const LshParams params = DedupLshParams(options);
@@ -785,6 +865,7 @@ int RunDedupMpi(const DedupMpiFlags& flags) {
   MPI_Reduce(local_counts, total, std::size(local_counts), MPI_UINT64_T,
              MPI_SUM, 0, MPI_COMM_WORLD);
   SumInput(&share.input);
+  share.input.repeated_ids = repeated_ids;
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   const double peak_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;
@@ -829,6 +910,7 @@ int RunDedupMpi(const DedupMpiFlags& flags) {
                       {"rows", static_cast<size_t>(params.rows)},
                       {"shingle_bytes", total[5] * sizeof(uint64_t)},
                       {"ranks", static_cast<size_t>(world.size)},
+                      {"split_files", plan.split_files},
                       {"key_bytes", total[6]},
                       {"cluster_bytes", total[7]},
                       {"output_bytes", total[8]}};

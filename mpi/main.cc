@@ -62,6 +62,12 @@ int Run(int argc, char** argv, int rank) {
   command->add_option("--format", flags->format, "Summary: text or jsonl")
       ->check(CLI::IsMember({"text", "jsonl"}))
       ->capture_default_str();
+  command
+      ->add_option("--split-bytes", flags->split_bytes,
+                   "Cut uncompressed JSONL files of at least this many bytes "
+                   "into byte ranges read by different ranks (0: never)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   neardup::cli::AddInputFlags(command, &flags->input, &flags->dedup.analyze);
   command->add_flag("-q,--quiet", flags->quiet,
                     "No warnings or summary on stderr");

@@ -24,6 +24,7 @@
 
 #include "analyze.h"
 #include "candidates.h"
+#include "cluster.h"
 #include "dedup_internal.h"
 #include "lsh.h"
 #include "minhash.h"
@@ -69,10 +70,6 @@ LshParams DedupLshParams(const DedupOptions& options) {
 }
 
 namespace {
-
-// Documents are compared at "threshold" with this slack, so that a
-// similarity computed as, say, 4.0 / 5.0 is not lost to rounding.
-constexpr double kSimilarityEpsilon = 1e-9;
 
 absl::Status CancelledError() {
   return absl::CancelledError("de-duplication was cancelled");
@@ -320,21 +317,7 @@ absl::StatusOr<DedupResult> Deduplicator::Finish() {
     stats.oversized_buckets = candidates.stats.oversized_buckets;
   }
   std::vector<uint64_t>().swap(rep.band_keys);
-  std::vector<uint64_t> neighbor_begin(n + 1, 0);
-  for (const auto& [a, b] : pairs) {
-    ++neighbor_begin[a + 1];
-    ++neighbor_begin[b + 1];
-  }
-  for (uint32_t d = 0; d < n; ++d) neighbor_begin[d + 1] += neighbor_begin[d];
-  std::vector<uint32_t> neighbors(neighbor_begin[n]);
-  {
-    std::vector<uint64_t> fill(neighbor_begin.begin(),
-                               neighbor_begin.end() - 1);
-    for (const auto& [a, b] : pairs) {
-      neighbors[fill[a]++] = b;
-      neighbors[fill[b]++] = a;
-    }
-  }
+  const CandidateGraph graph = CandidateGraph::FromPairs(n, pairs);
   std::vector<std::pair<uint32_t, uint32_t>>().swap(pairs);
 
   // Only documents with a candidate are ever read back (a representative
@@ -342,7 +325,7 @@ absl::StatusOr<DedupResult> Deduplicator::Finish() {
   // out): sort just theirs.
   std::vector<uint32_t> to_sort;
   for (uint32_t d = 0; d < n; ++d) {
-    if (neighbor_begin[d + 1] > neighbor_begin[d]) to_sort.push_back(d);
+    if (graph.HasCandidate(d)) to_sort.push_back(d);
   }
   std::vector<uint32_t> set_size(n, 0);
   {
@@ -364,58 +347,19 @@ absl::StatusOr<DedupResult> Deduplicator::Finish() {
     if (!done) return CancelledError();
   }
 
-  // Priority order: input order, or most tokens first.
-  std::vector<uint32_t> order(n);
-  std::iota(order.begin(), order.end(), 0u);
-  if (rep.options.keep == DedupKeep::kLongest) {
-    std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
-      return rep.tokens[x] > rep.tokens[y];
-    });
-  }
-  std::vector<uint32_t> rank(n);
-  for (uint32_t p = 0; p < n; ++p) rank[order[p]] = p;
-
-  constexpr uint32_t kUnvisited = 0xFFFFFFFFu;
-  result.decisions.resize(n);
-  std::vector<uint32_t> representative(n, kUnvisited);
-  std::vector<uint32_t> candidates;
-  std::vector<uint64_t> set, other;
-  const double threshold = rep.options.threshold - kSimilarityEpsilon;
-  for (uint32_t p = 0; p < n; ++p) {
-    if (p % 1024 == 0 && rep.Cancelled()) return CancelledError();
-    const uint32_t doc = order[p];
-    candidates.clear();
-    for (uint64_t k = neighbor_begin[doc]; k < neighbor_begin[doc + 1]; ++k) {
-      const uint32_t other_doc = neighbors[k];
-      if (representative[other_doc] == kUnvisited) continue;  // comes later
-      candidates.push_back(rank[representative[other_doc]]);
-    }
-    std::sort(candidates.begin(), candidates.end());
-    candidates.erase(std::unique(candidates.begin(), candidates.end()),
-                     candidates.end());
-    DedupDecision& decision = result.decisions[doc];
-    decision = {1.0, doc, true};
-    representative[doc] = doc;
-    if (candidates.empty()) continue;
-    if (absl::Status status = rep.ReadValues(doc, set_size[doc], &set);
-        !status.ok()) {
-      return status;
-    }
-    for (uint32_t candidate_rank : candidates) {
-      const uint32_t candidate = order[candidate_rank];
-      if (absl::Status status =
-              rep.ReadValues(candidate, set_size[candidate], &other);
-          !status.ok()) {
-        return status;
-      }
-      ++stats.verified_pairs;
-      const double similarity = SetSimilarity(set, other, rep.options.mode);
-      if (similarity >= threshold) {
-        decision = {similarity, candidate, false};
-        representative[doc] = candidate;
-        break;
-      }
-    }
+  if (absl::Status status = ClusterGreedy(
+          graph, rep.tokens, rep.options,
+          [&](uint32_t doc, std::vector<uint64_t>* buffer)
+              -> absl::StatusOr<absl::Span<const uint64_t>> {
+            if (absl::Status s = rep.ReadValues(doc, set_size[doc], buffer);
+                !s.ok()) {
+              return s;
+            }
+            return absl::MakeConstSpan(*buffer);
+          },
+          &result.decisions, &stats.verified_pairs);
+      !status.ok()) {
+    return status;
   }
   for (const DedupDecision& decision : result.decisions) {
     if (decision.kept) {
@@ -424,13 +368,7 @@ absl::StatusOr<DedupResult> Deduplicator::Finish() {
       ++stats.dropped;
     }
   }
-  {
-    std::vector<uint8_t> has_duplicate(n, 0);
-    for (const DedupDecision& decision : result.decisions) {
-      if (!decision.kept) has_duplicate[decision.representative] = 1;
-    }
-    for (uint8_t flag : has_duplicate) stats.duplicate_clusters += flag;
-  }
+  stats.duplicate_clusters = DuplicateClusters(result.decisions);
   return result;
 }
 

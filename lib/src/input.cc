@@ -8,6 +8,8 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <numeric>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -24,6 +26,11 @@ struct InputReader::Rep {
   std::FILE* stdin_file = nullptr;
   InputListing listing;
   size_t next_source = 0;
+  // The source being read (the one an error stopped the reading in), and
+  // each source's index in the whole listing (OpenShare keeps some).
+  size_t reading = 0;
+  std::vector<size_t> listing_index;
+  bool check_dirs = true;
 
   // The JSON Lines file being read, if any, and its index in
   // listing.sources.
@@ -32,6 +39,7 @@ struct InputReader::Rep {
   JsonlParser parser;
   // Every id returned so far, to count repeats.
   absl::flat_hash_set<std::string> seen_ids;
+  bool count_ids = true;
   absl::Status status;
 
   absl::StatusOr<bool> NextRecord(InputRecord* record, std::string* line);
@@ -59,22 +67,31 @@ absl::StatusOr<std::unique_ptr<InputReader>> InputReaderInternal::Open(
   return Finish(std::move(rep));
 }
 
-absl::StatusOr<std::unique_ptr<InputReader>> InputReaderInternal::OpenRange(
-    std::vector<std::string> paths, const InputOptions& options, size_t first,
-    size_t end) {
+absl::StatusOr<std::unique_ptr<InputReader>> InputReaderInternal::OpenShare(
+    std::vector<std::string> paths, const InputOptions& options,
+    const InputShare& share) {
   auto rep = std::make_unique<InputReader::Rep>(options);
   rep->stdin_file = stdin;
+  rep->count_ids = share.count_ids;
+  rep->check_dirs = share.check_dirs;
   InputListing& listing = rep->listing;
   if (absl::Status s = ListInputs(std::move(paths), stdin, &listing); !s.ok()) {
     return s;
   }
-  std::vector<Source>& sources = listing.sources;
-  end = std::min(end, sources.size());
-  first = std::min(first, end);
-  sources.erase(sources.begin() + static_cast<ptrdiff_t>(end), sources.end());
-  sources.erase(sources.begin(),
-                sources.begin() + static_cast<ptrdiff_t>(first));
-  if (first != 0) {
+  std::vector<Source> sources;
+  rep->listing_index.clear();
+  for (const FilePiece& piece : share.pieces) {
+    if (piece.source >= listing.sources.size() || piece.begin >= piece.end) {
+      return absl::InvalidArgumentError("a share names a piece of no file");
+    }
+    Source source = listing.sources[piece.source];
+    source.begin = piece.begin;
+    source.end = piece.end;
+    sources.push_back(std::move(source));
+    rep->listing_index.push_back(piece.source);
+  }
+  listing.sources = std::move(sources);
+  if (!share.listing_counts) {
     listing.warnings.clear();
     listing.skipped_files = 0;
     listing.repeated_files = 0;
@@ -84,6 +101,10 @@ absl::StatusOr<std::unique_ptr<InputReader>> InputReaderInternal::OpenRange(
 
 std::unique_ptr<InputReader> InputReaderInternal::Finish(
     std::unique_ptr<InputReader::Rep> rep) {
+  if (rep->listing_index.size() != rep->listing.sources.size()) {
+    rep->listing_index.resize(rep->listing.sources.size());
+    std::iota(rep->listing_index.begin(), rep->listing_index.end(), 0);
+  }
   InputStats& stats = rep->context.stats;
   rep->context.warnings = std::move(rep->listing.warnings);
   stats.skipped_files = rep->listing.skipped_files;
@@ -98,7 +119,9 @@ std::unique_ptr<InputReader> InputReaderInternal::Finish(
       total = 0;
       break;
     }
-    total += static_cast<size_t>(st.st_size);
+    const auto size = static_cast<uint64_t>(st.st_size);
+    total += static_cast<size_t>(std::min(size, source.end) -
+                                 std::min(size, source.begin));
   }
   stats.total_stored_bytes = total;
   return std::unique_ptr<InputReader>(new InputReader(std::move(rep)));
@@ -133,14 +156,18 @@ const InputStats& InputReader::stats() const { return rep_->context.stats; }
 
 void InputReader::Rep::CountId(const std::string& id,
                                const std::string& origin) {
-  if (seen_ids.insert(id).second) return;
+  if (!count_ids || seen_ids.insert(id).second) return;
   // The first repeat is named; the rest are counted, for the summary.
   if (++context.stats.repeated_ids > 1) return;
-  context.warnings.push_back(
-      {origin, absl::StrCat("id \"", id,
-                            "\" repeats an earlier record's id; records are "
-                            "told apart by their origin (path:line), and "
-                            "further repeats are only counted")});
+  context.warnings.push_back(RepeatedIdWarning(id, origin));
+}
+
+InputWarning RepeatedIdWarning(std::string_view id, std::string_view origin) {
+  return {std::string(origin),
+          absl::StrCat("id \"", std::string(id),
+                       "\" repeats an earlier record's id; records are "
+                       "told apart by their origin (path:line), and "
+                       "further repeats are only counted")};
 }
 
 absl::StatusOr<bool> InputReader::Rep::NextRecord(InputRecord* record,
@@ -158,7 +185,32 @@ absl::StatusOr<bool> InputReader::Rep::NextRecord(InputRecord* record,
     }
     if (next_source == listing.sources.size()) return false;
     const size_t index = next_source++;
+    reading = index;
     const Source& source = listing.sources[index];
+    if (!source.whole()) {
+      // A piece of an uncompressed JSON Lines file (InputShare): its bytes
+      // are counted by the reader, and the file once, by its first piece.
+      absl::StatusOr<std::unique_ptr<ByteSource>> bytes =
+          OpenFileSource(source.name);
+      if (!bytes.ok() && source.begin == 0) {
+        if (source.dir < 0) return bytes.status();
+        if (absl::Status s = context.SkipOrReject(
+                source, {std::string(bytes.status().message()), ""});
+            !s.ok()) {
+          return s;
+        }
+      }
+      if (!bytes.ok()) {
+        if (source.dir < 0) return bytes.status();
+        if (absl::Status s = FinishSource(index, false); !s.ok()) return s;
+        continue;
+      }
+      if (source.begin == 0) ++context.stats.files;
+      jsonl = std::make_unique<JsonlFileReader>(source, *std::move(bytes),
+                                                &parser, &context);
+      current_source = index;
+      continue;
+    }
     bool is_jsonl = false;
     absl::StatusOr<std::unique_ptr<ByteSource>> bytes =
         OpenSource(source, stdin_file, &context, &is_jsonl);
@@ -215,13 +267,29 @@ absl::Status InputReader::Rep::FinishSource(size_t index, bool usable) {
   if (usable) ++listing.dirs[dir].usable;
   const bool last = index + 1 == listing.sources.size() ||
                     listing.sources[index + 1].dir != dir;
-  if (last && listing.dirs[dir].usable == 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        listing.dirs[dir].name,
-        ": no usable files in directory (all are empty, binary, UTF-16, "
-        "unreadable or without records) — check the path"));
+  if (check_dirs && last && listing.dirs[dir].usable == 0) {
+    return NoUsableFilesError(listing.dirs[dir].name);
   }
   return absl::OkStatus();
+}
+
+absl::Status NoUsableFilesError(std::string_view dir) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(std::string(dir),
+                   ": no usable files in directory (all are empty, binary, "
+                   "UTF-16, unreadable or without records) — check the path"));
+}
+
+ShareProgress InputReaderInternal::Progress(const InputReader& reader) {
+  const InputReader::Rep& rep = *reader.rep_;
+  ShareProgress progress;
+  if (rep.reading < rep.listing_index.size()) {
+    progress.source = rep.listing_index[rep.reading];
+  }
+  for (const Directory& dir : rep.listing.dirs) {
+    progress.usable.push_back(dir.usable);
+  }
+  return progress;
 }
 
 }  // namespace neardup

@@ -1,5 +1,7 @@
 // The input stage's second step: each file opened, decompressed if its name
 // or its first bytes say so, and recognised as text or JSON Lines.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <optional>
 #include <string_view>
@@ -132,6 +134,34 @@ absl::StatusOr<std::unique_ptr<ByteSource>> OpenSource(const Source& source,
          "InputOptions::format to kText to read it as one text)"});
   }
   return NewPrefixedSource(std::move(prefix), std::move(bytes));
+}
+
+bool SplittableJsonl(const Source& source, const InputOptions& options,
+                     uint64_t min_size, uint64_t* size) {
+  struct stat st;
+  if (source.name == "-" || stat(source.name.c_str(), &st) != 0 ||
+      !S_ISREG(st.st_mode)) {
+    return false;
+  }
+  *size = static_cast<uint64_t>(st.st_size);
+  if (*size < min_size || options.format == InputFormat::kText ||
+      CompressionOf(source.name) != Compression::kNone) {
+    return false;
+  }
+  if (options.format == InputFormat::kAuto && !IsJsonlName(source.name)) {
+    return false;
+  }
+  absl::StatusOr<std::unique_ptr<ByteSource>> file =
+      OpenFileSource(source.name);
+  if (!file.ok()) return false;
+  char head[4];
+  size_t got = 0;
+  while (got < sizeof(head)) {
+    absl::StatusOr<size_t> n = (*file)->Read(head + got, sizeof(head) - got);
+    if (!n.ok() || *n == 0) break;
+    got += *n;
+  }
+  return CompressionOfMagic(std::string_view(head, got)) == Compression::kNone;
 }
 
 }  // namespace neardup

@@ -41,10 +41,19 @@ struct FileId {
   }
 };
 
-// One file (or standard input) to read.
+// One file (or standard input) to read, or a piece of one.
 struct Source {
+  static constexpr uint64_t kToEnd = ~uint64_t{0};
+
   std::string name;  // the path to open, used in ids and messages; "-": stdin
   int dir = -1;      // index into InputListing::dirs, or -1 if named
+  // A piece of an uncompressed JSON Lines file (see FilePiece) holds the
+  // lines that start in the bytes [begin, end); the whole file is
+  // [0, kToEnd).
+  uint64_t begin = 0;
+  uint64_t end = kToEnd;
+
+  bool whole() const { return begin == 0 && end == kToEnd; }
 };
 
 struct Directory {
@@ -161,6 +170,7 @@ class JsonlFileReader {
   void CountBytes();
   std::optional<Problem> NotJsonLines() const;
   absl::StatusOr<bool> AtEnd();
+  absl::StatusOr<bool> SkipToPiece();
 
   const Source& source_;
   std::unique_ptr<LineReader> lines_;
@@ -168,16 +178,77 @@ class JsonlFileReader {
   ReadContext* context_;
   uint64_t line_number_ = 0;
   size_t records_ = 0;
-  size_t skipped_ = 0;        // bad lines skipped, or the file refused
-  size_t bytes_counted_ = 0;  // of lines_->bytes_read(), already in stats
-  std::string raw_;           // the line being parsed
+  bool nonblank_seen_ = false;  // a line that is not blank came before
+  bool in_piece_ = false;       // lines before source_.begin are passed
+  uint64_t bytes_counted_ = 0;  // of the bytes read, already in stats
+  std::string raw_;             // the line being parsed
 };
+
+// The warning about the first record, read at `origin`, whose `id` an
+// earlier record has.
+InputWarning RepeatedIdWarning(std::string_view id, std::string_view origin);
 
 // True if `line` (after blanks) holds one JSON object.
 bool IsJsonObjectLine(std::string_view line);
 
 // "1 byte", "3 bytes".
 std::string Bytes(size_t n);
+
+// One file of a listing, or the lines of it that start in a byte range.
+struct FilePiece {
+  size_t source = 0;  // index into InputListing::sources
+  uint64_t begin = 0;
+  uint64_t end = Source::kToEnd;
+};
+
+// What one of several processes reads of a listing. A file cut into pieces
+// (JSON Lines only, uncompressed: see SplittableJsonl) is read by each
+// piece's process as one process reads it: a piece that starts past byte 0
+// first reads the lines before it, only to count them (so origins are the
+// same "path:line") and to see the file's head, and yields the lines that
+// start in it. What belongs to the whole file is done once: it is counted
+// in `files` by the piece at byte 0; a file refused for its first line (a
+// NUL byte, UTF-16, a JSON array, not JSON Lines) is refused, warned about
+// and counted by the piece holding that line, and one of blank lines only
+// by its last piece; the other pieces yield nothing. Every line is read by
+// exactly one piece, so `bytes`, `stored_bytes`, bad lines and invalid
+// UTF-8 add up over the pieces to one process's counts.
+struct InputShare {
+  // In listing order; a source at most once.
+  std::vector<FilePiece> pieces;
+  // Keep the listing's warnings and counts (skipped and repeated files):
+  // true for exactly one share, so that they are reported once.
+  bool listing_counts = false;
+  // Count repeated ids (InputStats::repeated_ids, with a warning); false
+  // when the caller counts them over all shares.
+  bool count_ids = true;
+  // Make a directory none of whose files (pieces) in this share gave a
+  // record an error; false when the caller checks over all shares
+  // (InputReaderInternal::Progress).
+  bool check_dirs = true;
+};
+
+// Where a share's reader is (InputReaderInternal::Progress).
+struct ShareProgress {
+  // The listing index of the source being read: where an error stopped the
+  // reading.
+  size_t source = 0;
+  // Per directory of the listing: the files (pieces) read that gave a
+  // record.
+  std::vector<size_t> usable;
+};
+
+// The error of a directory whose files gave no record.
+absl::Status NoUsableFilesError(std::string_view dir);
+
+// True if the file `source` names may be cut into pieces: a regular file
+// of at least `min_size` bytes, uncompressed (neither its name nor its
+// first bytes say gzip or zstd: a compressed stream cannot be entered in
+// its middle), read as JSON Lines by its name (.jsonl, .ndjson, .json) or
+// by options.format. Sets *size to the file's size if it is a regular
+// file (its first bytes are read only if it is large enough).
+bool SplittableJsonl(const Source& source, const InputOptions& options,
+                     uint64_t min_size, uint64_t* size);
 
 struct InputReaderInternal {
   // Like InputReader::Open, but the path "-" reads `stdin_file` (not owned;
@@ -186,17 +257,17 @@ struct InputReaderInternal {
       std::vector<std::string> paths, const InputOptions& options,
       std::FILE* stdin_file);
 
-  // Like InputReader::Open, but reads only the sources [first, end) of the
-  // listing ListInputs makes of `paths` (clamped to it): one share of the
-  // input when several processes divide it (mpi/). The listing's warnings
-  // and counts (skipped and repeated files) are kept only by the share with
-  // first == 0, so that they are reported once. The "no usable files in
-  // directory" check sees only the share's files of each directory.
-  static absl::StatusOr<std::unique_ptr<InputReader>> OpenRange(
-      std::vector<std::string> paths, const InputOptions& options, size_t first,
-      size_t end);
+  // Like InputReader::Open, but reads only `share`'s pieces of the listing
+  // ListInputs makes of `paths`: one share of the input when several
+  // processes divide it (mpi/). See InputShare.
+  static absl::StatusOr<std::unique_ptr<InputReader>> OpenShare(
+      std::vector<std::string> paths, const InputOptions& options,
+      const InputShare& share);
 
-  // The rest of Open and OpenRange once the listing is made.
+  // Where `reader` (opened by OpenShare) is.
+  static ShareProgress Progress(const InputReader& reader);
+
+  // The rest of Open and OpenShare once the listing is made.
   static std::unique_ptr<InputReader> Finish(
       std::unique_ptr<InputReader::Rep> rep);
 };

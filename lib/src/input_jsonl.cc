@@ -141,18 +141,59 @@ JsonlFileReader::JsonlFileReader(const Source& source,
     : source_(source),
       lines_(std::make_unique<LineReader>(std::move(bytes))),
       parser_(parser),
-      context_(context) {}
+      context_(context),
+      in_piece_(source.begin == 0) {}
 
 JsonlFileReader::~JsonlFileReader() = default;
 
+// A whole file counts what its reader read (stored bytes are counted by
+// its ByteSource); a piece counts the bytes of its own lines, both ways,
+// so that the pieces add up to the file.
 void JsonlFileReader::CountBytes() {
-  context_->stats.bytes += lines_->bytes_read() - bytes_counted_;
-  bytes_counted_ = lines_->bytes_read();
+  if (source_.whole()) {
+    context_->stats.bytes += lines_->bytes_read() - bytes_counted_;
+    bytes_counted_ = lines_->bytes_read();
+    return;
+  }
+  const uint64_t at = lines_->position();
+  context_->stats.bytes += at - bytes_counted_;
+  context_->stats.stored_bytes += at - bytes_counted_;
+  bytes_counted_ = at;
+}
+
+// A piece that starts past byte 0: the lines that start before it are
+// passed over, counted, and looked at only as far as the file's head
+// checks (in Next) need. Returns false if the file is refused as a whole
+// there: the piece holding the line that refuses it reports that.
+absl::StatusOr<bool> JsonlFileReader::SkipToPiece() {
+  while (lines_->position() < source_.begin) {
+    absl::StatusOr<bool> more =
+        nonblank_seen_ ? lines_->SkipLine() : lines_->ReadLine(&raw_);
+    if (!more.ok()) return more;
+    if (!*more) break;
+    ++line_number_;
+    if (nonblank_seen_) continue;
+    if (line_number_ == 1) {
+      if (NotUtf8Text(raw_, raw_.find('\0')).has_value()) return false;
+      if (raw_.starts_with(kUtf8Bom)) raw_.erase(0, kUtf8Bom.size());
+    }
+    if (raw_.find_first_not_of(" \t\r") == std::string::npos) continue;
+    nonblank_seen_ = true;
+    if (NotJsonLines().has_value()) return false;
+  }
+  bytes_counted_ = lines_->position();
+  in_piece_ = true;
+  return true;
 }
 
 absl::StatusOr<bool> JsonlFileReader::Next(InputRecord* record,
                                            std::string* line) {
+  if (!in_piece_) {
+    absl::StatusOr<bool> found = SkipToPiece();
+    if (!found.ok() || !*found) return found;
+  }
   while (true) {
+    if (lines_->position() >= source_.end) return AtEnd();
     absl::StatusOr<bool> more = lines_->ReadLine(&raw_);
     CountBytes();
     if (!more.ok()) return more;
@@ -164,23 +205,18 @@ absl::StatusOr<bool> JsonlFileReader::Next(InputRecord* record,
       if (const std::optional<Problem> problem =
               NotUtf8Text(raw_, raw_.find('\0'));
           problem.has_value()) {
-        ++skipped_;  // the file is done with: no "empty file" too
-        if (absl::Status s = context_->SkipOrReject(source_, *problem);
-            !s.ok()) {
+        if (absl::Status s = context_->SkipOrReject(source_, *problem); !s.ok())
           return s;
-        }
         return false;
       }
       if (raw_.starts_with(kUtf8Bom)) raw_.erase(0, kUtf8Bom.size());
     }
     if (raw_.find_first_not_of(" \t\r") == std::string::npos) continue;
-    if (records_ == 0 && skipped_ == 0) {
+    if (!nonblank_seen_) {
+      nonblank_seen_ = true;
       if (std::optional<Problem> problem = NotJsonLines(); problem) {
-        ++skipped_;  // the file is done with: no "empty file" too
-        if (absl::Status s = context_->SkipOrReject(source_, *problem);
-            !s.ok()) {
+        if (absl::Status s = context_->SkipOrReject(source_, *problem); !s.ok())
           return s;
-        }
         return false;
       }
     }
@@ -207,7 +243,6 @@ absl::StatusOr<bool> JsonlFileReader::Next(InputRecord* record,
           absl::StrCat(origin, ": ", bad->what, " — ", bad->advice));
     }
     ++context_->stats.skipped_bad;
-    ++skipped_;
     context_->warnings.push_back(
         {origin, absl::StrCat("skipped: ", bad->what)});
   }
@@ -233,10 +268,12 @@ std::optional<Problem> JsonlFileReader::NotJsonLines() const {
   return std::nullopt;
 }
 
-// The end of the file: one that gave no record (and skipped none) is
-// refused, or skipped under a directory.
+// The end of the file (or of a piece): a file that gave no record (and
+// skipped none) is refused, or skipped under a directory; of a file in
+// pieces, by its last piece, which knows from SkipToPiece whether any line
+// before it was not blank.
 absl::StatusOr<bool> JsonlFileReader::AtEnd() {
-  if (records_ > 0 || skipped_ > 0) return false;
+  if (nonblank_seen_ || source_.end != Source::kToEnd) return false;
   const Problem problem =
       line_number_ == 0
           ? Problem{"empty file",
@@ -244,10 +281,8 @@ absl::StatusOr<bool> JsonlFileReader::AtEnd() {
                     "object per line"}
           : Problem{"no records (only blank lines)",
                     "put one JSON object per line"};
-  ++skipped_;
-  if (absl::Status s = context_->SkipOrReject(source_, problem); !s.ok()) {
+  if (absl::Status s = context_->SkipOrReject(source_, problem); !s.ok())
     return s;
-  }
   return false;
 }
 

@@ -278,6 +278,13 @@ LineReader::LineReader(std::unique_ptr<ByteSource> source)
 
 absl::StatusOr<bool> LineReader::ReadLine(std::string* line) {
   line->clear();
+  return NextLine(line);
+}
+
+absl::StatusOr<bool> LineReader::SkipLine() { return NextLine(nullptr); }
+
+// The next line, appended to *line unless it is null.
+absl::StatusOr<bool> LineReader::NextLine(std::string* line) {
   bool any = false;
   while (true) {
     if (begin_ < end_) {
@@ -286,11 +293,11 @@ absl::StatusOr<bool> LineReader::ReadLine(std::string* line) {
       const void* newline = std::memchr(start, '\n', end_ - begin_);
       if (newline != nullptr) {
         size_t len = static_cast<const char*>(newline) - start;
-        line->append(start, len);
+        if (line != nullptr) line->append(start, len);
         begin_ += len + 1;
         return true;
       }
-      line->append(start, end_ - begin_);
+      if (line != nullptr) line->append(start, end_ - begin_);
       begin_ = end_;
     }
     if (eof_) return any;

@@ -68,10 +68,19 @@ class LineReader {
   // end of the stream. A last line without "\n" is still a line.
   absl::StatusOr<bool> ReadLine(std::string* line);
 
+  // As ReadLine, but the line is passed over, not copied.
+  absl::StatusOr<bool> SkipLine();
+
   // Bytes read from the source so far.
   size_t bytes_read() const { return bytes_read_; }
 
+  // Offset in the stream of the first byte not yet returned: the start of
+  // the next line.
+  size_t position() const { return bytes_read_ - (end_ - begin_); }
+
  private:
+  absl::StatusOr<bool> NextLine(std::string* line);
+
   std::unique_ptr<ByteSource> source_;
   std::vector<char> buffer_;
   size_t begin_ = 0;  // unread bytes are buffer_[begin_, end_)

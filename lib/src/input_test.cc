@@ -136,6 +136,164 @@ std::vector<std::string> Origins(const std::vector<InputWarning>& warnings) {
   return origins;
 }
 
+// Reads the listing of `paths` in shares, each with its own reader, as the
+// ranks of neardup-mpi do: its first file in pieces cut at `cuts`
+// (increasing, inside the file), the other files with the last piece; and
+// joins what they give in order. The first share's error ends it, as the
+// lowest failing rank's does. (Directories are not checked for usable
+// files: neardup-mpi does that over all shares.)
+Result ReadPieces(const std::vector<std::string>& paths,
+                  const std::vector<uint64_t>& cuts,
+                  const InputOptions& options = {}) {
+  Result result;
+  InputListing listing;
+  result.status = ListInputs(paths, stdin, &listing);
+  if (!result.status.ok()) return result;
+  std::vector<uint64_t> bounds = {0};
+  bounds.insert(bounds.end(), cuts.begin(), cuts.end());
+  bounds.push_back(Source::kToEnd);
+  for (size_t k = 0; k + 1 < bounds.size(); ++k) {
+    InputShare share;
+    share.pieces = {{0, bounds[k], bounds[k + 1]}};
+    if (k + 2 == bounds.size()) {
+      for (size_t i = 1; i < listing.sources.size(); ++i) {
+        share.pieces.push_back({i, 0, Source::kToEnd});
+      }
+    }
+    share.listing_counts = k == 0;
+    share.check_dirs = false;
+    absl::StatusOr<std::unique_ptr<InputReader>> reader =
+        InputReaderInternal::OpenShare(paths, options, share);
+    if (!reader.ok()) {
+      result.status = reader.status();
+      return result;
+    }
+    result.status = ReadAll(**reader, &result.records, &result.lines);
+    for (InputWarning& w : (*reader)->TakeWarnings()) {
+      result.warnings.push_back(std::move(w));
+    }
+    const InputStats& s = (*reader)->stats();
+    result.stats.files += s.files;
+    result.stats.records += s.records;
+    result.stats.bytes += s.bytes;
+    result.stats.stored_bytes += s.stored_bytes;
+    result.stats.total_stored_bytes += s.total_stored_bytes;
+    result.stats.skipped_files += s.skipped_files;
+    result.stats.skipped_bad += s.skipped_bad;
+    result.stats.invalid_utf8 += s.invalid_utf8;
+    if (!result.status.ok()) return result;
+  }
+  return result;
+}
+
+// What was read, as text to compare; `bytes`: with the bytes read (of a
+// file refused, one process counts what it read of it, a buffer's worth;
+// pieces after an error are not opened).
+std::string Describe(const Result& r, bool bytes = true) {
+  std::string s = absl::StrCat("status: ", r.status.ToString(), "\n");
+  for (size_t i = 0; i < r.records.size(); ++i) {
+    absl::StrAppend(&s, "record ", r.records[i].id, " @ ", r.records[i].origin,
+                    ": ", r.records[i].text, " | ", r.lines[i], "\n");
+  }
+  for (const InputWarning& w : r.warnings) {
+    absl::StrAppend(&s, "warning ", w.origin, ": ", w.message, "\n");
+  }
+  const InputStats& t = r.stats;
+  if (bytes) {
+    absl::StrAppend(&s, "bytes ", t.bytes, " stored ", t.stored_bytes,
+                    " total ", t.total_stored_bytes, " ");
+  }
+  absl::StrAppend(&s, "files ", t.files, " records ", t.records,
+                  " skipped files ", t.skipped_files, " bad ", t.skipped_bad,
+                  " invalid utf-8 ", t.invalid_utf8, "\n");
+  return s;
+}
+
+TEST_F(InputTest, PiecesOfAJsonlFileReadAsTheWholeFileAtEveryCut) {
+  const std::string path =
+      Write("d/f.jsonl",
+            "\xEF\xBB\xBF{\"id\":\"a\",\"text\":\"first\"}\r\n"
+            "\n"
+            "   \n"
+            "{\"text\":\"no id, so path:line\"}\n"
+            "{\"id\":\"b\",\"text\":\"bad \xFF byte\"}\n"
+            "{\"id\":\"c\",\"text\": broken\n"
+            "{\"id\":7,\"text\":\"" +
+                std::string(300, 'x') +
+                "\"}\n"
+                "{\"id\":\"d\",\"text\":\"last, no newline\"}");
+  InputOptions options;
+  options.skip_bad = true;
+  // Named, and under a directory (whose listing gives the path).
+  for (const std::string& named : {path, Path("d")}) {
+    const std::string whole = Describe(ReadPaths({named}, options));
+    ASSERT_TRUE(Contains(whole, "record 7 @ ")) << whole;
+    ASSERT_TRUE(Contains(whole, "f.jsonl:6: skipped: not valid JSON")) << whole;
+    const uint64_t size = fs::file_size(path);
+    for (uint64_t cut = 1; cut < size; ++cut) {
+      ASSERT_EQ(Describe(ReadPieces({named}, {cut}, options)), whole)
+          << "cut at " << cut;
+    }
+    for (uint64_t a = 1; a < size; a += 5) {
+      for (uint64_t b = a + 1; b < size; b += 11) {
+        ASSERT_EQ(Describe(ReadPieces({named}, {a, b, b + 1}, options)), whole)
+            << "cuts at " << a << ", " << b << ", " << b + 1;
+      }
+    }
+  }
+}
+
+TEST_F(InputTest, PiecesRefuseAFileOnceWhereOneProcessDoes) {
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"array.jsonl", "\n\n  \n[{\"id\":\"a\",\"text\":\"x\"}]\n{}\n"},
+      {"pretty.json", "\n{\n  \"id\": \"p\",\n  \"text\": \"x\"\n}\n"},
+      {"binary.jsonl", std::string("{\"a\":\0}\n{\"text\":\"x\"}\n", 22)},
+      {"blank.jsonl", "\n   \n\t\n\n\r\n\n"},
+      {"bad.jsonl", "\n{\"text\":\"x\"}\n{\"text\":\n{\"text\":\"y\"}\n"}};
+  for (const auto& [name, bytes] : files) {
+    const std::string path = Write(absl::StrCat("d", name, "/", name), bytes);
+    Write(absl::StrCat("d", name, "/z.txt"), "another file");
+    for (const std::string& named : {path, Path(absl::StrCat("d", name))}) {
+      const std::string whole = Describe(ReadPaths({named}), false);
+      for (uint64_t cut = 1; cut < bytes.size(); ++cut) {
+        ASSERT_EQ(Describe(ReadPieces({named}, {cut}), false), whole)
+            << named << " cut at " << cut;
+        if (cut + 2 < bytes.size()) {
+          ASSERT_EQ(Describe(ReadPieces({named}, {cut, cut + 2}), false), whole)
+              << named << " cut at " << cut << ", " << cut + 2;
+        }
+      }
+    }
+  }
+}
+
+TEST_F(InputTest, OnlyUncompressedJsonlFilesCanBeCut) {
+  const std::string line = "{\"text\":\"x\"}\n";
+  uint64_t size = 0;
+  EXPECT_TRUE(SplittableJsonl({Write("a.jsonl", line)}, {}, 1, &size));
+  EXPECT_EQ(size, line.size());
+  EXPECT_TRUE(SplittableJsonl({Write("a.NDJSON", line)}, {}, 1, &size));
+  EXPECT_FALSE(SplittableJsonl({WriteGzip("a.jsonl.gz", line)}, {}, 1, &size));
+  EXPECT_FALSE(SplittableJsonl({WriteZstd("b.jsonl.zst", line)}, {}, 1, &size));
+  // Compressed data under a plain name is found by its first bytes.
+  EXPECT_FALSE(SplittableJsonl({WriteGzip("gz.jsonl", line)}, {}, 1, &size));
+  const std::string txt = Write("a.txt", line);
+  EXPECT_FALSE(SplittableJsonl({txt}, {}, 1, &size));
+  InputOptions jsonl;
+  jsonl.format = InputFormat::kJsonl;
+  EXPECT_TRUE(SplittableJsonl({txt}, jsonl, 1, &size));
+  InputOptions text;
+  text.format = InputFormat::kText;
+  EXPECT_FALSE(SplittableJsonl({Write("c.jsonl", line)}, text, 1, &size));
+  EXPECT_FALSE(SplittableJsonl({Path("missing.jsonl")}, {}, 1, &size));
+  EXPECT_FALSE(SplittableJsonl({dir_}, jsonl, 1, &size));
+  EXPECT_FALSE(SplittableJsonl({"-"}, jsonl, 1, &size));
+  // Smaller than asked: not cut, but its size is known.
+  size = 0;
+  EXPECT_FALSE(SplittableJsonl({Write("d.jsonl", line)}, {}, 100, &size));
+  EXPECT_EQ(size, line.size());
+}
+
 TEST(CheckUtf8Test, CountsEveryInvalidByte) {
   EXPECT_EQ(
       CheckUtf8("plain ascii \xD8\xB3\xD9\x84\xD8\xA7\xD9\x85").invalid_bytes,
