@@ -98,6 +98,8 @@ struct Worker {
   BandSketcher sketcher;
 };
 
+}  // namespace
+
 // The stretch [first, end) of the listing's sources that `rank` reads: a
 // source goes to the rank in whose 1/size of the total stored bytes its
 // middle byte falls, so shares are contiguous, in order, and balanced to
@@ -140,6 +142,8 @@ absl::Status ShareOf(const std::vector<std::string>& paths, const World& world,
   if (*end == 0) *first = *end = listing.sources.size();
   return absl::OkStatus();
 }
+
+namespace {
 
 // Reads the share, spooling each output line, and sketches every document.
 absl::Status ReadShare(const DedupMpiFlags& flags, const DedupOptions& options,
@@ -629,6 +633,8 @@ absl::Status ReceiveFile(int from, FILE* out, absl::Status status) {
   }
 }
 
+}  // namespace
+
 void SumInput(InputStats* s) {
   uint64_t v[] = {s->files,
                   s->records,
@@ -653,8 +659,6 @@ void SumInput(InputStats* s) {
   s->skipped_bad = sum[8];
   s->invalid_utf8 = sum[9];
 }
-
-}  // namespace
 
 int RunDedupMpi(const DedupMpiFlags& flags) {
   const auto start = std::chrono::steady_clock::now();

@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "dedup_flags.h"
+#include "exchange.h"
 #include "neardup/dedup.h"
 #include "neardup/input.h"
 
@@ -18,6 +20,16 @@ using DedupMpiFlags = cli::DedupFlags;
 // the same on every rank: 0 when both outputs are written, 2 when any rank
 // failed (nothing is written then).
 int RunDedupMpi(const DedupMpiFlags& flags);
+
+// Shared with contamination_mpi.cc:
+// The stretch [first, end) of the sources ListInputs makes of `paths` that
+// world.rank reads: contiguous shares in input order, balanced by stored
+// bytes to within a file. Errors: standard input ("-") among the paths,
+// the listing's.
+absl::Status ShareOf(const std::vector<std::string>& paths, const World& world,
+                     size_t* first, size_t* end);
+// Collective: every rank's counts summed, on every rank.
+void SumInput(InputStats* s);
 
 }  // namespace neardup::mpi
 
