@@ -27,9 +27,11 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "atomic_file.h"
 #include "commands.h"
@@ -39,6 +41,9 @@
 #include "exchange.h"
 #include "input_internal.h"
 #include "neardup/contamination.h"
+
+#define XXH_INLINE_ALL
+#include "xxhash.h"
 
 namespace neardup::mpi {
 namespace {
@@ -170,6 +175,36 @@ absl::Status MergeIntoRankZero(World* world, uint64_t documents,
   return status;
 }
 
+// Collective: the records, on all ranks, whose id a record of an earlier
+// rank's share already had. Each rank's reader counts the repeats within
+// its share (InputStats::repeated_ids); this counts the rest, for the
+// summary to say what one process would: each distinct id of a share goes
+// to the rank that owns its hash, which counts those it has already
+// received from another rank.
+absl::Status RepeatsAcrossShares(World* world, std::vector<std::string> ids,
+                                 uint64_t* repeats) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::vector<std::string> out(world->size), in;
+  for (const std::string& id : ids) {
+    // A hash that every rank computes alike (absl::Hash is salted per
+    // process).
+    const uint64_t owner = XXH3_64bits(id.data(), id.size()) % world->size;
+    Packer(&out[owner]).PutString(id);
+  }
+  std::vector<std::string>().swap(ids);
+  absl::Status status = Exchange(world, out, &in);
+  uint64_t mine = 0;
+  absl::flat_hash_set<std::string_view> seen;
+  for (const std::string& bytes : in) {
+    for (Unpacker unpack(bytes); !unpack.done();) {
+      if (!seen.insert(unpack.GetString()).second) ++mine;
+    }
+  }
+  MPI_Allreduce(&mine, repeats, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+  return status;
+}
+
 double PeakMemoryMb() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -220,8 +255,9 @@ int RunContaminationMpi(const cli::ContaminationFlags& flags) {
   }
   if (!Agree(world, status)) return cli::kExitError;
   cli::ProgressLine progress(stderr, false);
+  std::vector<std::string> ids;
   status = cli::ScanCorpus(reader.get(), *index, std::max(1, flags.threads),
-                           flags.quiet, &progress);
+                           flags.quiet, &progress, &ids);
   if (!Agree(world, status)) return cli::kExitError;
   const auto scanned = std::chrono::steady_clock::now();
 
@@ -229,6 +265,11 @@ int RunContaminationMpi(const cli::ContaminationFlags& flags) {
   InputStats input = reader->stats();
   const uint64_t documents = input.records;
   SumInput(&input);
+  uint64_t repeats = 0;
+  status = RepeatsAcrossShares(&world, std::move(ids), &repeats);
+  input.repeated_ids += repeats;
+  if (!Agree(world, status)) return cli::kExitError;
+  const uint64_t id_bytes = world.bytes_sent;
   status = MergeIntoRankZero(&world, documents, index.get());
   if (!Agree(world, status)) return cli::kExitError;
   const auto merged = std::chrono::steady_clock::now();
@@ -253,9 +294,9 @@ int RunContaminationMpi(const cli::ContaminationFlags& flags) {
   MPI_Bcast(&exit, 1, MPI_INT, 0, MPI_COMM_WORLD);
 
   // Figures: what merging cost, and memory.
-  uint64_t sent = world.bytes_sent;
-  uint64_t total_sent = 0;
-  MPI_Reduce(&sent, &total_sent, 1, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
+  uint64_t sent[] = {id_bytes, world.bytes_sent - id_bytes};
+  uint64_t total_sent[2] = {0, 0};
+  MPI_Reduce(sent, total_sent, 2, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
   const double peak_mb = PeakMemoryMb();
   double max_peak_mb = 0;
   MPI_Reduce(&peak_mb, &max_peak_mb, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
@@ -264,18 +305,20 @@ int RunContaminationMpi(const cli::ContaminationFlags& flags) {
   const auto seconds = [](auto from, auto to) {
     return std::chrono::duration<double>(to - from).count();
   };
+  const auto per = [](uint64_t bytes, size_t count) {
+    return count > 0 ? static_cast<double>(bytes) / static_cast<double>(count)
+                     : 0.0;
+  };
   std::fprintf(
       stderr,
-      "neardup: %d rank%s: read+scan %.2f s, merge %.2f s; %.0f docs/s; sent "
-      "%llu bytes to merge the results (%.1f per item, %.2f per document); "
-      "peak memory %.1f MB per rank\n",
+      "neardup: %d rank%s: read+scan %.2f s, merge %.2f s, %.0f docs/s; "
+      "sent between ranks: %.1f bytes per item to merge the results, %.1f "
+      "per document of ids (to count repeats); peak memory %.1f MB per "
+      "rank\n",
       world.size, world.size == 1 ? "" : "s", seconds(start, scanned),
       seconds(scanned, merged),
-      run.seconds > 0 ? static_cast<double>(stats.documents) / run.seconds : 0,
-      static_cast<unsigned long long>(total_sent),
-      stats.items > 0 ? static_cast<double>(total_sent) / stats.items : 0.0,
-      stats.documents > 0 ? static_cast<double>(total_sent) / stats.documents
-                          : 0.0,
+      run.seconds > 0 ? per(stats.documents, 1) / run.seconds : 0.0,
+      per(total_sent[1], stats.items), per(total_sent[0], stats.documents),
       max_peak_mb);
   cli::PrintInputSummary(run.input, flags.quiet);
   return exit;

@@ -160,8 +160,11 @@ def planted_corpus(root, rng):
                           "w") as out:
                     out.write(text)
             continue
+        # File 8 repeats three ids of file 0 (on another rank): counted as
+        # one process counts them.
         lines = "".join(
-            json.dumps({"id": f"f{f}-{d}", "text": text}) + "\n"
+            json.dumps({"id": f"f{0 if f == 8 and d < 3 else f}-{d}",
+                        "text": text}) + "\n"
             for d, text in enumerate(docs))
         if f == 5:
             with gzip.open(os.path.join(root, f"f{f:02d}.jsonl.gz"),
@@ -191,13 +194,13 @@ def planted_case(neardup, neardup_mpi, work):
         sys.exit(f"planted: halves on two ranks not united: {halves}")
     check_same(neardup, neardup_mpi, [*base, "--max-matches", "0",
                                       "--threads", "2"], work,
-               "planted-nomatches", nps=(4,))
+               "planted-nomatches", nps=(2,))
     # An all-clean benchmark: exit 1 from every rank count.
     clean = os.path.join(work, "clean-benchmark.jsonl")
     write_benchmark(clean, items[19:])
     check_same(neardup, neardup_mpi,
                ["--benchmark", clean, "--benchmark-field", "question", root,
-                "--format", "jsonl"], work, "planted-clean", nps=(1, 4),
+                "--format", "jsonl"], work, "planted-clean", nps=(4,),
                want_exit=1)
 
 
