@@ -108,7 +108,7 @@ def seeds_case(neardup, neardup_mpi, source_dir, work):
     base = ["--benchmark", bench, "--benchmark-field", "question",
             "--benchmark-field", "answer", corpus]
     records = check_same(neardup, neardup_mpi, [*base, "--format", "jsonl"],
-                         work, "seeds")
+                         work, "seeds", nps=(2, 4))
     status = [r["status"] for r in records if r["type"] == "item"]
     if status.count("contaminated") < 10 or status.count("partial") < 5:
         sys.exit(f"seeds: too few items found: {status}")
