@@ -46,7 +46,8 @@ absl::Status ScanBatch(
 }  // namespace
 
 absl::Status ScanCorpus(InputReader* reader, const ContaminationIndex& index,
-                        int threads, bool quiet, ProgressLine* progress) {
+                        int threads, bool quiet, ProgressLine* progress,
+                        std::vector<std::string>* ids) {
   std::vector<std::unique_ptr<ContaminationIndex::Scanner>> scanners;
   for (int t = 0; t < std::max(1, threads); ++t) {
     scanners.push_back(index.NewScanner());
@@ -66,6 +67,9 @@ absl::Status ScanCorpus(InputReader* reader, const ContaminationIndex& index,
     absl::Status status = ScanBatch(batch, documents, scanners);
     if (read_ahead.joinable()) read_ahead.join();
     if (!status.ok()) return status;
+    for (size_t i = 0; ids != nullptr && i < batch.count; ++i) {
+      ids->push_back(batch.records[i].id);
+    }
     documents += batch.count;
     TrimBatch(&batch);
     progress->Reading(documents, reader->stats());

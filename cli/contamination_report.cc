@@ -161,4 +161,36 @@ std::string ContaminationTable(const ContaminationIndex& index,
   return text;
 }
 
+void WriteContaminationReport(const std::string& format,
+                              const ContaminationIndex& index,
+                              const std::vector<ItemReport>& reports,
+                              const ContaminationStats& stats,
+                              const ContaminationRun& run, size_t top,
+                              FILE* out) {
+  if (format == "jsonl") {
+    WriteContaminationJsonl(reports, stats, run, out);
+    return;
+  }
+  const std::string text = ContaminationTable(index, reports, stats, top);
+  std::fwrite(text.data(), 1, text.size(), out);
+}
+
+void PrintContaminationSummary(const ContaminationStats& stats,
+                               const ContaminationRun& run) {
+  const double seconds = run.seconds;
+  std::fprintf(
+      stderr,
+      "neardup: %zu item%s (%zu contaminated, %zu partial), %zu "
+      "document%s, %.1f MB in %.2f s (%.1f MB/s)\n",
+      stats.items, stats.items == 1 ? "" : "s", stats.contaminated,
+      stats.partial, stats.documents, stats.documents == 1 ? "" : "s",
+      static_cast<double>(stats.bytes) / 1e6, seconds,
+      seconds > 0 ? static_cast<double>(stats.bytes) / 1e6 / seconds : 0.0);
+  if (run.skipped_benchmark_lines + run.skipped_benchmark_files > 0) {
+    std::fprintf(stderr,
+                 "neardup: benchmark: skipped %zu files and %zu bad lines\n",
+                 run.skipped_benchmark_files, run.skipped_benchmark_lines);
+  }
+}
+
 }  // namespace neardup::cli

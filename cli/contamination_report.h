@@ -35,6 +35,20 @@ std::string ContaminationTable(const ContaminationIndex& index,
                                const std::vector<ItemReport>& reports,
                                const ContaminationStats& stats, size_t top);
 
+// The report in `format`: "jsonl" (WriteContaminationJsonl) or "text"
+// (ContaminationTable).
+void WriteContaminationReport(const std::string& format,
+                              const ContaminationIndex& index,
+                              const std::vector<ItemReport>& reports,
+                              const ContaminationStats& stats,
+                              const ContaminationRun& run, size_t top,
+                              FILE* out);
+
+// The summary on stderr: items by status, documents, bytes and speed, and
+// the benchmark's skipped files and lines.
+void PrintContaminationSummary(const ContaminationStats& stats,
+                               const ContaminationRun& run);
+
 }  // namespace neardup::cli
 
 #endif  // NEARDUP_CLI_CONTAMINATION_REPORT_H_

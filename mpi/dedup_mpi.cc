@@ -94,39 +94,28 @@ struct Worker {
   BandSketcher sketcher;
 };
 
+}  // namespace
+
 // This rank's share of the listing. The sources, end to end in listing
 // order, are cut into N runs of equal stored bytes, rank r's being
 // [bounds[r], bounds[r + 1]). An uncompressed JSON Lines file of at
-// least flags.split_bytes is cut at those boundaries (each rank reads the
+// least split_bytes is cut at those boundaries (each rank reads the
 // lines that start in its run: InputShare); any other file goes whole to
 // the rank whose run holds its middle byte. So shares are contiguous and
 // in input order, and a rank's global indexes are a prefix sum away.
-// Where a directory of the listing ends.
-struct DirectoryEnd {
-  std::string name;
-  size_t last = 0;    // listing index of its last file
-  bool mine = false;  // this rank reads the end of that file
-};
-
-// What ShareOf makes of the listing.
-struct Plan {
-  InputShare share;  // this rank's
-  std::vector<DirectoryEnd> dirs;
-  size_t split_files = 0;  // files cut into byte ranges (on every rank)
-};
-
-absl::Status ShareOf(const DedupMpiFlags& flags, const World& world,
-                     Plan* plan) {
+absl::Status ShareOf(const std::vector<std::string>& paths,
+                     const InputOptions& input, uint64_t split_bytes,
+                     const World& world, Plan* plan) {
   InputShare* share = &plan->share;
   std::vector<DirectoryEnd>* dirs = &plan->dirs;
-  for (const std::string& path : flags.paths) {
+  for (const std::string& path : paths) {
     if (path == "-") {
       return absl::InvalidArgumentError(
           "neardup-mpi reads files, not standard input (-): name the files");
     }
   }
   InputListing listing;
-  if (absl::Status s = ListInputs(flags.paths, stdin, &listing); !s.ok()) {
+  if (absl::Status s = ListInputs(paths, stdin, &listing); !s.ok()) {
     return s;
   }
   std::vector<uint64_t> sizes;
@@ -136,8 +125,7 @@ absl::Status ShareOf(const DedupMpiFlags& flags, const World& world,
     // A file's size counts 1 more, so that an empty file has a middle byte.
     uint64_t size = 0;
     const bool splittable = SplittableJsonl(
-        source, flags.input,
-        flags.split_bytes > 0 ? flags.split_bytes : ~uint64_t{0}, &size);
+        source, input, split_bytes > 0 ? split_bytes : ~uint64_t{0}, &size);
     if (!splittable) ++size;
     sizes.push_back(size);
     split.push_back(splittable);
@@ -219,6 +207,8 @@ absl::Status CheckDirectories(const std::vector<DirectoryEnd>& dirs,
   }
   return status;
 }
+
+namespace {
 
 // Reads the share, spooling each output line, and sketches every document.
 absl::Status ReadShare(const DedupMpiFlags& flags, const DedupOptions& options,
@@ -703,6 +693,8 @@ absl::Status ReceiveFile(int from, FILE* out, absl::Status status) {
   }
 }
 
+}  // namespace
+
 void SumInput(InputStats* s) {
   uint64_t v[] = {s->files,
                   s->records,
@@ -728,7 +720,7 @@ void SumInput(InputStats* s) {
   s->invalid_utf8 = sum[9];
 }
 
-}  // namespace
+namespace {}  // namespace
 
 int RunDedupMpi(const DedupMpiFlags& flags) {
   const auto start = std::chrono::steady_clock::now();
@@ -751,7 +743,9 @@ int RunDedupMpi(const DedupMpiFlags& flags) {
   absl::Status status = ValidateDedupOptions(options);
   if (status.ok()) status = cli::CheckDistinctOutputs(outputs);
   Plan plan;
-  if (status.ok()) status = ShareOf(flags, world, &plan);
+  if (status.ok()) {
+    status = ShareOf(flags.paths, flags.input, flags.split_bytes, world, &plan);
+  }
   std::unique_ptr<InputReader> reader;
   if (status.ok()) {
     auto opened =

@@ -6,7 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "dedup_flags.h"
+#include "exchange.h"
+#include "input_internal.h"
 #include "neardup/dedup.h"
 #include "neardup/input.h"
 
@@ -25,6 +28,40 @@ struct DedupMpiFlags : cli::DedupFlags {
 // the same on every rank: 0 when both outputs are written, 2 when any rank
 // failed (nothing is written then).
 int RunDedupMpi(const DedupMpiFlags& flags);
+
+// Shared with contamination_mpi.cc:
+
+// Where a directory of the listing ends.
+struct DirectoryEnd {
+  std::string name;
+  size_t last = 0;    // listing index of its last file
+  bool mine = false;  // this rank reads the end of that file
+};
+
+// What ShareOf makes of the listing.
+struct Plan {
+  InputShare share;  // this rank's
+  std::vector<DirectoryEnd> dirs;
+  size_t split_files = 0;  // files cut into byte ranges (on every rank)
+};
+
+// world.rank's share of the sources ListInputs makes of `paths` (see
+// dedup_mpi.cc): contiguous, in input order, balanced by stored bytes; an
+// uncompressed JSON Lines file of at least split_bytes (0: none) is cut
+// into byte ranges. The share counts neither repeated ids nor directories
+// without usable files (CheckDirectories does, over all ranks). Errors:
+// standard input ("-") among the paths, the listing's.
+absl::Status ShareOf(const std::vector<std::string>& paths,
+                     const InputOptions& input, uint64_t split_bytes,
+                     const World& world, Plan* plan);
+
+// Collective: "no usable files in directory" over all ranks; returns
+// `status` or that error (see dedup_mpi.cc).
+absl::Status CheckDirectories(const std::vector<DirectoryEnd>& dirs,
+                              const InputReader* reader, absl::Status status);
+
+// Collective: every rank's counts summed, on every rank.
+void SumInput(InputStats* s);
 
 }  // namespace neardup::mpi
 

@@ -1,6 +1,7 @@
-// neardup-mpi: `neardup dedup` on MPI ranks (mpirun -np N neardup-mpi dedup
-// ...). This file parses the command line, the same flags as `neardup
-// dedup`, and runs dedup_mpi.cc on every rank.
+// neardup-mpi: `neardup dedup` and `neardup contamination` on MPI ranks
+// (mpirun -np N neardup-mpi dedup ...). This file parses the command line,
+// the same flags as `neardup dedup` and `neardup contamination`, and runs
+// dedup_mpi.cc or contamination_mpi.cc on every rank.
 #include <mpi.h>
 
 #include <cstdio>
@@ -8,6 +9,7 @@
 #include <string>
 
 #include "commands.h"
+#include "contamination_mpi.h"
 #include "dedup_mpi.h"
 #include "neardup/version.h"
 
@@ -19,8 +21,9 @@ int Run(int argc, char** argv, int rank) {
   // One thread per rank: MPI runs one rank per core.
   flags->dedup.threads = 1;
   CLI::App app{
-      "neardup-mpi: neardup dedup divided among MPI ranks; the outputs are "
-      "the same as one process's, whatever the number of ranks.",
+      "neardup-mpi: neardup dedup and contamination divided among MPI ranks; "
+      "the outputs are the same as one process's, whatever the number of "
+      "ranks.",
       "neardup-mpi"};
   app.set_version_flag("--version",
                        "neardup-mpi " + std::string(neardup::Version()));
@@ -28,8 +31,9 @@ int Run(int argc, char** argv, int rank) {
   app.footer(
       "Example: mpirun -np 64 neardup-mpi dedup shards/ --output kept.jsonl "
       "--clusters clusters.jsonl\n"
-      "Exit status: 0 when both outputs are written, 2 on error on any rank "
-      "(no output is written then).");
+      "Exit status: as neardup's (dedup: 0 when both outputs are written; "
+      "contamination: 0 when some item is partial or contaminated, 1 when "
+      "all are clean); 2 on error on any rank (no output is written then).");
   CLI::App* command = app.add_subcommand(
       "dedup", "As `neardup dedup` (same flags, same outputs)");
   command->add_option("PATH", flags->paths, "Files and directories")
@@ -71,14 +75,26 @@ int Run(int argc, char** argv, int rank) {
   neardup::cli::AddInputFlags(command, &flags->input, &flags->dedup.analyze);
   command->add_flag("-q,--quiet", flags->quiet,
                     "No warnings or summary on stderr");
+  auto contamination = std::make_shared<neardup::cli::ContaminationFlags>();
+  contamination->threads = 1;  // one rank per core
+  CLI::App* contamination_command = app.add_subcommand(
+      "contamination",
+      "As `neardup contamination` (same flags, same report); --threads is "
+      "per rank");
+  neardup::cli::AddContaminationFlags(contamination_command,
+                                      contamination.get());
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (rank != 0) return e.get_exit_code() == 0 ? 0 : neardup::cli::kExitError;
     if (e.get_exit_code() == 0) return app.exit(e);
-    std::fprintf(stderr, "neardup: %s\nRun `neardup-mpi dedup --help`.\n",
-                 e.what());
+    std::fprintf(stderr, "neardup: %s\nRun `neardup-mpi %s --help`.\n",
+                 e.what(),
+                 contamination_command->parsed() ? "contamination" : "dedup");
     return neardup::cli::kExitError;
+  }
+  if (contamination_command->parsed()) {
+    return neardup::mpi::RunContaminationMpi(*contamination);
   }
   return neardup::mpi::RunDedupMpi(*flags);
 }

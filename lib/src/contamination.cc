@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -711,6 +712,88 @@ std::vector<ItemReport> ContaminationIndex::Report(
   }
   if (stats != nullptr) *stats = totals;
   return reports;
+}
+
+ContaminationPartial ContaminationIndex::TakePartial(size_t document_offset) {
+  Rep& r = *rep_;
+  std::lock_guard<std::mutex> lock(r.mutex);
+  ContaminationPartial partial;
+  partial.documents = r.documents.exchange(0);
+  partial.bytes = r.bytes.exchange(0);
+  partial.candidates = r.candidates.exchange(0);
+  for (size_t i = 0; i < r.items.size(); ++i) {
+    ItemState& state = r.states[i];
+    if (state.total == 0) continue;
+    ContaminationPartial::Item item;
+    item.item = static_cast<uint32_t>(i);
+    for (uint32_t t = 0; t < state.covered.size(); ++t) {
+      if (state.covered[t] == 0) continue;
+      if (!item.covered.empty() && item.covered.back().second == t) {
+        ++item.covered.back().second;
+      } else {
+        item.covered.emplace_back(t, t + 1);
+      }
+      state.covered[t] = 0;
+    }
+    item.matches = std::move(state.best);
+    state.best.clear();
+    for (ContaminationMatch& match : item.matches) {
+      match.document += document_offset;
+      match.item.char_begin = match.item.char_end = 0;
+    }
+    item.total_matches = state.total;
+    item.longest_match = state.longest;
+    state.total = 0;
+    state.longest = 0;
+    partial.items.push_back(std::move(item));
+  }
+  return partial;
+}
+
+absl::Status ContaminationIndex::MergePartial(ContaminationPartial partial) {
+  Rep& r = *rep_;
+  std::lock_guard<std::mutex> lock(r.mutex);
+  for (const ContaminationPartial::Item& item : partial.items) {
+    if (item.item >= r.items.size()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "partial results name item ", item.item, " of ", r.items.size()));
+    }
+    const size_t tokens = r.states[item.item].covered.size();
+    for (const auto& [first, end] : item.covered) {
+      if (first >= end || end > tokens) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("partial results cover tokens [", first, ", ", end,
+                         ") of item ", item.item, ", which has ", tokens));
+      }
+    }
+  }
+  r.documents += partial.documents;
+  r.bytes += partial.bytes;
+  r.candidates += partial.candidates;
+  const size_t max_matches =
+      static_cast<size_t>(std::max(0, r.options.max_matches));
+  std::vector<ContaminationMatch> merged;
+  for (ContaminationPartial::Item& item : partial.items) {
+    ItemState& state = r.states[item.item];
+    for (const auto& [first, end] : item.covered) {
+      std::fill(state.covered.begin() + first, state.covered.begin() + end, 1);
+    }
+    state.total += item.total_matches;
+    state.longest = std::max(state.longest, item.longest_match);
+    // Both lists are each one's best; the best of the union are among
+    // them. Equal matches come from one document, so from one list, whose
+    // order std::merge keeps.
+    std::stable_sort(item.matches.begin(), item.matches.end(), BetterMatch);
+    merged.clear();
+    std::merge(std::make_move_iterator(state.best.begin()),
+               std::make_move_iterator(state.best.end()),
+               std::make_move_iterator(item.matches.begin()),
+               std::make_move_iterator(item.matches.end()),
+               std::back_inserter(merged), BetterMatch);
+    if (merged.size() > max_matches) merged.resize(max_matches);
+    state.best.swap(merged);
+  }
+  return absl::OkStatus();
 }
 
 std::string_view ContaminationStatusName(ContaminationStatus status) {

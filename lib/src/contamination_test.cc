@@ -283,6 +283,122 @@ TEST(ContaminationTest, SameReportOnManyThreadsAndInAnyOrder) {
   EXPECT_EQ(one[0].matches.size(), 3u);
 }
 
+void ExpectSameReports(const std::vector<ItemReport>& want,
+                       const std::vector<ItemReport>& got) {
+  ASSERT_EQ(want.size(), got.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    SCOPED_TRACE("item " + std::to_string(i));
+    EXPECT_EQ(want[i].status, got[i].status);
+    EXPECT_EQ(want[i].covered, got[i].covered);
+    EXPECT_EQ(want[i].longest_match, got[i].longest_match);
+    EXPECT_EQ(want[i].total_matches, got[i].total_matches);
+    ASSERT_EQ(want[i].matches.size(), got[i].matches.size());
+    for (size_t m = 0; m < want[i].matches.size(); ++m) {
+      const ContaminationMatch& x = want[i].matches[m];
+      const ContaminationMatch& y = got[i].matches[m];
+      EXPECT_EQ(x.document, y.document);
+      EXPECT_EQ(x.document_id, y.document_id);
+      EXPECT_EQ(x.item.begin, y.item.begin);
+      EXPECT_EQ(x.item.end, y.item.end);
+      EXPECT_EQ(x.item.char_begin, y.item.char_begin);
+      EXPECT_EQ(x.item.char_end, y.item.char_end);
+      EXPECT_EQ(x.doc.begin, y.doc.begin);
+      EXPECT_EQ(x.doc.char_end, y.doc.char_end);
+      EXPECT_EQ(x.doc_text, y.doc_text);
+      EXPECT_EQ(x.score, y.score);
+      EXPECT_EQ(x.reworded, y.reworded);
+    }
+  }
+}
+
+// Halves of items copied in different documents (coverage is their union),
+// and more whole copies than max_matches, spread over three parts of the
+// corpus that three indexes scan: merged in any order, the partial results
+// report as one index that scanned everything.
+TEST(ContaminationTest, MergedPartialsReportAsOneIndex) {
+  std::vector<std::string> docs;
+  for (int d = 0; d < 24; ++d) {
+    const std::string& q = Questions()[d % 5];
+    const size_t half = q.size() / 2;
+    const std::string part = d % 3 == 0   ? q
+                             : d % 3 == 1 ? q.substr(0, half)
+                                          : q.substr(half);
+    docs.push_back(Filler(d % 2) + part + " " + Filler(1));
+  }
+  // Item 10's halves, one in the first part and one in the last only.
+  const std::string& marie = Questions()[10];
+  docs[3] = Filler(1) + marie.substr(0, marie.size() / 2) + " " + Filler(1);
+  docs[20] = marie.substr(marie.size() / 2) + " " + Filler(1);
+  ContaminationOptions options;
+  options.max_matches = 2;
+  options.min_match_tokens = 4;
+  options.min_short_tokens = 4;
+  ContaminationStats want_stats;
+  const auto want = ScanAll(Items(Questions()), docs, options, &want_stats);
+  ASSERT_GT(want[0].total_matches, options.max_matches);
+
+  const size_t cuts[] = {0, 7, 15, docs.size()};
+  std::vector<ContaminationPartial> partials;
+  for (int p = 0; p < 3; ++p) {
+    auto index = ContaminationIndex::Create(Items(Questions()), options);
+    ASSERT_TRUE(index.ok());
+    auto scanner = (*index)->NewScanner();
+    for (size_t d = cuts[p]; d < cuts[p + 1]; ++d) {
+      ASSERT_TRUE(
+          scanner->Scan(d - cuts[p], "d" + std::to_string(d), docs[d]).ok());
+    }
+    partials.push_back((*index)->TakePartial(cuts[p]));
+    // Taken: the index is left as if it had scanned nothing.
+    ContaminationStats left;
+    for (const ItemReport& report : (*index)->Report(&left)) {
+      EXPECT_EQ(report.covered, 0u);
+      EXPECT_EQ(report.total_matches, 0u);
+    }
+    EXPECT_EQ(left.documents, 0u);
+  }
+  auto merged = ContaminationIndex::Create(Items(Questions()), options);
+  ASSERT_TRUE(merged.ok());
+  for (int p : {2, 0, 1}) {
+    ASSERT_TRUE((*merged)->MergePartial(partials[p]).ok());
+  }
+  ContaminationStats got_stats;
+  ExpectSameReports(want, (*merged)->Report(&got_stats));
+  EXPECT_EQ(want_stats.documents, got_stats.documents);
+  EXPECT_EQ(want_stats.bytes, got_stats.bytes);
+  EXPECT_EQ(want_stats.candidates, got_stats.candidates);
+  EXPECT_EQ(want_stats.contaminated, got_stats.contaminated);
+  // Item 10 is whole only in the union of two parts' coverage.
+  EXPECT_EQ(want[10].total_matches, 2u);
+  EXPECT_EQ(want[10].status, ContaminationStatus::kContaminated);
+}
+
+TEST(ContaminationTest, MergePartialRefusesWhatTheIndexDoesNotHave) {
+  auto index = ContaminationIndex::Create(Items(Questions()), {});
+  ASSERT_TRUE(index.ok());
+  ContaminationPartial partial;
+  partial.documents = 5;
+  partial.items.push_back({});
+  partial.items.back().item = 1;
+  partial.items.back().covered = {{0, 3}};
+  partial.items.back().total_matches = 1;
+  partial.items.push_back({});
+  partial.items.back().item = static_cast<uint32_t>(Questions().size());
+  EXPECT_EQ((*index)->MergePartial(partial).code(),
+            absl::StatusCode::kInvalidArgument);
+  partial.items.pop_back();
+  partial.items.back().covered = {{2, 1000}};
+  EXPECT_EQ((*index)->MergePartial(partial).code(),
+            absl::StatusCode::kInvalidArgument);
+  ContaminationStats stats;
+  const auto reports = (*index)->Report(&stats);
+  EXPECT_EQ(stats.documents, 0u);
+  EXPECT_EQ(reports[1].total_matches, 0u);
+  partial.items.back().covered = {{0, 3}};
+  ASSERT_TRUE((*index)->MergePartial(partial).ok());
+  EXPECT_EQ((*index)->Report(&stats)[1].covered, 3u);
+  EXPECT_EQ(stats.documents, 5u);
+}
+
 // The classic overlap computed the obvious way: every n-gram of the item
 // against every n-gram of every document, on the same token keys.
 std::vector<double> ReferenceNgramFractions(

@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -122,6 +123,28 @@ struct ContaminationStats {
   size_t candidates = 0;  // (item, document) pairs verified
 };
 
+// What an index has gathered from the documents it scanned, to be merged
+// into another index built from the same items and options: so that
+// processes that each scan part of one corpus (neardup-mpi) can report as
+// one index that scanned it all. See ContaminationIndex::TakePartial.
+struct ContaminationPartial {
+  struct Item {
+    uint32_t item = 0;  // its position in the benchmark
+    // Item token ranges [first, second) covered by a match: sorted, disjoint
+    // and not adjacent.
+    std::vector<std::pair<uint32_t, uint32_t>> covered;
+    // The best max_matches matches, best first. Their item spans' code point
+    // offsets (item.char_begin, item.char_end) are left to Report.
+    std::vector<ContaminationMatch> matches;
+    size_t total_matches = 0;
+    uint32_t longest_match = 0;
+  };
+  std::vector<Item> items;  // items with a match only, in benchmark order
+  size_t documents = 0;
+  size_t bytes = 0;
+  size_t candidates = 0;
+};
+
 // Holds the benchmark's analysis and index, and gathers matches.
 // Scan() may be called from many threads at once, each through its own
 // Scanner; Report() after the last Scan. The report does not depend on the
@@ -164,6 +187,20 @@ class ContaminationIndex {
   // One report per item, in benchmark order, and the totals. Call after
   // every Scan has returned.
   std::vector<ItemReport> Report(ContaminationStats* stats) const;
+
+  // Moves out what the scans have gathered, leaving the index as if it had
+  // scanned nothing, with `document_offset` added to every match's document
+  // number (e.g. the number of corpus documents before the part this index
+  // scanned). Call after every Scan has returned.
+  ContaminationPartial TakePartial(size_t document_offset);
+  // Adds what another index (of the same items and options) gathered, as if
+  // this one had scanned its documents too: covered tokens are united,
+  // match counts added, the best max_matches matches of both kept. The
+  // report is the same whatever the order of merges, provided every
+  // document has one number across all of them. Errors: an item or token
+  // range that this index does not have (InvalidArgument); nothing is
+  // merged then. Not to be called while a Scan runs.
+  absl::Status MergePartial(ContaminationPartial partial);
 
  private:
   struct Rep;

@@ -1,0 +1,17 @@
+// neardup-mpi contamination: see contamination_mpi.cc and docs/SCALE.md.
+#ifndef NEARDUP_MPI_CONTAMINATION_MPI_H_
+#define NEARDUP_MPI_CONTAMINATION_MPI_H_
+
+#include "contamination_flags.h"
+
+namespace neardup::mpi {
+
+// Runs on every rank (MPI initialised); returns the rank's exit status, the
+// same on every rank and the same as `neardup contamination`'s: 0 when some
+// item is partial or contaminated, 1 when all are clean, 2 when any rank
+// failed (no report is written then).
+int RunContaminationMpi(const cli::ContaminationFlags& flags);
+
+}  // namespace neardup::mpi
+
+#endif  // NEARDUP_MPI_CONTAMINATION_MPI_H_
