@@ -285,6 +285,12 @@ struct ScanStats {
   size_t boilerplate_bigrams = 0;
   size_t boilerplate_texts = 0;   // == ScanResult::boilerplate.size()
   size_t boilerplate_tokens = 0;  // tokens flagged, over all documents
+  // Documents that hold another's whole text with at most a few words added
+  // (copies.h): each was aligned only with that document, and its passages
+  // with others are that document's, located in its own text.
+  size_t copies = 0;
+  // Pairs whose passages were so carried over to a copy, not aligned.
+  size_t derived_pairs = 0;
 };
 
 struct ScanResult {
