@@ -65,21 +65,32 @@ Copies::Copies(absl::Span<const AnalyzedText> analyzed) {
     return analyzed[x].size() < analyzed[y].size();
   });
   absl::flat_hash_map<uint64_t, uint32_t> representatives;  // by hash
-  std::vector<uint64_t> prefix;
+  // Hashes of the first `most` + 1 and the last `most` + 1 prefixes of a
+  // document: all that its stretches without up to `most` tokens at the ends
+  // need (a text of 200 MB gets no array of a hash a token).
+  std::vector<uint64_t> head, tail;
   for (const uint32_t d : order) {
     const std::vector<uint64_t>& keys = analyzed[d].keys;
     const size_t length = keys.size();
-    prefix.assign(1, 0);
-    for (const uint64_t key : keys)
-      prefix.push_back(prefix.back() * kBase + key);
     const size_t most = std::min<size_t>(kMaxExtraTokens, length / 9);
+    head.assign(most + 1, 0);
+    tail.assign(most + 1, 0);
+    uint64_t hash = 0;
+    for (size_t t = 0; t <= length; ++t) {
+      if (t <= most) head[t] = hash;
+      if (t + most >= length) tail[t + most - length] = hash;
+      if (t < length) hash = hash * kBase + keys[t];
+    }
     bool found = false;
     for (size_t extra = 0; extra <= most && !found; ++extra) {
       const size_t inner = length - extra;
       const uint64_t power = Power(inner);
       for (size_t start = 0; start <= extra; ++start) {
-        const uint64_t hash = prefix[start + inner] - prefix[start] * power;
-        const auto at = representatives.find(hash);
+        // Tokens [start, start + inner): prefix start + inner is tail entry
+        // start + inner - (length - most).
+        const uint64_t stretch =
+            tail[start + most - extra] - head[start] * power;
+        const auto at = representatives.find(stretch);
         if (at == representatives.end()) continue;
         const std::vector<uint64_t>& other = analyzed[at->second].keys;
         if (other.size() != inner ||
@@ -93,7 +104,7 @@ Copies::Copies(absl::Span<const AnalyzedText> analyzed) {
         break;
       }
     }
-    if (!found) representatives.try_emplace(prefix.back(), d);
+    if (!found) representatives.try_emplace(tail[most], d);
   }
   first_.assign(n + 1, 0);
   for (size_t d = 0; d < n; ++d) {
