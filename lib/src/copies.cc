@@ -118,6 +118,15 @@ Copies::Copies(absl::Span<const AnalyzedText> analyzed) {
   }
 }
 
+Copies Copies::None(size_t n) {
+  Copies none;
+  none.representative_.resize(n);
+  std::iota(none.representative_.begin(), none.representative_.end(), 0);
+  none.offset_.assign(n, 0);
+  none.first_.assign(n + 1, 0);
+  return none;
+}
+
 std::vector<TokenPair> DeriveCopyPairs(const Copies& copies,
                                        const ClusterPlan& plan,
                                        const std::vector<TokenPair>& aligned) {

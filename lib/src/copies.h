@@ -37,6 +37,8 @@ class Copies {
   // representative of identical texts is the first. Documents without
   // tokens are never grouped. Deterministic; linear in the tokens.
   explicit Copies(absl::Span<const AnalyzedText> analyzed);
+  // No copies among n documents.
+  static Copies None(size_t n);
 
   // Documents that are copies of another.
   size_t copies() const { return copies_; }
@@ -54,6 +56,8 @@ class Copies {
   }
 
  private:
+  Copies() = default;
+
   size_t copies_ = 0;
   std::vector<uint32_t> representative_;
   std::vector<uint32_t> offset_;  // where the representative's tokens begin

@@ -341,7 +341,8 @@ absl::StatusOr<ScanResult> ScanTexts(const TextStore& texts,
 
   // Copies are aligned with their representative only (they get no
   // windows), and count once toward boilerplate.
-  const Copies copies(analyzed);
+  const Copies copies =
+      options.collapse_copies ? Copies(analyzed) : Copies::None(n);
   result.stats.copies = copies.copies();
 
   absl::StatusOr<std::vector<std::vector<uint8_t>>> found_boilerplate =
@@ -461,7 +462,8 @@ absl::StatusOr<ScanResult> ScanTexts(const TextStore& texts,
       if (keep[c]) candidates.push_back(all[c]);
     }
   }
-  // Each copy with its representative.
+  // Each copy with its representative (a candidate pair too).
+  result.stats.candidate_pairs += copies.copies();
   if (copies.copies() > 0) {
     for (uint32_t d = 0; d < n; ++d) {
       if (!copies.is_copy(d)) continue;

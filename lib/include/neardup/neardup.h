@@ -216,6 +216,13 @@ struct ScanOptions {
   // per pair), and the passages they share are reported as ReuseClusters.
   // Smaller groups are aligned pair by pair. At least 2. Default: 4.
   int cluster_documents = 4;
+  // A document that holds another's whole text with at most a few words
+  // added (at most 8, and 1 for every 8 of the other's) is aligned with that
+  // document only, and reported with its passages, located in its own text:
+  // k copies of an article cost k alignments, not k^2 / 2, and count once
+  // toward boilerplate. Off: every copy is sketched and aligned like any
+  // other document. Default: on.
+  bool collapse_copies = true;
   // Worker threads, the calling thread included; 0 means one per core. At
   // most kMaxThreads (neardup/options.h). The result does not depend on it.
   int threads = 0;
