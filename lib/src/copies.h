@@ -33,9 +33,9 @@ class Copies {
  public:
   // Finds the copies among texts analysed as `analyzed` (keys only are
   // read). A document's representative is the longest document it can be a
-  // copy of that is not itself a copy, the lowest index among equals; the
-  // representative of identical texts is the first. Documents without
-  // tokens are never grouped. Deterministic; linear in the tokens.
+  // copy of that is not itself a copy (of two as long, the one found nearer
+  // its start); the representative of identical texts is the first. Documents
+  // without tokens are never grouped. Deterministic; linear in the tokens.
   explicit Copies(absl::Span<const AnalyzedText> analyzed);
   // No copies among n documents.
   static Copies None(size_t n);
