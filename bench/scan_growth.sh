@@ -33,7 +33,7 @@ import json, sys
 name, wall, user, sys_s, kib, out = sys.argv[1:]
 summary = json.loads(open(out).readlines()[-1])
 print(f"{name}: wall {float(wall):.1f} s  cpu {float(user) + float(sys_s):.1f} s  peak RSS {int(kib) / 1024:.0f} MiB  "
-      f"documents {summary['documents']}  candidate pairs {summary['candidate_pairs']}  aligned {summary.get('aligned_pairs', '?')}  pairs {summary['pairs']}  "
+      f"documents {summary['documents']}  candidate pairs {summary['candidate_pairs']}  aligned {summary.get('aligned_pairs', '?')}  copies {summary.get('copies', '?')}  pairs {summary['pairs']}  "
       f"clusters {summary['clusters']} ({summary['cluster_members']} members)")
 PY
   echo "$wall" >"$dir/$1.wall"

@@ -25,6 +25,7 @@ struct ScanFlags {
   int threads = 0;
   int boilerplate_documents = ScanOptions().boilerplate_documents;
   bool no_boilerplate = false;
+  bool align_copies = false;
   std::string boilerplate_file;
   std::vector<std::string> paths;
   size_t html_max_pairs = HtmlReportOptions().max_pairs;
@@ -56,6 +57,7 @@ int RunScan(const ScanFlags& state) {
   options.threads = state.threads;
   options.boilerplate_documents =
       state.no_boilerplate ? 0 : state.boilerplate_documents;
+  options.collapse_copies = !state.align_copies;
   options.cancel = InterruptFlag();
   if (progress.enabled()) {
     options.progress = [&progress](const ScanProgress& at) {
@@ -135,6 +137,11 @@ RunFunction InstallScan(CLI::App* app) {
   command->add_flag("--no-boilerplate", state->no_boilerplate,
                     "Treat no text as boilerplate by frequency (phrases of "
                     "--boilerplate still are)");
+  command->add_flag("--align-copies", state->align_copies,
+                    "Align a document that holds another's whole text with "
+                    "a few words added like any other, instead of only with "
+                    "that document (its other passages are then carried over "
+                    "from it)");
   command
       ->add_option("--boilerplate", state->boilerplate_file,
                    "A file of phrases to ignore as boilerplate, one a line "

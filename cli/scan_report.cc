@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "copies.h"
 #include "interrupt.h"
 #include "scan_input.h"
 
@@ -106,6 +107,15 @@ void PrintMessages(const ScanRun& run, const RunSummary& summary,
                      : "; --format jsonl lists them, --no-boilerplate "
                        "turns the rule off");
   }
+  if (!run.quiet && stats.copies > 0) {
+    std::fprintf(stderr,
+                 "neardup: %zu document%s hold%s another's whole text with at "
+                 "most %u words added: each was aligned with that document "
+                 "only, and shares its passages (%zu pairs carried over)\n",
+                 stats.copies, stats.copies == 1 ? "" : "s",
+                 stats.copies == 1 ? "s" : "", kMaxExtraTokens,
+                 stats.derived_pairs);
+  }
   PrintInputSummary(run.input, run.quiet);
 }
 
@@ -131,7 +141,9 @@ int WriteScanResults(const ScanRun& run, Format format, OutputFile* output) {
                     {"cluster_members", counts.cluster_members},
                     {"boilerplate_texts", stats.boilerplate_texts},
                     {"boilerplate_tokens", stats.boilerplate_tokens},
-                    {"capped_pairs", stats.capped_pairs}};
+                    {"capped_pairs", stats.capped_pairs},
+                    {"copies", stats.copies},
+                    {"derived_pairs", stats.derived_pairs}};
   summary.input = run.input;
   summary.seconds = std::chrono::duration<double>(
                         std::chrono::steady_clock::now() - run.start)

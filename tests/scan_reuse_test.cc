@@ -152,6 +152,65 @@ TEST_F(ScanReuseTest, ThreeThousandIdenticalDocumentsAreAllInOneCluster) {
   EXPECT_TRUE(absl::StrContains(clusters[0], "{\"id\":\"copy2999\","));
 }
 
+TEST_F(ScanReuseTest, CopiesWithAWordAddedAreEachReportedWithExactSpans) {
+  // 300 copies of one article, a word before or after some, and another
+  // article that shares 60 of its words.
+  const std::string article =
+      Words(200000, 40) + " " + Words(0, 60) + " " + Words(300000, 40);
+  std::string jsonl;
+  for (int c = 0; c < 300; ++c) {
+    const std::string text = c % 3 == 1   ? "Reuters " + article
+                             : c % 3 == 2 ? article + " AFP"
+                                          : article;
+    absl::StrAppend(&jsonl, "{\"id\":\"copy", c, "\",\"text\":\"", text,
+                    "\"}\n");
+  }
+  absl::StrAppend(&jsonl, "{\"id\":\"other\",\"text\":\"", Words(400000, 40),
+                  " ", Words(0, 60), " ", Words(500000, 40), "\"}\n");
+  WriteFile(Path("copies.jsonl"), jsonl);
+  std::string out, err;
+  ASSERT_EQ(Scan(Path("copies.jsonl"), &out, &err), 0) << err;
+  const std::string summary = Lines(out).back();
+  EXPECT_TRUE(absl::StrContains(summary, "\"copies\":299,")) << summary;
+  EXPECT_TRUE(absl::StrContains(err, "299 documents hold another's whole text"))
+      << err;
+  // Two clusters: the article in its 300 copies, the shared words in them
+  // and in the other article; each copy's spans in its own offsets.
+  const std::vector<std::string> clusters = Records(out, "cluster");
+  ASSERT_EQ(clusters.size(), 2u) << out.substr(0, 1000);
+  const std::string& passage =
+      absl::StrContains(clusters[0], "\"documents\":301,") ? clusters[0]
+                                                           : clusters[1];
+  const std::string& whole =
+      &passage == &clusters[0] ? clusters[1] : clusters[0];
+  EXPECT_TRUE(absl::StrContains(whole, "\"documents\":300,")) << whole;
+  const size_t story = Words(200000, 40).size() + 1;
+  const size_t shared = Words(0, 60).size();
+  for (int c = 0; c < 300; ++c) {
+    const size_t shift = c % 3 == 1 ? 8 : 0;  // "Reuters "
+    EXPECT_TRUE(absl::StrContains(
+        whole, absl::StrCat("{\"id\":\"copy", c, "\",\"start\":", shift,
+                            ",\"end\":", shift + article.size(), ",")))
+        << c;
+    EXPECT_TRUE(absl::StrContains(
+        passage,
+        absl::StrCat("{\"id\":\"copy", c, "\",\"start\":", shift + story,
+                     ",\"end\":", shift + story + shared, ",")))
+        << c;
+  }
+  EXPECT_TRUE(Records(out, "pair").empty());
+  // --align-copies: none set aside, every copy still reported.
+  ASSERT_EQ(Scan(Path("copies.jsonl") + " --align-copies", &out, &err), 0)
+      << err;
+  EXPECT_TRUE(absl::StrContains(Lines(out).back(), "\"copies\":0,"));
+  EXPECT_FALSE(absl::StrContains(err, "whole text")) << err;
+  for (int c = 0; c < 300; ++c) {
+    EXPECT_TRUE(
+        absl::StrContains(out, absl::StrCat("{\"id\":\"copy", c, "\",")))
+        << c;
+  }
+}
+
 TEST_F(ScanReuseTest, TextFormatShowsTheCluster) {
   const std::string feed = Feed(60);
   std::string out;

@@ -11,9 +11,13 @@
 namespace neardup {
 
 absl::flat_hash_set<uint64_t> FrequentBigrams(
-    const std::vector<AnalyzedText>& documents, int max_documents) {
+    const std::vector<AnalyzedText>& documents, int max_documents,
+    absl::Span<const uint8_t> skip) {
   absl::flat_hash_set<uint64_t> frequent;
-  if (documents.size() <= static_cast<size_t>(std::max(0, max_documents))) {
+  const auto skipped = [&skip](size_t d) { return !skip.empty() && skip[d]; };
+  size_t counted = 0;
+  for (size_t d = 0; d < documents.size(); ++d) counted += !skipped(d);
+  if (counted <= static_cast<size_t>(std::max(0, max_documents))) {
     return frequent;  // no bigram can be in more documents than there are
   }
   // Every document's distinct bigrams in one array; sorted, a bigram's run
@@ -22,12 +26,14 @@ absl::flat_hash_set<uint64_t> FrequentBigrams(
   // as it grows; reserved pages never written are not resident.
   std::vector<uint64_t> all, bigrams;
   size_t most = 0;
-  for (const AnalyzedText& document : documents) {
-    most += document.size() > 1 ? document.size() - 1 : 0;
+  for (size_t d = 0; d < documents.size(); ++d) {
+    if (skipped(d)) continue;
+    most += documents[d].size() > 1 ? documents[d].size() - 1 : 0;
   }
   all.reserve(most);
-  for (const AnalyzedText& document : documents) {
-    if (document.size() < 2) continue;
+  for (size_t d = 0; d < documents.size(); ++d) {
+    const AnalyzedText& document = documents[d];
+    if (skipped(d) || document.size() < 2) continue;
     ShingleHashes(document.keys, 2, &bigrams);
     std::sort(bigrams.begin(), bigrams.end());
     bigrams.erase(std::unique(bigrams.begin(), bigrams.end()), bigrams.end());

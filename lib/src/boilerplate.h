@@ -22,9 +22,12 @@
 namespace neardup {
 
 // Hashes of the token-key bigrams that occur in more than `max_documents`
-// of `documents` (each document counted once per bigram).
+// of `documents` (each document counted once per bigram), leaving out the
+// documents d with skip[d] != 0 (copies of another: copies.h). `skip` is
+// empty or has one flag a document.
 absl::flat_hash_set<uint64_t> FrequentBigrams(
-    const std::vector<AnalyzedText>& documents, int max_documents);
+    const std::vector<AnalyzedText>& documents, int max_documents,
+    absl::Span<const uint8_t> skip = {});
 
 // A stretch of one document treated as boilerplate, and the hash of its
 // token keys (equal stretches in other documents have the same hash).

@@ -172,6 +172,7 @@ TEST(CandidatesTest, ShortIdenticalPostsAmongManyDocumentsAreCandidates) {
   documents.push_back({"post2", Words(905000, 19)});
   ScanOptions options;
   options.threads = 2;
+  options.collapse_copies = false;  // the sketches' doing, not copies.h's
   auto result = Scan(documents, options);
   ASSERT_TRUE(result.ok()) << result.status();
   // Over 64 documents, so this is the sketches' doing, not the small-
@@ -188,6 +189,7 @@ TEST(CandidatesTest, ManyIdenticalDocumentsAreAGroupWithCappedPairsCounted) {
   for (int threads : {1, 2}) {
     ScanOptions options;
     options.threads = threads;
+    options.collapse_copies = false;  // the candidate stage's groups
     auto result = Scan(documents, options);
     ASSERT_TRUE(result.ok()) << result.status();
     // The star around the first copy is aligned; the rest is counted.

@@ -3,8 +3,10 @@
 //   analyse every document (parallel)
 //   -> cut it into overlapping token windows, sketch each window's set of
 //      token bigrams with MinHash (parallel)
+//   -> set aside near-identical copies of another document (copies.h)
 //   -> banded LSH over all windows: candidate document pairs
-//   -> align every candidate pair (parallel) and keep verified passages.
+//   -> align every candidate pair (parallel) and keep verified passages
+//   -> carry each representative's passages over to its copies.
 //
 // Memory: only token keys stay from the analysis. Texts are read from a
 // TextStore, once to analyse them and again (re-analysed) only for the
@@ -27,6 +29,7 @@
 #include "analyze.h"
 #include "boilerplate.h"
 #include "candidates.h"
+#include "copies.h"
 #include "locate.h"
 #include "neardup/neardup.h"
 #include "neardup/options.h"
@@ -129,12 +132,21 @@ struct Reanalysis {
 // document, and in result->boilerplate what was flagged.
 absl::StatusOr<std::vector<std::vector<uint8_t>>> FindBoilerplate(
     const TextStore& texts, const std::vector<AnalyzedText>& analyzed,
-    const ScanOptions& options, int workers, ScanResult* result) {
+    const Copies& copies, const ScanOptions& options, int workers,
+    ScanResult* result) {
   const size_t n = texts.size();
   std::vector<std::vector<uint8_t>> boilerplate(n);
   absl::flat_hash_set<uint64_t> frequent;
   if (options.boilerplate_documents > 0) {
-    frequent = FrequentBigrams(analyzed, options.boilerplate_documents);
+    // A text stored k times is one document here: its own phrases do not
+    // become boilerplate by being copied.
+    std::vector<uint8_t> is_copy;
+    if (copies.copies() > 0) {
+      is_copy.resize(n);
+      for (size_t d = 0; d < n; ++d) is_copy[d] = copies.is_copy(d);
+    }
+    frequent =
+        FrequentBigrams(analyzed, options.boilerplate_documents, is_copy);
     result->stats.boilerplate_bigrams = frequent.size();
   }
   std::vector<std::vector<uint64_t>> phrases;
@@ -327,8 +339,14 @@ absl::StatusOr<ScanResult> ScanTexts(const TextStore& texts,
     if (absl::Status status = error.Take(); !status.ok()) return status;
   }
 
+  // Copies are aligned with their representative only (they get no
+  // windows), and count once toward boilerplate.
+  const Copies copies =
+      options.collapse_copies ? Copies(analyzed) : Copies::None(n);
+  result.stats.copies = copies.copies();
+
   absl::StatusOr<std::vector<std::vector<uint8_t>>> found_boilerplate =
-      FindBoilerplate(texts, analyzed, options, workers, &result);
+      FindBoilerplate(texts, analyzed, copies, options, workers, &result);
   if (!found_boilerplate.ok()) return found_boilerplate.status();
   const std::vector<std::vector<uint8_t>> boilerplate =
       *std::move(found_boilerplate);
@@ -337,10 +355,15 @@ absl::StatusOr<ScanResult> ScanTexts(const TextStore& texts,
   // slots.
   std::vector<std::vector<TokenRange>> windows(n);
   std::vector<size_t> first_window(n + 1, 0);
+  size_t copy_tokens = 0;
   for (size_t d = 0; d < n; ++d) {
     result.stats.tokens += analyzed[d].size();
-    windows[d] = Windows(analyzed[d].size(), window_options.window_tokens,
-                         window_options.window_stride);
+    if (copies.is_copy(d)) {
+      copy_tokens += analyzed[d].size();
+    } else {
+      windows[d] = Windows(analyzed[d].size(), window_options.window_tokens,
+                           window_options.window_stride);
+    }
     first_window[d + 1] = first_window[d] + windows[d].size();
   }
   const size_t total_windows = first_window[n];
@@ -377,7 +400,7 @@ absl::StatusOr<ScanResult> ScanTexts(const TextStore& texts,
 
   stages.Report("finding candidates", 0, n);
   Candidates found_candidates = FindCandidates(band_keys, owner, lsh);
-  if (AlignEveryPair(n, result.stats.tokens)) {
+  if (AlignEveryPair(n - copies.copies(), result.stats.tokens - copy_tokens)) {
     // A small collection: aligning every pair costs less than one miss.
     found_candidates.pairs.clear();
     for (uint32_t a = 0; a < n; ++a) {
@@ -439,6 +462,16 @@ absl::StatusOr<ScanResult> ScanTexts(const TextStore& texts,
       if (keep[c]) candidates.push_back(all[c]);
     }
   }
+  // Each copy with its representative (a candidate pair too).
+  result.stats.candidate_pairs += copies.copies();
+  if (copies.copies() > 0) {
+    for (uint32_t d = 0; d < n; ++d) {
+      if (!copies.is_copy(d)) continue;
+      const uint32_t r = copies.representative(d);
+      candidates.emplace_back(std::min(d, r), std::max(d, r));
+    }
+    std::sort(candidates.begin(), candidates.end());
+  }
 
   // Alignment: pair by pair in small groups, along a spanning tree in large
   // ones (reuse_clusters.h).
@@ -446,33 +479,49 @@ absl::StatusOr<ScanResult> ScanTexts(const TextStore& texts,
   result.stats.clustered_documents = plan.clustered_documents();
   std::vector<Reanalysis> scratch(workers, Reanalysis(options.analyze));
   FirstError error;
+  // Token passages of the pairs whose passages copies share, for
+  // DeriveCopyPairs.
+  const auto has_copies = [&copies](uint32_t d) {
+    return !copies.copies_of(copies.representative(d)).empty();
+  };
+  std::vector<TokenPair> copied;
+  // Byte offsets of the token passages of pair (a, b), from the texts read
+  // and analysed again.
+  const auto locate = [&](uint32_t a, uint32_t b,
+                          const std::vector<AlignedPassage>& passages,
+                          int worker, std::vector<Passage>* out) {
+    Reanalysis& again = scratch[worker];
+    absl::Status status = again.Load(texts, a, 0);
+    if (status.ok()) status = again.Load(texts, b, 1);
+    if (!status.ok()) {
+      error.Set(std::move(status));
+      return;
+    }
+    *out = LocatePassages(passages, again.text[0], again.analyzed[0],
+                          again.text[1], again.analyzed[1]);
+  };
   const auto align = [&](const std::vector<IndexPair>& todo,
                          std::vector<DocumentPair>* out) {
     std::vector<std::vector<Passage>> found(todo.size());
-    if (!stages.Run(
-            "aligning", todo.size(), workers, 8, [&](size_t c, int worker) {
-              const auto [a, b] = todo[c];
-              const std::vector<AlignedPassage> aligned = AlignPassages(
-                  {analyzed[a].keys, &key_indexes[a], boilerplate[a]},
-                  {analyzed[b].keys, &key_indexes[b], boilerplate[b]},
-                  options.align);
-              if (aligned.empty()) return;
-              Reanalysis& again = scratch[worker];
-              absl::Status status = again.Load(texts, a, 0);
-              if (status.ok()) status = again.Load(texts, b, 1);
-              if (!status.ok()) {
-                error.Set(std::move(status));
-                return;
-              }
-              found[c] =
-                  LocatePassages(aligned, again.text[0], again.analyzed[0],
-                                 again.text[1], again.analyzed[1]);
-            })) {
+    std::vector<std::vector<AlignedPassage>> kept(todo.size());
+    if (!stages.Run("aligning", todo.size(), workers, 8,
+                    [&](size_t c, int worker) {
+                      const auto [a, b] = todo[c];
+                      std::vector<AlignedPassage> aligned = AlignPassages(
+                          {analyzed[a].keys, &key_indexes[a], boilerplate[a]},
+                          {analyzed[b].keys, &key_indexes[b], boilerplate[b]},
+                          options.align);
+                      if (aligned.empty()) return;
+                      locate(a, b, aligned, worker, &found[c]);
+                      if (has_copies(a) || has_copies(b))
+                        kept[c] = std::move(aligned);
+                    })) {
       return CancelledError();
     }
     if (absl::Status status = error.Take(); !status.ok()) return status;
     result.stats.aligned_pairs += todo.size();
     for (size_t c = 0; c < todo.size(); ++c) {
+      if (!kept[c].empty()) copied.push_back({todo[c], std::move(kept[c])});
       if (found[c].empty()) continue;
       DocumentPair& pair = out->emplace_back();
       pair.a = todo[c].first;
@@ -491,6 +540,36 @@ absl::StatusOr<ScanResult> ScanTexts(const TextStore& texts,
        round = plan.NextRound(aligned)) {
     if (absl::Status status = align(round, &aligned); !status.ok()) {
       return status;
+    }
+    std::sort(aligned.begin(), aligned.end(),
+              [](const DocumentPair& x, const DocumentPair& y) {
+                return std::tie(x.a, x.b) < std::tie(y.a, y.b);
+              });
+  }
+  // The copies' pairs, carried over from their representatives'.
+  if (copies.copies() > 0) {
+    std::sort(copied.begin(), copied.end(),
+              [](const TokenPair& x, const TokenPair& y) {
+                return x.documents < y.documents;
+              });
+    const std::vector<TokenPair> derived =
+        DeriveCopyPairs(copies, plan, copied);
+    copied = {};
+    result.stats.derived_pairs = derived.size();
+    std::vector<std::vector<Passage>> found(derived.size());
+    if (!stages.Run("aligning", derived.size(), workers, 8,
+                    [&](size_t c, int worker) {
+                      const auto [a, b] = derived[c].documents;
+                      locate(a, b, derived[c].passages, worker, &found[c]);
+                    })) {
+      return CancelledError();
+    }
+    if (absl::Status status = error.Take(); !status.ok()) return status;
+    for (size_t c = 0; c < derived.size(); ++c) {
+      DocumentPair& pair = aligned.emplace_back();
+      pair.a = derived[c].documents.first;
+      pair.b = derived[c].documents.second;
+      pair.passages = std::move(found[c]);
     }
     std::sort(aligned.begin(), aligned.end(),
               [](const DocumentPair& x, const DocumentPair& y) {

@@ -216,6 +216,13 @@ struct ScanOptions {
   // per pair), and the passages they share are reported as ReuseClusters.
   // Smaller groups are aligned pair by pair. At least 2. Default: 4.
   int cluster_documents = 4;
+  // A document that holds another's whole text with at most a few words
+  // added (at most 8, and 1 for every 8 of the other's) is aligned with that
+  // document only, and reported with its passages, located in its own text:
+  // k copies of an article cost k alignments, not k^2 / 2, and count once
+  // toward boilerplate. Off: every copy is sketched and aligned like any
+  // other document. Default: on.
+  bool collapse_copies = true;
   // Worker threads, the calling thread included; 0 means one per core. At
   // most kMaxThreads (neardup/options.h). The result does not depend on it.
   int threads = 0;
@@ -285,6 +292,12 @@ struct ScanStats {
   size_t boilerplate_bigrams = 0;
   size_t boilerplate_texts = 0;   // == ScanResult::boilerplate.size()
   size_t boilerplate_tokens = 0;  // tokens flagged, over all documents
+  // Documents that hold another's whole text with at most a few words added
+  // (copies.h): each was aligned only with that document, and its passages
+  // with others are that document's, located in its own text.
+  size_t copies = 0;
+  // Pairs whose passages were so carried over to a copy, not aligned.
+  size_t derived_pairs = 0;
 };
 
 struct ScanResult {

@@ -1,0 +1,215 @@
+#include "copies.h"
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "neardup/neardup.h"
+#include "test_words.h"
+
+namespace neardup {
+namespace {
+
+using ::neardup::testing::Words;
+
+// Token keys 0, 1, ... standing for words: documents as key sequences.
+AnalyzedText Keys(uint64_t first, size_t count) {
+  AnalyzedText text;
+  for (size_t k = 0; k < count; ++k) text.keys.push_back(first + k);
+  return text;
+}
+
+AnalyzedText Join(const AnalyzedText& x, const AnalyzedText& y) {
+  AnalyzedText text = x;
+  text.keys.insert(text.keys.end(), y.keys.begin(), y.keys.end());
+  return text;
+}
+
+TEST(CopiesTest, IdenticalAndExtendedTextsAreCopiesOfTheShortestFirst) {
+  const AnalyzedText story = Keys(100, 90);
+  std::vector<AnalyzedText> texts = {
+      Join(story, Keys(5000, 1)),                       // 0: a word after
+      story,                                            // 1: the story
+      Keys(9000, 90),                                   // 2: another text
+      story,                                            // 3: the story again
+      Join(Keys(6000, 3), Join(story, Keys(7000, 5))),  // 4: 8 words around
+      Join(Keys(6000, 4), Join(story, Keys(7000, 5))),  // 5: 9: too many
+      {},                                               // 6: no words
+      {},                                               // 7: no words
+  };
+  const Copies copies(texts);
+  EXPECT_EQ(copies.copies(), 3u);
+  EXPECT_EQ(copies.representative(0), 1u);
+  EXPECT_EQ(copies.representative(1), 1u);
+  EXPECT_EQ(copies.representative(2), 2u);
+  EXPECT_EQ(copies.representative(3), 1u);
+  EXPECT_EQ(copies.representative(4), 1u);
+  EXPECT_EQ(copies.representative(5), 5u);
+  EXPECT_FALSE(copies.is_copy(6));
+  EXPECT_FALSE(copies.is_copy(7));
+  EXPECT_EQ(std::vector<uint32_t>(copies.copies_of(1).begin(),
+                                  copies.copies_of(1).end()),
+            (std::vector<uint32_t>{0, 3, 4}));
+  EXPECT_TRUE(copies.copies_of(0).empty());
+  // The story's tokens 10-20 are tokens 13-23 of document 4.
+  EXPECT_EQ(copies.Move(4, {10, 20}).begin, 13u);
+  EXPECT_EQ(copies.Move(4, {10, 20}).end, 23u);
+  EXPECT_EQ(copies.Move(0, {10, 20}).begin, 10u);
+}
+
+TEST(CopiesTest, ShortTextsAreCopiesOnlyWhenIdentical) {
+  // One word added to 7 is more than one in 8; to 8 it is not.
+  const std::vector<AnalyzedText> texts = {Keys(1, 7),
+                                           Join(Keys(1, 7), Keys(50, 1)),
+                                           Keys(1, 7),
+                                           Keys(1, 1),
+                                           Keys(1, 1),
+                                           Keys(60, 8),
+                                           Join(Keys(60, 8), Keys(50, 1))};
+  const Copies copies(texts);
+  EXPECT_EQ(copies.copies(), 3u);
+  EXPECT_FALSE(copies.is_copy(1));
+  EXPECT_EQ(copies.representative(6), 5u);
+  EXPECT_EQ(copies.representative(2), 0u);
+  EXPECT_EQ(copies.representative(4), 3u);
+}
+
+TEST(CopiesTest, TextsThatDifferInsideAreNotCopies) {
+  AnalyzedText changed = Keys(100, 90);
+  changed.keys[45] = 1;
+  const std::vector<AnalyzedText> texts = {Keys(100, 90), changed};
+  EXPECT_EQ(Copies(texts).copies(), 0u);
+}
+
+// Scans of copies. Article 0 (140 words) shares a 60-word passage with
+// article 1 (less than half of either, so that the passage and the whole
+// article are two clusters).
+std::string Article(int d) {
+  return Words(200000 + 1000 * d, 40) + " " + Words(0, 60) + " " +
+         Words(300000 + 1000 * d, 40);
+}
+
+void ExpectSpan(const std::vector<Document>& documents, size_t d,
+                const TextSpan& span, const std::string& text) {
+  EXPECT_EQ(documents[d].text.substr(span.begin, span.end - span.begin), text)
+      << documents[d].id;
+}
+
+TEST(CopiesScanTest, ACopyAmongFewIsPairedWithEveryDocumentItsOriginalIs) {
+  // Scanned alone, the copy and article 1 share the passage...
+  const std::vector<Document> alone = {{"copy", Article(0) + " extra"},
+                                       {"other", Article(1)}};
+  auto pair = Scan(alone);
+  ASSERT_TRUE(pair.ok()) << pair.status();
+  ASSERT_EQ(pair->pairs.size(), 1u);
+  // ... and scanned with the original, it is reported with the very same
+  // passage, carried over from the original's pair, not aligned.
+  const std::vector<Document> documents = {
+      {"original", Article(0)}, alone[0], alone[1]};
+  auto result = Scan(documents);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->stats.copies, 1u);
+  EXPECT_EQ(result->stats.derived_pairs, 1u);
+  EXPECT_EQ(result->stats.aligned_pairs, 2u);
+  ASSERT_EQ(result->pairs.size(), 3u);
+  EXPECT_EQ(result->pairs[0].a, 0u);  // original, copy: the whole article
+  EXPECT_EQ(result->pairs[0].b, 1u);
+  ASSERT_EQ(result->pairs[0].passages.size(), 1u);
+  ExpectSpan(documents, 1, result->pairs[0].passages[0].b, Article(0));
+  EXPECT_EQ(result->pairs[2].a, 1u);  // copy, other
+  EXPECT_EQ(result->pairs[2].b, 2u);
+  const std::vector<Passage>& carried = result->pairs[2].passages;
+  const std::vector<Passage>& direct = pair->pairs[0].passages;
+  ASSERT_EQ(carried.size(), direct.size());
+  for (size_t p = 0; p < carried.size(); ++p) {
+    EXPECT_EQ(carried[p].a.begin, direct[p].a.begin);
+    EXPECT_EQ(carried[p].a.end, direct[p].a.end);
+    EXPECT_EQ(carried[p].a.char_begin, direct[p].a.char_begin);
+    EXPECT_EQ(carried[p].b.begin, direct[p].b.begin);
+    EXPECT_EQ(carried[p].score, direct[p].score);
+    EXPECT_EQ(carried[p].matched, direct[p].matched);
+  }
+}
+
+TEST(CopiesScanTest, ThreeHundredCopiesAreEachReportedWithExactSpans) {
+  // 300 copies of article 0 (identical, or with a word before or after it),
+  // article 1, which shares 60 words with it, and 50 unrelated articles.
+  std::vector<Document> documents;
+  for (int d = 0; d < 50; ++d) {
+    documents.push_back(
+        {"unrelated" + std::to_string(d), Words(400000 + 1000 * d, 140)});
+  }
+  documents.push_back({"other", Article(1)});
+  for (int c = 0; c < 300; ++c) {
+    std::string text = Article(0);
+    if (c % 3 == 1) text = "Reuters: " + text;
+    if (c % 3 == 2) text += " (AFP)";
+    documents.push_back({"copy" + std::to_string(c), text});
+  }
+  ScanOptions options;
+  options.threads = 1;
+  auto one = Scan(documents, options);
+  options.threads = 2;
+  auto result = Scan(documents, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_EQ(result->stats.copies, 299u);
+  // About one alignment a copy.
+  EXPECT_LT(result->stats.aligned_pairs, 320u);
+  EXPECT_TRUE(result->pairs.empty());
+  // One cluster of the whole article in the 300 copies, one of the shared
+  // passage in them and in article 1.
+  ASSERT_EQ(result->clusters.size(), 2u);
+  std::vector<int> whole(documents.size(), 0), passage(documents.size(), 0);
+  for (const ReuseCluster& cluster : result->clusters) {
+    const bool shared = cluster.documents == 301;
+    EXPECT_TRUE(shared || cluster.documents == 300) << cluster.documents;
+    for (const ClusterMember& member : cluster.members) {
+      ++(shared ? passage : whole)[member.document];
+      ExpectSpan(documents, member.document, member.span,
+                 shared ? Words(0, 60) : Article(0));
+    }
+  }
+  for (size_t d = 51; d < documents.size(); ++d) {
+    EXPECT_EQ(whole[d], 1) << documents[d].id;
+    EXPECT_EQ(passage[d], 1) << documents[d].id;
+  }
+  EXPECT_EQ(passage[50], 1);
+  // The same on 1 and 2 threads.
+  ASSERT_EQ(one->clusters.size(), result->clusters.size());
+  for (size_t c = 0; c < result->clusters.size(); ++c) {
+    ASSERT_EQ(one->clusters[c].members.size(),
+              result->clusters[c].members.size());
+    for (size_t m = 0; m < result->clusters[c].members.size(); ++m) {
+      EXPECT_EQ(one->clusters[c].members[m].document,
+                result->clusters[c].members[m].document);
+      EXPECT_EQ(one->clusters[c].members[m].span.begin,
+                result->clusters[c].members[m].span.begin);
+    }
+  }
+}
+
+TEST(CopiesScanTest, FourCopiesOfTwoArticlesArePairedEveryWay) {
+  // Two copies each of two articles that share a passage: a group of four,
+  // reported pair by pair, the copies' pairs carried over.
+  const std::vector<Document> documents = {{"a", Article(0)},
+                                           {"b", Article(1)},
+                                           {"a2", Article(0) + " copy"},
+                                           {"b2", Article(1) + " copy"}};
+  auto result = Scan(documents);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->stats.copies, 2u);
+  EXPECT_EQ(result->stats.aligned_pairs, 3u);  // a-b, a-a2, b-b2
+  ASSERT_EQ(result->pairs.size(), 6u);
+  for (const DocumentPair& pair : result->pairs) {
+    ASSERT_FALSE(pair.passages.empty());
+    const bool same = (pair.a % 2) == (pair.b % 2);
+    const std::string a_text = same ? Article(pair.a % 2) : Words(0, 60);
+    const std::string b_text = same ? Article(pair.b % 2) : Words(0, 60);
+    ExpectSpan(documents, pair.a, pair.passages[0].a, a_text);
+    ExpectSpan(documents, pair.b, pair.passages[0].b, b_text);
+  }
+}
+
+}  // namespace
+}  // namespace neardup
