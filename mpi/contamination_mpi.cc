@@ -231,14 +231,10 @@ int RunContaminationMpi(const cli::ContaminationFlags& flags) {
   // (the repeats across shares are counted below); directories without
   // usable files are checked over all ranks after the scan.
   Plan plan;
-  if (status.ok()) {
-    status = ShareOf(flags.paths, flags.input, /*split_bytes=*/0, world, &plan);
-  }
-  plan.share.count_ids = true;
   std::unique_ptr<InputReader> reader;
   if (status.ok()) {
-    auto opened =
-        InputReaderInternal::OpenShare(flags.paths, flags.input, plan.share);
+    auto opened = OpenShareOf(flags.paths, flags.input, /*split_bytes=*/0,
+                              /*ids_per_share=*/true, world, &plan);
     if (opened.ok()) {
       reader = std::move(*opened);
     } else {

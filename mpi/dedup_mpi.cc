@@ -181,6 +181,17 @@ absl::Status ShareOf(const std::vector<std::string>& paths,
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::unique_ptr<InputReader>> OpenShareOf(
+    const std::vector<std::string>& paths, const InputOptions& input,
+    uint64_t split_bytes, bool ids_per_share, const World& world, Plan* plan) {
+  if (absl::Status s = ShareOf(paths, input, split_bytes, world, plan);
+      !s.ok()) {
+    return s;
+  }
+  plan->share.count_ids = ids_per_share;
+  return InputReaderInternal::OpenShare(paths, input, plan->share);
+}
+
 // Collective: "no usable files in directory" over all ranks. A directory
 // none of whose files gave a record on any rank is an error, found by the
 // rank that read the end of its last file, unless that rank's reading
@@ -743,13 +754,10 @@ int RunDedupMpi(const DedupMpiFlags& flags) {
   absl::Status status = ValidateDedupOptions(options);
   if (status.ok()) status = cli::CheckDistinctOutputs(outputs);
   Plan plan;
-  if (status.ok()) {
-    status = ShareOf(flags.paths, flags.input, flags.split_bytes, world, &plan);
-  }
   std::unique_ptr<InputReader> reader;
   if (status.ok()) {
-    auto opened =
-        InputReaderInternal::OpenShare(flags.paths, flags.input, plan.share);
+    auto opened = OpenShareOf(flags.paths, flags.input, flags.split_bytes,
+                              /*ids_per_share=*/false, world, &plan);
     if (opened.ok()) {
       reader = std::move(*opened);
     } else {

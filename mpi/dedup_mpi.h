@@ -3,10 +3,12 @@
 #define NEARDUP_MPI_DEDUP_MPI_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "dedup_flags.h"
 #include "exchange.h"
 #include "input_internal.h"
@@ -54,6 +56,13 @@ struct Plan {
 absl::Status ShareOf(const std::vector<std::string>& paths,
                      const InputOptions& input, uint64_t split_bytes,
                      const World& world, Plan* plan);
+
+// ShareOf, then a reader of the share; ids_per_share: the reader counts
+// the ids repeated within the share (the caller counts those across
+// shares), else none.
+absl::StatusOr<std::unique_ptr<InputReader>> OpenShareOf(
+    const std::vector<std::string>& paths, const InputOptions& input,
+    uint64_t split_bytes, bool ids_per_share, const World& world, Plan* plan);
 
 // Collective: "no usable files in directory" over all ranks; returns
 // `status` or that error (see dedup_mpi.cc).

@@ -24,7 +24,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mpi_dedup_test import WORDS, mpi_env, mpirun_command, run, skip  # noqa
+from mpi_dedup_test import (WORDS, mpi_env, mpirun_command, run,  # noqa
+                            sample_in_parts, skip)
 
 
 def contamination(neardup, neardup_mpi, args, work, np, name):
@@ -205,18 +206,7 @@ def planted_case(neardup, neardup_mpi, work):
 
 
 def saudinewsnet_case(neardup, neardup_mpi, source_dir, work):
-    sample = os.path.join(source_dir, "..", "shared", "datasets",
-                          "saudinewsnet", "sample-1k.jsonl")
-    if not os.path.exists(sample):
-        skip(f"{sample} is absent")
-    with open(sample, "rb") as f:
-        lines = f.readlines()
-    parts = []
-    for p in range(4):
-        part = os.path.join(work, f"part{p}.jsonl")
-        with open(part, "wb") as out:
-            out.writelines(lines[p::4])
-        parts.append(part)
+    parts, lines = sample_in_parts(source_dir, work)
     rng = random.Random(10)
     items = [{"id": f"clean{n}", "question": " ".join(rng.sample(WORDS, 15))}
              for n in range(5)]

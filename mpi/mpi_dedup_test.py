@@ -129,6 +129,25 @@ WORDS = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu "
          "كتاب مدينة خبر وزير اقتصاد سوق نفط رياض جامعة طالب").split()
 
 
+def sample_in_parts(source_dir, work, count=4):
+    """SaudiNewsNet's sample-1k.jsonl dealt into `count` files (one file is
+    one share of whole files), and its lines; skips the test if it is
+    absent."""
+    sample = os.path.join(source_dir, "..", "shared", "datasets",
+                          "saudinewsnet", "sample-1k.jsonl")
+    if not os.path.exists(sample):
+        skip(f"{sample} is absent")
+    with open(sample, "rb") as f:
+        lines = f.readlines()
+    parts = []
+    for p in range(count):
+        part = os.path.join(work, f"part{p}.jsonl")
+        with open(part, "wb") as out:
+            out.writelines(lines[p::count])
+        parts.append(part)
+    return parts, lines
+
+
 def planted_corpus(root):
     """Twelve files of random texts; copies and near copies of earlier texts
     planted in later files (so in other ranks' shares), chains, and long and
@@ -340,19 +359,7 @@ def main():
                    ["--mode", "containment", "--keep", "longest"], work,
                    nps=(2, 4))
     elif case == "saudinewsnet":
-        sample = os.path.join(source_dir, "..", "shared", "datasets",
-                              "saudinewsnet", "sample-1k.jsonl")
-        if not os.path.exists(sample):
-            skip(f"{sample} is absent")
-        # One file is one share: the JSONL is cut into four files first.
-        with open(sample, "rb") as f:
-            lines = f.readlines()
-        parts = []
-        for p in range(4):
-            part = os.path.join(work, f"part{p}.jsonl")
-            with open(part, "wb") as out:
-                out.writelines(lines[p::4])
-            parts.append(part)
+        parts, _ = sample_in_parts(source_dir, work)
         check_same(neardup, neardup_mpi, parts, ["--threshold", "0.5"], work,
                    nps=(2, 4))
     elif case == "planted":
