@@ -5,8 +5,8 @@
 // Steps (docs/SCALE.md, "contamination on MPI"):
 //  1. Every rank reads the benchmark and builds the index itself (a
 //     benchmark is small: 4,000 items take well under a second), and scans
-//     its share of the corpus (dedup_mpi.cc's ShareOf, without byte
-//     ranges: whole files, contiguous in input order) as `neardup
+//     its share of the corpus (dedup_mpi.cc's ShareOf: whole files and
+//     byte ranges of large JSONL files, contiguous in input order) as `neardup
 //     contamination` scans all of it.
 //  2. Each rank takes its partial results out of its index
 //     (ContaminationIndex::TakePartial), its documents renumbered to their
@@ -214,7 +214,8 @@ double PeakMemoryMb() {
 
 }  // namespace
 
-int RunContaminationMpi(const cli::ContaminationFlags& flags) {
+int RunContaminationMpi(const cli::ContaminationFlags& flags,
+                        uint64_t split_bytes) {
   const auto start = std::chrono::steady_clock::now();
   World world;
   MPI_Comm_rank(MPI_COMM_WORLD, &world.rank);
@@ -227,13 +228,14 @@ int RunContaminationMpi(const cli::ContaminationFlags& flags) {
   if (speaks) status = output.CheckWritable();
   const std::string format =
       cli::ContaminationFormat(flags, output.is_stdout());
-  // Whole files (split_bytes 0), each share counting its own repeated ids
-  // (the repeats across shares are counted below); directories without
-  // usable files are checked over all ranks after the scan.
+  // Shares as neardup-mpi dedup's (whole files, and byte ranges of large
+  // JSONL files), each counting its own repeated ids (the repeats across
+  // shares are counted below); directories without usable files are checked
+  // over all ranks after the scan.
   Plan plan;
   std::unique_ptr<InputReader> reader;
   if (status.ok()) {
-    auto opened = OpenShareOf(flags.paths, flags.input, /*split_bytes=*/0,
+    auto opened = OpenShareOf(flags.paths, flags.input, split_bytes,
                               /*ids_per_share=*/true, world, &plan);
     if (opened.ok()) {
       reader = std::move(*opened);

@@ -2,6 +2,8 @@
 #ifndef NEARDUP_MPI_CONTAMINATION_MPI_H_
 #define NEARDUP_MPI_CONTAMINATION_MPI_H_
 
+#include <cstdint>
+
 #include "contamination_flags.h"
 
 namespace neardup::mpi {
@@ -10,7 +12,11 @@ namespace neardup::mpi {
 // same on every rank and the same as `neardup contamination`'s: 0 when some
 // item is partial or contaminated, 1 when all are clean, 2 when any rank
 // failed (no report is written then).
-int RunContaminationMpi(const cli::ContaminationFlags& flags);
+// `split_bytes`: as neardup-mpi dedup's --split-bytes (an uncompressed JSON
+// Lines corpus file of at least this many bytes is cut into byte ranges;
+// 0: whole files only).
+int RunContaminationMpi(const cli::ContaminationFlags& flags,
+                        uint64_t split_bytes);
 
 }  // namespace neardup::mpi
 

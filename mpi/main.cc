@@ -4,6 +4,7 @@
 // dedup_mpi.cc or contamination_mpi.cc on every rank.
 #include <mpi.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -83,6 +84,13 @@ int Run(int argc, char** argv, int rank) {
       "per rank");
   neardup::cli::AddContaminationFlags(contamination_command,
                                       contamination.get());
+  uint64_t contamination_split = uint64_t{16} << 20;
+  contamination_command
+      ->add_option("--split-bytes", contamination_split,
+                   "Cut uncompressed JSONL corpus files of at least this many "
+                   "bytes into byte ranges read by different ranks (0: never)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -94,7 +102,8 @@ int Run(int argc, char** argv, int rank) {
     return neardup::cli::kExitError;
   }
   if (contamination_command->parsed()) {
-    return neardup::mpi::RunContaminationMpi(*contamination);
+    return neardup::mpi::RunContaminationMpi(*contamination,
+                                             contamination_split);
   }
   return neardup::mpi::RunDedupMpi(*flags);
 }

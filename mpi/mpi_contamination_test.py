@@ -28,14 +28,15 @@ from mpi_dedup_test import (WORDS, mpi_env, mpirun_command, run,  # noqa
                             sample_in_parts, skip)
 
 
-def contamination(neardup, neardup_mpi, args, work, np, name):
-    """Runs one process (np 0) or np ranks; returns (result, report bytes)."""
+def contamination(neardup, neardup_mpi, args, work, np, name, mpi_args=()):
+    """Runs one process (np 0) or np ranks (with mpi_args); returns (result,
+    report bytes)."""
     out = os.path.join(work, f"{name}.{'single' if np == 0 else np}.out")
     command = ["contamination", *args, "-o", out]
     if np == 0:
         result = run([neardup, *command])
     else:
-        result = run([*mpirun_command(np), neardup_mpi, *command],
+        result = run([*mpirun_command(np), neardup_mpi, *command, *mpi_args],
                      env=mpi_env())
     report = None
     if os.path.exists(out):
@@ -49,14 +50,15 @@ def without_seconds(report):
 
 
 def check_same(neardup, neardup_mpi, args, work, name, nps=(1, 2, 4),
-               want_exit=0):
+               want_exit=0, mpi_args=()):
     """The report of np ranks equals one process's; returns its records."""
     single, want = contamination(neardup, neardup_mpi, args, work, 0, "single")
     if single.returncode != want_exit:
         sys.exit(f"{name}: neardup contamination exited {single.returncode}, "
                  f"not {want_exit}: {single.stderr}")
     for np in nps:
-        result, got = contamination(neardup, neardup_mpi, args, work, np, name)
+        result, got = contamination(neardup, neardup_mpi, args, work, np, name,
+                                    mpi_args)
         if result.returncode != single.returncode:
             sys.exit(f"{name} -np {np}: exit {result.returncode}, one process "
                      f"{single.returncode}: {result.stderr}")
@@ -196,6 +198,23 @@ def planted_case(neardup, neardup_mpi, work):
     check_same(neardup, neardup_mpi, [*base, "--max-matches", "0",
                                       "--threads", "2"], work,
                "planted-nomatches", nps=(2,))
+    # The JSONL files as one file, cut into byte ranges: every rank reads
+    # pieces of it, and items planted across the cuts are still united.
+    whole = os.path.join(work, "planted-whole.jsonl")
+    with open(whole, "w") as out:
+        for name in sorted(os.listdir(root)):
+            if name.endswith(".jsonl"):
+                with open(os.path.join(root, name)) as part:
+                    out.write(part.read())
+    records = check_same(
+        neardup, neardup_mpi,
+        ["--benchmark", bench, "--benchmark-field", "question",
+         "--benchmark-field", "answer", whole, "--format", "jsonl",
+         "--max-matches", "3"], work, "planted-ranges", nps=(2, 4),
+        mpi_args=["--split-bytes", "1000"])
+    if not any(r["type"] == "item" and r["status"] != "clean"
+               for r in records):
+        sys.exit("planted-ranges: nothing found in the one file")
     # An all-clean benchmark: exit 1 from every rank count.
     clean = os.path.join(work, "clean-benchmark.jsonl")
     write_benchmark(clean, items[19:])
