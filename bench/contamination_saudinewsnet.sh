@@ -94,6 +94,6 @@ a=[l for l in open(sys.argv[1]) if '\"item\"' in l]; b=[l for l in open(sys.argv
 print('items identical' if a==b else 'ITEMS DIFFER')" "$work/t$threads.jsonl" "$work/aligned.jsonl"
 done
 echo "== aligned, 2 threads, the corpus twice (2 x $bytes bytes): seconds, peak KiB"
-ln -sf corpus.jsonl "$work/corpus-again.jsonl"
-run "$work/twice.jsonl" --threads 2 "$work/corpus.jsonl" "$work/corpus-again.jsonl" \
-  --id-field none
+cp "$work/corpus.jsonl" "$work/corpus-again.jsonl"
+# The same ids twice: counted as repeated ids (a warning), which is fine here.
+run "$work/twice.jsonl" --threads 2 "$work/corpus.jsonl" "$work/corpus-again.jsonl"
