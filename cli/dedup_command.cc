@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -98,15 +99,18 @@ int RunDedup(const DedupFlags& flags) {
                            &index->duplicates(),
                            [&] { return index->AddKept(decisions, read); });
     result->stats.documents = decisions.size();
-    result->stats.dropped += index->counts().indexed_duplicates;
+    result->stats.dropped += index->duplicates().size();
   }
   if (!written.ok()) return Fail(written);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
+  const std::optional<IndexCounts> index_counts =
+      index == nullptr ? std::nullopt
+                       : std::optional<IndexCounts>(index->counts());
   PrintDedupSummary(flags.format, flags.quiet, result->stats,
-                    index == nullptr ? nullptr : &index->counts(),
-                    (*reader)->stats(), seconds);
+                    index_counts ? &*index_counts : nullptr, (*reader)->stats(),
+                    seconds);
   if (std::fflush(stdout) != 0) return Fail("cannot write the summary");
   return kExitFound;
 }

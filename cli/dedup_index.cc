@@ -128,7 +128,6 @@ absl::Status IndexCheck::Check(const std::vector<InputRecord>& records,
     passed_.push_back(number);
     texts->push_back(batch[i]);
   }
-  counts_.indexed_duplicates = duplicates_.size();
   return absl::OkStatus();
 }
 
@@ -177,7 +176,6 @@ absl::Status IndexCheck::AddKept(const std::vector<DedupDecision>& decisions,
   counts_.added = added->added;
   counts_.existing_ids = added->existing_ids;
   counts_.already_added = added->already_added;
-  counts_.batch_number = added->batch.number;
   if (added->already_added) counts_.existing_batch = added->batch.name;
   return absl::OkStatus();
 }

@@ -46,7 +46,6 @@ struct IndexCounts {
   bool already_added = false;
   std::string existing_batch;
   std::string batch;
-  uint32_t batch_number = 0;
 };
 
 // InvalidArgument if an output would be written inside the index directory
@@ -84,7 +83,11 @@ class IndexCheck {
   absl::Status AddKept(const std::vector<DedupDecision>& decisions,
                        const ReadResult& read);
 
-  const IndexCounts& counts() const { return counts_; }
+  IndexCounts counts() const {
+    IndexCounts counts = counts_;
+    counts.indexed_duplicates = duplicates_.size();
+    return counts;
+  }
 
  private:
   IndexCheck() = default;

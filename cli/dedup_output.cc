@@ -1,6 +1,7 @@
 #include "dedup_output.h"
 
 #include <cstdio>
+#include <optional>
 
 #include "absl/strings/str_format.h"
 #include "interrupt.h"
@@ -11,7 +12,8 @@ namespace neardup::cli {
 void AppendClusterLine(std::string_view id, std::string_view source,
                        std::string_view cluster,
                        std::string_view cluster_source,
-                       const DedupDecision& decision, std::string* line) {
+                       const DedupDecision& decision, std::string* line,
+                       std::optional<bool> in_index) {
   *line += "{\"id\":";
   AppendJsonString(id, line);
   *line += ",\"source\":";
@@ -21,30 +23,28 @@ void AppendClusterLine(std::string_view id, std::string_view source,
   *line += ",\"cluster_source\":";
   AppendJsonString(cluster_source, line);
   if (decision.kept) {
-    *line += ",\"kept\":true,\"duplicate_of\":null,\"similarity\":null}\n";
+    *line += ",\"kept\":true,\"duplicate_of\":null,\"similarity\":null";
   } else {
     *line += ",\"kept\":false,\"duplicate_of\":";
     AppendJsonString(cluster, line);
-    absl::StrAppendFormat(line, ",\"similarity\":%.6g}\n", decision.similarity);
+    absl::StrAppendFormat(line, ",\"similarity\":%.6g", decision.similarity);
   }
+  if (in_index.has_value()) {
+    *line += *in_index ? ",\"in_index\":true" : ",\"in_index\":false";
+  }
+  *line += "}\n";
 }
 
 namespace {
 
 // One line of clusters.jsonl for document i.
 std::string ClusterLine(const ReadResult& read, const DedupDecision& decision,
-                        size_t i) {
+                        size_t i, std::optional<bool> in_index) {
   std::string line;
-  AppendClusterLine(read.ids[i], read.origins[i],
-                    read.ids[decision.representative],
-                    read.origins[decision.representative], decision, &line);
+  AppendClusterLine(
+      read.ids[i], read.origins[i], read.ids[decision.representative],
+      read.origins[decision.representative], decision, &line, in_index);
   return line;
-}
-
-// Turns the line's closing "}\n" into ,"in_index":...}\n.
-void AddInIndex(bool in_index, std::string* line) {
-  line->resize(line->size() - 2);
-  *line += in_index ? ",\"in_index\":true}\n" : ",\"in_index\":false}\n";
 }
 
 }  // namespace
@@ -66,11 +66,11 @@ absl::Status WriteOutputs(const ReadResult& read,
         (*indexed)[next].document == i) {
       const IndexedDuplicate& dup = (*indexed)[next++];
       AppendClusterLine(read.ids[i], read.origins[i], dup.id, dup.batch,
-                        decisions[i], &line);
-      AddInIndex(true, &line);
+                        decisions[i], &line, true);
     } else {
-      line = ClusterLine(read, decisions[i], i);
-      if (indexed != nullptr) AddInIndex(false, &line);
+      line = ClusterLine(
+          read, decisions[i], i,
+          indexed != nullptr ? std::optional<bool>(false) : std::nullopt);
     }
     if (std::fwrite(line.data(), 1, line.size(), clusters->file()) !=
         line.size()) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,12 +51,14 @@ struct IndexedDuplicate {
 };
 
 // Appends the clusters.jsonl line of one document: its id and source, and
-// its cluster's (the representative's) id and source. (neardup-mpi writes
-// the same lines from the representative's strings sent by another rank.)
+// its cluster's (the representative's) id and source, and "in_index" if
+// given (dedup --index). (neardup-mpi writes the same lines from the
+// representative's strings sent by another rank.)
 void AppendClusterLine(std::string_view id, std::string_view source,
                        std::string_view cluster,
                        std::string_view cluster_source,
-                       const DedupDecision& decision, std::string* line);
+                       const DedupDecision& decision, std::string* line,
+                       std::optional<bool> in_index = std::nullopt);
 
 // Writes KEPT (the spool's lines of the kept documents) and CLUSTERS, and
 // renames both into place; a Ctrl-C before the renames is
