@@ -141,7 +141,7 @@ class GzipSource : public ByteSource {
  private:
   std::unique_ptr<ByteSource> source_;
   std::string name_;
-  std::vector<char> in_;
+  ReadBuffer in_;
   z_stream stream_;
   int init_;
   bool eof_ = false;
@@ -190,7 +190,7 @@ class ZstdSource : public ByteSource {
  private:
   std::unique_ptr<ByteSource> source_;
   std::string name_;
-  std::vector<char> in_;
+  ReadBuffer in_;
   ZSTD_DCtx* dctx_;
   ZSTD_inBuffer input_ = {nullptr, 0, 0};
   bool eof_ = false;
