@@ -58,6 +58,39 @@ struct Item {
   // Distinct keys, sorted, and the weight of each.
   std::vector<uint64_t> distinct;
   std::vector<float> distinct_weight;
+  // Per token, the index of its key in `distinct`.
+  std::vector<uint32_t> token_distinct;
+  // Open addressing over `distinct`: 1 + the index of a key, 0 for an empty
+  // slot; a power of two at least twice the distinct keys, so a document
+  // key the item lacks (most of them) costs one or two probes.
+  std::vector<uint32_t> slots;
+  int slot_shift = 64;
+
+  static constexpr uint32_t kNone = ~uint32_t{0};
+  // The index of `key` in `distinct`, or kNone.
+  uint32_t Find(uint64_t key) const {
+    const size_t mask = slots.size() - 1;
+    for (size_t s = (key * 0x9E3779B97F4A7C15ULL) >> slot_shift;;
+         s = (s + 1) & mask) {
+      const uint32_t slot = slots[s];
+      if (slot == 0) return kNone;
+      if (distinct[slot - 1] == key) return slot - 1;
+    }
+  }
+  void BuildLookup() {
+    int bits = 3;
+    while ((size_t{1} << bits) < 2 * distinct.size()) ++bits;
+    slots.assign(size_t{1} << bits, 0);
+    slot_shift = 64 - bits;
+    const size_t mask = slots.size() - 1;
+    for (uint32_t d = 0; d < distinct.size(); ++d) {
+      size_t s = (distinct[d] * 0x9E3779B97F4A7C15ULL) >> slot_shift;
+      while (slots[s] != 0) s = (s + 1) & mask;
+      slots[s] = d + 1;
+    }
+    token_distinct.clear();
+    for (uint64_t key : analysis.keys) token_distinct.push_back(Find(key));
+  }
 };
 
 // What the scans have found for one item.
@@ -225,21 +258,61 @@ struct ContaminationIndex::Scanner::Rep {
   const ContaminationIndex::Rep* index = nullptr;
   Analyzer analyzer;
   AnalyzedText doc;
-  std::vector<Hit> hits;
+  std::vector<Hit> hits;          // kNgram
   std::vector<uint64_t> bigrams;  // of the document's tokens
   std::vector<uint32_t> passing;  // positions of bigrams in the filter
+  // kAligned: per item, the cluster of seed hits being gathered as the
+  // document's bigrams are read in order (hits of one item no farther apart
+  // than its length plus the alignment's gap), and the items with one open.
+  struct Cluster {
+    uint32_t first = 0;   // doc position of its first hit
+    uint32_t last = 0;    // ... and of its last
+    uint32_t count = 0;   // hits; 0: no cluster open
+    uint32_t reach = 0;   // item tokens + 12: the farthest the next hit may be
+    uint32_t needed = 0;  // hits a cluster needs to be verified
+  };
+  std::vector<Cluster> clusters;
+  std::vector<uint32_t> open;
+  struct Candidate {
+    uint32_t item;
+    uint32_t first;  // doc positions of the cluster's first and last hits
+    uint32_t last;
+    bool operator<(const Candidate& o) const {
+      return item != o.item ? item < o.item : first < o.first;
+    }
+  };
+  std::vector<Candidate> to_verify;
   std::vector<ContaminationMatch> found;
   // Per found match: the item tokens it covers, or empty for all of its
   // token range.
   std::vector<std::vector<uint32_t>> found_cover;
+  // Verify's buffers, reused: the window's tokens whose key the item has
+  // (doc positions, in order) and that key's index in Item::distinct; the
+  // window's key index; counts and marks per distinct item key (all zero
+  // between uses).
+  std::vector<uint32_t> window_tokens;
+  std::vector<uint32_t> window_keys;
+  KeyIndex doc_index;
   std::vector<uint32_t> counts;
-  KeyIndex doc_index;                   // of the window being verified
-  std::vector<uint32_t> window_tokens;  // doc positions of item keys
-  std::vector<uint32_t> window_keys;    // their distinct-key index
+  std::vector<uint8_t> marks;
+  std::vector<uint32_t> cover;
   size_t candidates = 0;
 
   explicit Rep(const ContaminationIndex::Rep* index_rep)
-      : index(index_rep), analyzer(index_rep->options.analyze) {}
+      : index(index_rep), analyzer(index_rep->options.analyze) {
+    if (index->options.mode != ContaminationMode::kAligned) return;
+    clusters.resize(index->items.size());
+    for (size_t i = 0; i < clusters.size(); ++i) {
+      const uint32_t length = index->item_tokens[i];
+      // Cheap test first: a copy holds several of the item's seeds. A
+      // verbatim copy holds all of them, a reworded one about half, an
+      // 8-word fragment of a long item 7.
+      clusters[i].reach = length + 12;
+      clusters[i].needed = static_cast<uint32_t>(
+          std::max<size_t>(std::min<size_t>(3, (length + 2) / 4),
+                           std::min<size_t>(7, index->item_seeds[i] / 5)));
+    }
+  }
 
   void FindAligned();
   void FindNgram();
@@ -248,6 +321,9 @@ struct ContaminationIndex::Scanner::Rep {
   // Records a match of item tokens [ib, ie) and doc tokens [db, de).
   void Add(uint32_t item, uint32_t ib, uint32_t ie, uint32_t db, uint32_t de,
            uint32_t tokens, double score, bool reworded);
+  // Sets marks[d] to `value` for the distinct item key d of every window
+  // token in doc positions [from, to).
+  void Mark(uint32_t from, uint32_t to, uint8_t value);
 };
 
 void ContaminationIndex::Scanner::Rep::Add(uint32_t item, uint32_t ib,
@@ -277,6 +353,14 @@ void ContaminationIndex::Scanner::Rep::Add(uint32_t item, uint32_t ib,
   found_cover.emplace_back();
 }
 
+void ContaminationIndex::Scanner::Rep::Mark(uint32_t from, uint32_t to,
+                                            uint8_t value) {
+  auto k = std::lower_bound(window_tokens.begin(), window_tokens.end(), from);
+  for (; k != window_tokens.end() && *k < to; ++k) {
+    marks[window_keys[k - window_tokens.begin()]] = value;
+  }
+}
+
 void ContaminationIndex::Scanner::Rep::Verify(uint32_t item, uint32_t from,
                                               uint32_t to) {
   ++candidates;
@@ -286,13 +370,36 @@ void ContaminationIndex::Scanner::Rep::Verify(uint32_t item, uint32_t from,
   const absl::Span<const uint64_t> item_keys(it.analysis.keys);
   const absl::Span<const uint64_t> doc_keys =
       absl::MakeConstSpan(doc.keys).subspan(from, to - from);
+  const size_t distinct = it.distinct.size();
 
-  // Copies in order: aligned spans.
+  // The window's tokens whose key the item has: the only ones alignment can
+  // anchor and the bag-of-words test can count.
+  window_tokens.clear();
+  window_keys.clear();
+  for (uint32_t j = from; j < to; ++j) {
+    const uint32_t d = it.Find(doc.keys[j]);
+    if (d == Item::kNone) continue;
+    window_tokens.push_back(j);
+    window_keys.push_back(d);
+  }
+  if (marks.size() < distinct) marks.resize(distinct, 0);
+
+  // Copies in order: aligned spans. The window's key index holds only the
+  // tokens whose key the item has, sorted by (key, position) with a counting
+  // sort over the item's distinct keys (sorted): anchors pair equal keys
+  // only, so the positions of other keys, which IndexKeys would sort in
+  // too, could never make one.
+  counts.assign(distinct + 1, 0);
+  for (uint32_t d : window_keys) ++counts[d + 1];
+  for (size_t d = 1; d <= distinct; ++d) counts[d] += counts[d - 1];
+  doc_index.positions.resize(window_tokens.size());
+  for (size_t k = 0; k < window_tokens.size(); ++k) {
+    doc_index.positions[counts[window_keys[k]]++] = window_tokens[k] - from;
+  }
   AlignOptions align;
   align.min_tokens =
       std::max(1, std::min(options.min_short_tokens, options.min_match_tokens));
   align.min_score = 0.3;
-  doc_index = IndexKeys(doc_keys);
   const std::vector<AlignedPassage> passages =
       AlignPassages(AlignInput{item_keys, &it.key_index, {}},
                     AlignInput{doc_keys, &doc_index, {}}, align);
@@ -307,12 +414,16 @@ void ContaminationIndex::Scanner::Rep::Verify(uint32_t item, uint32_t from,
     if (!long_enough) continue;
     // The distinct words both spans hold: a span chained over repeats of a
     // few common words weighs what those words weigh once.
-    absl::flat_hash_set<uint64_t> doc_set(doc_keys.begin() + p.b.begin,
-                                          doc_keys.begin() + p.b.end);
+    Mark(from + p.b.begin, from + p.b.end, 1);
     double weight = 0;
     for (uint32_t i = p.a.begin; i < p.a.end; ++i) {
-      if (doc_set.erase(item_keys[i]) > 0) weight += it.weight[i];
+      uint8_t& mark = marks[it.token_distinct[i]];
+      if (mark != 0) {
+        weight += it.weight[i];
+        mark = 0;
+      }
     }
+    Mark(from + p.b.begin, from + p.b.end, 0);
     if (weight + 1e-9 < min_weight) continue;
     aligned_tokens += p.a.size();
     Add(item, p.a.begin, p.a.end, from + p.b.begin, from + p.b.end, p.a.size(),
@@ -324,17 +435,8 @@ void ContaminationIndex::Scanner::Rep::Verify(uint32_t item, uint32_t from,
 
   // Reworded copies: the window of the document, twice the item's length,
   // whose distinct words carry the most of the item's weight.
-  window_tokens.clear();
-  window_keys.clear();
-  for (uint32_t j = from; j < to; ++j) {
-    auto pos =
-        std::lower_bound(it.distinct.begin(), it.distinct.end(), doc.keys[j]);
-    if (pos == it.distinct.end() || *pos != doc.keys[j]) continue;
-    window_tokens.push_back(j);
-    window_keys.push_back(static_cast<uint32_t>(pos - it.distinct.begin()));
-  }
   const uint32_t width = std::max<uint32_t>(2 * length, length + 10);
-  counts.assign(it.distinct.size(), 0);
+  counts.assign(distinct, 0);
   double weight = 0;
   double best = 0;
   size_t best_first = 0;
@@ -357,24 +459,21 @@ void ContaminationIndex::Scanner::Rep::Verify(uint32_t item, uint32_t from,
   }
   const double share = it.total_weight > 0 ? best / it.total_weight : 0;
   if (window_tokens.empty() || share < options.bag_threshold) return;
-  absl::flat_hash_set<uint64_t> present;
-  for (size_t k = best_first; k <= best_last; ++k) {
-    present.insert(doc.keys[window_tokens[k]]);
-  }
-  std::vector<uint32_t> cover;
+  for (size_t k = best_first; k <= best_last; ++k) marks[window_keys[k]] = 1;
+  cover.clear();
   for (uint32_t i = 0; i < length; ++i) {
-    if (present.contains(item_keys[i])) cover.push_back(i);
+    if (marks[it.token_distinct[i]] != 0) cover.push_back(i);
   }
+  for (size_t k = best_first; k <= best_last; ++k) marks[window_keys[k]] = 0;
   if (cover.size() <= aligned_tokens) return;
   Add(item, cover.front(), cover.back() + 1, window_tokens[best_first],
       window_tokens[best_last] + 1, static_cast<uint32_t>(cover.size()), share,
       true);
   // A reworded match covers only the item's words the window holds.
-  found_cover.back() = std::move(cover);
+  found_cover.back() = cover;
 }
 
 void ContaminationIndex::Scanner::Rep::FindAligned() {
-  hits.clear();
   const std::vector<uint64_t>& keys = doc.keys;
   // Most of this stage's time was cache misses (perf annotate): on the
   // filter's word, then on the seed map's slot. Both are prefetched a few
@@ -395,6 +494,25 @@ void ContaminationIndex::Scanner::Rep::FindAligned() {
       passing.push_back(static_cast<uint32_t>(j));
     }
   }
+  // Hits are read in document order and gathered per item into clusters
+  // (no list of hits to sort): a hit farther than the item's reach from the
+  // last one closes the item's cluster, which is kept for verification when
+  // it has the hits it needs.
+  to_verify.clear();
+  const auto hit = [this](uint32_t item, uint32_t j) {
+    Cluster& c = clusters[item];
+    if (c.count == 0) {
+      open.push_back(item);
+    } else if (j - c.last <= c.reach) {
+      c.last = j;
+      ++c.count;
+      return;
+    } else if (c.count >= c.needed) {
+      to_verify.push_back({item, c.first, c.last});
+    }
+    c.first = c.last = j;
+    c.count = 1;
+  };
   for (size_t k = 0; k < passing.size(); ++k) {
     if (k + kAhead < passing.size()) {
       index->seeds.prefetch(bigrams[passing[k + kAhead]]);
@@ -404,41 +522,27 @@ void ContaminationIndex::Scanner::Rep::FindAligned() {
     auto it = index->seeds.find(bigram);
     if (it == index->seeds.end()) continue;
     if (it->second.end - it->second.begin == 1) {
-      hits.push_back({it->second.item, j, 0});
+      hit(it->second.item, j);
       continue;
     }
     for (uint32_t p = it->second.begin; p < it->second.end; ++p) {
-      hits.push_back({index->postings[p].item, j, 0});
+      hit(index->postings[p].item, j);
     }
   }
-  std::sort(hits.begin(), hits.end());
-  for (size_t h = 0; h < hits.size();) {
-    const uint32_t item = hits[h].item;
-    size_t end = h;
-    while (end < hits.size() && hits[end].item == item) ++end;
-    const uint32_t length = index->item_tokens[item];
-    const uint32_t item_seeds = index->item_seeds[item];
-    // Clusters of hits no farther apart than the item's length (plus the
-    // alignment's gap): each is verified on its own window.
-    for (size_t c = h; c < end;) {
-      size_t d = c + 1;
-      while (d < end && hits[d].doc_pos - hits[d - 1].doc_pos <= length + 12) {
-        ++d;
-      }
-      const uint32_t from =
-          hits[c].doc_pos > length ? hits[c].doc_pos - length : 0;
-      const uint32_t to = static_cast<uint32_t>(std::min<size_t>(
-          keys.size(), size_t{hits[d - 1].doc_pos} + length + 2));
-      // Cheap test first: a copy holds several of the item's seeds.
-      // A verbatim copy holds all of them, a reworded one about half, an
-      // 8-word fragment of a long item 7.
-      const size_t needed =
-          std::max<size_t>(std::min<size_t>(3, (length + 2) / 4),
-                           std::min<size_t>(7, item_seeds / 5));
-      if (d - c >= needed) Verify(item, from, to);
-      c = d;
-    }
-    h = end;
+  for (uint32_t item : open) {
+    Cluster& c = clusters[item];
+    if (c.count >= c.needed) to_verify.push_back({item, c.first, c.last});
+    c.count = 0;
+  }
+  open.clear();
+  // Verified in order of item, then position: the order of `found`.
+  std::sort(to_verify.begin(), to_verify.end());
+  for (const Candidate& c : to_verify) {
+    const uint32_t length = index->item_tokens[c.item];
+    const uint32_t from = c.first > length ? c.first - length : 0;
+    const uint32_t to = static_cast<uint32_t>(
+        std::min<size_t>(keys.size(), size_t{c.last} + length + 2));
+    Verify(c.item, from, to);
   }
 }
 
@@ -614,6 +718,7 @@ absl::StatusOr<std::unique_ptr<ContaminationIndex>> ContaminationIndex::Create(
     std::sort(item.distinct.begin(), item.distinct.end());
     item.distinct.erase(std::unique(item.distinct.begin(), item.distinct.end()),
                         item.distinct.end());
+    item.BuildLookup();
     for (uint64_t key : item.distinct) ++df[key];
     rep->items.push_back(std::move(item));
   }
