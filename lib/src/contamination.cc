@@ -129,8 +129,6 @@ struct Hit {
 struct ContaminationIndex::Rep {
   ContaminationOptions options;
   std::vector<Item> items;
-  absl::flat_hash_map<uint64_t, uint32_t> key_df;  // items holding a key
-  absl::flat_hash_map<uint64_t, float> key_weight;
   float unit_weight = 1;  // weight of a word found in one item only
   // Seed (a key in kAligned, an n-gram hash in kNgram) -> its postings:
   // postings[begin, end); `item` is postings[begin].item, so that the
@@ -160,11 +158,6 @@ struct ContaminationIndex::Rep {
     return ((filter[slot >> 6] >> (slot & 63)) & 1) != 0;
   }
 
-  double Weight(uint64_t key) const {
-    auto it = key_weight.find(key);
-    return it == key_weight.end() ? unit_weight : it->second;
-  }
-
   // Weight a counted aligned span must carry.
   double MinSpanWeight(const Item& item) const {
     return std::min(
@@ -179,46 +172,47 @@ struct ContaminationIndex::Rep {
 void ContaminationIndex::Rep::BuildAligned() {
   // Seeds are the item's token bigrams found in few items: a pair of words
   // is far more selective than a word, and a reworded copy still keeps many
-  // of its pairs (names, numbers with their units, phrases).
-  absl::flat_hash_map<uint64_t, uint32_t> bigram_df;
-  std::vector<std::vector<uint64_t>> item_bigrams(items.size());
-  for (size_t i = 0; i < items.size(); ++i) {
-    const std::vector<uint64_t>& keys = items[i].analysis.keys;
-    for (size_t p = 0; p + 1 < keys.size(); ++p) {
-      item_bigrams[i].push_back(BigramHash(keys[p], keys[p + 1]));
-    }
-    std::sort(item_bigrams[i].begin(), item_bigrams[i].end());
-    item_bigrams[i].erase(
-        std::unique(item_bigrams[i].begin(), item_bigrams[i].end()),
-        item_bigrams[i].end());
-    for (uint64_t bigram : item_bigrams[i]) ++bigram_df[bigram];
-  }
-  const double max_df = std::max(
-      2.0, options.max_seed_item_share * static_cast<double>(items.size()));
+  // of its pairs (names, numbers with their units, phrases). Every item's
+  // distinct bigrams, sorted by (bigram, item): a bigram's run is its items.
   std::vector<std::pair<uint64_t, uint32_t>> entries;  // bigram, item
-  item_seeds.assign(items.size(), 0);
+  std::vector<uint64_t> bigrams;
   for (uint32_t i = 0; i < items.size(); ++i) {
-    for (uint64_t bigram : item_bigrams[i]) {
-      if (static_cast<double>(bigram_df[bigram]) <= max_df) {
-        entries.push_back({bigram, i});
-        ++item_seeds[i];
-      }
+    const std::vector<uint64_t>& keys = items[i].analysis.keys;
+    bigrams.clear();
+    for (size_t p = 0; p + 1 < keys.size(); ++p) {
+      bigrams.push_back(BigramHash(keys[p], keys[p + 1]));
     }
+    std::sort(bigrams.begin(), bigrams.end());
+    bigrams.erase(std::unique(bigrams.begin(), bigrams.end()), bigrams.end());
+    for (uint64_t bigram : bigrams) entries.push_back({bigram, i});
   }
   std::sort(entries.begin(), entries.end());
-  postings.reserve(entries.size());
-  for (size_t e = 0; e < entries.size();) {
-    size_t f = e;
+  const double max_df = std::max(
+      2.0, options.max_seed_item_share * static_cast<double>(items.size()));
+  const auto run_end = [&entries](size_t e) {
+    size_t f = e + 1;
+    while (f < entries.size() && entries[f].first == entries[e].first) ++f;
+    return f;
+  };
+  size_t seed_count = 0;
+  for (size_t e = 0, f; e < entries.size(); e = f) {
+    f = run_end(e);
+    if (static_cast<double>(f - e) <= max_df) ++seed_count;
+  }
+  seeds.reserve(seed_count);
+  item_seeds.assign(items.size(), 0);
+  for (size_t e = 0, f; e < entries.size(); e = f) {
+    f = run_end(e);
+    if (static_cast<double>(f - e) > max_df) continue;
     const uint32_t begin = static_cast<uint32_t>(postings.size());
-    while (f < entries.size() && entries[f].first == entries[e].first) {
-      postings.push_back({entries[f].second, 0, 0});
-      ++f;
+    for (size_t k = e; k < f; ++k) {
+      postings.push_back({entries[k].second, 0, 0});
+      ++item_seeds[entries[k].second];
     }
     seeds[entries[e].first] = {begin, static_cast<uint32_t>(postings.size()),
                                postings[begin].item};
     const uint64_t slot = FilterSlot(entries[e].first);
     filter[slot >> 6] |= uint64_t{1} << (slot & 63);
-    e = f;
   }
 }
 
@@ -713,7 +707,13 @@ absl::StatusOr<std::unique_ptr<ContaminationIndex>> ContaminationIndex::Create(
   rep->options = options;
   absl::flat_hash_set<std::string> ids;
   Analyzer analyzer(options.analyze);
-  absl::flat_hash_map<uint64_t, uint32_t>& df = rep->key_df;
+  // Per key: the items that hold it, then its weight.
+  struct KeyStats {
+    uint32_t items = 0;
+    float weight = 0;
+  };
+  absl::flat_hash_map<uint64_t, KeyStats> key_stats;
+  rep->items.reserve(items.size());
   for (BenchmarkItem& source : items) {
     if (!ids.insert(source.id).second) {
       return absl::InvalidArgumentError(
@@ -732,28 +732,37 @@ absl::StatusOr<std::unique_ptr<ContaminationIndex>> ContaminationIndex::Create(
       }
     }
     analyzer.Analyze(item.text, &item.analysis);
-    item.key_index = IndexKeys(item.analysis.keys);
     item.distinct = item.analysis.keys;
     std::sort(item.distinct.begin(), item.distinct.end());
     item.distinct.erase(std::unique(item.distinct.begin(), item.distinct.end()),
                         item.distinct.end());
     item.BuildLookup();
-    for (uint64_t key : item.distinct) ++df[key];
+    // IndexKeys(keys), by a counting sort over the distinct keys (sorted).
+    std::vector<uint32_t> start(item.distinct.size() + 1, 0);
+    for (uint32_t d : item.token_distinct) ++start[d + 1];
+    for (size_t d = 1; d < start.size(); ++d) start[d] += start[d - 1];
+    item.key_index.positions.resize(item.token_distinct.size());
+    for (uint32_t t = 0; t < item.token_distinct.size(); ++t) {
+      item.key_index.positions[start[item.token_distinct[t]]++] = t;
+    }
+    for (uint64_t key : item.distinct) ++key_stats[key].items;
     rep->items.push_back(std::move(item));
   }
   const double n = static_cast<double>(rep->items.size());
   rep->unit_weight = static_cast<float>(std::log1p(n));
-  for (const auto& [key, count] : df) {
-    rep->key_weight[key] =
-        static_cast<float>(std::log1p(n / static_cast<double>(count)));
+  for (auto& [key, stats] : key_stats) {
+    stats.weight =
+        static_cast<float>(std::log1p(n / static_cast<double>(stats.items)));
   }
   for (Item& item : rep->items) {
-    for (uint64_t key : item.analysis.keys) {
-      item.weight.push_back(static_cast<float>(rep->Weight(key)));
-    }
+    item.distinct_weight.reserve(item.distinct.size());
     for (uint64_t key : item.distinct) {
-      item.distinct_weight.push_back(static_cast<float>(rep->Weight(key)));
+      item.distinct_weight.push_back(key_stats.find(key)->second.weight);
       item.total_weight += item.distinct_weight.back();
+    }
+    item.weight.reserve(item.token_distinct.size());
+    for (uint32_t d : item.token_distinct) {
+      item.weight.push_back(item.distinct_weight[d]);
     }
   }
   if (options.mode == ContaminationMode::kNgram) {
