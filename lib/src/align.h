@@ -63,7 +63,9 @@ std::vector<AlignedPassage> AlignPassages(absl::Span<const uint64_t> a,
 // One side of an alignment with everything precomputed.
 struct AlignInput {
   absl::Span<const uint64_t> keys;
-  const KeyIndex* index = nullptr;  // == IndexKeys(keys)
+  // == IndexKeys(keys), or that with the positions of keys the other text
+  // lacks left out: they make no anchor, and the result is the same.
+  const KeyIndex* index = nullptr;
   // Optional, one flag per token: 1 marks collection-level boilerplate (see
   // boilerplate.h). An anchor on boilerplate in both texts still links a
   // chain but does not count toward min_tokens.

@@ -1,6 +1,8 @@
 #include "align.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <random>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -279,6 +281,49 @@ TEST(AlignPassagesTest, WhollySharedShortTextsArePassages) {
   AlignOptions off;
   off.short_text_share = 1.5;
   EXPECT_TRUE(AlignPassages(post, post, off).empty());
+}
+
+TEST(AlignPassagesTest, IndexMayLeaveOutKeysTheOtherTextLacks) {
+  // `contamination` indexes only the window tokens whose key the item has.
+  std::mt19937 random(20261129);
+  size_t passages = 0;
+  for (int trial = 0; trial < 50; ++trial) {
+    std::vector<uint64_t> a, b;
+    for (int k = 0; k < 40; ++k) a.push_back(random() % 30);  // repeats
+    for (int k = 0; k < 160; ++k) {
+      if (k >= 50 && k < 90 && random() % 5 != 0) {
+        b.push_back(a[k - 50]);  // a copy with changes
+      } else {
+        b.push_back(random() % 200);
+      }
+    }
+    const KeyIndex a_index = IndexKeys(a);
+    const KeyIndex b_full = IndexKeys(b);
+    KeyIndex b_part;
+    for (uint32_t position : b_full.positions) {
+      if (std::find(a.begin(), a.end(), b[position]) != a.end()) {
+        b_part.positions.push_back(position);
+      }
+    }
+    ASSERT_LT(b_part.positions.size(), b_full.positions.size());
+    AlignOptions options;
+    options.min_tokens = 5;
+    const auto full = AlignPassages(AlignInput{a, &a_index, {}},
+                                    AlignInput{b, &b_full, {}}, options);
+    const auto part = AlignPassages(AlignInput{a, &a_index, {}},
+                                    AlignInput{b, &b_part, {}}, options);
+    ASSERT_EQ(full.size(), part.size()) << trial;
+    passages += full.size();
+    for (size_t p = 0; p < full.size(); ++p) {
+      EXPECT_EQ(full[p].a.begin, part[p].a.begin);
+      EXPECT_EQ(full[p].a.end, part[p].a.end);
+      EXPECT_EQ(full[p].b.begin, part[p].b.begin);
+      EXPECT_EQ(full[p].b.end, part[p].b.end);
+      EXPECT_EQ(full[p].anchors, part[p].anchors);
+      EXPECT_EQ(full[p].score, part[p].score);
+    }
+  }
+  EXPECT_GT(passages, 25u);
 }
 
 }  // namespace

@@ -58,6 +58,39 @@ struct Item {
   // Distinct keys, sorted, and the weight of each.
   std::vector<uint64_t> distinct;
   std::vector<float> distinct_weight;
+  // Per token, the index of its key in `distinct`.
+  std::vector<uint32_t> token_distinct;
+  // Open addressing over `distinct`: 1 + the index of a key, 0 for an empty
+  // slot; a power of two at least twice the distinct keys, so a document
+  // key the item lacks (most of them) costs one or two probes.
+  std::vector<uint32_t> slots;
+  int slot_shift = 64;
+
+  static constexpr uint32_t kNone = ~uint32_t{0};
+  // The index of `key` in `distinct`, or kNone.
+  uint32_t Find(uint64_t key) const {
+    const size_t mask = slots.size() - 1;
+    for (size_t s = (key * 0x9E3779B97F4A7C15ULL) >> slot_shift;;
+         s = (s + 1) & mask) {
+      const uint32_t slot = slots[s];
+      if (slot == 0) return kNone;
+      if (distinct[slot - 1] == key) return slot - 1;
+    }
+  }
+  void BuildLookup() {
+    int bits = 3;
+    while ((size_t{1} << bits) < 2 * distinct.size()) ++bits;
+    slots.assign(size_t{1} << bits, 0);
+    slot_shift = 64 - bits;
+    const size_t mask = slots.size() - 1;
+    for (uint32_t d = 0; d < distinct.size(); ++d) {
+      size_t s = (distinct[d] * 0x9E3779B97F4A7C15ULL) >> slot_shift;
+      while (slots[s] != 0) s = (s + 1) & mask;
+      slots[s] = d + 1;
+    }
+    token_distinct.clear();
+    for (uint64_t key : analysis.keys) token_distinct.push_back(Find(key));
+  }
 };
 
 // What the scans have found for one item.
@@ -96,8 +129,6 @@ struct Hit {
 struct ContaminationIndex::Rep {
   ContaminationOptions options;
   std::vector<Item> items;
-  absl::flat_hash_map<uint64_t, uint32_t> key_df;  // items holding a key
-  absl::flat_hash_map<uint64_t, float> key_weight;
   float unit_weight = 1;  // weight of a word found in one item only
   // Seed (a key in kAligned, an n-gram hash in kNgram) -> its postings:
   // postings[begin, end); `item` is postings[begin].item, so that the
@@ -127,11 +158,6 @@ struct ContaminationIndex::Rep {
     return ((filter[slot >> 6] >> (slot & 63)) & 1) != 0;
   }
 
-  double Weight(uint64_t key) const {
-    auto it = key_weight.find(key);
-    return it == key_weight.end() ? unit_weight : it->second;
-  }
-
   // Weight a counted aligned span must carry.
   double MinSpanWeight(const Item& item) const {
     return std::min(
@@ -146,46 +172,47 @@ struct ContaminationIndex::Rep {
 void ContaminationIndex::Rep::BuildAligned() {
   // Seeds are the item's token bigrams found in few items: a pair of words
   // is far more selective than a word, and a reworded copy still keeps many
-  // of its pairs (names, numbers with their units, phrases).
-  absl::flat_hash_map<uint64_t, uint32_t> bigram_df;
-  std::vector<std::vector<uint64_t>> item_bigrams(items.size());
-  for (size_t i = 0; i < items.size(); ++i) {
-    const std::vector<uint64_t>& keys = items[i].analysis.keys;
-    for (size_t p = 0; p + 1 < keys.size(); ++p) {
-      item_bigrams[i].push_back(BigramHash(keys[p], keys[p + 1]));
-    }
-    std::sort(item_bigrams[i].begin(), item_bigrams[i].end());
-    item_bigrams[i].erase(
-        std::unique(item_bigrams[i].begin(), item_bigrams[i].end()),
-        item_bigrams[i].end());
-    for (uint64_t bigram : item_bigrams[i]) ++bigram_df[bigram];
-  }
-  const double max_df = std::max(
-      2.0, options.max_seed_item_share * static_cast<double>(items.size()));
+  // of its pairs (names, numbers with their units, phrases). Every item's
+  // distinct bigrams, sorted by (bigram, item): a bigram's run is its items.
   std::vector<std::pair<uint64_t, uint32_t>> entries;  // bigram, item
-  item_seeds.assign(items.size(), 0);
+  std::vector<uint64_t> bigrams;
   for (uint32_t i = 0; i < items.size(); ++i) {
-    for (uint64_t bigram : item_bigrams[i]) {
-      if (static_cast<double>(bigram_df[bigram]) <= max_df) {
-        entries.push_back({bigram, i});
-        ++item_seeds[i];
-      }
+    const std::vector<uint64_t>& keys = items[i].analysis.keys;
+    bigrams.clear();
+    for (size_t p = 0; p + 1 < keys.size(); ++p) {
+      bigrams.push_back(BigramHash(keys[p], keys[p + 1]));
     }
+    std::sort(bigrams.begin(), bigrams.end());
+    bigrams.erase(std::unique(bigrams.begin(), bigrams.end()), bigrams.end());
+    for (uint64_t bigram : bigrams) entries.push_back({bigram, i});
   }
   std::sort(entries.begin(), entries.end());
-  postings.reserve(entries.size());
-  for (size_t e = 0; e < entries.size();) {
-    size_t f = e;
+  const double max_df = std::max(
+      2.0, options.max_seed_item_share * static_cast<double>(items.size()));
+  const auto run_end = [&entries](size_t e) {
+    size_t f = e + 1;
+    while (f < entries.size() && entries[f].first == entries[e].first) ++f;
+    return f;
+  };
+  size_t seed_count = 0;
+  for (size_t e = 0, f; e < entries.size(); e = f) {
+    f = run_end(e);
+    if (static_cast<double>(f - e) <= max_df) ++seed_count;
+  }
+  seeds.reserve(seed_count);
+  item_seeds.assign(items.size(), 0);
+  for (size_t e = 0, f; e < entries.size(); e = f) {
+    f = run_end(e);
+    if (static_cast<double>(f - e) > max_df) continue;
     const uint32_t begin = static_cast<uint32_t>(postings.size());
-    while (f < entries.size() && entries[f].first == entries[e].first) {
-      postings.push_back({entries[f].second, 0, 0});
-      ++f;
+    for (size_t k = e; k < f; ++k) {
+      postings.push_back({entries[k].second, 0, 0});
+      ++item_seeds[entries[k].second];
     }
     seeds[entries[e].first] = {begin, static_cast<uint32_t>(postings.size()),
                                postings[begin].item};
     const uint64_t slot = FilterSlot(entries[e].first);
     filter[slot >> 6] |= uint64_t{1} << (slot & 63);
-    e = f;
   }
 }
 
@@ -225,21 +252,61 @@ struct ContaminationIndex::Scanner::Rep {
   const ContaminationIndex::Rep* index = nullptr;
   Analyzer analyzer;
   AnalyzedText doc;
-  std::vector<Hit> hits;
+  std::vector<Hit> hits;          // kNgram
   std::vector<uint64_t> bigrams;  // of the document's tokens
   std::vector<uint32_t> passing;  // positions of bigrams in the filter
+  // kAligned: per item, the cluster of seed hits being gathered as the
+  // document's bigrams are read in order (hits of one item no farther apart
+  // than its length plus the alignment's gap), and the items with one open.
+  struct Cluster {
+    uint32_t first = 0;   // doc position of its first hit
+    uint32_t last = 0;    // ... and of its last
+    uint32_t count = 0;   // hits; 0: no cluster open
+    uint32_t reach = 0;   // item tokens + 12: the farthest the next hit may be
+    uint32_t needed = 0;  // hits a cluster needs to be verified
+  };
+  std::vector<Cluster> clusters;
+  std::vector<uint32_t> open;
+  struct Candidate {
+    uint32_t item;
+    uint32_t first;  // doc positions of the cluster's first and last hits
+    uint32_t last;
+    bool operator<(const Candidate& o) const {
+      return item != o.item ? item < o.item : first < o.first;
+    }
+  };
+  std::vector<Candidate> to_verify;
   std::vector<ContaminationMatch> found;
   // Per found match: the item tokens it covers, or empty for all of its
   // token range.
   std::vector<std::vector<uint32_t>> found_cover;
+  // Verify's buffers, reused: the window's tokens whose key the item has
+  // (doc positions, in order) and that key's index in Item::distinct; the
+  // window's key index; counts and marks per distinct item key (all zero
+  // between uses).
+  std::vector<uint32_t> window_tokens;
+  std::vector<uint32_t> window_keys;
+  KeyIndex doc_index;
   std::vector<uint32_t> counts;
-  KeyIndex doc_index;                   // of the window being verified
-  std::vector<uint32_t> window_tokens;  // doc positions of item keys
-  std::vector<uint32_t> window_keys;    // their distinct-key index
+  std::vector<uint8_t> marks;
+  std::vector<uint32_t> cover;
   size_t candidates = 0;
 
   explicit Rep(const ContaminationIndex::Rep* index_rep)
-      : index(index_rep), analyzer(index_rep->options.analyze) {}
+      : index(index_rep), analyzer(index_rep->options.analyze) {
+    if (index->options.mode != ContaminationMode::kAligned) return;
+    clusters.resize(index->items.size());
+    for (size_t i = 0; i < clusters.size(); ++i) {
+      const uint32_t length = index->item_tokens[i];
+      // Cheap test first: a copy holds several of the item's seeds. A
+      // verbatim copy holds all of them, a reworded one about half, an
+      // 8-word fragment of a long item 7.
+      clusters[i].reach = length + 12;
+      clusters[i].needed = static_cast<uint32_t>(
+          std::max<size_t>(std::min<size_t>(3, (length + 2) / 4),
+                           std::min<size_t>(7, index->item_seeds[i] / 5)));
+    }
+  }
 
   void FindAligned();
   void FindNgram();
@@ -248,6 +315,9 @@ struct ContaminationIndex::Scanner::Rep {
   // Records a match of item tokens [ib, ie) and doc tokens [db, de).
   void Add(uint32_t item, uint32_t ib, uint32_t ie, uint32_t db, uint32_t de,
            uint32_t tokens, double score, bool reworded);
+  // Sets marks[d] to `value` for the distinct item key d of every window
+  // token in doc positions [from, to).
+  void Mark(uint32_t from, uint32_t to, uint8_t value);
 };
 
 void ContaminationIndex::Scanner::Rep::Add(uint32_t item, uint32_t ib,
@@ -277,6 +347,14 @@ void ContaminationIndex::Scanner::Rep::Add(uint32_t item, uint32_t ib,
   found_cover.emplace_back();
 }
 
+void ContaminationIndex::Scanner::Rep::Mark(uint32_t from, uint32_t to,
+                                            uint8_t value) {
+  auto k = std::lower_bound(window_tokens.begin(), window_tokens.end(), from);
+  for (; k != window_tokens.end() && *k < to; ++k) {
+    marks[window_keys[k - window_tokens.begin()]] = value;
+  }
+}
+
 void ContaminationIndex::Scanner::Rep::Verify(uint32_t item, uint32_t from,
                                               uint32_t to) {
   ++candidates;
@@ -286,55 +364,92 @@ void ContaminationIndex::Scanner::Rep::Verify(uint32_t item, uint32_t from,
   const absl::Span<const uint64_t> item_keys(it.analysis.keys);
   const absl::Span<const uint64_t> doc_keys =
       absl::MakeConstSpan(doc.keys).subspan(from, to - from);
+  const size_t distinct = it.distinct.size();
 
-  // Copies in order: aligned spans.
-  AlignOptions align;
-  align.min_tokens =
-      std::max(1, std::min(options.min_short_tokens, options.min_match_tokens));
-  align.min_score = 0.3;
-  doc_index = IndexKeys(doc_keys);
-  const std::vector<AlignedPassage> passages =
-      AlignPassages(AlignInput{item_keys, &it.key_index, {}},
-                    AlignInput{doc_keys, &doc_index, {}}, align);
-  uint32_t aligned_tokens = 0;
-  const double min_weight = index->MinSpanWeight(it);
-  for (const AlignedPassage& p : passages) {
-    const uint32_t anchors = p.anchors;
-    const bool long_enough =
-        anchors >= static_cast<uint32_t>(options.min_match_tokens) ||
-        (2 * anchors >= length &&
-         anchors >= static_cast<uint32_t>(options.min_short_tokens));
-    if (!long_enough) continue;
-    // The distinct words both spans hold: a span chained over repeats of a
-    // few common words weighs what those words weigh once.
-    absl::flat_hash_set<uint64_t> doc_set(doc_keys.begin() + p.b.begin,
-                                          doc_keys.begin() + p.b.end);
-    double weight = 0;
-    for (uint32_t i = p.a.begin; i < p.a.end; ++i) {
-      if (doc_set.erase(item_keys[i]) > 0) weight += it.weight[i];
-    }
-    if (weight + 1e-9 < min_weight) continue;
-    aligned_tokens += p.a.size();
-    Add(item, p.a.begin, p.a.end, from + p.b.begin, from + p.b.end, p.a.size(),
-        p.score, false);
-  }
-  // What aligns is reported as aligned; the bag-of-words test is for copies
-  // whose order changed too much to align.
-  if (aligned_tokens > 0) return;
-
-  // Reworded copies: the window of the document, twice the item's length,
-  // whose distinct words carry the most of the item's weight.
+  // The window's tokens whose key the item has: the only ones alignment can
+  // anchor and the bag-of-words test can count.
   window_tokens.clear();
   window_keys.clear();
   for (uint32_t j = from; j < to; ++j) {
-    auto pos =
-        std::lower_bound(it.distinct.begin(), it.distinct.end(), doc.keys[j]);
-    if (pos == it.distinct.end() || *pos != doc.keys[j]) continue;
+    const uint32_t d = it.Find(doc.keys[j]);
+    if (d == Item::kNone) continue;
     window_tokens.push_back(j);
-    window_keys.push_back(static_cast<uint32_t>(pos - it.distinct.begin()));
+    window_keys.push_back(d);
   }
+  if (marks.size() < distinct) marks.resize(distinct, 0);
+  // The weight of the item's distinct words the whole window holds bounds
+  // both tests: an aligned span counts the distinct words its two sides
+  // share, the bag-of-words test those of a part of the window. A window
+  // below both thresholds (by more than rounding: the sums add the same
+  // float weights in other orders) is dropped here, as the tests would drop
+  // it; 43 % of the bench's candidates are.
+  double window_weight = 0;
+  for (uint32_t d : window_keys) {
+    if (marks[d] != 0) continue;
+    marks[d] = 1;
+    window_weight += it.distinct_weight[d];
+  }
+  for (uint32_t d : window_keys) marks[d] = 0;
+  const double min_weight = index->MinSpanWeight(it);
+  const bool may_align = window_weight + 1e-6 >= min_weight;
+  const bool may_bag =
+      window_weight + 1e-6 >= options.bag_threshold * it.total_weight;
+  if (!may_align && !may_bag) return;
+
+  // Copies in order: aligned spans. The window's key index holds only the
+  // tokens whose key the item has, sorted by (key, position) with a counting
+  // sort over the item's distinct keys (sorted): anchors pair equal keys
+  // only, so the positions of other keys, which IndexKeys would sort in
+  // too, could never make one.
+  uint32_t aligned_tokens = 0;
+  if (may_align) {
+    counts.assign(distinct + 1, 0);
+    for (uint32_t d : window_keys) ++counts[d + 1];
+    for (size_t d = 1; d <= distinct; ++d) counts[d] += counts[d - 1];
+    doc_index.positions.resize(window_tokens.size());
+    for (size_t k = 0; k < window_tokens.size(); ++k) {
+      doc_index.positions[counts[window_keys[k]]++] = window_tokens[k] - from;
+    }
+    AlignOptions align;
+    align.min_tokens = std::max(
+        1, std::min(options.min_short_tokens, options.min_match_tokens));
+    align.min_score = 0.3;
+    const std::vector<AlignedPassage> passages =
+        AlignPassages(AlignInput{item_keys, &it.key_index, {}},
+                      AlignInput{doc_keys, &doc_index, {}}, align);
+    for (const AlignedPassage& p : passages) {
+      const uint32_t anchors = p.anchors;
+      const bool long_enough =
+          anchors >= static_cast<uint32_t>(options.min_match_tokens) ||
+          (2 * anchors >= length &&
+           anchors >= static_cast<uint32_t>(options.min_short_tokens));
+      if (!long_enough) continue;
+      // The distinct words both spans hold: a span chained over repeats of a
+      // few common words weighs what those words weigh once.
+      Mark(from + p.b.begin, from + p.b.end, 1);
+      double weight = 0;
+      for (uint32_t i = p.a.begin; i < p.a.end; ++i) {
+        uint8_t& mark = marks[it.token_distinct[i]];
+        if (mark != 0) {
+          weight += it.weight[i];
+          mark = 0;
+        }
+      }
+      Mark(from + p.b.begin, from + p.b.end, 0);
+      if (weight + 1e-9 < min_weight) continue;
+      aligned_tokens += p.a.size();
+      Add(item, p.a.begin, p.a.end, from + p.b.begin, from + p.b.end,
+          p.a.size(), p.score, false);
+    }
+  }
+  // What aligns is reported as aligned; the bag-of-words test is for copies
+  // whose order changed too much to align.
+  if (aligned_tokens > 0 || !may_bag) return;
+
+  // Reworded copies: the window of the document, twice the item's length,
+  // whose distinct words carry the most of the item's weight.
   const uint32_t width = std::max<uint32_t>(2 * length, length + 10);
-  counts.assign(it.distinct.size(), 0);
+  counts.assign(distinct, 0);
   double weight = 0;
   double best = 0;
   size_t best_first = 0;
@@ -357,24 +472,21 @@ void ContaminationIndex::Scanner::Rep::Verify(uint32_t item, uint32_t from,
   }
   const double share = it.total_weight > 0 ? best / it.total_weight : 0;
   if (window_tokens.empty() || share < options.bag_threshold) return;
-  absl::flat_hash_set<uint64_t> present;
-  for (size_t k = best_first; k <= best_last; ++k) {
-    present.insert(doc.keys[window_tokens[k]]);
-  }
-  std::vector<uint32_t> cover;
+  for (size_t k = best_first; k <= best_last; ++k) marks[window_keys[k]] = 1;
+  cover.clear();
   for (uint32_t i = 0; i < length; ++i) {
-    if (present.contains(item_keys[i])) cover.push_back(i);
+    if (marks[it.token_distinct[i]] != 0) cover.push_back(i);
   }
+  for (size_t k = best_first; k <= best_last; ++k) marks[window_keys[k]] = 0;
   if (cover.size() <= aligned_tokens) return;
   Add(item, cover.front(), cover.back() + 1, window_tokens[best_first],
       window_tokens[best_last] + 1, static_cast<uint32_t>(cover.size()), share,
       true);
   // A reworded match covers only the item's words the window holds.
-  found_cover.back() = std::move(cover);
+  found_cover.back() = cover;
 }
 
 void ContaminationIndex::Scanner::Rep::FindAligned() {
-  hits.clear();
   const std::vector<uint64_t>& keys = doc.keys;
   // Most of this stage's time was cache misses (perf annotate): on the
   // filter's word, then on the seed map's slot. Both are prefetched a few
@@ -395,6 +507,25 @@ void ContaminationIndex::Scanner::Rep::FindAligned() {
       passing.push_back(static_cast<uint32_t>(j));
     }
   }
+  // Hits are read in document order and gathered per item into clusters
+  // (no list of hits to sort): a hit farther than the item's reach from the
+  // last one closes the item's cluster, which is kept for verification when
+  // it has the hits it needs.
+  to_verify.clear();
+  const auto hit = [this](uint32_t item, uint32_t j) {
+    Cluster& c = clusters[item];
+    if (c.count == 0) {
+      open.push_back(item);
+    } else if (j - c.last <= c.reach) {
+      c.last = j;
+      ++c.count;
+      return;
+    } else if (c.count >= c.needed) {
+      to_verify.push_back({item, c.first, c.last});
+    }
+    c.first = c.last = j;
+    c.count = 1;
+  };
   for (size_t k = 0; k < passing.size(); ++k) {
     if (k + kAhead < passing.size()) {
       index->seeds.prefetch(bigrams[passing[k + kAhead]]);
@@ -404,41 +535,27 @@ void ContaminationIndex::Scanner::Rep::FindAligned() {
     auto it = index->seeds.find(bigram);
     if (it == index->seeds.end()) continue;
     if (it->second.end - it->second.begin == 1) {
-      hits.push_back({it->second.item, j, 0});
+      hit(it->second.item, j);
       continue;
     }
     for (uint32_t p = it->second.begin; p < it->second.end; ++p) {
-      hits.push_back({index->postings[p].item, j, 0});
+      hit(index->postings[p].item, j);
     }
   }
-  std::sort(hits.begin(), hits.end());
-  for (size_t h = 0; h < hits.size();) {
-    const uint32_t item = hits[h].item;
-    size_t end = h;
-    while (end < hits.size() && hits[end].item == item) ++end;
-    const uint32_t length = index->item_tokens[item];
-    const uint32_t item_seeds = index->item_seeds[item];
-    // Clusters of hits no farther apart than the item's length (plus the
-    // alignment's gap): each is verified on its own window.
-    for (size_t c = h; c < end;) {
-      size_t d = c + 1;
-      while (d < end && hits[d].doc_pos - hits[d - 1].doc_pos <= length + 12) {
-        ++d;
-      }
-      const uint32_t from =
-          hits[c].doc_pos > length ? hits[c].doc_pos - length : 0;
-      const uint32_t to = static_cast<uint32_t>(std::min<size_t>(
-          keys.size(), size_t{hits[d - 1].doc_pos} + length + 2));
-      // Cheap test first: a copy holds several of the item's seeds.
-      // A verbatim copy holds all of them, a reworded one about half, an
-      // 8-word fragment of a long item 7.
-      const size_t needed =
-          std::max<size_t>(std::min<size_t>(3, (length + 2) / 4),
-                           std::min<size_t>(7, item_seeds / 5));
-      if (d - c >= needed) Verify(item, from, to);
-      c = d;
-    }
-    h = end;
+  for (uint32_t item : open) {
+    Cluster& c = clusters[item];
+    if (c.count >= c.needed) to_verify.push_back({item, c.first, c.last});
+    c.count = 0;
+  }
+  open.clear();
+  // Verified in order of item, then position: the order of `found`.
+  std::sort(to_verify.begin(), to_verify.end());
+  for (const Candidate& c : to_verify) {
+    const uint32_t length = index->item_tokens[c.item];
+    const uint32_t from = c.first > length ? c.first - length : 0;
+    const uint32_t to = static_cast<uint32_t>(
+        std::min<size_t>(keys.size(), size_t{c.last} + length + 2));
+    Verify(c.item, from, to);
   }
 }
 
@@ -590,7 +707,13 @@ absl::StatusOr<std::unique_ptr<ContaminationIndex>> ContaminationIndex::Create(
   rep->options = options;
   absl::flat_hash_set<std::string> ids;
   Analyzer analyzer(options.analyze);
-  absl::flat_hash_map<uint64_t, uint32_t>& df = rep->key_df;
+  // Per key: the items that hold it, then its weight.
+  struct KeyStats {
+    uint32_t items = 0;
+    float weight = 0;
+  };
+  absl::flat_hash_map<uint64_t, KeyStats> key_stats;
+  rep->items.reserve(items.size());
   for (BenchmarkItem& source : items) {
     if (!ids.insert(source.id).second) {
       return absl::InvalidArgumentError(
@@ -609,27 +732,37 @@ absl::StatusOr<std::unique_ptr<ContaminationIndex>> ContaminationIndex::Create(
       }
     }
     analyzer.Analyze(item.text, &item.analysis);
-    item.key_index = IndexKeys(item.analysis.keys);
     item.distinct = item.analysis.keys;
     std::sort(item.distinct.begin(), item.distinct.end());
     item.distinct.erase(std::unique(item.distinct.begin(), item.distinct.end()),
                         item.distinct.end());
-    for (uint64_t key : item.distinct) ++df[key];
+    item.BuildLookup();
+    // IndexKeys(keys), by a counting sort over the distinct keys (sorted).
+    std::vector<uint32_t> start(item.distinct.size() + 1, 0);
+    for (uint32_t d : item.token_distinct) ++start[d + 1];
+    for (size_t d = 1; d < start.size(); ++d) start[d] += start[d - 1];
+    item.key_index.positions.resize(item.token_distinct.size());
+    for (uint32_t t = 0; t < item.token_distinct.size(); ++t) {
+      item.key_index.positions[start[item.token_distinct[t]]++] = t;
+    }
+    for (uint64_t key : item.distinct) ++key_stats[key].items;
     rep->items.push_back(std::move(item));
   }
   const double n = static_cast<double>(rep->items.size());
   rep->unit_weight = static_cast<float>(std::log1p(n));
-  for (const auto& [key, count] : df) {
-    rep->key_weight[key] =
-        static_cast<float>(std::log1p(n / static_cast<double>(count)));
+  for (auto& [key, stats] : key_stats) {
+    stats.weight =
+        static_cast<float>(std::log1p(n / static_cast<double>(stats.items)));
   }
   for (Item& item : rep->items) {
-    for (uint64_t key : item.analysis.keys) {
-      item.weight.push_back(static_cast<float>(rep->Weight(key)));
-    }
+    item.distinct_weight.reserve(item.distinct.size());
     for (uint64_t key : item.distinct) {
-      item.distinct_weight.push_back(static_cast<float>(rep->Weight(key)));
+      item.distinct_weight.push_back(key_stats.find(key)->second.weight);
       item.total_weight += item.distinct_weight.back();
+    }
+    item.weight.reserve(item.token_distinct.size());
+    for (uint32_t d : item.token_distinct) {
+      item.weight.push_back(item.distinct_weight[d]);
     }
   }
   if (options.mode == ContaminationMode::kNgram) {
