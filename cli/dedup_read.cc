@@ -17,8 +17,8 @@ namespace neardup::cli {
 void TuneMallocForReading() {
   mallopt(M_ARENA_MAX, 1);
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
-  // Setting the trim threshold fixes this one (else 128 KiB, raised as
-  // large blocks are freed): blocks up to 32 MiB come from the heap.
+  // Setting the trim threshold stops glibc from raising this one as large
+  // blocks are freed (from 128 KiB): blocks up to 32 MiB from the heap.
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
 }
 

@@ -16,8 +16,9 @@ namespace neardup::cli {
 // frees them a batch later: with one arena per thread and the default
 // thresholds, freed memory went back to the kernel (heap trimmed) and was
 // faulted in again for the next batch. One arena and a 64 MiB trim
-// threshold keep it for reuse: on SaudiNewsNet 23,000 -> 16,000 page
-// faults and about a tenth less CPU (user + sys), peak RSS unchanged.
+// threshold keep it for reuse: on SaudiNewsNet 22,000 -> 16,000 page
+// faults and about a tenth less CPU (user + sys) on 2 threads, peak RSS
+// 72-73 MB (on 1 thread 60 -> 72 MB: freed memory is kept).
 void TuneMallocForReading();
 
 // Reads every record into the spool (its output line: the JSONL line, or
