@@ -36,6 +36,7 @@ namespace {
 
 int RunDedup(const DedupFlags& flags) {
   const auto start = std::chrono::steady_clock::now();
+  TuneMallocForReading();
   ProgressLine progress(stderr, ProgressLine::Wanted(flags.quiet));
   DedupOptions options = flags.dedup;
   options.cancel = InterruptFlag();

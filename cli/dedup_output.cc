@@ -1,7 +1,9 @@
 #include "dedup_output.h"
 
 #include <cstdio>
+#include <memory>
 #include <optional>
+#include <thread>
 
 #include "absl/strings/str_format.h"
 #include "interrupt.h"
@@ -59,6 +61,17 @@ absl::Status WriteOutputs(const ReadResult& read,
   std::vector<bool> keep(decisions.size());
   for (size_t i = 0; i < decisions.size(); ++i) keep[i] = decisions[i].kept;
   absl::Status status = spool->CopyLines(keep, kept->file());
+  // KEPT is flushed to disk (fsync: most of this step's time, 0.1 s for
+  // SaudiNewsNet's 97 MB) on another thread while CLUSTERS is written.
+  absl::Status kept_closed;
+  std::thread close_kept;
+  if (status.ok()) {
+    close_kept = std::thread([&] { kept_closed = kept->Close(); });
+  }
+  // 1 MiB of stdio buffer (4 KiB: a write() per 30 lines).
+  constexpr size_t kBufferSize = size_t{1} << 20;
+  const auto buffer = std::make_unique_for_overwrite<char[]>(kBufferSize);
+  std::setvbuf(clusters->file(), buffer.get(), _IOFBF, kBufferSize);
   size_t next = 0;  // in *indexed
   for (size_t i = 0; i < decisions.size() && status.ok(); ++i) {
     std::string line;
@@ -77,8 +90,11 @@ absl::Status WriteOutputs(const ReadResult& read,
       status = absl::InternalError(ErrnoMessage("cannot write the output"));
     }
   }
-  if (status.ok()) status = kept->Close();
-  if (status.ok()) status = clusters->Close();
+  if (close_kept.joinable()) close_kept.join();
+  if (status.ok()) status = kept_closed;
+  // Closed (flushed) while `buffer` lives.
+  const absl::Status clusters_closed = clusters->Close();
+  if (status.ok()) status = clusters_closed;
   if (status.ok() && Interrupted()) return absl::CancelledError("interrupted");
   if (status.ok() && before_commit) status = before_commit();
   if (status.ok()) status = kept->Commit();

@@ -1,6 +1,8 @@
 // neardup dedup: reading the input (dedup_read.h).
 #include "dedup_read.h"
 
+#include <malloc.h>
+
 #include <string>
 #include <string_view>
 #include <thread>
@@ -11,6 +13,14 @@
 #include "record_batches.h"
 
 namespace neardup::cli {
+
+void TuneMallocForReading() {
+  mallopt(M_ARENA_MAX, 1);
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+  // Setting the trim threshold stops glibc from raising this one as large
+  // blocks are freed (from 128 KiB): blocks up to 32 MiB from the heap.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+}
 
 int ReadDedupInput(InputReader* reader, Deduplicator* deduplicator,
                    IndexCheck* index, Spool* spool, bool quiet,

@@ -6,8 +6,8 @@
 // file as they come, in order of position, repeats included. Only documents
 // with a candidate are ever verified (a quarter of SaudiNewsNet's), so only
 // theirs are sorted into sets of distinct values, in Finish(), on all worker
-// threads, in place in the file; pairs are then read back with pread() one
-// at a time as they are verified.
+// threads: into memory while they fit a fixed budget, else in place in the
+// file, read back with pread() one at a time as they are verified.
 #include "neardup/dedup.h"
 
 #include <fcntl.h>
@@ -17,6 +17,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <numeric>
 #include <string>
 #include <utility>
@@ -154,8 +155,11 @@ struct Deduplicator::Rep {
   absl::Status ReadValues(uint32_t doc, uint64_t count,
                           std::vector<uint64_t>* out) const {
     out->resize(count);
-    char* data = reinterpret_cast<char*>(out->data());
-    size_t left = out->size() * sizeof(uint64_t);
+    return ReadValues(doc, count, out->data());
+  }
+  absl::Status ReadValues(uint32_t doc, uint64_t count, uint64_t* out) const {
+    char* data = reinterpret_cast<char*>(out);
+    size_t left = count * sizeof(uint64_t);
     off_t at = static_cast<off_t>(SetBegin(doc) * sizeof(uint64_t));
     while (left > 0) {
       const ssize_t n = pread(fd, data, left, at);
@@ -165,6 +169,17 @@ struct Deduplicator::Rep {
       left -= static_cast<size_t>(n);
       at += n;
     }
+    return absl::OkStatus();
+  }
+
+  // Sorts document doc's shingles into its set of distinct values at
+  // `out`, which has room for all of them; sets *size to the set's size.
+  absl::Status SortSetInMemory(uint32_t doc, uint64_t* out,
+                               uint32_t* size) const {
+    const uint64_t count = set_end[doc] - SetBegin(doc);
+    if (absl::Status s = ReadValues(doc, count, out); !s.ok()) return s;
+    std::sort(out, out + count);
+    *size = static_cast<uint32_t>(std::unique(out, out + count) - out);
     return absl::OkStatus();
   }
 
@@ -327,6 +342,25 @@ absl::StatusOr<DedupResult> Deduplicator::Finish() {
   for (uint32_t d = 0; d < n; ++d) {
     if (graph.HasCandidate(d)) to_sort.push_back(d);
   }
+  // The sets are kept in memory, in input order, while the shingles of
+  // their documents (a bound on their sizes) add up to at most
+  // dedup_sorted_in_memory_values; the rest are sorted in place in the file and
+  // read back from it as they are verified. On SaudiNewsNet all fit (1.5 M
+  // values for the 7,064 documents with a candidate, of the 8.7 M in the
+  // file): 7,064 fewer pwrite() and 10,000 fewer pread() calls.
+  const uint64_t budget = dedup_sorted_in_memory_values;
+  constexpr uint64_t kInFile = ~uint64_t{0};
+  std::vector<uint64_t> memory_begin(n, kInFile);
+  uint64_t in_memory = 0;
+  for (uint32_t d : to_sort) {
+    const uint64_t count = rep.set_end[d] - rep.SetBegin(d);
+    if (in_memory + count > budget) continue;
+    memory_begin[d] = in_memory;
+    in_memory += count;
+  }
+  // Not zeroed: every value is written by SortSetInMemory before it is read.
+  const std::unique_ptr<uint64_t[]> sorted =
+      std::make_unique_for_overwrite<uint64_t[]>(in_memory);
   std::vector<uint32_t> set_size(n, 0);
   {
     std::vector<std::vector<uint64_t>> buffers(rep.workers);
@@ -337,8 +371,11 @@ absl::StatusOr<DedupResult> Deduplicator::Finish() {
         to_sort.size(), rep.workers, 16,
         [&](size_t i, int w) {
           if (!errors[w].ok()) return;
-          errors[w] =
-              rep.SortSet(to_sort[i], &buffers[w], &set_size[to_sort[i]]);
+          const uint32_t d = to_sort[i];
+          errors[w] = memory_begin[d] != kInFile
+                          ? rep.SortSetInMemory(
+                                d, sorted.get() + memory_begin[d], &set_size[d])
+                          : rep.SortSet(d, &buffers[w], &set_size[d]);
         },
         control);
     for (const absl::Status& error : errors) {
@@ -351,6 +388,10 @@ absl::StatusOr<DedupResult> Deduplicator::Finish() {
           graph, rep.tokens, rep.options,
           [&](uint32_t doc, std::vector<uint64_t>* buffer)
               -> absl::StatusOr<absl::Span<const uint64_t>> {
+            if (memory_begin[doc] != kInFile) {
+              return absl::MakeConstSpan(sorted.get() + memory_begin[doc],
+                                         set_size[doc]);
+            }
             if (absl::Status s = rep.ReadValues(doc, set_size[doc], buffer);
                 !s.ok()) {
               return s;

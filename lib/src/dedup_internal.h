@@ -21,6 +21,12 @@ size_t SortedIntersectionSize(absl::Span<const uint64_t> a,
 double SetSimilarity(absl::Span<const uint64_t> a, absl::Span<const uint64_t> b,
                      DedupMode mode);
 
+// The most shingle values Deduplicator::Finish() holds in memory for the
+// sorted sets of documents with a candidate (64 MiB); the other sets are
+// sorted in place in the temporary file and read back from it. A variable
+// only so that a test can lower it to cover both.
+inline uint64_t dedup_sorted_in_memory_values = uint64_t{8} << 20;
+
 // The LSH bands and rows the options call for (see
 // DedupOptions::lsh_threshold).
 LshParams DedupLshParams(const DedupOptions& options);

@@ -217,6 +217,38 @@ TEST(DeduplicatorTest, SameResultOnOneAndManyThreadsAndBatches) {
   }
 }
 
+TEST(DeduplicatorTest, SetsInMemoryOrInTheFileGiveTheSameResult) {
+  // Near copies, so that many documents have a candidate and their sets are
+  // read back: all in memory, some (the budget runs out part way), none.
+  std::vector<std::string> texts;
+  for (int k = 0; k < 40; ++k) {
+    texts.push_back(Base());
+    texts.push_back(WithNewEnd(k % 12));
+    texts.push_back(Words(1000 * (k + 1), 60));
+  }
+  DedupOptions options;
+  options.threads = 2;
+  const uint64_t saved = dedup_sorted_in_memory_values;
+  const DedupResult all = Dedup(texts, options);
+  std::vector<DedupResult> others;
+  for (const uint64_t budget : {uint64_t{500}, uint64_t{0}}) {
+    dedup_sorted_in_memory_values = budget;
+    others.push_back(Dedup(texts, options));
+  }
+  dedup_sorted_in_memory_values = saved;
+  EXPECT_GT(all.stats.dropped, 50u);
+  EXPECT_GT(all.stats.verified_pairs, 50u);
+  for (const DedupResult& other : others) {
+    ASSERT_EQ(other.decisions.size(), all.decisions.size());
+    for (size_t i = 0; i < all.decisions.size(); ++i) {
+      EXPECT_EQ(other.decisions[i].representative,
+                all.decisions[i].representative);
+      EXPECT_EQ(other.decisions[i].similarity, all.decisions[i].similarity);
+    }
+    EXPECT_EQ(other.stats.verified_pairs, all.stats.verified_pairs);
+  }
+}
+
 TEST(DeduplicatorTest, AddAfterFinishFails) {
   auto deduplicator = Deduplicator::Create();
   ASSERT_TRUE(deduplicator.ok());
