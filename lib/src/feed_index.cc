@@ -1649,34 +1649,39 @@ absl::StatusOr<std::vector<FeedBatchInfo>> FeedIndex::Rep::Prune(
       return Error("cannot remove a batch", rc);
     }
   }
-  // Band entries of the removed documents: one pass over the band tree.
+  // Band entries of the removed documents in a version 1 tree: found in
+  // one read pass, then deleted one by one (deleting while walking with
+  // the cursor, as before, lost entries of other documents: after the
+  // delete of a bucket's last entries the cursor skipped ahead).
   {
-    Cursor cursor;
-    if ((rc = cursor.Open(txn.get(), bands)) != 0) {
-      return Error("cannot open a cursor", rc);
-    }
-    MDB_val key, value;
-    rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_FIRST);
-    while (rc == 0) {
-      const auto d = static_cast<uint32_t>(
-          Load<uint64_t>(static_cast<char*>(value.mv_data)));
-      bool gone = false;
-      for (const FeedBatchInfo& b : removed) {
-        gone = gone || (d >= b.first_document && d < b.end_document);
+    std::vector<std::pair<uint32_t, uint64_t>> doomed;
+    {
+      Cursor cursor;
+      if ((rc = cursor.Open(txn.get(), bands)) != 0) {
+        return Error("cannot open a cursor", rc);
       }
-      if (gone) {
-        if ((rc = mdb_cursor_del(cursor.get(), 0)) != 0) {
-          return Error("cannot remove a band key", rc);
+      MDB_val key, value;
+      for (rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_FIRST); rc == 0;
+           rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_NEXT)) {
+        const uint64_t entry =
+            Load<uint64_t>(static_cast<char*>(value.mv_data));
+        const auto d = static_cast<uint32_t>(entry);
+        for (const FeedBatchInfo& b : removed) {
+          if (d >= b.first_document && d < b.end_document) {
+            doomed.emplace_back(Load<uint32_t>(static_cast<char*>(key.mv_data)),
+                                entry);
+            break;
+          }
         }
-        // After a delete the cursor points at the next entry.
-        rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_GET_CURRENT);
-        if (rc == 0) continue;
-        rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_NEXT);
-      } else {
-        rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_NEXT);
+      }
+      if (rc != MDB_NOTFOUND) return Error("cannot scan the band keys", rc);
+    }
+    for (auto& [bucket, entry] : doomed) {
+      MDB_val key = Val(&bucket, 4), value = Val(&entry, 8);
+      if ((rc = mdb_del(txn.get(), bands, &key, &value)) != 0) {
+        return Error("cannot remove a band key", rc);
       }
     }
-    if (rc != MDB_NOTFOUND) return Error("cannot scan the band keys", rc);
   }
   // Runs holding removed documents are written again without them.
   auto gone = [&removed](uint32_t d) {
