@@ -3,7 +3,8 @@
 # 1,000,000) built from SaudiNewsNet's words by bench/feed_index_data.py, in
 # batches of 50,000 after a first one of 10,000. Measures, each with wall and
 # CPU time (the machine may be shared: CPU time is the steadier figure):
-#   - add rate (docs/s), without texts (--no-text) and with texts;
+#   - add rate (docs/s), without texts (--no-text) and with texts, and of
+#     one more batch of 50,000 at TOTAL;
 #   - query rate at 10k and at TOTAL indexed documents, for 5,000
 #     near-duplicate variants of indexed documents and 5,000 new ones;
 #   - query --passages rate (1,000 documents, index with texts);
@@ -52,6 +53,11 @@ for kind in notext text; do
     run "query 5k $q @$total ($kind)" 5000 "$neardup" index query -q --index "$index" "$work/data/query-$q.jsonl"
   done
   echo "bytes per document ($kind): $(per_doc "$index" "$total")"
+  # One more batch of 50,000 (batch 1's texts under new ids): the cost of
+  # an add at TOTAL (it may include merging runs; DESIGN.md).
+  [ -f "$work/data/more.jsonl" ] ||
+    sed 's/"id": *"/"id":"more-/' "${batches[1]}" > "$work/data/more.jsonl"
+  run "add 50k more @$total ($kind)" 50000 "$neardup" index add -q --index "$index" "${flag[@]}" "$work/data/more.jsonl"
 done
 run "query --passages 1k @$total (text)" 1000 "$neardup" index query -q --passages --index "$work/text.ndx" "$work/data/query-1k.jsonl"
 start=$(date +%s.%N); "$neardup" index stats --index "$work/text.ndx" > /dev/null; end=$(date +%s.%N)

@@ -3,7 +3,8 @@
 // Named databases of the one environment (all integers native-endian):
 //   meta     "format_version" -> u32; "params" -> "name=value\n" lines;
 //            "next_document", "next_batch" -> u32
-//   bands    u32 bucket -> u64 entry (DUPSORT, DUPFIXED, INTEGERDUP). The
+//   bands    (version 1)
+//            u32 bucket -> u64 entry (DUPSORT, DUPFIXED, INTEGERDUP). The
 //            64-bit key of band b is mixed with b; its top 16 bits are the
 //            bucket, the next 32 bits the entry's high half, the document
 //            its low half. 65,536 buckets of sorted 8-byte entries: LMDB
@@ -17,14 +18,22 @@
 //   ids      u64 XXH3 of the id -> u32 document (DUPSORT, DUPFIXED)
 //   batches  u32 batch -> i64 added, u32 first, u32 end, u64 documents,
 //            16-byte content hash, name bytes
+//   runs     (version 2) u32 run -> a sorted run of band (or passage)
+//            entries, see "Band runs" below; new entries go to runs, the
+//            bands tree holds only what a version 1 index had
+//   sigs     (version 2) u32 first document of a batch -> the first
+//            8 + num_hashes bytes of each of its docs records, in order
+//            (read with pread by queries)
 // Documents and batches are numbered in the order added and never
-// renumbered, so docs, texts and batches are appended (MDB_APPEND).
+// renumbered, so docs, texts, batches, runs and sigs are appended
+// (MDB_APPEND).
 #include "neardup/feed_index.h"
 
 #include <dirent.h>
 #include <fcntl.h>
 #include <lmdb.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -89,10 +98,6 @@ void PassageKeys(absl::Span<const uint64_t> keys, int shingle,
   std::sort(out->begin(), out->end());
   out->erase(std::unique(out->begin(), out->end()), out->end());
 }
-
-// Not a document number (numbers are below the count of documents): marks a
-// bucket cut at FeedQueryOptions::max_bucket in a query's lookups.
-constexpr uint32_t kCappedMark = 0xFFFFFFFF;
 
 uint64_t MixBand(uint64_t key, int band) {
   uint64_t x = key ^ (static_cast<uint64_t>(band + 1) * 0x9E3779B97F4A7C15ULL);
@@ -309,6 +314,157 @@ class Cursor {
   MDB_cursor* cursor_ = nullptr;
 };
 
+// Band runs (format version 2). The band and passage entries of each
+// `add` are written as one sorted run, a single LMDB value in the `runs`
+// database (contiguous overflow pages), instead of being inserted into a
+// B-tree: an add appends pages and copies none on write. A run is
+//   u32 kind, u32 first document, u32 end document, u32 0, u64 entries,
+//   u32 offsets[kRunBuckets + 1] (entry index where each bucket starts),
+//   u64 entries[] (per bucket, sorted: BandEntry, as in the v1 tree).
+// Runs are read with pread(2) from data.mdb, not through the map: a query
+// of a few thousand documents at 1M indexed documents needs entries from
+// nearly every page of the runs, and on the shared (virtualised) machine a
+// page fault costs some 20 µs, where pread copies a 256 KiB chunk in about
+// 25 µs (DESIGN.md, "The feed index").
+constexpr uint32_t kRunBuckets = 65536;
+constexpr size_t kRunHeaderBytes = 24;
+constexpr size_t kRunDirBytes = (size_t{kRunBuckets} + 1) * 4;
+constexpr uint32_t kBandRun = 0;
+constexpr uint32_t kPassageRun = 1;
+// Entries read per chunk when a run is read through in order.
+constexpr size_t kRunChunkEntries = size_t{32} << 10;
+// The newest two runs of a kind are merged while the older holds at most
+// kRunMergeRatio times the newer's entries or fewer than
+// FeedIndexOptions::small_run_entries:
+// about log2(documents / batch) runs, each entry rewritten about as often.
+constexpr uint64_t kRunMergeRatio = 2;
+
+struct RunInfo {
+  uint32_t key = 0;
+  uint32_t kind = 0;
+  uint32_t first_document = 0;
+  uint32_t end_document = 0;
+  uint64_t entries = 0;
+  MDB_val blob{0, nullptr};
+};
+
+// Copies bytes of LMDB values: committed pages (inside the map) with
+// pread from the data file, which leaves the map untouched (no page
+// faults); pages this write transaction made (outside the map) with memcpy.
+// A read transaction keeps its snapshot's pages from being reused, so both
+// read what the snapshot holds.
+class BlobReader {
+ public:
+  BlobReader(int fd, const char* map, size_t map_bytes)
+      : fd_(fd), map_(map), map_bytes_(map_bytes) {}
+
+  bool Read(const MDB_val& blob, size_t offset, size_t n, void* dst) const {
+    if (offset > blob.mv_size || n > blob.mv_size - offset) return false;
+    const char* p = static_cast<const char*>(blob.mv_data) + offset;
+    if (p < map_ || p >= map_ + map_bytes_) {
+      std::memcpy(dst, p, n);
+      return true;
+    }
+    auto file_offset = static_cast<off_t>(p - map_);
+    char* out = static_cast<char*>(dst);
+    while (n > 0) {
+      const ssize_t got = pread(fd_, out, n, file_offset);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) return false;
+      out += got;
+      n -= static_cast<size_t>(got);
+      file_offset += got;
+    }
+    return true;
+  }
+
+ private:
+  int fd_;
+  const char* map_;
+  size_t map_bytes_;
+};
+
+// Readies memory about to be written in full (a run LMDB allocated for this
+// transaction): 2 MiB pages and every page faulted in by one call, instead
+// of one page fault per 4 KiB, which costs some 15 µs each on the shared
+// virtualised machine (a 136 MB run: 0.5 s of faults; with this, 0.01 s).
+// Only advice: errors (an older kernel) are ignored.
+void PrepareForWriting(char* p, size_t n) {
+#ifdef __linux__
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  const auto begin = reinterpret_cast<uintptr_t>(p);
+  const uintptr_t end = begin + n;
+  const uintptr_t huge_begin = (begin + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t huge_end = end & ~(kHuge - 1);
+  if (huge_end > huge_begin) {
+    madvise(p + (huge_begin - begin), huge_end - huge_begin, MADV_HUGEPAGE);
+  }
+#ifndef MADV_POPULATE_WRITE
+  constexpr int MADV_POPULATE_WRITE = 23;  // Linux 5.14
+#endif
+  const uintptr_t page_begin = (begin + page - 1) & ~(page - 1);
+  const uintptr_t page_end = end & ~(page - 1);
+  if (page_end > page_begin) {
+    madvise(p + (page_begin - begin), page_end - page_begin,
+            MADV_POPULATE_WRITE);
+  }
+#else
+  (void)p;
+  (void)n;
+#endif
+}
+
+bool ParseRun(uint32_t key, const MDB_val& v, RunInfo* run) {
+  if (v.mv_size < kRunHeaderBytes + kRunDirBytes) return false;
+  // The header sits in the value's first page, one page touched per run.
+  const char* p = static_cast<const char*>(v.mv_data);
+  run->key = key;
+  run->kind = Load<uint32_t>(p);
+  run->first_document = Load<uint32_t>(p + 4);
+  run->end_document = Load<uint32_t>(p + 8);
+  run->entries = Load<uint64_t>(p + 16);
+  run->blob = v;
+  return run->kind <= kPassageRun &&
+         v.mv_size == kRunHeaderBytes + kRunDirBytes + run->entries * 8;
+}
+
+// A run's bucket offsets.
+bool ReadRunDir(const BlobReader& reader, const RunInfo& run,
+                std::vector<uint32_t>* dir) {
+  dir->resize(size_t{kRunBuckets} + 1);
+  return reader.Read(run.blob, kRunHeaderBytes, kRunDirBytes, dir->data()) &&
+         dir->back() == run.entries;
+}
+
+// Reads a run's entries [begin, end) a chunk at a time, in order.
+class RunStream {
+ public:
+  RunStream(const BlobReader& reader, const RunInfo& run)
+      : reader_(reader), run_(run) {}
+  // Entries [begin, end) must be in the buffer; reads them (and up to
+  // `ahead` more) if not. Returns a pointer to entry `begin`, or null.
+  const uint64_t* Get(uint64_t begin, uint64_t end, size_t ahead) {
+    if (begin < lo_ || end > hi_) {
+      lo_ = begin;
+      hi_ = std::min<uint64_t>(run_.entries, std::max(end, begin + ahead));
+      buffer_.resize(hi_ - lo_);
+      if (!reader_.Read(run_.blob, kRunHeaderBytes + kRunDirBytes + lo_ * 8,
+                        (hi_ - lo_) * 8, buffer_.data())) {
+        lo_ = hi_ = 0;
+        return nullptr;
+      }
+    }
+    return buffer_.data() + (begin - lo_);
+  }
+
+ private:
+  const BlobReader& reader_;
+  const RunInfo& run_;
+  std::vector<uint64_t> buffer_;
+  uint64_t lo_ = 0, hi_ = 0;
+};
+
 FeedBatchInfo ParseBatch(uint32_t number, const MDB_val& v) {
   FeedBatchInfo b;
   b.number = number;
@@ -336,6 +492,12 @@ struct FeedIndex::Rep {
   FeedIndexParams params;
   MDB_env* env = nullptr;
   MDB_dbi meta = 0, bands = 0, docs = 0, texts = 0, ids = 0, batches = 0;
+  MDB_dbi runs = 0, sigs = 0;
+  // Whether the runs database exists (not in a version 1 index opened
+  // read-only, whose entries are all in the bands tree).
+  bool has_runs = false;
+  bool has_sigs = false;
+  uint32_t format_version = kFeedIndexFormatVersion;
   int lock_fd = -1;
   int workers = 1;
   std::unique_ptr<MinHasher> hasher;
@@ -426,6 +588,239 @@ struct FeedIndex::Rep {
 
   absl::StatusOr<std::vector<FeedBatchInfo>> Prune(
       const std::function<bool(const FeedBatchInfo&)>& selected);
+
+  // Where LMDB mapped data.mdb (null if not known: runs are then read
+  // through the map), and how much.
+  const char* map = nullptr;
+  size_t map_bytes = 0;
+
+  BlobReader Reader() const {
+    int fd = -1;
+    mdb_env_get_fd(env, &fd);
+    return BlobReader(fd, map, map_bytes);
+  }
+
+  // mdb_env_info() names the map's address only for MDB_FIXEDMAP: found
+  // from a committed page instead, the one holding the main tree's record
+  // of "meta" (its header starts with its page number), and checked
+  // against meta page 0 (page number 0, LMDB's magic number after the
+  // 16-byte header).
+  void FindMap() {
+    MDB_envinfo info;
+    mdb_env_info(env, &info);
+    MDB_stat st;
+    mdb_env_stat(env, &st);
+    const auto psize = static_cast<uintptr_t>(st.ms_psize);
+    if (psize != static_cast<uintptr_t>(sysconf(_SC_PAGESIZE))) return;
+    Txn txn;
+    if (txn.Begin(env, MDB_RDONLY) != 0) return;
+    MDB_val k = Val("meta", 4), v;
+    if (mdb_get(txn.get(), 1, &k, &v) != 0) return;  // 1: the main tree
+    const char* p = static_cast<const char*>(v.mv_data);
+    const char* page = p - (reinterpret_cast<uintptr_t>(p) & (psize - 1));
+    const uint64_t pgno = Load<uint64_t>(page);
+    if (pgno > info.me_last_pgno) return;
+    const char* base = page - pgno * psize;
+    if (Load<uint64_t>(base) != 0 || Load<uint32_t>(base + 16) != 0xBEEFC0DE) {
+      return;
+    }
+    map = base;
+    map_bytes = info.me_mapsize;
+  }
+
+  // The runs, by kind and then document order.
+  absl::StatusOr<std::vector<RunInfo>> ReadRuns(MDB_txn* txn) const {
+    std::vector<RunInfo> out;
+    if (!has_runs) return out;
+    Cursor cursor;
+    if (int rc = cursor.Open(txn, runs); rc != 0) {
+      return Error("cannot read the runs", rc);
+    }
+    MDB_val k, v;
+    int rc;
+    for (rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_NEXT)) {
+      RunInfo run;
+      if (k.mv_size != 4 ||
+          !ParseRun(Load<uint32_t>(static_cast<char*>(k.mv_data)), v, &run)) {
+        return absl::DataLossError(
+            absl::StrCat(path, ": a run of band keys is damaged"));
+      }
+      out.push_back(run);
+    }
+    if (rc != MDB_NOTFOUND) return Error("cannot read the runs", rc);
+    std::sort(out.begin(), out.end(), [](const RunInfo& a, const RunInfo& b) {
+      return a.kind != b.kind ? a.kind < b.kind
+                              : a.first_document < b.first_document;
+    });
+    return out;
+  }
+
+  // Reserves a run of `entries` entries under a new key; returns where its
+  // bytes go (valid until the next write to the transaction).
+  absl::StatusOr<char*> ReserveRun(MDB_txn* txn, uint32_t kind, uint32_t first,
+                                   uint32_t end, uint64_t entries,
+                                   absl::Span<const uint32_t> dir) const {
+    auto key = ReadCounter(txn, "next_run");
+    if (!key.ok()) return key.status();
+    uint32_t run_key = *key;
+    int rc = WriteCounter(txn, "next_run", run_key + 1);
+    if (rc != 0) return Error("cannot store a run of band keys", rc);
+    MDB_val k = Val(&run_key, 4);
+    MDB_val v{kRunHeaderBytes + kRunDirBytes + entries * 8, nullptr};
+    // The last write before the caller fills the bytes in.
+    rc = mdb_put(txn, runs, &k, &v, MDB_RESERVE | MDB_APPEND);
+    if (rc != 0) return Error("cannot store a run of band keys", rc);
+    char* p = static_cast<char*>(v.mv_data);
+    if (map != nullptr && (p < map || p >= map + map_bytes)) {
+      PrepareForWriting(p, v.mv_size);
+    }
+    std::memcpy(p, &kind, 4);
+    std::memcpy(p + 4, &first, 4);
+    std::memcpy(p + 8, &end, 4);
+    std::memset(p + 12, 0, 4);
+    std::memcpy(p + 16, &entries, 8);
+    std::memcpy(p + kRunHeaderBytes, dir.data(), kRunDirBytes);
+    return p;
+  }
+
+  // A new run of `kind` from sorted (bucket, entry) pairs of documents
+  // [first, end).
+  absl::Status WriteRun(
+      MDB_txn* txn, uint32_t kind, uint32_t first, uint32_t end,
+      const std::vector<std::pair<uint32_t, uint64_t>>& entries) const {
+    if (entries.empty()) return absl::OkStatus();
+    std::vector<uint32_t> dir(size_t{kRunBuckets} + 1, 0);
+    for (const auto& e : entries) ++dir[e.first + 1];
+    for (size_t b = 0; b < kRunBuckets; ++b) dir[b + 1] += dir[b];
+    auto p = ReserveRun(txn, kind, first, end, entries.size(), dir);
+    if (!p.ok()) return p.status();
+    char* out = *p + kRunHeaderBytes + kRunDirBytes;
+    for (const auto& e : entries) {
+      std::memcpy(out, &e.second, 8);
+      out += 8;
+    }
+    return absl::OkStatus();
+  }
+
+  // Replaces `inputs` (runs of one kind, in document order) by one run of
+  // their entries whose document `keep` accepts (all if null).
+  absl::Status RewriteRuns(MDB_txn* txn, const std::vector<RunInfo>& inputs,
+                           const std::function<bool(uint32_t)>& keep) const {
+    const BlobReader reader = Reader();
+    std::vector<std::vector<uint32_t>> dirs(inputs.size());
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      if (!ReadRunDir(reader, inputs[i], &dirs[i])) {
+        return absl::DataLossError(
+            absl::StrCat(path, ": a run of band keys is damaged"));
+      }
+    }
+    auto damaged = [this] {
+      return absl::DataLossError(absl::StrCat(path, ": cannot read a run"));
+    };
+    std::vector<uint32_t> out_dir(size_t{kRunBuckets} + 1, 0);
+    uint64_t total = 0;
+    {
+      std::vector<RunStream> streams;
+      streams.reserve(inputs.size());
+      for (const RunInfo& run : inputs) streams.emplace_back(reader, run);
+      for (size_t b = 0; b < kRunBuckets; ++b) {
+        out_dir[b] = static_cast<uint32_t>(total);
+        for (size_t i = 0; i < inputs.size(); ++i) {
+          const uint64_t lo = dirs[i][b], hi = dirs[i][b + 1];
+          if (!keep) {
+            total += hi - lo;
+            continue;
+          }
+          const uint64_t* e = streams[i].Get(lo, hi, kRunChunkEntries);
+          if (e == nullptr && hi > lo) return damaged();
+          for (uint64_t j = 0; j < hi - lo; ++j) {
+            total += keep(static_cast<uint32_t>(e[j])) ? 1 : 0;
+          }
+        }
+        if (total > 0xFFFFFFFFu) {
+          return absl::ResourceExhaustedError(
+              absl::StrCat(path, ": a run of band keys would be too large"));
+        }
+      }
+      out_dir[kRunBuckets] = static_cast<uint32_t>(total);
+    }
+    if (total == 0) return DeleteRuns(txn, inputs);
+    auto out =
+        ReserveRun(txn, inputs.front().kind, inputs.front().first_document,
+                   inputs.back().end_document, total, out_dir);
+    if (!out.ok()) return out.status();
+    char* w = *out + kRunHeaderBytes + kRunDirBytes;
+    // The reservation may have moved pages this transaction wrote (LMDB
+    // spills dirty pages of large transactions): find the inputs again.
+    std::vector<RunInfo> in = inputs;
+    for (RunInfo& run : in) {
+      MDB_val k = Val(&run.key, 4);
+      if (int rc = mdb_get(txn, runs, &k, &run.blob); rc != 0) {
+        return Error("cannot read a run of band keys", rc);
+      }
+    }
+    std::vector<RunStream> streams;
+    streams.reserve(in.size());
+    for (const RunInfo& run : in) streams.emplace_back(reader, run);
+    std::vector<uint64_t> bucket;
+    for (size_t b = 0; b < kRunBuckets; ++b) {
+      bucket.clear();
+      for (size_t i = 0; i < in.size(); ++i) {
+        const uint64_t lo = dirs[i][b], hi = dirs[i][b + 1];
+        const uint64_t* e = streams[i].Get(lo, hi, kRunChunkEntries);
+        if (e == nullptr && hi > lo) return damaged();
+        const size_t mid = bucket.size();
+        for (uint64_t j = 0; j < hi - lo; ++j) {
+          if (!keep || keep(static_cast<uint32_t>(e[j]))) {
+            bucket.push_back(e[j]);
+          }
+        }
+        std::inplace_merge(bucket.begin(), bucket.begin() + mid, bucket.end());
+      }
+      std::memcpy(w, bucket.data(), bucket.size() * 8);
+      w += bucket.size() * 8;
+    }
+    return DeleteRuns(txn, inputs);
+  }
+
+  absl::Status DeleteRuns(MDB_txn* txn,
+                          const std::vector<RunInfo>& inputs) const {
+    for (const RunInfo& run : inputs) {
+      uint32_t key = run.key;
+      MDB_val k = Val(&key, 4);
+      if (int rc = mdb_del(txn, runs, &k, nullptr); rc != 0) {
+        return Error("cannot remove a run of band keys", rc);
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // Merges the newest runs of `kind` while the older of the last two holds
+  // at most kRunMergeRatio times the newer's entries, or is small.
+  absl::Status MergeRuns(MDB_txn* txn, uint32_t kind) const {
+    for (;;) {
+      auto all = ReadRuns(txn);
+      if (!all.ok()) return all.status();
+      std::vector<RunInfo> of_kind;
+      for (const RunInfo& r : *all) {
+        if (r.kind == kind) of_kind.push_back(r);
+      }
+      if (of_kind.size() < 2) return absl::OkStatus();
+      const RunInfo& older = of_kind[of_kind.size() - 2];
+      const RunInfo& newer = of_kind.back();
+      if (older.entries > kRunMergeRatio * newer.entries &&
+          older.entries >= options.small_run_entries) {
+        return absl::OkStatus();
+      }
+      if (older.entries + newer.entries > 0xFFFFFFFFu) {
+        return absl::OkStatus();
+      }
+      if (absl::Status s = RewriteRuns(txn, {older, newer}, nullptr); !s.ok()) {
+        return s;
+      }
+    }
+  }
 };
 
 FeedIndex::FeedIndex(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
@@ -574,6 +969,7 @@ absl::StatusOr<std::unique_ptr<FeedIndex>> FeedIndex::Open(
     const uint32_t version =
         value.mv_size == 4 ? Load<uint32_t>(static_cast<char*>(value.mv_data))
                            : 0;
+    rep->format_version = version;
     if (version == 0 || version > kFeedIndexFormatVersion) {
       return absl::FailedPreconditionError(absl::StrCat(
           path, ": index format version ", version, "; this neardup reads ",
@@ -603,17 +999,33 @@ absl::StatusOr<std::unique_ptr<FeedIndex>> FeedIndex::Open(
       {"ids", &rep->ids,
        MDB_INTEGERKEY | MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP},
       {"batches", &rep->batches, MDB_INTEGERKEY},
+      {"runs", &rep->runs, MDB_INTEGERKEY},
+      {"sigs", &rep->sigs, MDB_INTEGERKEY},
   };
   for (const auto& db : dbs) {
-    if ((rc = mdb_dbi_open(txn.get(), db.name, db.flags | create_flag,
-                           db.dbi)) != 0) {
+    rc = mdb_dbi_open(txn.get(), db.name, db.flags | create_flag, db.dbi);
+    if (db.dbi == &rep->runs || db.dbi == &rep->sigs) {
+      // Absent from a version 1 index opened read-only.
+      (db.dbi == &rep->runs ? rep->has_runs : rep->has_sigs) = rc == 0;
+      if (rc == MDB_NOTFOUND) continue;
+    }
+    if (rc != 0) {
       return absl::FailedPreconditionError(
           absl::StrCat(path, ": not a neardup index (database ", db.name, ": ",
                        mdb_strerror(rc), ")"));
     }
   }
+  if (options.writable) {
+    // Adds write runs, which an older neardup would not see.
+    uint32_t version = rep->format_version = kFeedIndexFormatVersion;
+    MDB_val v = Val(&version, 4);
+    if ((rc = mdb_put(txn.get(), rep->meta, &key, &v, 0)) != 0) {
+      return rep->Error("cannot write the format version", rc);
+    }
+  }
   if ((rc = txn.Commit()) != 0) return rep->Error("cannot commit", rc);
 
+  rep->FindMap();
   rep->hasher = std::make_unique<MinHasher>(
       MinHashOptions{rep->params.num_hashes, rep->params.seed});
   rep->sketch = SketchFor(rep->params);
@@ -696,7 +1108,8 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(
   }
 
   absl::flat_hash_set<std::string_view> batch_ids;
-  std::vector<std::pair<uint32_t, uint64_t>> band_entries;
+  std::string sig_block;  // the added documents' batch, tokens, signature
+  std::vector<std::pair<uint32_t, uint64_t>> band_entries, passage_entries;
   std::string record;
   const uint32_t first = doc;
   const size_t k = rep.params.num_hashes;
@@ -732,6 +1145,7 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(
     Append<uint32_t>(batch, &record);
     Append<uint32_t>(s.tokens, &record);
     record.append(reinterpret_cast<const char*>(s.signature.data()), k);
+    sig_block.append(record);
     record.append(d.id);
     MDB_val dk = Val(&doc, 4), dv = Val(record.data(), record.size());
     if ((rc = mdb_put(txn.get(), rep.docs, &dk, &dv, MDB_APPEND)) != 0) {
@@ -754,24 +1168,31 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(
     }
     for (const uint64_t key : s.passage_keys) {
       const uint64_t mixed = MixBand(key, kPassageBand);
-      band_entries.push_back({BandBucket(mixed), BandEntry(mixed, doc)});
+      passage_entries.push_back({BandBucket(mixed), BandEntry(mixed, doc)});
     }
     ++doc;
     ++result.added;
   }
-  // In key order, so that each page of the band tree is visited once.
-  std::sort(band_entries.begin(), band_entries.end());
-  {
-    Cursor cursor;
-    if ((rc = cursor.Open(txn.get(), rep.bands)) != 0) {
-      return rep.Error("cannot open a cursor", rc);
+  if (!sig_block.empty()) {
+    uint32_t key = first;
+    MDB_val sk = Val(&key, 4), sv = Val(sig_block.data(), sig_block.size());
+    if ((rc = mdb_put(txn.get(), rep.sigs, &sk, &sv, MDB_APPEND)) != 0) {
+      return rep.Error("cannot store the signatures", rc);
     }
-    for (auto& [key, value] : band_entries) {
-      MDB_val bk = Val(&key, 4), bv = Val(&value, 8);
-      rc = mdb_cursor_put(cursor.get(), &bk, &bv, MDB_NODUPDATA);
-      if (rc != 0 && rc != MDB_KEYEXIST) {
-        return rep.Error("cannot store a band key", rc);
-      }
+  }
+  // One sorted run per kind (distinct entries, as the v1 tree held them),
+  // then the newest runs merged as MergeRuns says.
+  for (auto [kind, entries] : {std::pair{kBandRun, &band_entries},
+                               std::pair{kPassageRun, &passage_entries}}) {
+    std::sort(entries->begin(), entries->end());
+    entries->erase(std::unique(entries->begin(), entries->end()),
+                   entries->end());
+    if (absl::Status s = rep.WriteRun(txn.get(), kind, first, doc, *entries);
+        !s.ok()) {
+      return s;
+    }
+    if (!entries->empty()) {
+      if (absl::Status s = rep.MergeRuns(txn.get(), kind); !s.ok()) return s;
     }
   }
   FeedBatchInfo& info = result.batch;
@@ -824,30 +1245,23 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
   Txn txn;
   int rc = txn.Begin(rep.env, MDB_RDONLY);
   if (rc != 0) return rep.Error("cannot begin a read transaction", rc);
-  Cursor cursor;
-  if ((rc = cursor.Open(txn.get(), rep.bands)) != 0) {
-    return rep.Error("cannot open a cursor", rc);
-  }
   struct Candidate {
     uint32_t document;
-    MDB_val record;
+    std::string head;  // batch, tokens, signature (the record's start)
     MDB_val text;
-    double similarity;
   };
-  // Every (query, band) lookup, in key order: each page of the band tree
-  // is then visited once per batch and in file order, where lookups in
-  // query order touched a random page per lookup (at 1M documents, most of
-  // the query time went to faulting and missing on those pages).
+  // Every (query, band) lookup, in key order: each run (and each page of a
+  // version 1 band tree) is then read once per batch, in order.
   struct Lookup {
     uint32_t bucket;
     uint64_t lead;
-    uint32_t query;
     bool passage;
+    uint32_t query;
     bool operator<(const Lookup& o) const {
-      return bucket != o.bucket ? bucket < o.bucket
-             : lead != o.lead   ? lead < o.lead
-             : query != o.query ? query < o.query
-                                : passage < o.passage;
+      return bucket != o.bucket     ? bucket < o.bucket
+             : lead != o.lead       ? lead < o.lead
+             : passage != o.passage ? passage < o.passage
+                                    : query < o.query;
     }
   };
   std::vector<Lookup> lookups;
@@ -856,56 +1270,124 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
     const auto query = static_cast<uint32_t>(q);
     for (int b = 0; b < rep.params.bands; ++b) {
       const uint64_t mixed = MixBand(sketched[q].band_keys[b], b);
-      lookups.push_back({BandBucket(mixed), BandEntry(mixed, 0), query, false});
+      lookups.push_back({BandBucket(mixed), BandEntry(mixed, 0), false, query});
     }
     for (const uint64_t key : sketched[q].passage_keys) {
       const uint64_t mixed = MixBand(key, kPassageBand);
-      lookups.push_back({BandBucket(mixed), BandEntry(mixed, 0), query, true});
+      lookups.push_back({BandBucket(mixed), BandEntry(mixed, 0), true, query});
     }
   }
   std::sort(lookups.begin(), lookups.end());
+  // The distinct keys looked up, and the documents found under each: the
+  // first max_bucket in document order (the v1 tree's documents, older,
+  // then each run's in document order), then whether there were more.
+  struct Group {
+    uint32_t bucket;
+    uint64_t lead;
+    bool passage;
+    bool capped = false;
+    std::vector<uint32_t> documents;
+    bool Add(uint32_t d, size_t max_bucket) {
+      if (capped) return false;
+      if (documents.size() == max_bucket) {
+        capped = true;
+        return false;
+      }
+      documents.push_back(d);
+      return true;
+    }
+  };
+  std::vector<Group> groups;
+  std::vector<uint32_t> group_of(lookups.size());
+  for (size_t i = 0; i < lookups.size(); ++i) {
+    const Lookup& l = lookups[i];
+    if (groups.empty() || groups.back().bucket != l.bucket ||
+        groups.back().lead != l.lead || groups.back().passage != l.passage) {
+      groups.push_back(Group{l.bucket, l.lead, l.passage, false, {}});
+    }
+    group_of[i] = static_cast<uint32_t>(groups.size() - 1);
+  }
+  {
+    // A version 1 index's band tree (empty in a version 2 one).
+    Cursor cursor;
+    if ((rc = cursor.Open(txn.get(), rep.bands)) != 0) {
+      return rep.Error("cannot open a cursor", rc);
+    }
+    MDB_stat tree;
+    mdb_stat(txn.get(), rep.bands, &tree);
+    for (size_t g = 0; tree.ms_entries > 0 && g < groups.size(); ++g) {
+      Group& group = groups[g];
+      uint32_t key = group.bucket;
+      uint64_t first = group.lead;
+      MDB_val bk = Val(&key, 4), bv = Val(&first, 8);
+      for (rc = mdb_cursor_get(cursor.get(), &bk, &bv, MDB_GET_BOTH_RANGE);
+           rc == 0; rc = mdb_cursor_get(cursor.get(), &bk, &bv, MDB_NEXT_DUP)) {
+        const uint64_t entry = Load<uint64_t>(static_cast<char*>(bv.mv_data));
+        if ((entry & 0xFFFFFFFF00000000ULL) != group.lead) break;
+        if (!group.Add(static_cast<uint32_t>(entry), options.max_bucket)) {
+          break;
+        }
+      }
+    }
+  }
+  auto runs = rep.ReadRuns(txn.get());
+  if (!runs.ok()) return runs.status();
+  {
+    const BlobReader reader = rep.Reader();
+    std::vector<uint32_t> dir;
+    for (const RunInfo& run : *runs) {
+      const bool passage = run.kind == kPassageRun;
+      size_t wanted = 0;
+      for (const Group& g : groups) wanted += g.passage == passage;
+      if (wanted == 0) continue;
+      if (!ReadRunDir(reader, run, &dir)) {
+        return absl::DataLossError(
+            absl::StrCat(rep.path, ": a run of band keys is damaged"));
+      }
+      // Lookups close together (a bucket or so apart): read the run
+      // through in chunks; far apart: only each lookup's bucket.
+      const size_t ahead =
+          run.entries / wanted < kRunChunkEntries / 8 ? kRunChunkEntries : 0;
+      RunStream stream(reader, run);
+      for (Group& g : groups) {
+        if (g.passage != passage || g.capped) continue;
+        const uint64_t lo = dir[g.bucket], hi = dir[g.bucket + 1];
+        if (lo == hi) continue;
+        const uint64_t* e = stream.Get(lo, hi, ahead);
+        if (e == nullptr) {
+          return absl::DataLossError(
+              absl::StrCat(rep.path, ": cannot read a run of band keys"));
+        }
+        const uint64_t* end = e + (hi - lo);
+        for (e = std::lower_bound(e, end, g.lead);
+             e != end && (*e & 0xFFFFFFFF00000000ULL) == g.lead; ++e) {
+          if (!g.Add(static_cast<uint32_t>(*e), options.max_bucket)) break;
+        }
+      }
+    }
+  }
   std::vector<std::vector<uint32_t>> found(texts.size());
   // Documents met under a passage key, once per key: a candidate if met
   // under two.
   std::vector<std::vector<uint32_t>> passage_found(passages ? texts.size() : 0);
-  std::vector<uint32_t> bucket;  // the documents of the last lookup
   for (size_t i = 0; i < lookups.size(); ++i) {
     const Lookup& l = lookups[i];
-    if (i == 0 || l.bucket != lookups[i - 1].bucket ||
-        l.lead != lookups[i - 1].lead) {
-      bucket.clear();
-      uint32_t key = l.bucket;
-      uint64_t first = l.lead;
-      MDB_val bk = Val(&key, 4), bv = Val(&first, 8);
-      size_t n = 0;
-      for (rc = mdb_cursor_get(cursor.get(), &bk, &bv, MDB_GET_BOTH_RANGE);
-           rc == 0; rc = mdb_cursor_get(cursor.get(), &bk, &bv, MDB_NEXT_DUP)) {
-        const uint64_t entry = Load<uint64_t>(static_cast<char*>(bv.mv_data));
-        if ((entry & 0xFFFFFFFF00000000ULL) != l.lead) break;
-        if (n++ == options.max_bucket) {
-          bucket.push_back(kCappedMark);
-          break;
-        }
-        bucket.push_back(static_cast<uint32_t>(entry));
-      }
-    }
+    const Group& g = groups[group_of[i]];
     if (l.passage) {
-      if (!bucket.empty() && bucket.back() == kCappedMark) {
+      if (g.capped) {
         ++st.capped_passage_keys;  // a stock phrase: finds nothing
       } else {
         passage_found[l.query].insert(passage_found[l.query].end(),
-                                      bucket.begin(), bucket.end());
+                                      g.documents.begin(), g.documents.end());
       }
       continue;
     }
-    for (const uint32_t d : bucket) {
-      if (d == kCappedMark) {
-        ++st.capped_buckets;
-      } else {
-        found[l.query].push_back(d);
-      }
-    }
+    found[l.query].insert(found[l.query].end(), g.documents.begin(),
+                          g.documents.end());
+    if (g.capped) ++st.capped_buckets;
   }
+  groups = {};
+  group_of = {};
   lookups = {};
   for (size_t q = 0; q < passage_found.size(); ++q) {
     std::vector<uint32_t>& met = passage_found[q];
@@ -918,22 +1400,61 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
     met = {};
   }
   const int k = rep.params.num_hashes;
+  const size_t head_bytes = 8 + static_cast<size_t>(k);
+  // The candidates' batch, tokens and signature: with pread from their
+  // batch's block of signatures (candidates are spread over the whole
+  // index, a page fault each through the map), or, for batches a version 1
+  // index holds, from their docs record.
+  struct SigBlock {
+    uint32_t first;
+    MDB_val blob;
+  };
+  std::vector<SigBlock> blocks;
+  if (rep.has_sigs) {
+    Cursor sig_cursor;
+    if ((rc = sig_cursor.Open(txn.get(), rep.sigs)) != 0) {
+      return rep.Error("cannot open a cursor", rc);
+    }
+    MDB_val sk, sv;
+    for (rc = mdb_cursor_get(sig_cursor.get(), &sk, &sv, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(sig_cursor.get(), &sk, &sv, MDB_NEXT)) {
+      blocks.push_back({Load<uint32_t>(static_cast<char*>(sk.mv_data)), sv});
+    }
+  }
+  const BlobReader reader = rep.Reader();
+  auto read_head = [&](uint32_t d, std::string* head) {
+    auto it = std::upper_bound(
+        blocks.begin(), blocks.end(), d,
+        [](uint32_t x, const SigBlock& b) { return x < b.first; });
+    head->resize(head_bytes);
+    if (it != blocks.begin()) {
+      --it;
+      const size_t offset = size_t{d - it->first} * head_bytes;
+      if (offset < it->blob.mv_size) {
+        return reader.Read(it->blob, offset, head_bytes, head->data());
+      }
+    }
+    MDB_val dk = Val(&d, 4), dv;
+    if (mdb_get(txn.get(), rep.docs, &dk, &dv) != 0 ||
+        dv.mv_size < head_bytes) {
+      return false;  // pruned meanwhile: cannot happen inside one snapshot
+    }
+    head->assign(static_cast<char*>(dv.mv_data), head_bytes);
+    return true;
+  };
   std::vector<std::vector<Candidate>> candidates(texts.size());
   for (size_t q = 0; q < texts.size(); ++q) {
     std::sort(found[q].begin(), found[q].end());
     found[q].erase(std::unique(found[q].begin(), found[q].end()),
                    found[q].end());
     for (uint32_t d : found[q]) {
-      Candidate c{d, {}, {}, 0};
+      Candidate c{d, {}, {}};
       MDB_val dk = Val(&d, 4);
-      if (mdb_get(txn.get(), rep.docs, &dk, &c.record) != 0 ||
-          c.record.mv_size < 8 + static_cast<size_t>(k)) {
-        continue;  // pruned meanwhile: cannot happen inside one snapshot
-      }
+      if (!read_head(d, &c.head)) continue;
       if (exact && mdb_get(txn.get(), rep.texts, &dk, &c.text) != 0) {
         c.text = MDB_val{0, nullptr};
       }
-      candidates[q].push_back(c);
+      candidates[q].push_back(std::move(c));
     }
     found[q] = {};
     st.candidates += candidates[q].size();
@@ -947,7 +1468,7 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
     Worker& worker = workers[w];
     const Sketched& s = sketched[q];
     for (Candidate& c : candidates[q]) {
-      const char* rec = static_cast<const char*>(c.record.mv_data);
+      const char* rec = c.head.data();
       const uint32_t tokens = Load<uint32_t>(rec + 4);
       const auto* sig = reinterpret_cast<const uint8_t*>(rec + 8);
       bool is_exact = false;
@@ -990,7 +1511,6 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
       m.document = c.document;
       m.similarity = similarity;
       m.exact = is_exact;
-      m.id.assign(rec + 8 + k, c.record.mv_size - 8 - k);
       m.batch = std::to_string(Load<uint32_t>(rec));
       if (options.want_texts && c.text.mv_data != nullptr) m.text = worker.text;
       results[q].push_back(std::move(m));
@@ -1003,11 +1523,18 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
                 return a.document < b.document;
               });
   });
-  // Batch numbers -> names.
+  // Ids (from the docs records, for the matches only); batch numbers ->
+  // names.
   auto batches = rep.ReadBatches(txn.get());
   if (!batches.ok()) return batches.status();
   for (auto& matches : results) {
     for (FeedMatch& m : matches) {
+      MDB_val dk = Val(&m.document, 4), dv;
+      if (mdb_get(txn.get(), rep.docs, &dk, &dv) == 0 &&
+          dv.mv_size >= head_bytes) {
+        m.id.assign(static_cast<char*>(dv.mv_data) + head_bytes,
+                    dv.mv_size - head_bytes);
+      }
       uint32_t number = 0;
       if (absl::SimpleAtoi(m.batch, &number)) {
         for (const FeedBatchInfo& b : *batches) {
@@ -1023,7 +1550,7 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
 absl::StatusOr<FeedIndexStats> FeedIndex::Stats() {
   Rep& rep = *rep_;
   FeedIndexStats out;
-  out.format_version = kFeedIndexFormatVersion;
+  out.format_version = rep.format_version;
   out.params = rep.params;
   Txn txn;
   int rc = txn.Begin(rep.env, MDB_RDONLY);
@@ -1043,9 +1570,15 @@ absl::StatusOr<FeedIndexStats> FeedIndex::Stats() {
         {"batches", rep.batches},
         {"meta", rep.meta}}) {
     mdb_stat(txn.get(), dbi, &s);
-    const uint64_t bytes =
+    uint64_t bytes =
         (s.ms_branch_pages + s.ms_leaf_pages + s.ms_overflow_pages) *
         uint64_t{s.ms_psize};
+    if ((dbi == rep.bands && rep.has_runs) ||
+        (dbi == rep.docs && rep.has_sigs)) {
+      mdb_stat(txn.get(), dbi == rep.bands ? rep.runs : rep.sigs, &s);
+      bytes += (s.ms_branch_pages + s.ms_leaf_pages + s.ms_overflow_pages) *
+               uint64_t{s.ms_psize};
+    }
     out.database_bytes.emplace_back(name, bytes);
     if (dbi == rep.texts) out.text_bytes = bytes;
   }
@@ -1104,40 +1637,82 @@ absl::StatusOr<std::vector<FeedBatchInfo>> FeedIndex::Rep::Prune(
       }
       mdb_del(txn.get(), texts, &dk, nullptr);
     }
+    uint32_t first = b.first_document;
+    MDB_val sk = Val(&first, 4);
+    if ((rc = mdb_del(txn.get(), sigs, &sk, nullptr)) != 0 &&
+        rc != MDB_NOTFOUND) {
+      return Error("cannot remove the signatures", rc);
+    }
     uint32_t number = b.number;
     MDB_val bk = Val(&number, 4);
     if ((rc = mdb_del(txn.get(), batches, &bk, nullptr)) != 0) {
       return Error("cannot remove a batch", rc);
     }
   }
-  // Band entries of the removed documents: one pass over the band tree.
+  // Band entries of the removed documents in a version 1 tree: found in
+  // one read pass, then deleted one by one (deleting while walking with
+  // the cursor, as before, lost entries of other documents: after the
+  // delete of a bucket's last entries the cursor skipped ahead).
   {
-    Cursor cursor;
-    if ((rc = cursor.Open(txn.get(), bands)) != 0) {
-      return Error("cannot open a cursor", rc);
-    }
-    MDB_val key, value;
-    rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_FIRST);
-    while (rc == 0) {
-      const auto d = static_cast<uint32_t>(
-          Load<uint64_t>(static_cast<char*>(value.mv_data)));
-      bool gone = false;
-      for (const FeedBatchInfo& b : removed) {
-        gone = gone || (d >= b.first_document && d < b.end_document);
+    std::vector<std::pair<uint32_t, uint64_t>> doomed;
+    {
+      Cursor cursor;
+      if ((rc = cursor.Open(txn.get(), bands)) != 0) {
+        return Error("cannot open a cursor", rc);
       }
-      if (gone) {
-        if ((rc = mdb_cursor_del(cursor.get(), 0)) != 0) {
-          return Error("cannot remove a band key", rc);
+      MDB_val key, value;
+      for (rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_FIRST); rc == 0;
+           rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_NEXT)) {
+        const uint64_t entry =
+            Load<uint64_t>(static_cast<char*>(value.mv_data));
+        const auto d = static_cast<uint32_t>(entry);
+        for (const FeedBatchInfo& b : removed) {
+          if (d >= b.first_document && d < b.end_document) {
+            doomed.emplace_back(Load<uint32_t>(static_cast<char*>(key.mv_data)),
+                                entry);
+            break;
+          }
         }
-        // After a delete the cursor points at the next entry.
-        rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_GET_CURRENT);
-        if (rc == 0) continue;
-        rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_NEXT);
-      } else {
-        rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_NEXT);
+      }
+      if (rc != MDB_NOTFOUND) return Error("cannot scan the band keys", rc);
+    }
+    for (auto& [bucket, entry] : doomed) {
+      MDB_val key = Val(&bucket, 4), value = Val(&entry, 8);
+      if ((rc = mdb_del(txn.get(), bands, &key, &value)) != 0) {
+        return Error("cannot remove a band key", rc);
       }
     }
-    if (rc != MDB_NOTFOUND) return Error("cannot scan the band keys", rc);
+  }
+  // Runs holding removed documents are written again without them.
+  auto gone = [&removed](uint32_t d) {
+    for (const FeedBatchInfo& b : removed) {
+      if (d >= b.first_document && d < b.end_document) return true;
+    }
+    return false;
+  };
+  auto all_runs = ReadRuns(txn.get());
+  if (!all_runs.ok()) return all_runs.status();
+  std::vector<uint32_t> touched;
+  for (const RunInfo& run : *all_runs) {
+    for (const FeedBatchInfo& b : removed) {
+      if (run.first_document < b.end_document &&
+          b.first_document < run.end_document) {
+        touched.push_back(run.key);
+        break;
+      }
+    }
+  }
+  for (const uint32_t key : touched) {
+    auto now = ReadRuns(txn.get());
+    if (!now.ok()) return now.status();
+    for (const RunInfo& run : *now) {
+      if (run.key != key) continue;
+      if (absl::Status s = RewriteRuns(
+              txn.get(), {run}, [&gone](uint32_t d) { return !gone(d); });
+          !s.ok()) {
+        return s;
+      }
+    }
   }
   if ((rc = txn.Commit()) != 0) return Error("cannot commit the prune", rc);
   return removed;

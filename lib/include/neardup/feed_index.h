@@ -41,8 +41,10 @@
 namespace neardup {
 
 // Format version written by this library; an index with a higher version is
-// refused.
-inline constexpr uint32_t kFeedIndexFormatVersion = 1;
+// refused. Version 2 keeps band keys in sorted runs; a version 1 index (all
+// band keys in one tree) is read, and becomes version 2 when opened
+// writable (its tree stays; later adds write runs).
+inline constexpr uint32_t kFeedIndexFormatVersion = 2;
 
 // What the index is built with, fixed when it is created.
 struct FeedIndexParams {
@@ -85,6 +87,11 @@ struct FeedIndexOptions {
   bool wait_for_writer = false;
   // Worker threads (0: one per core). Results do not depend on it.
   int threads = 0;
+  // Band keys are kept in sorted runs, one per add, the newest two merged
+  // while the older is at most twice the newer or smaller than this many
+  // entries (17 per document, more with passage keys). Results do not
+  // depend on it. Default: 2^18.
+  size_t small_run_entries = size_t{1} << 18;
   // Largest size the index may grow to. Default: 256 GiB (address space
   // only; the file grows as data is added).
   size_t map_bytes = size_t{256} << 30;
