@@ -110,7 +110,9 @@ bool IsCutStart(uint32_t c) {
          (c >= 0x0627 && c <= 0x063A) || (c >= 0x0641 && c <= 0x064A);
 }
 
-int Utf8Length(uint32_t c) { return c < 0x80 ? 1 : c < 0x800 ? 2 : 3; }
+int Utf8Length(uint32_t c) {
+  return c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+}
 
 uint32_t MakeEntry(uint32_t c, const NormalizeOptions& options) {
   uint32_t entry = kMadeBit | (IsCutStart(c) ? kCutBit : 0);
