@@ -1,6 +1,8 @@
 // Throughput of the first two pipeline stages, in bytes of original text per
 // second. BM_NormalizeTokenize (normalise, tokenise, key every token) is the
-// figure that matters: it is the per-document cost before shingling.
+// figure that matters: it is the per-document cost before shingling;
+// BM_AnalyzeKeys and BM_Analyze do the same work through Analyzer's fused
+// path, as the commands do.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -11,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "analyze.h"
 #include "normalize.h"
 #include "tokenize.h"
 
@@ -150,6 +153,34 @@ void BM_NormalizeTokenize(benchmark::State& state) {
   SetLabel(state);
 }
 BENCHMARK(BM_NormalizeTokenize)->Arg(0)->Arg(1);
+
+// The same through Analyzer: its fused one-pass path, keys only (dedup's)
+// and with spans (scan's, contamination's).
+void BM_AnalyzeKeys(benchmark::State& state) {
+  const std::string& text = TextFor(state);
+  Analyzer analyzer(AnalyzeOptions{});
+  std::vector<uint64_t> keys;
+  for (auto _ : state) {
+    analyzer.AnalyzeKeys(text, &keys);
+    benchmark::DoNotOptimize(keys.data());
+  }
+  state.SetBytesProcessed(int64_t(state.iterations()) * text.size());
+  SetLabel(state);
+}
+BENCHMARK(BM_AnalyzeKeys)->Arg(0)->Arg(1);
+
+void BM_Analyze(benchmark::State& state) {
+  const std::string& text = TextFor(state);
+  Analyzer analyzer(AnalyzeOptions{});
+  AnalyzedText analyzed;
+  for (auto _ : state) {
+    analyzer.Analyze(text, &analyzed);
+    benchmark::DoNotOptimize(analyzed.keys.data());
+  }
+  state.SetBytesProcessed(int64_t(state.iterations()) * text.size());
+  SetLabel(state);
+}
+BENCHMARK(BM_Analyze)->Arg(0)->Arg(1);
 
 }  // namespace
 }  // namespace neardup

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -31,8 +32,21 @@ struct AnalyzedText {
 // where the result cannot change (see Analyzer::Analyze).
 inline constexpr size_t kAnalyzeChunkBytes = size_t{1} << 20;
 
+class FusedTable;
+
 // Not thread-safe: one Analyzer per thread. Reuses its buffers across calls,
 // so analysing millions of documents does not allocate per document.
+//
+// Analyze and AnalyzeKeys read the text once: a fused path normalises,
+// segments and keys together the characters whose normalisation is a single
+// code point, dropped or a space, and whose word break class needs no ICU
+// (ASCII, Latin-1, Greek, Cyrillic, Arabic letters, digits and punctuation,
+// the common quotes, dashes and spaces, ...). Around anything else it cuts
+// the text where the result cannot change (after a ' ' before an ASCII
+// letter or digit or an Arabic letter, as for chunks) and runs the general
+// path (Normalize, Tokenize, TokenKey) on that piece alone. The results equal
+// those of AnalyzeGeneral and AnalyzeKeysGeneral, the general path on the
+// whole text.
 class Analyzer {
  public:
   explicit Analyzer(const AnalyzeOptions& options,
@@ -54,18 +68,34 @@ class Analyzer {
   // spans, as dedup. REQUIRES: text.size() < kMaxTextBytes.
   void AnalyzeKeys(std::string_view text, std::vector<uint64_t>* keys);
 
+  // The same results by the general path alone (three passes: Normalize,
+  // Tokenize, TokenKey), chunk by chunk: the reference the fused path is
+  // tested against. Slower.
+  void AnalyzeGeneral(std::string_view text, AnalyzedText* out);
+  void AnalyzeKeysGeneral(std::string_view text, std::vector<uint64_t>* keys);
+
   // Bytes held by the reusable buffers (normalised text, offset map,
   // tokens) after the longest chunk analysed so far.
   size_t ScratchBytes() const;
 
  private:
-  // Appends the tokens of text[begin, end) to *out.
+  // Appends the tokens of text[begin, end) to *out, by the general path.
   void AnalyzeChunk(std::string_view text, size_t begin, size_t end,
                     AnalyzedText* out);
+  // Appends the keys of text[begin, end) to *keys, by the general path.
+  void AnalyzeKeysChunk(std::string_view text, size_t begin, size_t end,
+                        std::vector<uint64_t>* keys);
+  // Appends the keys of text[begin, end) to *keys, and with spans (then
+  // keys == &spans->keys) their spans and invalid sequences to *spans, by
+  // the fused path and the general path on the pieces it cannot handle.
+  void AnalyzeChunkFused(std::string_view text, size_t begin, size_t end,
+                         std::vector<uint64_t>* keys, AnalyzedText* spans);
 
   NormalizeOptions normalize_options_;
   TokenKeyOptions key_options_;
   size_t chunk_bytes_;
+  FusedTable* fused_;         // shared by the Analyzers of these options
+  std::string token_buffer_;  // the fused path's current token
   NormalizedText normalized_;
   std::string normalized_text_;  // AnalyzeKeys's
   std::vector<Token> tokens_;

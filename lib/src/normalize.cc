@@ -441,6 +441,30 @@ size_t NormalizeText(std::string_view utf8, const NormalizeOptions& options,
   return NormalizeInto<false>(utf8, options, text, nullptr);
 }
 
+CodePointMapping MapCodePoint(uint32_t c, const NormalizeOptions& options) {
+  const NormalizationTable::Block& block = TableFor(options).BlockOf(c);
+  const uint32_t entry = block.entries[c & kBlockMask];
+  CodePointMapping mapping;
+  switch (entry & kKindMask) {
+    case kUnchanged:
+      mapping.kind = CodePointMapping::kUnchanged;
+      break;
+    case kDrop:
+      mapping.kind = CodePointMapping::kDrop;
+      break;
+    case kSpace:
+      mapping.kind = CodePointMapping::kSpace;
+      break;
+    case kReplace:
+      mapping.kind = CodePointMapping::kReplace;
+      mapping.replacement = std::string_view(block.pool)
+                                .substr(entry >> kOffsetShift,
+                                        (entry >> kLengthShift) & kLengthMask);
+      break;
+  }
+  return mapping;
+}
+
 NormalizedText Normalize(std::string_view utf8,
                          const NormalizeOptions& options) {
   NormalizedText result;

@@ -97,6 +97,20 @@ NormalizedText Normalize(std::string_view utf8,
 void Normalize(std::string_view utf8, const NormalizeOptions& options,
                NormalizedText* out);
 
+// How Normalize maps one code point under `options`: for a stage that fuses
+// normalisation with what follows (analyze.cc). kSpace means ' ', emitted
+// unless the output already ends with ' '.
+struct CodePointMapping {
+  enum Kind : uint8_t { kUnchanged, kDrop, kReplace, kSpace };
+  Kind kind = kUnchanged;
+  // kReplace: the bytes emitted (valid UTF-8, never empty); they live as long
+  // as the process.
+  std::string_view replacement;
+};
+// REQUIRES: c is a Unicode scalar value (<= U+10FFFF, not a surrogate).
+// Thread-safe.
+CodePointMapping MapCodePoint(uint32_t c, const NormalizeOptions& options);
+
 // The normalised text alone, as Normalize gives it, without the offset map:
 // for callers that need token keys but no spans (dedup). Replaces *text,
 // reusing its buffer; returns the number of ill-formed subparts.

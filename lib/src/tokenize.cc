@@ -22,22 +22,10 @@
 namespace neardup {
 namespace {
 
-// Word_Break classes of the fast path. A chunk (a maximal run of non-space
-// bytes) made only of characters whose class is not kComplex is segmented by
-// the fast path; any kComplex character sends the chunk to ICU.
-enum WordClass : uint8_t {
-  kComplex = 0,   // Needs ICU: outside the simple blocks, or a class with
-                  // context rules the fast path does not implement.
-  kLetter,        // ALetter (and '@', which ICU's root rules add to it).
-  kNumeric,       // Numeric.
-  kExtendNumLet,  // ExtendNumLet ('_').
-  kMidLetter,     // MidLetter (ICU's root rules remove ':' from it).
-  kMidNum,        // MidNum (',' ';' ، ٬).
-  kMidNumLet,     // MidNumLet ('.' ’).
-  kSingleQuote,   // '\''.
-  kOther,         // Breaks on both sides and is never part of a word.
-  kSpace,         // ' ', the chunk separator.
-};
+// A chunk (a maximal run of non-space bytes) made only of characters whose
+// WordClass is not kComplex is segmented by the fast path; any kComplex
+// character sends the chunk to ICU.
+using enum WordClass;
 
 bool IsWordClass(WordClass c) {
   return c == kLetter || c == kNumeric || c == kExtendNumLet;
@@ -97,7 +85,9 @@ WordClass ClassOf(UChar32 c) {
 class WordClassTable {
  public:
   WordClassTable() {
-    for (UChar32 c = 0; c < 0x10000; ++c) classes_[c] = ClassOf(c);
+    for (UChar32 c = 0; c < 0x10000; ++c) {
+      classes_[c] = static_cast<uint8_t>(ClassOf(c));
+    }
   }
   WordClass operator[](uint32_t c) const {
     return static_cast<WordClass>(classes_[c]);
@@ -276,6 +266,10 @@ absl::Status WordBreakDataStatus() {
       u_errorName(error) + "): the ICU installation is broken");
 }
 
+WordClass WordClassOf(uint32_t c) {
+  return c < 0x10000 ? Classes()[c] : kComplex;
+}
+
 void Tokenize(std::string_view normalized, std::vector<Token>* out) {
   out->clear();
   const WordClassTable& classes = Classes();
@@ -380,15 +374,17 @@ inline uint16_t Pair(const uint8_t* p, const uint8_t* end) {
 // sequences: the number of bytes that are not continuation bytes among the
 // first 2k (k code points take at most 2k bytes).
 inline bool AtLeastCodePoints(const uint8_t* p, const uint8_t* end, int k) {
-  const ptrdiff_t look = std::min<ptrdiff_t>(end - p, 2 * k);
+  if (end - p >= 2 * k) return true;
+  const ptrdiff_t look = end - p;
   int leads = 0;
   for (ptrdiff_t i = 0; i < look; ++i) leads += (p[i] & 0xC0) != 0x80;
   return leads >= k;
 }
 
-bool TokenKeyShort(const uint8_t* begin, const uint8_t* end, uint64_t* key) {
-  // The prefix rules, on bytes (valid only if the whole token is of 1- and
-  // 2-byte sequences, which the pass below checks).
+// The start of the matching form once the prefix rules have removed a
+// leading conjunction and article, on bytes: valid only if the whole token is
+// of 1- and 2-byte sequences.
+const uint8_t* SkipPrefixes(const uint8_t* begin, const uint8_t* end) {
   const uint8_t* rest = begin;
   if (Pair(rest, end) == kWaw2 && AtLeastCodePoints(rest + 2, end, 3)) {
     rest += 2;
@@ -404,6 +400,13 @@ bool TokenKeyShort(const uint8_t* begin, const uint8_t* end, uint64_t* key) {
   if (article > 0 && AtLeastCodePoints(rest + article, end, 2)) {
     rest += article;
   }
+  return rest;
+}
+
+bool TokenKeyShort(const uint8_t* begin, const uint8_t* end, uint64_t* key) {
+  // The prefix rules assume a token of 1- and 2-byte sequences, which the
+  // pass below checks.
+  const uint8_t* const rest = SkipPrefixes(begin, end);
 
   // As in TokenKeyGeneral: code points that repeat the one before, digits
   // excepted, are dropped; most tokens drop none.
@@ -518,6 +521,20 @@ uint64_t TokenKeyGeneral(std::string_view token,
   memcpy(form + size, run, static_cast<size_t>(end - run));
   size += static_cast<size_t>(end - run);
   return XXH3_64bits(form, size);
+}
+
+uint64_t TokenKeyOfShortSequences(std::string_view token, size_t last_repeat,
+                                  const TokenKeyOptions& options) {
+  if (!options.match_variants) return XXH3_64bits(token.data(), token.size());
+  const uint8_t* const begin = reinterpret_cast<const uint8_t*>(token.data());
+  const uint8_t* const end = begin + token.size();
+  const uint8_t* const rest = SkipPrefixes(begin, end);
+  // A repeat counts if the code point it repeats lies in the form, that is
+  // if it starts after the form does.
+  if (last_repeat <= static_cast<size_t>(rest - begin)) {
+    return XXH3_64bits(rest, static_cast<size_t>(end - rest));
+  }
+  return TokenKey(token, options);
 }
 
 uint64_t TokenKey(std::string_view token, const TokenKeyOptions& options) {

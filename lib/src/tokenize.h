@@ -3,6 +3,7 @@
 #ifndef NEARDUP_TOKENIZE_H_
 #define NEARDUP_TOKENIZE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,30 @@ std::vector<Token> Tokenize(std::string_view normalized);
 // and benchmarks.
 void TokenizeWithIcu(std::string_view normalized, std::vector<Token>* out);
 
+// The Word_Break classes of Tokenize's fast path, for a stage that fuses
+// tokenisation with normalisation (analyze.cc). Words are maximal runs of
+// kLetter, kNumeric and kExtendNumLet characters, where one kMidLetter,
+// kMidNumLet or kSingleQuote between two kLetter, or one kMidNum, kMidNumLet
+// or kSingleQuote between two kNumeric, also joins (UAX #29 WB6/7, WB11/12);
+// a word of one kExtendNumLet character is no token. ' ' is the only kSpace.
+// A kComplex character is segmented by ICU, with its neighbours.
+enum class WordClass : uint8_t {
+  kComplex = 0,   // Needs ICU: outside the simple blocks, or a class with
+                  // context rules the fast path does not implement.
+  kLetter,        // ALetter (and '@', which ICU's root rules add to it).
+  kNumeric,       // Numeric.
+  kExtendNumLet,  // ExtendNumLet ('_').
+  kMidLetter,     // MidLetter (ICU's root rules remove ':' from it).
+  kMidNum,        // MidNum (',' ';' ، ٬).
+  kMidNumLet,     // MidNumLet ('.' ’).
+  kSingleQuote,   // '\''.
+  kOther,         // Breaks on both sides and is never part of a word.
+  kSpace,         // ' ', the chunk separator.
+};
+
+// The class of the code point c in normalised text. Thread-safe.
+WordClass WordClassOf(uint32_t c);
+
 struct TokenKeyOptions {
   // Give common spelling variants of a word one key (see TokenKey).
   // Mirrors neardup::AnalyzeOptions::match_variants. Default: true.
@@ -67,6 +92,14 @@ struct TokenKeyOptions {
 // light10 prefixes); it trades a few conflations (والي and إلى) for
 // matching the common variants of one story.
 uint64_t TokenKey(std::string_view token, const TokenKeyOptions& options = {});
+
+// TokenKey(token, options) for a token made only of well-formed 1- and
+// 2-byte UTF-8 sequences, given what its caller saw while reading it:
+// last_repeat is the byte offset of the last code point that repeats the one
+// before it (digits excepted), or 0 if none. Saves TokenKey's pass over the
+// token when no repeat counts (the common case).
+uint64_t TokenKeyOfShortSequences(std::string_view token, size_t last_repeat,
+                                  const TokenKeyOptions& options);
 
 // TokenKey by the general method, which decodes every code point. TokenKey
 // takes a faster path for tokens of 1- and 2-byte UTF-8 sequences and gives

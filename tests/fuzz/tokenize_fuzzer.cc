@@ -1,12 +1,14 @@
 // Tokenize on normalised text (and, since it accepts any bytes, on the raw
 // input too). Checks that tokens are non-empty, in order, non-overlapping and
 // inside the text, that the fast path agrees with ICU (the header's promise),
-// and that TokenKey is deterministic.
+// that TokenKey is deterministic, and that the analyzer's fused path gives
+// the general path's tokens, keys and spans.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
 
+#include "analyze.h"
 #include "fuzz_check.h"
 #include "normalize.h"
 #include "tokenize.h"
@@ -44,11 +46,29 @@ void CheckTokens(std::string_view text) {
   }
 }
 
+void CheckAnalysis(std::string_view text) {
+  if (text.size() >= neardup::kMaxTextBytes) return;
+  for (const size_t chunk_bytes : {neardup::kAnalyzeChunkBytes, size_t{7}}) {
+    neardup::Analyzer analyzer(neardup::AnalyzeOptions(), chunk_bytes);
+    neardup::AnalyzedText fused, general;
+    analyzer.Analyze(text, &fused);
+    analyzer.AnalyzeGeneral(text, &general);
+    FUZZ_CHECK(fused.keys == general.keys);
+    FUZZ_CHECK(fused.begin == general.begin);
+    FUZZ_CHECK(fused.end == general.end);
+    FUZZ_CHECK(fused.invalid_utf8 == general.invalid_utf8);
+    std::vector<uint64_t> keys;
+    analyzer.AnalyzeKeys(text, &keys);
+    FUZZ_CHECK(keys == general.keys);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   CheckTokens(neardup::Normalize(input).text);
   CheckTokens(input);
+  CheckAnalysis(input);
   return 0;
 }
