@@ -328,9 +328,8 @@ void ContaminationIndex::Scanner::Rep::Add(uint32_t item, uint32_t ib,
   ContaminationMatch match;
   match.item.begin = it.analysis.begin[ib];
   match.item.end = it.analysis.end[ie - 1];
-  // Doc token range, made byte offsets by Scan once the spans are known.
-  match.doc.begin = db;
-  match.doc.end = de;
+  match.doc.begin = doc.begin[db];
+  match.doc.end = doc.end[de - 1];
   match.item_tokens = tokens;
   match.score = score;
   match.reworded = reworded;
@@ -625,20 +624,15 @@ absl::Status ContaminationIndex::Scanner::Scan(size_t document,
   r.found.clear();
   r.found_cover.clear();
   r.candidates = 0;
-  // Keys only: the token spans are needed by the few documents with a
-  // match, which are analysed again (Analyze gives the same keys).
-  r.analyzer.AnalyzeKeys(text, &r.doc.keys);
+  r.analyzer.Analyze(text, &r.doc);
   if (r.index->options.mode == ContaminationMode::kNgram) {
     r.FindNgram();
   } else {
     r.FindAligned();
   }
   if (!r.found.empty()) {
-    r.analyzer.Analyze(text, &r.doc);
     std::vector<uint32_t*> offsets;
     for (ContaminationMatch& match : r.found) {
-      match.doc.begin = r.doc.begin[match.doc.begin];
-      match.doc.end = r.doc.end[match.doc.end - 1];
       match.doc.char_begin = match.doc.begin;
       match.doc.char_end = match.doc.end;
       offsets.push_back(&match.doc.char_begin);
