@@ -24,8 +24,11 @@ absl::Status WriteAll(int fd, std::string_view bytes) {
   return absl::OkStatus();
 }
 
-Spool::~Spool() {
+Spool::~Spool() { Close(); }
+
+void Spool::Close() {
   if (file_ != nullptr) std::fclose(file_);
+  file_ = nullptr;
 }
 
 absl::Status Spool::Open() {
