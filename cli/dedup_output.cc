@@ -61,10 +61,6 @@ absl::Status WriteOutputs(const ReadResult& read,
   std::vector<bool> keep(decisions.size());
   for (size_t i = 0; i < decisions.size(); ++i) keep[i] = decisions[i].kept;
   absl::Status status = spool->CopyLines(keep, kept->file());
-  // The spool is no longer needed: closing it frees its page cache (0.1 s
-  // of kernel time for SaudiNewsNet's 96 MB), on another thread while
-  // CLUSTERS is written.
-  std::thread close_spool([spool] { spool->Close(); });
   // KEPT is flushed to disk (fsync: most of this step's time, 0.1 s for
   // SaudiNewsNet's 97 MB) on another thread while CLUSTERS is written.
   absl::Status kept_closed;
@@ -95,7 +91,6 @@ absl::Status WriteOutputs(const ReadResult& read,
     }
   }
   if (close_kept.joinable()) close_kept.join();
-  close_spool.join();
   if (status.ok()) status = kept_closed;
   // Closed (flushed) while `buffer` lives.
   const absl::Status clusters_closed = clusters->Close();

@@ -3,7 +3,6 @@
 
 #include <malloc.h>
 
-#include <algorithm>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -30,20 +29,14 @@ int ReadDedupInput(InputReader* reader, Deduplicator* deduplicator,
   std::vector<std::string_view> texts;
   std::string line;
   RecordBatch batches[2];
-  // The first batch is read before any analysis starts: a small one (and
-  // then twice as many records per batch, up to kBatchRecords) fills the
-  // pipeline sooner than 1,024 records read on this thread alone.
-  size_t batch_records = 64;
-  ReadBatchUpTo(reader, &batches[0], batch_records);
+  ReadBatch(reader, &batches[0]);
   for (int current = 0;; current ^= 1) {
     RecordBatch& batch = batches[current];
     PrintWarnings(batch.warnings, quiet, progress);
     if (!batch.status.ok()) return Fail(batch.status);
     std::thread read_ahead;
     if (!batch.end) {
-      batch_records = std::min(2 * batch_records, kBatchRecords);
-      read_ahead = std::thread(ReadBatchUpTo, reader, &batches[current ^ 1],
-                               batch_records);
+      read_ahead = std::thread(ReadBatch, reader, &batches[current ^ 1]);
     }
     absl::Status status;
     texts.clear();

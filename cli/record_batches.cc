@@ -1,21 +1,14 @@
 #include "record_batches.h"
 
-#include <algorithm>
 #include <utility>
 
 namespace neardup::cli {
 
 void ReadBatch(InputReader* reader, RecordBatch* batch) {
-  ReadBatchUpTo(reader, batch, kBatchRecords);
-}
-
-void ReadBatchUpTo(InputReader* reader, RecordBatch* batch,
-                   size_t max_records) {
-  max_records = std::min(max_records, kBatchRecords);
   batch->count = 0;
   batch->warnings.clear();
   size_t bytes = 0;
-  while (batch->count < max_records && bytes < kBatchBytes) {
+  while (batch->count < kBatchRecords && bytes < kBatchBytes) {
     InputRecord& record = batch->records[batch->count];
     std::string& line = batch->lines[batch->count];
     absl::StatusOr<bool> next =

@@ -36,9 +36,6 @@ struct RecordBatch {
 // else uses the reader or the batch.
 void ReadBatch(InputReader* reader, RecordBatch* batch);
 
-// The same, with at most `max_records` records (at most kBatchRecords).
-void ReadBatchUpTo(InputReader* reader, RecordBatch* batch, size_t max_records);
-
 // Frees the records' buffers once the batch is analysed. Reusing them would
 // save two allocations per document, but each slot would keep the capacity
 // of the longest document it ever held, and the batches' memory would creep

@@ -24,11 +24,8 @@ absl::Status WriteAll(int fd, std::string_view bytes) {
   return absl::OkStatus();
 }
 
-Spool::~Spool() { Close(); }
-
-void Spool::Close() {
+Spool::~Spool() {
   if (file_ != nullptr) std::fclose(file_);
-  file_ = nullptr;
 }
 
 absl::Status Spool::Open() {

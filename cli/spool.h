@@ -39,11 +39,6 @@ class Spool {
   // Line i, without its "\n", into *line. REQUIRES: i < lines().
   absl::Status ReadLine(size_t i, std::string* line);
 
-  // Closes the file, freeing its blocks and page cache (for a large spool,
-  // ~0.1 s of kernel time: worth doing on a thread of its own). No other
-  // call may follow.
-  void Close();
-
   size_t lines() const { return ends_.size(); }
 
  private:
