@@ -10,8 +10,8 @@
 # The clang static analyzer (clang-analyzer-*) is ~70 % of clang-tidy's time
 # here (lib/src/align.cc: 24 s of user time with it, 6.8 s without). Without
 # file arguments, the analyzer therefore runs only on the files that changed
-# since .ci/tidy-base -- the last commit at which `scripts/tidy.sh --all`
-# passed -- and on the .cc files that include a changed header; every other
+# since .ci/tidy-base -- the last commit at which every check passed on
+# every file -- and on the .cc files that include a changed header; every other
 # check runs on every file. When the base is not in the history (a shallow
 # clone), or .clang-tidy changed since it, every check runs on
 # every file.
