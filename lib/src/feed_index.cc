@@ -360,6 +360,7 @@ class BlobReader {
 
   bool Read(const MDB_val& blob, size_t offset, size_t n, void* dst) const {
     if (offset > blob.mv_size || n > blob.mv_size - offset) return false;
+    if (n == 0) return true;  // an empty value's mv_data may be null
     const char* p = static_cast<const char*>(blob.mv_data) + offset;
     if (p < map_ || p >= map_ + map_bytes_) {
       std::memcpy(dst, p, n);
@@ -778,8 +779,10 @@ struct FeedIndex::Rep {
         }
         std::inplace_merge(bucket.begin(), bucket.begin() + mid, bucket.end());
       }
-      std::memcpy(w, bucket.data(), bucket.size() * 8);
-      w += bucket.size() * 8;
+      if (!bucket.empty()) {  // an empty vector's data() may be null
+        std::memcpy(w, bucket.data(), bucket.size() * 8);
+        w += bucket.size() * 8;
+      }
     }
     return DeleteRuns(txn, inputs);
   }
