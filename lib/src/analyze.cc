@@ -295,11 +295,10 @@ uint32_t FusedTable::EntryOf(uint32_t c, const uint8_t* p) {
 namespace {
 
 FusedTable* FusedTableFor(const NormalizeOptions& options) {
-  const int key = (options.fold_case ? 1 : 0) | (options.strip_marks ? 2 : 0) |
-                  (options.fold_arabic ? 4 : 0) | (options.fold_digits ? 8 : 0);
+  const int key = NormalizeOptionsIndex(options);
   // Made on first use of each combination; never freed.
-  static std::once_flag once[16];
-  static FusedTable* tables[16];
+  static std::once_flag once[kNormalizeOptionCombinations];
+  static FusedTable* tables[kNormalizeOptionCombinations];
   std::call_once(once[key], [&] { tables[key] = new FusedTable(options); });
   return tables[key];
 }
@@ -480,13 +479,35 @@ Analyzer::Analyzer(const AnalyzeOptions& options, size_t chunk_bytes)
 }
 
 void Analyzer::Analyze(std::string_view text, AnalyzedText* out) {
+  AnalyzeText(text, /*general=*/false, out);
+}
+
+void Analyzer::AnalyzeGeneral(std::string_view text, AnalyzedText* out) {
+  AnalyzeText(text, /*general=*/true, out);
+}
+
+void Analyzer::AnalyzeKeys(std::string_view text, std::vector<uint64_t>* keys) {
+  AnalyzeTextKeys(text, /*general=*/false, keys);
+}
+
+void Analyzer::AnalyzeKeysGeneral(std::string_view text,
+                                  std::vector<uint64_t>* keys) {
+  AnalyzeTextKeys(text, /*general=*/true, keys);
+}
+
+void Analyzer::AnalyzeText(std::string_view text, bool general,
+                           AnalyzedText* out) {
   out->keys.clear();
   out->begin.clear();
   out->end.clear();
   out->invalid_utf8 = 0;
   for (size_t begin = 0; begin < text.size();) {
     const size_t end = ChunkEnd(text, begin, chunk_bytes_);
-    AnalyzeChunkFused(text, begin, end, &out->keys, out);
+    if (general) {
+      AnalyzeChunk(text, begin, end, out);
+    } else {
+      AnalyzeChunkFused(text, begin, end, &out->keys, out);
+    }
     if (begin == 0 && end < text.size()) {
       // Reserve for the whole text at the first chunk's density, so that the
       // token arrays are not reallocated (and briefly doubled) as they grow.
@@ -503,33 +524,16 @@ void Analyzer::Analyze(std::string_view text, AnalyzedText* out) {
   }
 }
 
-void Analyzer::AnalyzeKeys(std::string_view text, std::vector<uint64_t>* keys) {
+void Analyzer::AnalyzeTextKeys(std::string_view text, bool general,
+                               std::vector<uint64_t>* keys) {
   keys->clear();
   for (size_t begin = 0; begin < text.size();) {
     const size_t end = ChunkEnd(text, begin, chunk_bytes_);
-    AnalyzeChunkFused(text, begin, end, keys, nullptr);
-    begin = end;
-  }
-}
-
-void Analyzer::AnalyzeGeneral(std::string_view text, AnalyzedText* out) {
-  out->keys.clear();
-  out->begin.clear();
-  out->end.clear();
-  out->invalid_utf8 = 0;
-  for (size_t begin = 0; begin < text.size();) {
-    const size_t end = ChunkEnd(text, begin, chunk_bytes_);
-    AnalyzeChunk(text, begin, end, out);
-    begin = end;
-  }
-}
-
-void Analyzer::AnalyzeKeysGeneral(std::string_view text,
-                                  std::vector<uint64_t>* keys) {
-  keys->clear();
-  for (size_t begin = 0; begin < text.size();) {
-    const size_t end = ChunkEnd(text, begin, chunk_bytes_);
-    AnalyzeKeysChunk(text, begin, end, keys);
+    if (general) {
+      AnalyzeKeysChunk(text, begin, end, keys);
+    } else {
+      AnalyzeChunkFused(text, begin, end, keys, nullptr);
+    }
     begin = end;
   }
 }

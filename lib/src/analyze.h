@@ -79,6 +79,11 @@ class Analyzer {
   size_t ScratchBytes() const;
 
  private:
+  // Analyze/AnalyzeGeneral and AnalyzeKeys/AnalyzeKeysGeneral: the text
+  // chunk by chunk, by the fused path or (general) the general path alone.
+  void AnalyzeText(std::string_view text, bool general, AnalyzedText* out);
+  void AnalyzeTextKeys(std::string_view text, bool general,
+                       std::vector<uint64_t>* keys);
   // Appends the tokens of text[begin, end) to *out, by the general path.
   void AnalyzeChunk(std::string_view text, size_t begin, size_t end,
                     AnalyzedText* out);

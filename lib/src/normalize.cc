@@ -298,12 +298,11 @@ std::string NormalizationTable::Map(UChar32 c) const {
 }
 
 NormalizationTable& TableFor(const NormalizeOptions& options) {
-  const int key = (options.fold_case ? 1 : 0) | (options.strip_marks ? 2 : 0) |
-                  (options.fold_arabic ? 4 : 0) | (options.fold_digits ? 8 : 0);
+  const int key = NormalizeOptionsIndex(options);
   // Made on first use of each combination (its blocks on first use of
   // each); never freed.
-  static std::once_flag once[16];
-  static NormalizationTable* tables[16];
+  static std::once_flag once[kNormalizeOptionCombinations];
+  static NormalizationTable* tables[kNormalizeOptionCombinations];
   std::call_once(once[key],
                  [&] { tables[key] = new NormalizationTable(options); });
   return *tables[key];

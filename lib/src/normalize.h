@@ -45,6 +45,15 @@ struct NormalizeOptions {
   bool fold_digits = true;
 };
 
+// A number for each combination of NormalizeOptions, below
+// kNormalizeOptionCombinations: for the tables made once per combination
+// (normalize.cc, analyze.cc).
+inline constexpr int kNormalizeOptionCombinations = 16;
+inline int NormalizeOptionsIndex(const NormalizeOptions& options) {
+  return (options.fold_case ? 1 : 0) | (options.strip_marks ? 2 : 0) |
+         (options.fold_arabic ? 4 : 0) | (options.fold_digits ? 8 : 0);
+}
+
 // Normalised text and a map back to the original bytes.
 struct NormalizedText {
   // Valid UTF-8.
