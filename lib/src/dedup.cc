@@ -187,15 +187,12 @@ struct Deduplicator::Rep {
   // back over the start of its region; sets *size to the set's size.
   absl::Status SortSet(uint32_t doc, std::vector<uint64_t>* buffer,
                        uint32_t* size) const {
-    if (absl::Status s = ReadValues(doc, set_end[doc] - SetBegin(doc), buffer);
-        !s.ok()) {
+    buffer->resize(set_end[doc] - SetBegin(doc));
+    if (absl::Status s = SortSetInMemory(doc, buffer->data(), size); !s.ok()) {
       return s;
     }
-    std::sort(buffer->begin(), buffer->end());
-    buffer->erase(std::unique(buffer->begin(), buffer->end()), buffer->end());
-    *size = static_cast<uint32_t>(buffer->size());
     const char* data = reinterpret_cast<const char*>(buffer->data());
-    size_t left = buffer->size() * sizeof(uint64_t);
+    size_t left = size_t{*size} * sizeof(uint64_t);
     off_t at = static_cast<off_t>(SetBegin(doc) * sizeof(uint64_t));
     while (left > 0) {
       const ssize_t n = pwrite(fd, data, left, at);
