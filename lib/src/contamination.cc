@@ -113,6 +113,22 @@ bool BetterMatch(const ContaminationMatch& x, const ContaminationMatch& y) {
   return x.reworded < y.reworded;
 }
 
+// A KeyIndex's positions (align.h) by a counting sort: position(k) for
+// each k, ordered by ids[k], the index of token k's key among `distinct`
+// sorted keys, then by k. *counts is scratch.
+template <typename Position>
+void SortPositionsByKey(const std::vector<uint32_t>& ids, size_t distinct,
+                        Position position, std::vector<uint32_t>* counts,
+                        std::vector<uint32_t>* positions) {
+  counts->assign(distinct + 1, 0);
+  for (uint32_t d : ids) ++(*counts)[d + 1];
+  for (size_t d = 1; d <= distinct; ++d) (*counts)[d] += (*counts)[d - 1];
+  positions->resize(ids.size());
+  for (size_t k = 0; k < ids.size(); ++k) {
+    (*positions)[(*counts)[ids[k]]++] = position(k);
+  }
+}
+
 struct Hit {
   uint32_t item;
   uint32_t doc_pos;
@@ -403,13 +419,10 @@ void ContaminationIndex::Scanner::Rep::Verify(uint32_t item, uint32_t from,
   // too, could never make one.
   uint32_t aligned_tokens = 0;
   if (may_align) {
-    counts.assign(distinct + 1, 0);
-    for (uint32_t d : window_keys) ++counts[d + 1];
-    for (size_t d = 1; d <= distinct; ++d) counts[d] += counts[d - 1];
-    doc_index.positions.resize(window_tokens.size());
-    for (size_t k = 0; k < window_tokens.size(); ++k) {
-      doc_index.positions[counts[window_keys[k]]++] = window_tokens[k] - from;
-    }
+    SortPositionsByKey(
+        window_keys, distinct,
+        [&](size_t k) { return window_tokens[k] - from; }, &counts,
+        &doc_index.positions);
     AlignOptions align;
     align.min_tokens = std::max(
         1, std::min(options.min_short_tokens, options.min_match_tokens));
@@ -714,6 +727,7 @@ absl::StatusOr<std::unique_ptr<ContaminationIndex>> ContaminationIndex::Create(
   };
   absl::flat_hash_map<uint64_t, KeyStats> key_stats;
   rep->items.reserve(items.size());
+  std::vector<uint32_t> counts;  // SortPositionsByKey's scratch
   for (BenchmarkItem& source : items) {
     if (!ids.insert(source.id).second) {
       return absl::InvalidArgumentError(
@@ -738,13 +752,10 @@ absl::StatusOr<std::unique_ptr<ContaminationIndex>> ContaminationIndex::Create(
                         item.distinct.end());
     item.BuildLookup();
     // IndexKeys(keys), by a counting sort over the distinct keys (sorted).
-    std::vector<uint32_t> start(item.distinct.size() + 1, 0);
-    for (uint32_t d : item.token_distinct) ++start[d + 1];
-    for (size_t d = 1; d < start.size(); ++d) start[d] += start[d - 1];
-    item.key_index.positions.resize(item.token_distinct.size());
-    for (uint32_t t = 0; t < item.token_distinct.size(); ++t) {
-      item.key_index.positions[start[item.token_distinct[t]]++] = t;
-    }
+    SortPositionsByKey(
+        item.token_distinct, item.distinct.size(),
+        [](size_t t) { return static_cast<uint32_t>(t); }, &counts,
+        &item.key_index.positions);
     for (uint64_t key : item.distinct) ++key_stats[key].items;
     rep->items.push_back(std::move(item));
   }
