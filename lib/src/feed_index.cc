@@ -595,6 +595,13 @@ struct FeedIndex::Rep {
   const char* map = nullptr;
   size_t map_bytes = 0;
 
+  // A run whose header or directory does not add up, or that could not be
+  // read.
+  absl::Status RunDamaged() const {
+    return absl::DataLossError(
+        absl::StrCat(path, ": a run of band keys is damaged or unreadable"));
+  }
+
   BlobReader Reader() const {
     int fd = -1;
     mdb_env_get_fd(env, &fd);
@@ -644,8 +651,7 @@ struct FeedIndex::Rep {
       RunInfo run;
       if (k.mv_size != 4 ||
           !ParseRun(Load<uint32_t>(static_cast<char*>(k.mv_data)), v, &run)) {
-        return absl::DataLossError(
-            absl::StrCat(path, ": a run of band keys is damaged"));
+        return RunDamaged();
       }
       out.push_back(run);
     }
@@ -711,14 +717,8 @@ struct FeedIndex::Rep {
     const BlobReader reader = Reader();
     std::vector<std::vector<uint32_t>> dirs(inputs.size());
     for (size_t i = 0; i < inputs.size(); ++i) {
-      if (!ReadRunDir(reader, inputs[i], &dirs[i])) {
-        return absl::DataLossError(
-            absl::StrCat(path, ": a run of band keys is damaged"));
-      }
+      if (!ReadRunDir(reader, inputs[i], &dirs[i])) return RunDamaged();
     }
-    auto damaged = [this] {
-      return absl::DataLossError(absl::StrCat(path, ": cannot read a run"));
-    };
     std::vector<uint32_t> out_dir(size_t{kRunBuckets} + 1, 0);
     uint64_t total = 0;
     {
@@ -734,7 +734,7 @@ struct FeedIndex::Rep {
             continue;
           }
           const uint64_t* e = streams[i].Get(lo, hi, kRunChunkEntries);
-          if (e == nullptr && hi > lo) return damaged();
+          if (e == nullptr && hi > lo) return RunDamaged();
           for (uint64_t j = 0; j < hi - lo; ++j) {
             total += keep(static_cast<uint32_t>(e[j])) ? 1 : 0;
           }
@@ -770,7 +770,7 @@ struct FeedIndex::Rep {
       for (size_t i = 0; i < in.size(); ++i) {
         const uint64_t lo = dirs[i][b], hi = dirs[i][b + 1];
         const uint64_t* e = streams[i].Get(lo, hi, kRunChunkEntries);
-        if (e == nullptr && hi > lo) return damaged();
+        if (e == nullptr && hi > lo) return RunDamaged();
         const size_t mid = bucket.size();
         for (uint64_t j = 0; j < hi - lo; ++j) {
           if (!keep || keep(static_cast<uint32_t>(e[j]))) {
@@ -1338,14 +1338,15 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
   {
     const BlobReader reader = rep.Reader();
     std::vector<uint32_t> dir;
+    // The keys looked up, band and passage.
+    size_t wanted_of_kind[2] = {0, 0};
+    for (const Group& g : groups) ++wanted_of_kind[g.passage ? 1 : 0];
     for (const RunInfo& run : *runs) {
       const bool passage = run.kind == kPassageRun;
-      size_t wanted = 0;
-      for (const Group& g : groups) wanted += g.passage == passage;
+      const size_t wanted = wanted_of_kind[passage ? 1 : 0];
       if (wanted == 0) continue;
       if (!ReadRunDir(reader, run, &dir)) {
-        return absl::DataLossError(
-            absl::StrCat(rep.path, ": a run of band keys is damaged"));
+        return rep.RunDamaged();
       }
       // Lookups close together (a bucket or so apart): read the run
       // through in chunks; far apart: only each lookup's bucket.
@@ -1358,8 +1359,7 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
         if (lo == hi) continue;
         const uint64_t* e = stream.Get(lo, hi, ahead);
         if (e == nullptr) {
-          return absl::DataLossError(
-              absl::StrCat(rep.path, ": cannot read a run of band keys"));
+          return rep.RunDamaged();
         }
         const uint64_t* end = e + (hi - lo);
         for (e = std::lower_bound(e, end, g.lead);
