@@ -69,86 +69,138 @@ std::vector<TokenRange> Windows(size_t tokens, int length, int stride) {
 namespace {
 
 // |union over groups of their member pairs| - |those pairs already in
-// `pairs`|. Time: sum over documents in one group of O(1), plus, for a
-// document in several groups, the sizes of its groups.
+// `pairs`|, exactly.
+//
+// Documents in the same groups (a "class": copies of one text usually are)
+// are interchangeable here, so the union is counted over classes: the pairs
+// inside each class, plus, for each class, its size times the sizes of the
+// later classes that share a group with it. Time: a sort of the (document,
+// group) memberships, plus, for each class, the number of classes in its
+// groups. A group of k copies that fall into few distinct sets of buckets
+// costs O(k log k), not the O(k^2) of going document by document.
 size_t CappedPairs(const std::vector<CandidateGroup>& groups,
                    const std::vector<std::pair<uint32_t, uint32_t>>& pairs) {
   if (groups.empty()) return 0;
-  // Groups of each document, as (document, group, position in group).
-  struct Membership {
-    uint32_t document;
-    uint32_t group;
-    uint32_t position;
-  };
-  std::vector<Membership> memberships;
+  // (document, group), sorted: each document's groups, in order.
+  std::vector<uint64_t> memberships;
+  uint32_t max_document = 0;
   for (size_t g = 0; g < groups.size(); ++g) {
-    const std::vector<uint32_t>& m = groups[g].members;
-    for (size_t i = 0; i < m.size(); ++i) {
-      memberships.push_back(
-          {m[i], static_cast<uint32_t>(g), static_cast<uint32_t>(i)});
+    for (const uint32_t d : groups[g].members) {
+      memberships.push_back((static_cast<uint64_t>(d) << 32) | g);
+      max_document = std::max(max_document, d);
     }
   }
-  std::sort(memberships.begin(), memberships.end(),
-            [](const Membership& x, const Membership& y) {
-              return x.document != y.document ? x.document < y.document
-                                              : x.group < y.group;
-            });
-  size_t total = 0;
-  std::vector<uint32_t> later;
+  std::sort(memberships.begin(), memberships.end());
+  const auto document_of = [&](size_t k) {
+    return static_cast<uint32_t>(memberships[k] >> 32);
+  };
+  const auto group_of = [&](size_t k) {
+    return static_cast<uint32_t>(memberships[k]);
+  };
+  // Each document's run of memberships [begin, end).
+  struct Run {
+    size_t begin;
+    size_t end;
+  };
+  std::vector<Run> runs;
   for (size_t begin = 0; begin < memberships.size();) {
     size_t end = begin + 1;
-    while (end < memberships.size() &&
-           memberships[end].document == memberships[begin].document) {
+    while (end < memberships.size() && document_of(end) == document_of(begin)) {
       ++end;
     }
-    if (end - begin == 1) {
-      const Membership& only = memberships[begin];
-      total += groups[only.group].members.size() - 1 - only.position;
-    } else {
-      later.clear();
-      for (size_t k = begin; k < end; ++k) {
-        const std::vector<uint32_t>& m = groups[memberships[k].group].members;
-        later.insert(later.end(), m.begin() + memberships[k].position + 1,
-                     m.end());
-      }
-      std::sort(later.begin(), later.end());
-      total += static_cast<size_t>(std::unique(later.begin(), later.end()) -
-                                   later.begin());
-    }
+    runs.push_back({begin, end});
     begin = end;
   }
-  // Subtract the candidate pairs both of whose documents share a group.
-  std::vector<size_t> first(
-      memberships.empty() ? 1 : memberships.back().document + size_t{2},
-      memberships.size());
-  for (size_t k = memberships.size(); k-- > 0;) {
-    first[memberships[k].document] = k;
-  }
-  auto groups_of = [&](uint32_t d, std::vector<uint32_t>* out) {
-    out->clear();
-    if (d + size_t{1} >= first.size()) return;
-    for (size_t k = first[d];
-         k < memberships.size() && memberships[k].document == d; ++k) {
-      out->push_back(memberships[k].group);
-    }
+  // Classes: runs with equal lists of groups, numbered in the order of the
+  // sorted lists.
+  const auto run_less = [&](const Run& x, const Run& y) {
+    return std::lexicographical_compare(
+        memberships.begin() + x.begin, memberships.begin() + x.end,
+        memberships.begin() + y.begin, memberships.begin() + y.end,
+        [](uint64_t a, uint64_t b) {
+          return static_cast<uint32_t>(a) < static_cast<uint32_t>(b);
+        });
   };
-  std::vector<uint32_t> ga, gb;
-  for (const auto& [a, b] : pairs) {
-    groups_of(a, &ga);
-    if (ga.empty()) continue;
-    groups_of(b, &gb);
-    size_t i = 0, j = 0;
-    bool shared = false;
-    while (!shared && i < ga.size() && j < gb.size()) {
-      if (ga[i] < gb[j]) {
-        ++i;
-      } else if (gb[j] < ga[i]) {
-        ++j;
-      } else {
-        shared = true;
+  std::vector<uint32_t> order(runs.size());
+  for (size_t r = 0; r < runs.size(); ++r) order[r] = static_cast<uint32_t>(r);
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t x, uint32_t y) { return run_less(runs[x], runs[y]); });
+  constexpr uint32_t kNone = ~uint32_t{0};
+  std::vector<uint32_t> class_of(size_t{max_document} + 1, kNone);
+  std::vector<Run> class_groups;  // a representative run of each class
+  std::vector<size_t> weight;     // documents in each class
+  for (size_t i = 0; i < order.size(); ++i) {
+    const Run& run = runs[order[i]];
+    if (i == 0 || run_less(runs[order[i - 1]], run)) {
+      class_groups.push_back(run);
+      weight.push_back(0);
+    }
+    class_of[document_of(run.begin)] =
+        static_cast<uint32_t>(class_groups.size() - 1);
+    ++weight.back();
+  }
+  const size_t num_classes = class_groups.size();
+  // The classes of group g, sorted and distinct:
+  // group_classes[group_begin[g] .. group_begin[g + 1]).
+  std::vector<uint64_t> group_class;
+  for (size_t c = 0; c < num_classes; ++c) {
+    for (size_t k = class_groups[c].begin; k < class_groups[c].end; ++k) {
+      group_class.push_back((static_cast<uint64_t>(group_of(k)) << 32) | c);
+    }
+  }
+  std::sort(group_class.begin(), group_class.end());
+  std::vector<size_t> group_begin(groups.size() + 1, 0);
+  std::vector<uint32_t> group_classes(group_class.size());
+  for (size_t k = 0; k < group_class.size(); ++k) {
+    ++group_begin[(group_class[k] >> 32) + 1];
+    group_classes[k] = static_cast<uint32_t>(group_class[k]);
+  }
+  for (size_t g = 0; g < groups.size(); ++g) {
+    group_begin[g + 1] += group_begin[g];
+  }
+
+  size_t total = 0;
+  std::vector<uint32_t> seen(num_classes, kNone);
+  const uint32_t* const classes = group_classes.data();
+  for (uint32_t c = 0; c < num_classes; ++c) {
+    size_t later = 0;
+    for (size_t k = class_groups[c].begin; k < class_groups[c].end; ++k) {
+      const uint32_t g = group_of(k);
+      const uint32_t* end = classes + group_begin[g + 1];
+      for (const uint32_t* other =
+               std::upper_bound(classes + group_begin[g], end, c);
+           other != end; ++other) {
+        if (seen[*other] != c) {
+          seen[*other] = c;
+          later += weight[*other];
+        }
       }
     }
-    total -= shared ? 1 : 0;
+    total += weight[c] * (weight[c] - 1) / 2 + weight[c] * later;
+  }
+
+  // Subtract the candidate pairs both of whose documents share a group.
+  const auto share_a_group = [&](uint32_t x, uint32_t y) {
+    if (x == y) return true;
+    const Run& rx = class_groups[x];
+    const Run& ry = class_groups[y];
+    size_t i = rx.begin, j = ry.begin;
+    while (i < rx.end && j < ry.end) {
+      if (group_of(i) < group_of(j)) {
+        ++i;
+      } else if (group_of(j) < group_of(i)) {
+        ++j;
+      } else {
+        return true;
+      }
+    }
+    return false;
+  };
+  for (const auto& [a, b] : pairs) {
+    if (a > max_document || b > max_document) continue;
+    const uint32_t x = class_of[a];
+    const uint32_t y = class_of[b];
+    if (x != kNone && y != kNone && share_a_group(x, y)) --total;
   }
   return total;
 }

@@ -1,9 +1,13 @@
 #include "candidates.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <limits>
+#include <map>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -143,6 +147,89 @@ TEST(CandidatesTest, OverlappingGroupsCountEachCappedPairOnce) {
     EXPECT_EQ(c.pairs.size(), 99u + 99u);
     EXPECT_EQ(c.capped_pairs, in_groups - c.pairs.size());
   }
+}
+
+// The count of capped pairs as it was first computed, document by document:
+// for each document, the distinct later members of all its groups, minus
+// the candidate pairs inside some group. Quadratic in the size of a group;
+// the reference for the count FindCandidates makes by classes of documents.
+size_t CappedPairsByDocument(const Candidates& c) {
+  std::map<uint32_t, std::vector<std::pair<uint32_t, size_t>>> of_document;
+  for (uint32_t g = 0; g < c.groups.size(); ++g) {
+    const std::vector<uint32_t>& m = c.groups[g].members;
+    for (size_t i = 0; i < m.size(); ++i) of_document[m[i]].push_back({g, i});
+  }
+  size_t total = 0;
+  for (const auto& [d, memberships] : of_document) {
+    std::vector<uint32_t> later;
+    for (const auto& [g, position] : memberships) {
+      const std::vector<uint32_t>& m = c.groups[g].members;
+      later.insert(later.end(),
+                   m.begin() + static_cast<ptrdiff_t>(position) + 1, m.end());
+    }
+    std::sort(later.begin(), later.end());
+    total += static_cast<size_t>(std::unique(later.begin(), later.end()) -
+                                 later.begin());
+  }
+  for (const auto& [a, b] : c.pairs) {
+    const auto ia = of_document.find(a);
+    const auto ib = of_document.find(b);
+    if (ia == of_document.end() || ib == of_document.end()) continue;
+    bool shared = false;
+    for (const auto& ga : ia->second) {
+      for (const auto& gb : ib->second) shared |= ga.first == gb.first;
+    }
+    total -= shared ? 1 : 0;
+  }
+  return total;
+}
+
+TEST(CandidatesTest, CappedPairsByClassEqualTheCountByDocument) {
+  // Items fall into few keys per band, so buckets are oversized, often with
+  // the same members in several bands (copies) and overlapping otherwise.
+  // Several items may belong to one document, as scan's windows do.
+  std::mt19937 random(7);
+  size_t checked_groups = 0;
+  for (int round = 0; round < 40; ++round) {
+    const int bands = 1 + round % 6;
+    const uint32_t documents = 20 + static_cast<uint32_t>(random() % 400);
+    const uint32_t items_per_document = 1 + round % 3;
+    const uint32_t kinds = 1 + static_cast<uint32_t>(random() % 12);
+    // A document's kind (its text, say) decides most of its keys, so
+    // documents of one kind share buckets in most bands.
+    std::vector<uint32_t> kind(documents);
+    for (uint32_t& k : kind) k = static_cast<uint32_t>(random() % kinds);
+    std::vector<uint64_t> keys;
+    std::vector<uint32_t> owner;
+    for (uint32_t d = 0; d < documents; ++d) {
+      for (uint32_t item = 0; item < items_per_document; ++item) {
+        owner.push_back(d);
+        for (int band = 0; band < bands; ++band) {
+          const uint32_t edit = static_cast<uint32_t>(random() % 10);
+          uint64_t key = kind[d] % (1 + static_cast<uint32_t>(band) % 4);
+          if (edit == 0) key = 1000 + random() % 3;  // shared by other kinds
+          if (edit == 1) key = 1000000 + d;          // its own bucket
+          keys.push_back(key * 64 + static_cast<uint64_t>(band));
+        }
+      }
+    }
+    LshOptions lsh;
+    lsh.params = {bands, 1};
+    lsh.max_bucket = 2 + static_cast<size_t>(random() % 30);
+    size_t counted = 0;
+    for (int threads : {1, 2}) {
+      lsh.threads = threads;
+      const Candidates c = FindCandidates(keys, owner, lsh);
+      EXPECT_EQ(c.capped_pairs, CappedPairsByDocument(c)) << "round " << round;
+      if (threads == 2) {
+        EXPECT_EQ(c.capped_pairs, counted);
+      }
+      counted = c.capped_pairs;
+      checked_groups += c.groups.size();
+    }
+  }
+  // The generator made the case this test is about.
+  EXPECT_GT(checked_groups, 100u);
 }
 
 TEST(CandidatesTest, ScanRejectsSketchOptionsThatWouldOverflow) {
