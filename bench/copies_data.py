@@ -5,7 +5,12 @@ second copy has one word added, at a place that depends on the copy, so the
 copies are near-duplicates rather than one byte-identical text, and they fall
 into many LSH buckets that overlap. Deterministic.
 
-Usage: copies_data.py N > copies.jsonl
+With --distinct, the word added to each copy is its own (a number written
+in Arabic-Indic digits), so no two edited copies are alike: the hardest case
+for counting the pairs of oversized buckets, whose members then fall into
+many different sets of buckets.
+
+Usage: copies_data.py [--distinct] N > copies.jsonl
 """
 import json
 import sys
@@ -26,11 +31,14 @@ PARAGRAPHS = [
     "وأضاف الوزير أن الحكومة ستواصل دعم القطاع الخاص 💼 وتشجيع الاستثمار "
     "الأجنبي 🌍 في مجالات الطاقة المتجددة والتقنية والسياحة.",
 ]
+ARABIC_INDIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 WORDS = ["عاجل", "Ενημέρωση", "速報", "עדכון", "update", "🔥"]
 
 
 def main():
-    n = int(sys.argv[1])
+    args = sys.argv[1:]
+    distinct = "--distinct" in args
+    n = int([a for a in args if a != "--distinct"][0])
     words = " ".join(PARAGRAPHS).split(" ")
     out = sys.stdout
     for i in range(n):
@@ -38,7 +46,10 @@ def main():
         if i % 2 == 1:
             # One word added; its place and spelling vary with the copy.
             at = (i * 7919) % (len(words) + 1)
-            text = words[:at] + [WORDS[i % len(WORDS)]] + words[at:]
+            word = WORDS[i % len(WORDS)]
+            if distinct:
+                word = str(i).translate(ARABIC_INDIC_DIGITS)
+            text = words[:at] + [word] + words[at:]
         record = {"id": "copy-%06d" % i, "text": " ".join(text)}
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
