@@ -1,6 +1,7 @@
 #include "candidates.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <string>
 
@@ -159,21 +160,59 @@ size_t CappedPairs(const std::vector<CandidateGroup>& groups,
     group_begin[g + 1] += group_begin[g];
   }
 
-  size_t total = 0;
-  std::vector<uint32_t> seen(num_classes, kNone);
+  // For each class c, the later classes that share a group with it, as a
+  // bitset over classes: a group holding many classes (at least one in 64)
+  // is ORed in word by word from its own bitset, a smaller one bit by bit.
+  // Copies edited each in its own way make thousands of classes in a few
+  // large groups; this keeps their cost at (classes^2 / 64) words.
+  const size_t words = (num_classes + 63) / 64;
+  constexpr size_t kSparse = ~size_t{0};
+  std::vector<size_t> bits_of(groups.size(), kSparse);
+  std::vector<uint64_t> group_bits;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    if ((group_begin[g + 1] - group_begin[g]) * 64 < num_classes) continue;
+    bits_of[g] = group_bits.size();
+    group_bits.resize(group_bits.size() + words, 0);
+    for (size_t k = group_begin[g]; k < group_begin[g + 1]; ++k) {
+      group_bits[bits_of[g] + group_classes[k] / 64] |=
+          uint64_t{1} << (group_classes[k] % 64);
+    }
+  }
+  // The documents of the classes of each word of the bitset.
+  std::vector<size_t> word_weight(words, 0);
+  for (size_t c = 0; c < num_classes; ++c) word_weight[c / 64] += weight[c];
+  std::vector<uint64_t> later_bits(words);
   const uint32_t* const classes = group_classes.data();
+  size_t total = 0;
   for (uint32_t c = 0; c < num_classes; ++c) {
-    size_t later = 0;
+    const size_t first = c / 64;
+    std::fill(later_bits.begin() + static_cast<std::ptrdiff_t>(first),
+              later_bits.end(), 0);
     for (size_t k = class_groups[c].begin; k < class_groups[c].end; ++k) {
       const uint32_t g = group_of(k);
+      if (bits_of[g] != kSparse) {
+        const uint64_t* bits = group_bits.data() + bits_of[g];
+        for (size_t w = first; w < words; ++w) later_bits[w] |= bits[w];
+        continue;
+      }
       const uint32_t* end = classes + group_begin[g + 1];
       for (const uint32_t* other =
                std::upper_bound(classes + group_begin[g], end, c);
            other != end; ++other) {
-        if (seen[*other] != c) {
-          seen[*other] = c;
-          later += weight[*other];
-        }
+        later_bits[*other / 64] |= uint64_t{1} << (*other % 64);
+      }
+    }
+    // Only the classes after c (2 << 63 is 0: then all of the word's bits).
+    later_bits[first] &= ~((uint64_t{2} << (c % 64)) - 1);
+    size_t later = 0;
+    for (size_t w = first; w < words; ++w) {
+      uint64_t bits = later_bits[w];
+      if (bits == ~uint64_t{0}) {
+        later += word_weight[w];
+        continue;
+      }
+      for (; bits != 0; bits &= bits - 1) {
+        later += weight[w * 64 + static_cast<size_t>(std::countr_zero(bits))];
       }
     }
     total += weight[c] * (weight[c] - 1) / 2 + weight[c] * later;
