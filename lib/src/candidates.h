@@ -103,7 +103,9 @@ struct Candidates {
   CandidateStats stats;
   // Pairs of documents that share an oversized bucket but are not in
   // `pairs` (no other band made them candidates): what the cap left out.
-  // Counted exactly, as the union over groups of their member pairs.
+  // Counted exactly, as the union over groups of their member pairs, by
+  // classes of documents that lie in the same groups (copies of a text do):
+  // a group of thousands of copies costs about as much as reading it.
   size_t capped_pairs = 0;
 };
 
