@@ -53,6 +53,6 @@ PY
     /usr/bin/time -f '%e %U %S' -o "$dir/time" "$bin" scan "$dir/in.jsonl" \
       --threads "$threads" --format jsonl -q >"$dir/scan.jsonl" || [ $? -eq 1 ]
     read -r wall user sys <"$dir/time"
-    echo "scan  $(printf '%6d' "$n") copies: cpu $(echo "$user + $sys" | bc) s  wall $wall s  $(tail -1 "$dir/scan.jsonl" | grep -o '"capped_pairs":[0-9]*')"
+    echo "scan  $(printf '%6d' "$n") copies: cpu $(awk "BEGIN{print $user + $sys}") s  wall $wall s  $(tail -1 "$dir/scan.jsonl" | grep -o '"capped_pairs":[0-9]*')"
   fi
 done
