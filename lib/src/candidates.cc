@@ -76,9 +76,10 @@ namespace {
 // are interchangeable here, so the union is counted over classes: the pairs
 // inside each class, plus, for each class, its size times the sizes of the
 // later classes that share a group with it. Time: a sort of the (document,
-// group) memberships, plus, for each class, the number of classes in its
-// groups. A group of k copies that fall into few distinct sets of buckets
-// costs O(k log k), not the O(k^2) of going document by document.
+// group) memberships and of the documents' lists of groups, plus, for each
+// class, (its groups x classes / 64) word operations and a step per later
+// class it meets. A group of k copies that fall into few distinct sets of
+// buckets costs O(k log k), not the O(k^2) of going document by document.
 size_t CappedPairs(const std::vector<CandidateGroup>& groups,
                    const std::vector<std::pair<uint32_t, uint32_t>>& pairs) {
   if (groups.empty()) return 0;
