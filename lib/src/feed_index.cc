@@ -24,8 +24,12 @@
 //   sigs     (version 2) u32 first document of a batch -> the first
 //            8 + num_hashes bytes of each of its docs records, in order
 //            (read with pread by queries)
+//   idblocks (version 3) u32 first document of a batch -> u32 count,
+//            u32 offsets[count + 1] (into the bytes that follow), the ids of
+//            its documents, in order (read with pread by queries, for the
+//            ids of matches)
 // Documents and batches are numbered in the order added and never
-// renumbered, so docs, texts, batches, runs and sigs are appended
+// renumbered, so docs, texts, batches, runs, sigs and idblocks are appended
 // (MDB_APPEND).
 #include "neardup/feed_index.h"
 
@@ -45,6 +49,7 @@
 #include <cstring>
 #include <ctime>
 #include <functional>
+#include <tuple>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -466,6 +471,75 @@ class RunStream {
   uint64_t lo_ = 0, hi_ = 0;
 };
 
+// One piece of an LMDB value to copy out: `size` bytes at `offset`.
+struct Piece {
+  uint64_t offset;
+  uint32_t size;
+  char* dst;
+};
+
+// Pieces closer than this are read with one pread: a call costs about as
+// much as copying 16 KiB on the shared machine (2.8 µs against some 6 GB/s),
+// so reading the gap is cheaper than a second call.
+constexpr uint64_t kPieceGap = uint64_t{16} << 10;
+constexpr uint64_t kPieceSpan = uint64_t{256} << 10;
+
+// Copies `pieces` (sorted by offset) of `blob`, neighbours with one pread of
+// at most kPieceSpan bytes (a larger piece alone).
+bool ReadPieces(const BlobReader& reader, const MDB_val& blob,
+                absl::Span<const Piece> pieces, std::string* scratch) {
+  size_t i = 0;
+  while (i < pieces.size()) {
+    const uint64_t begin = pieces[i].offset;
+    uint64_t end = begin + pieces[i].size;
+    size_t j = i + 1;
+    while (j < pieces.size() && pieces[j].offset < end + kPieceGap &&
+           pieces[j].offset + pieces[j].size - begin <= kPieceSpan) {
+      end = std::max<uint64_t>(end, pieces[j].offset + pieces[j].size);
+      ++j;
+    }
+    scratch->resize(end - begin);
+    if (!reader.Read(blob, begin, end - begin, scratch->data())) return false;
+    for (; i < j; ++i) {
+      std::memcpy(pieces[i].dst, scratch->data() + (pieces[i].offset - begin),
+                  pieces[i].size);
+    }
+  }
+  return true;
+}
+
+// A batch's block (signatures or ids) in its database, keyed by the
+// batch's first document.
+struct Block {
+  uint32_t first;
+  MDB_val blob;
+};
+
+// The blocks of `dbi`, in document order.
+int ReadBlocks(MDB_txn* txn, MDB_dbi dbi, std::vector<Block>* out) {
+  out->clear();
+  Cursor cursor;
+  int rc = cursor.Open(txn, dbi);
+  if (rc != 0) return rc;
+  MDB_val k, v;
+  for (rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_FIRST); rc == 0;
+       rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_NEXT)) {
+    if (k.mv_size == 4) {
+      out->push_back({Load<uint32_t>(static_cast<char*>(k.mv_data)), v});
+    }
+  }
+  return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+// The block that may hold document `d` (the last one starting at or
+// before it), or null.
+const Block* BlockOf(const std::vector<Block>& blocks, uint32_t d) {
+  auto it =
+      std::upper_bound(blocks.begin(), blocks.end(), d,
+                       [](uint32_t x, const Block& b) { return x < b.first; });
+  return it == blocks.begin() ? nullptr : &*(it - 1);
+}
+
 FeedBatchInfo ParseBatch(uint32_t number, const MDB_val& v) {
   FeedBatchInfo b;
   b.number = number;
@@ -493,11 +567,13 @@ struct FeedIndex::Rep {
   FeedIndexParams params;
   MDB_env* env = nullptr;
   MDB_dbi meta = 0, bands = 0, docs = 0, texts = 0, ids = 0, batches = 0;
-  MDB_dbi runs = 0, sigs = 0;
+  MDB_dbi runs = 0, sigs = 0, idblocks = 0;
   // Whether the runs database exists (not in a version 1 index opened
-  // read-only, whose entries are all in the bands tree).
+  // read-only, whose entries are all in the bands tree); likewise sigs
+  // (version 2) and idblocks (version 3).
   bool has_runs = false;
   bool has_sigs = false;
+  bool has_idblocks = false;
   uint32_t format_version = kFeedIndexFormatVersion;
   int lock_fd = -1;
   int workers = 1;
@@ -587,6 +663,68 @@ struct FeedIndex::Rep {
     return mdb_put(txn, meta, &k, &v, 0);
   }
 
+  // Sets the id of each match (sorted by document).
+  absl::Status ReadIds(MDB_txn* txn,
+                       absl::Span<FeedMatch* const> matches) const {
+    std::vector<Block> blocks;
+    if (has_idblocks) {
+      if (int rc = ReadBlocks(txn, idblocks, &blocks); rc != 0) {
+        return Error("cannot read the ids", rc);
+      }
+    }
+    const BlobReader reader = Reader();
+    const size_t head_bytes = 8 + static_cast<size_t>(params.num_hashes);
+    std::string scratch;
+    size_t i = 0;
+    while (i < matches.size()) {
+      const Block* block = BlockOf(blocks, matches[i]->document);
+      uint32_t count = 0;
+      if (block != nullptr &&
+          !reader.Read(block->blob, 0, 4, reinterpret_cast<char*>(&count))) {
+        return SignaturesDamaged();
+      }
+      size_t j = i;
+      while (j < matches.size() && block != nullptr &&
+             matches[j]->document - block->first < count) {
+        ++j;
+      }
+      if (j == i) {  // not in a block: from the docs record
+        FeedMatch& m = *matches[i++];
+        MDB_val dk = Val(&m.document, 4), dv;
+        if (mdb_get(txn, docs, &dk, &dv) == 0 && dv.mv_size >= head_bytes) {
+          m.id.assign(static_cast<char*>(dv.mv_data) + head_bytes,
+                      dv.mv_size - head_bytes);
+        }
+        continue;
+      }
+      // Matches [i, j) are in `block`: their offsets, then their bytes.
+      const uint64_t bytes_at = 4 + (uint64_t{count} + 1) * 4;
+      std::vector<uint32_t> offsets((j - i) * 2);
+      std::vector<Piece> pieces;
+      for (size_t m = i; m < j; ++m) {
+        pieces.push_back({4 + uint64_t{matches[m]->document - block->first} * 4,
+                          8, reinterpret_cast<char*>(&offsets[(m - i) * 2])});
+      }
+      if (!ReadPieces(reader, block->blob, pieces, &scratch)) {
+        return SignaturesDamaged();
+      }
+      pieces.clear();
+      for (size_t m = i; m < j; ++m) {
+        const uint32_t lo = offsets[(m - i) * 2], hi = offsets[(m - i) * 2 + 1];
+        if (hi < lo || bytes_at + hi > block->blob.mv_size) {
+          return SignaturesDamaged();
+        }
+        matches[m]->id.resize(hi - lo);
+        pieces.push_back({bytes_at + lo, hi - lo, matches[m]->id.data()});
+      }
+      if (!ReadPieces(reader, block->blob, pieces, &scratch)) {
+        return SignaturesDamaged();
+      }
+      i = j;
+    }
+    return absl::OkStatus();
+  }
+
   absl::StatusOr<std::vector<FeedBatchInfo>> Prune(
       const std::function<bool(const FeedBatchInfo&)>& selected);
 
@@ -600,6 +738,11 @@ struct FeedIndex::Rep {
   absl::Status RunDamaged() const {
     return absl::DataLossError(
         absl::StrCat(path, ": a run of band keys is damaged or unreadable"));
+  }
+
+  absl::Status SignaturesDamaged() const {
+    return absl::DataLossError(absl::StrCat(
+        path, ": a block of signatures or ids is damaged or unreadable"));
   }
 
   BlobReader Reader() const {
@@ -910,7 +1053,7 @@ absl::StatusOr<std::unique_ptr<FeedIndex>> FeedIndex::Open(
   if (int rc = mdb_env_create(&rep->env); rc != 0) {
     return rep->Error("cannot create the LMDB environment", rc);
   }
-  mdb_env_set_maxdbs(rep->env, 8);
+  mdb_env_set_maxdbs(rep->env, 16);
   mdb_env_set_mapsize(rep->env, options.map_bytes);
   if (!exists && !create) {
     return absl::FailedPreconditionError(
@@ -1004,12 +1147,17 @@ absl::StatusOr<std::unique_ptr<FeedIndex>> FeedIndex::Open(
       {"batches", &rep->batches, MDB_INTEGERKEY},
       {"runs", &rep->runs, MDB_INTEGERKEY},
       {"sigs", &rep->sigs, MDB_INTEGERKEY},
+      {"idblocks", &rep->idblocks, MDB_INTEGERKEY},
   };
   for (const auto& db : dbs) {
     rc = mdb_dbi_open(txn.get(), db.name, db.flags | create_flag, db.dbi);
-    if (db.dbi == &rep->runs || db.dbi == &rep->sigs) {
-      // Absent from a version 1 index opened read-only.
-      (db.dbi == &rep->runs ? rep->has_runs : rep->has_sigs) = rc == 0;
+    bool* has = db.dbi == &rep->runs       ? &rep->has_runs
+                : db.dbi == &rep->sigs     ? &rep->has_sigs
+                : db.dbi == &rep->idblocks ? &rep->has_idblocks
+                                           : nullptr;
+    if (has != nullptr) {
+      // Absent from an older index opened read-only.
+      *has = rc == 0;
       if (rc == MDB_NOTFOUND) continue;
     }
     if (rc != 0) {
@@ -1112,6 +1260,8 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(
 
   absl::flat_hash_set<std::string_view> batch_ids;
   std::string sig_block;  // the added documents' batch, tokens, signature
+  std::vector<uint32_t> id_offsets = {0};  // the added documents' ids
+  std::string id_bytes;
   std::vector<std::pair<uint32_t, uint64_t>> band_entries, passage_entries;
   std::string record;
   const uint32_t first = doc;
@@ -1150,6 +1300,13 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(
     record.append(reinterpret_cast<const char*>(s.signature.data()), k);
     sig_block.append(record);
     record.append(d.id);
+    id_bytes.append(d.id);
+    if (id_bytes.size() > 0xFFFFFFFFu) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat(rep.path, ": the ids of batch ", std::string(name),
+                       " take 4 GiB or more; split it"));
+    }
+    id_offsets.push_back(static_cast<uint32_t>(id_bytes.size()));
     MDB_val dk = Val(&doc, 4), dv = Val(record.data(), record.size());
     if ((rc = mdb_put(txn.get(), rep.docs, &dk, &dv, MDB_APPEND)) != 0) {
       return rep.Error("cannot store a document", rc);
@@ -1181,6 +1338,15 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(
     MDB_val sk = Val(&key, 4), sv = Val(sig_block.data(), sig_block.size());
     if ((rc = mdb_put(txn.get(), rep.sigs, &sk, &sv, MDB_APPEND)) != 0) {
       return rep.Error("cannot store the signatures", rc);
+    }
+    std::string id_block;
+    Append<uint32_t>(static_cast<uint32_t>(id_offsets.size() - 1), &id_block);
+    id_block.append(reinterpret_cast<const char*>(id_offsets.data()),
+                    id_offsets.size() * 4);
+    id_block.append(id_bytes);
+    MDB_val iv = Val(id_block.data(), id_block.size());
+    if ((rc = mdb_put(txn.get(), rep.idblocks, &sk, &iv, MDB_APPEND)) != 0) {
+      return rep.Error("cannot store the ids", rc);
     }
   }
   // One sorted run per kind (distinct entries, as the v1 tree held them),
@@ -1248,11 +1414,6 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
   Txn txn;
   int rc = txn.Begin(rep.env, MDB_RDONLY);
   if (rc != 0) return rep.Error("cannot begin a read transaction", rc);
-  struct Candidate {
-    uint32_t document;
-    std::string head;  // batch, tokens, signature (the record's start)
-    MDB_val text;
-  };
   // Every (query, band) lookup, in key order: each run (and each page of a
   // version 1 band tree) is then read once per batch, in order.
   struct Lookup {
@@ -1404,60 +1565,77 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
   }
   const int k = rep.params.num_hashes;
   const size_t head_bytes = 8 + static_cast<size_t>(k);
-  // The candidates' batch, tokens and signature: with pread from their
-  // batch's block of signatures (candidates are spread over the whole
-  // index, a page fault each through the map), or, for batches a version 1
-  // index holds, from their docs record.
-  struct SigBlock {
-    uint32_t first;
-    MDB_val blob;
-  };
-  std::vector<SigBlock> blocks;
-  if (rep.has_sigs) {
-    Cursor sig_cursor;
-    if ((rc = sig_cursor.Open(txn.get(), rep.sigs)) != 0) {
-      return rep.Error("cannot open a cursor", rc);
-    }
-    MDB_val sk, sv;
-    for (rc = mdb_cursor_get(sig_cursor.get(), &sk, &sv, MDB_FIRST); rc == 0;
-         rc = mdb_cursor_get(sig_cursor.get(), &sk, &sv, MDB_NEXT)) {
-      blocks.push_back({Load<uint32_t>(static_cast<char*>(sk.mv_data)), sv});
-    }
+  // The candidates' batch, tokens and signature ("head"), each distinct
+  // candidate once: read with pread from their batch's block of
+  // signatures (candidates are spread over the whole index, a page fault
+  // each through the map), neighbours with one call; for batches a
+  // version 1 index holds, from their docs record.
+  std::vector<uint32_t> distinct;
+  for (std::vector<uint32_t>& f : found) {
+    std::sort(f.begin(), f.end());
+    f.erase(std::unique(f.begin(), f.end()), f.end());
+    distinct.insert(distinct.end(), f.begin(), f.end());
   }
-  const BlobReader reader = rep.Reader();
-  auto read_head = [&](uint32_t d, std::string* head) {
-    auto it = std::upper_bound(
-        blocks.begin(), blocks.end(), d,
-        [](uint32_t x, const SigBlock& b) { return x < b.first; });
-    head->resize(head_bytes);
-    if (it != blocks.begin()) {
-      --it;
-      const size_t offset = size_t{d - it->first} * head_bytes;
-      if (offset < it->blob.mv_size) {
-        return reader.Read(it->blob, offset, head_bytes, head->data());
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  std::vector<char> heads(distinct.size() * head_bytes);
+  std::vector<bool> have_head(distinct.size(), false);
+  {
+    std::vector<Block> blocks;
+    if (rep.has_sigs && (rc = ReadBlocks(txn.get(), rep.sigs, &blocks)) != 0) {
+      return rep.Error("cannot read the signatures", rc);
+    }
+    const BlobReader reader = rep.Reader();
+    std::string scratch;
+    std::vector<Piece> pieces;
+    const Block* block = nullptr;
+    auto flush = [&]() {
+      if (block == nullptr || pieces.empty()) return true;
+      const bool ok = ReadPieces(reader, block->blob, pieces, &scratch);
+      pieces.clear();
+      return ok;
+    };
+    for (size_t i = 0; i < distinct.size(); ++i) {
+      const uint32_t d = distinct[i];
+      char* head = heads.data() + i * head_bytes;
+      const Block* b = BlockOf(blocks, d);
+      if (b != nullptr && size_t{d - b->first} * head_bytes < b->blob.mv_size) {
+        if (b != block) {
+          if (!flush()) return rep.SignaturesDamaged();
+          block = b;
+        }
+        pieces.push_back({uint64_t{d - b->first} * head_bytes,
+                          static_cast<uint32_t>(head_bytes), head});
+        have_head[i] = true;
+        continue;
       }
+      MDB_val dk = Val(&d, 4), dv;
+      if (mdb_get(txn.get(), rep.docs, &dk, &dv) == 0 &&
+          dv.mv_size >= head_bytes) {
+        std::memcpy(head, dv.mv_data, head_bytes);
+        have_head[i] = true;
+      }  // else pruned meanwhile: cannot happen inside one snapshot
     }
-    MDB_val dk = Val(&d, 4), dv;
-    if (mdb_get(txn.get(), rep.docs, &dk, &dv) != 0 ||
-        dv.mv_size < head_bytes) {
-      return false;  // pruned meanwhile: cannot happen inside one snapshot
-    }
-    head->assign(static_cast<char*>(dv.mv_data), head_bytes);
-    return true;
+    if (!flush()) return rep.SignaturesDamaged();
+  }
+  struct Candidate {
+    uint32_t document;
+    const char* head;  // batch, tokens, signature (the record's start)
+    MDB_val text;
   };
   std::vector<std::vector<Candidate>> candidates(texts.size());
   for (size_t q = 0; q < texts.size(); ++q) {
-    std::sort(found[q].begin(), found[q].end());
-    found[q].erase(std::unique(found[q].begin(), found[q].end()),
-                   found[q].end());
     for (uint32_t d : found[q]) {
-      Candidate c{d, {}, {}};
+      const size_t i = static_cast<size_t>(
+          std::lower_bound(distinct.begin(), distinct.end(), d) -
+          distinct.begin());
+      if (!have_head[i]) continue;
+      Candidate c{d, heads.data() + i * head_bytes, {}};
       MDB_val dk = Val(&d, 4);
-      if (!read_head(d, &c.head)) continue;
       if (exact && mdb_get(txn.get(), rep.texts, &dk, &c.text) != 0) {
         c.text = MDB_val{0, nullptr};
       }
-      candidates[q].push_back(std::move(c));
+      candidates[q].push_back(c);
     }
     found[q] = {};
     st.candidates += candidates[q].size();
@@ -1471,7 +1649,7 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
     Worker& worker = workers[w];
     const Sketched& s = sketched[q];
     for (Candidate& c : candidates[q]) {
-      const char* rec = c.head.data();
+      const char* rec = c.head;
       const uint32_t tokens = Load<uint32_t>(rec + 4);
       const auto* sig = reinterpret_cast<const uint8_t*>(rec + 8);
       bool is_exact = false;
@@ -1526,18 +1704,23 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
                 return a.document < b.document;
               });
   });
-  // Ids (from the docs records, for the matches only); batch numbers ->
+  // Ids, for the returned matches only: from their batch's block of ids
+  // with pread (neighbours with one call), or, for batches an older index
+  // holds, from their docs record (a page fault each). Batch numbers ->
   // names.
+  std::vector<FeedMatch*> by_document;
+  for (auto& matches : results) {
+    for (FeedMatch& m : matches) by_document.push_back(&m);
+  }
+  std::sort(by_document.begin(), by_document.end(),
+            [](const FeedMatch* a, const FeedMatch* b) {
+              return a->document < b->document;
+            });
+  if (absl::Status s = rep.ReadIds(txn.get(), by_document); !s.ok()) return s;
   auto batches = rep.ReadBatches(txn.get());
   if (!batches.ok()) return batches.status();
   for (auto& matches : results) {
     for (FeedMatch& m : matches) {
-      MDB_val dk = Val(&m.document, 4), dv;
-      if (mdb_get(txn.get(), rep.docs, &dk, &dv) == 0 &&
-          dv.mv_size >= head_bytes) {
-        m.id.assign(static_cast<char*>(dv.mv_data) + head_bytes,
-                    dv.mv_size - head_bytes);
-      }
       uint32_t number = 0;
       if (absl::SimpleAtoi(m.batch, &number)) {
         for (const FeedBatchInfo& b : *batches) {
@@ -1576,9 +1759,13 @@ absl::StatusOr<FeedIndexStats> FeedIndex::Stats() {
     uint64_t bytes =
         (s.ms_branch_pages + s.ms_leaf_pages + s.ms_overflow_pages) *
         uint64_t{s.ms_psize};
-    if ((dbi == rep.bands && rep.has_runs) ||
-        (dbi == rep.docs && rep.has_sigs)) {
-      mdb_stat(txn.get(), dbi == rep.bands ? rep.runs : rep.sigs, &s);
+    // Runs count as bands; signature and id blocks as docs.
+    for (const auto& [of, has, extra] :
+         {std::tuple{rep.bands, rep.has_runs, rep.runs},
+          std::tuple{rep.docs, rep.has_sigs, rep.sigs},
+          std::tuple{rep.docs, rep.has_idblocks, rep.idblocks}}) {
+      if (dbi != of || !has) continue;
+      mdb_stat(txn.get(), extra, &s);
       bytes += (s.ms_branch_pages + s.ms_leaf_pages + s.ms_overflow_pages) *
                uint64_t{s.ms_psize};
     }
@@ -1645,6 +1832,10 @@ absl::StatusOr<std::vector<FeedBatchInfo>> FeedIndex::Rep::Prune(
     if ((rc = mdb_del(txn.get(), sigs, &sk, nullptr)) != 0 &&
         rc != MDB_NOTFOUND) {
       return Error("cannot remove the signatures", rc);
+    }
+    if ((rc = mdb_del(txn.get(), idblocks, &sk, nullptr)) != 0 &&
+        rc != MDB_NOTFOUND) {
+      return Error("cannot remove the ids", rc);
     }
     uint32_t number = b.number;
     MDB_val bk = Val(&number, 4);

@@ -41,10 +41,11 @@
 namespace neardup {
 
 // Format version written by this library; an index with a higher version is
-// refused. Version 2 keeps band keys in sorted runs; a version 1 index (all
-// band keys in one tree) is read, and becomes version 2 when opened
-// writable (its tree stays; later adds write runs).
-inline constexpr uint32_t kFeedIndexFormatVersion = 2;
+// refused. Version 2 keeps band keys in sorted runs; version 3 adds a block
+// of ids per batch (read by queries without touching the docs tree). Older
+// indexes are read, and become version 3 when opened writable (what they
+// hold stays; later adds write runs and id blocks).
+inline constexpr uint32_t kFeedIndexFormatVersion = 3;
 
 // What the index is built with, fixed when it is created.
 struct FeedIndexParams {
