@@ -446,28 +446,33 @@ bool ReadRunDir(const BlobReader& reader, const RunInfo& run,
 // Reads a run's entries [begin, end) a chunk at a time, in order.
 class RunStream {
  public:
-  RunStream(const BlobReader& reader, const RunInfo& run)
-      : reader_(reader), run_(run) {}
+  // Reads into `buffer` if given (one for several runs: memory first
+  // touched costs a page fault per 4 KiB), else into its own.
+  RunStream(const BlobReader& reader, const RunInfo& run,
+            std::vector<uint64_t>* buffer = nullptr)
+      : reader_(reader), run_(run), shared_(buffer) {}
   // Entries [begin, end) must be in the buffer; reads them (and up to
   // `ahead` more) if not. Returns a pointer to entry `begin`, or null.
   const uint64_t* Get(uint64_t begin, uint64_t end, size_t ahead) {
+    std::vector<uint64_t>& buffer = shared_ != nullptr ? *shared_ : own_;
     if (begin < lo_ || end > hi_) {
       lo_ = begin;
       hi_ = std::min<uint64_t>(run_.entries, std::max(end, begin + ahead));
-      buffer_.resize(hi_ - lo_);
+      buffer.resize(hi_ - lo_);
       if (!reader_.Read(run_.blob, kRunHeaderBytes + kRunDirBytes + lo_ * 8,
-                        (hi_ - lo_) * 8, buffer_.data())) {
+                        (hi_ - lo_) * 8, buffer.data())) {
         lo_ = hi_ = 0;
         return nullptr;
       }
     }
-    return buffer_.data() + (begin - lo_);
+    return buffer.data() + (begin - lo_);
   }
 
  private:
   const BlobReader& reader_;
   const RunInfo& run_;
-  std::vector<uint64_t> buffer_;
+  std::vector<uint64_t>* shared_;
+  std::vector<uint64_t> own_;
   uint64_t lo_ = 0, hi_ = 0;
 };
 
@@ -1415,17 +1420,21 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
   int rc = txn.Begin(rep.env, MDB_RDONLY);
   if (rc != 0) return rep.Error("cannot begin a read transaction", rc);
   // Every (query, band) lookup, in key order: each run (and each page of a
-  // version 1 band tree) is then read once per batch, in order.
+  // version 1 band tree) is then read once per batch, in order. Kept small:
+  // memory first touched costs a page fault per 4 KiB.
   struct Lookup {
     uint32_t bucket;
-    uint64_t lead;
-    bool passage;
+    uint32_t lead;  // the entries' high half
+    uint32_t passage;
     uint32_t query;
     bool operator<(const Lookup& o) const {
       return bucket != o.bucket     ? bucket < o.bucket
              : lead != o.lead       ? lead < o.lead
              : passage != o.passage ? passage < o.passage
                                     : query < o.query;
+    }
+    bool SameKey(const Lookup& o) const {
+      return bucket == o.bucket && lead == o.lead && passage == o.passage;
     }
   };
   std::vector<Lookup> lookups;
@@ -1434,43 +1443,51 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
     const auto query = static_cast<uint32_t>(q);
     for (int b = 0; b < rep.params.bands; ++b) {
       const uint64_t mixed = MixBand(sketched[q].band_keys[b], b);
-      lookups.push_back({BandBucket(mixed), BandEntry(mixed, 0), false, query});
+      lookups.push_back({BandBucket(mixed),
+                         static_cast<uint32_t>(BandEntry(mixed, 0) >> 32), 0,
+                         query});
     }
     for (const uint64_t key : sketched[q].passage_keys) {
       const uint64_t mixed = MixBand(key, kPassageBand);
-      lookups.push_back({BandBucket(mixed), BandEntry(mixed, 0), true, query});
+      lookups.push_back({BandBucket(mixed),
+                         static_cast<uint32_t>(BandEntry(mixed, 0) >> 32), 1,
+                         query});
     }
   }
   std::sort(lookups.begin(), lookups.end());
-  // The distinct keys looked up, and the documents found under each: the
-  // first max_bucket in document order (the v1 tree's documents, older,
-  // then each run's in document order), then whether there were more.
+  // The distinct keys looked up (in lookup order), and the documents found
+  // under each: the first max_bucket in document order (the v1 tree's
+  // documents, older, then each run's in document order), then whether
+  // there were more. Documents go to `hits` as found, then are put in
+  // order of key.
   struct Group {
     uint32_t bucket;
-    uint64_t lead;
-    bool passage;
-    bool capped = false;
-    std::vector<uint32_t> documents;
-    bool Add(uint32_t d, size_t max_bucket) {
-      if (capped) return false;
-      if (documents.size() == max_bucket) {
-        capped = true;
-        return false;
-      }
-      documents.push_back(d);
-      return true;
-    }
+    uint32_t lead;
+    uint16_t passage;
+    uint16_t capped;
+    uint32_t count;
+    uint64_t Lead() const { return uint64_t{lead} << 32; }
   };
   std::vector<Group> groups;
-  std::vector<uint32_t> group_of(lookups.size());
   for (size_t i = 0; i < lookups.size(); ++i) {
     const Lookup& l = lookups[i];
-    if (groups.empty() || groups.back().bucket != l.bucket ||
-        groups.back().lead != l.lead || groups.back().passage != l.passage) {
-      groups.push_back(Group{l.bucket, l.lead, l.passage, false, {}});
+    if (i == 0 || !l.SameKey(lookups[i - 1])) {
+      groups.push_back(
+          Group{l.bucket, l.lead, static_cast<uint16_t>(l.passage), 0, 0});
     }
-    group_of[i] = static_cast<uint32_t>(groups.size() - 1);
   }
+  std::vector<std::pair<uint32_t, uint32_t>> hits;  // (group, document)
+  auto add = [&hits, &groups, &options](size_t g, uint32_t d) {
+    Group& group = groups[g];
+    if (group.capped != 0) return false;
+    if (group.count == options.max_bucket) {
+      group.capped = 1;
+      return false;
+    }
+    ++group.count;
+    hits.emplace_back(static_cast<uint32_t>(g), d);
+    return true;
+  };
   {
     // A version 1 index's band tree (empty in a version 2 one).
     Cursor cursor;
@@ -1480,17 +1497,15 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
     MDB_stat tree;
     mdb_stat(txn.get(), rep.bands, &tree);
     for (size_t g = 0; tree.ms_entries > 0 && g < groups.size(); ++g) {
-      Group& group = groups[g];
-      uint32_t key = group.bucket;
-      uint64_t first = group.lead;
+      uint32_t key = groups[g].bucket;
+      const uint64_t lead = groups[g].Lead();
+      uint64_t first = lead;
       MDB_val bk = Val(&key, 4), bv = Val(&first, 8);
       for (rc = mdb_cursor_get(cursor.get(), &bk, &bv, MDB_GET_BOTH_RANGE);
            rc == 0; rc = mdb_cursor_get(cursor.get(), &bk, &bv, MDB_NEXT_DUP)) {
         const uint64_t entry = Load<uint64_t>(static_cast<char*>(bv.mv_data));
-        if ((entry & 0xFFFFFFFF00000000ULL) != group.lead) break;
-        if (!group.Add(static_cast<uint32_t>(entry), options.max_bucket)) {
-          break;
-        }
+        if ((entry & 0xFFFFFFFF00000000ULL) != lead) break;
+        if (!add(g, static_cast<uint32_t>(entry))) break;
       }
     }
   }
@@ -1501,7 +1516,8 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
     std::vector<uint32_t> dir;
     // The keys looked up, band and passage.
     size_t wanted_of_kind[2] = {0, 0};
-    for (const Group& g : groups) ++wanted_of_kind[g.passage ? 1 : 0];
+    for (const Group& g : groups) ++wanted_of_kind[g.passage];
+    std::vector<uint64_t> buffer;  // one for all runs
     for (const RunInfo& run : *runs) {
       const bool passage = run.kind == kPassageRun;
       const size_t wanted = wanted_of_kind[passage ? 1 : 0];
@@ -1513,9 +1529,10 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
       // through in chunks; far apart: only each lookup's bucket.
       const size_t ahead =
           run.entries / wanted < kRunChunkEntries / 8 ? kRunChunkEntries : 0;
-      RunStream stream(reader, run);
-      for (Group& g : groups) {
-        if (g.passage != passage || g.capped) continue;
+      RunStream stream(reader, run, &buffer);
+      for (size_t gi = 0; gi < groups.size(); ++gi) {
+        const Group& g = groups[gi];
+        if ((g.passage != 0) != passage || g.capped != 0) continue;
         const uint64_t lo = dir[g.bucket], hi = dir[g.bucket + 1];
         if (lo == hi) continue;
         const uint64_t* e = stream.Get(lo, hi, ahead);
@@ -1523,36 +1540,49 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
           return rep.RunDamaged();
         }
         const uint64_t* end = e + (hi - lo);
-        for (e = std::lower_bound(e, end, g.lead);
-             e != end && (*e & 0xFFFFFFFF00000000ULL) == g.lead; ++e) {
-          if (!g.Add(static_cast<uint32_t>(*e), options.max_bucket)) break;
+        const uint64_t lead = g.Lead();
+        for (e = std::lower_bound(e, end, lead);
+             e != end && (*e & 0xFFFFFFFF00000000ULL) == lead; ++e) {
+          if (!add(gi, static_cast<uint32_t>(*e))) break;
         }
       }
     }
+  }
+  // The hits by group, each group's in the order found.
+  std::vector<uint32_t> group_begin(groups.size() + 1, 0);
+  for (size_t g = 0; g < groups.size(); ++g) {
+    group_begin[g + 1] = group_begin[g] + groups[g].count;
+  }
+  std::vector<uint32_t> documents(hits.size());
+  {
+    std::vector<uint32_t> at(group_begin.begin(), group_begin.end() - 1);
+    for (const auto& [g, d] : hits) documents[at[g]++] = d;
+    hits = {};
   }
   std::vector<std::vector<uint32_t>> found(texts.size());
   // Documents met under a passage key, once per key: a candidate if met
   // under two.
   std::vector<std::vector<uint32_t>> passage_found(passages ? texts.size() : 0);
-  for (size_t i = 0; i < lookups.size(); ++i) {
+  for (size_t i = 0, gi = 0; i < lookups.size(); ++i) {
     const Lookup& l = lookups[i];
-    const Group& g = groups[group_of[i]];
-    if (l.passage) {
-      if (g.capped) {
+    if (i > 0 && !l.SameKey(lookups[i - 1])) ++gi;
+    const Group& g = groups[gi];
+    const auto begin = documents.begin() + group_begin[gi];
+    const auto end = documents.begin() + group_begin[gi + 1];
+    if (l.passage != 0) {
+      if (g.capped != 0) {
         ++st.capped_passage_keys;  // a stock phrase: finds nothing
       } else {
-        passage_found[l.query].insert(passage_found[l.query].end(),
-                                      g.documents.begin(), g.documents.end());
+        passage_found[l.query].insert(passage_found[l.query].end(), begin, end);
       }
       continue;
     }
-    found[l.query].insert(found[l.query].end(), g.documents.begin(),
-                          g.documents.end());
-    if (g.capped) ++st.capped_buckets;
+    found[l.query].insert(found[l.query].end(), begin, end);
+    if (g.capped != 0) ++st.capped_buckets;
   }
   groups = {};
-  group_of = {};
   lookups = {};
+  documents = {};
   for (size_t q = 0; q < passage_found.size(); ++q) {
     std::vector<uint32_t>& met = passage_found[q];
     std::sort(met.begin(), met.end());
