@@ -49,6 +49,7 @@
 #include <cstring>
 #include <ctime>
 #include <functional>
+#include <memory>
 #include <tuple>
 #include <utility>
 
@@ -839,22 +840,36 @@ struct FeedIndex::Rep {
     return p;
   }
 
-  // A new run of `kind` from sorted (bucket, entry) pairs of documents
-  // [first, end).
+  // A new run of `kind` of documents [first, end) from (bucket, entry)
+  // pairs in any order: put in order of bucket by counting, then sorted
+  // and made distinct within each (as the v1 tree held them).
   absl::Status WriteRun(
       MDB_txn* txn, uint32_t kind, uint32_t first, uint32_t end,
-      const std::vector<std::pair<uint32_t, uint64_t>>& entries) const {
-    if (entries.empty()) return absl::OkStatus();
+      const std::vector<std::pair<uint32_t, uint64_t>>& pairs) const {
+    if (pairs.empty()) return absl::OkStatus();
     std::vector<uint32_t> dir(size_t{kRunBuckets} + 1, 0);
-    for (const auto& e : entries) ++dir[e.first + 1];
+    for (const auto& e : pairs) ++dir[e.first + 1];
     for (size_t b = 0; b < kRunBuckets; ++b) dir[b + 1] += dir[b];
-    auto p = ReserveRun(txn, kind, first, end, entries.size(), dir);
-    if (!p.ok()) return p.status();
-    char* out = *p + kRunHeaderBytes + kRunDirBytes;
-    for (const auto& e : entries) {
-      std::memcpy(out, &e.second, 8);
-      out += 8;
+    std::vector<uint64_t> entries(pairs.size());
+    {
+      std::vector<uint32_t> at(dir.begin(), dir.end() - 1);
+      for (const auto& e : pairs) entries[at[e.first]++] = e.second;
     }
+    uint32_t lo = 0;
+    size_t w = 0;
+    for (size_t b = 0; b < kRunBuckets; ++b) {
+      const uint32_t hi = dir[b + 1];
+      dir[b] = static_cast<uint32_t>(w);
+      std::sort(entries.begin() + lo, entries.begin() + hi);
+      for (uint32_t j = lo; j < hi; ++j) {
+        if (j == lo || entries[j] != entries[j - 1]) entries[w++] = entries[j];
+      }
+      lo = hi;
+    }
+    dir[kRunBuckets] = static_cast<uint32_t>(w);
+    auto p = ReserveRun(txn, kind, first, end, w, dir);
+    if (!p.ok()) return p.status();
+    std::memcpy(*p + kRunHeaderBytes + kRunDirBytes, entries.data(), w * 8);
     return absl::OkStatus();
   }
 
@@ -948,29 +963,31 @@ struct FeedIndex::Rep {
   }
 
   // Merges the newest runs of `kind` while the older of the last two holds
-  // at most kRunMergeRatio times the newer's entries, or is small.
+  // at most kRunMergeRatio times the newer's entries, or is small: the
+  // runs that pairwise merging would take, merged in one pass (a cascade
+  // of pairwise merges would write the newest entries once per step).
   absl::Status MergeRuns(MDB_txn* txn, uint32_t kind) const {
-    for (;;) {
-      auto all = ReadRuns(txn);
-      if (!all.ok()) return all.status();
-      std::vector<RunInfo> of_kind;
-      for (const RunInfo& r : *all) {
-        if (r.kind == kind) of_kind.push_back(r);
-      }
-      if (of_kind.size() < 2) return absl::OkStatus();
-      const RunInfo& older = of_kind[of_kind.size() - 2];
-      const RunInfo& newer = of_kind.back();
-      if (older.entries > kRunMergeRatio * newer.entries &&
-          older.entries >= options.small_run_entries) {
-        return absl::OkStatus();
-      }
-      if (older.entries + newer.entries > 0xFFFFFFFFu) {
-        return absl::OkStatus();
-      }
-      if (absl::Status s = RewriteRuns(txn, {older, newer}, nullptr); !s.ok()) {
-        return s;
-      }
+    auto all = ReadRuns(txn);
+    if (!all.ok()) return all.status();
+    std::vector<RunInfo> of_kind;
+    for (const RunInfo& r : *all) {
+      if (r.kind == kind) of_kind.push_back(r);
     }
+    if (of_kind.size() < 2) return absl::OkStatus();
+    uint64_t merged = of_kind.back().entries;
+    size_t from = of_kind.size() - 1;
+    while (from > 0) {
+      const RunInfo& older = of_kind[from - 1];
+      if (older.entries > kRunMergeRatio * merged &&
+          older.entries >= options.small_run_entries) {
+        break;
+      }
+      if (older.entries + merged > 0xFFFFFFFFu) break;
+      merged += older.entries;
+      --from;
+    }
+    if (from == of_kind.size() - 1) return absl::OkStatus();
+    return RewriteRuns(txn, {of_kind.begin() + from, of_kind.end()}, nullptr);
   }
 };
 
@@ -1190,39 +1207,67 @@ absl::StatusOr<std::unique_ptr<FeedIndex>> FeedIndex::Open(
 
 absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(
     std::string_view name, absl::Span<const DocumentView> documents) {
+  bool given = false;
+  return AddBatch(name,
+                  [&]() -> absl::StatusOr<absl::Span<const DocumentView>> {
+                    if (given) return absl::Span<const DocumentView>();
+                    given = true;
+                    return documents;
+                  });
+}
+
+absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
+                                                  const DocumentSource& next) {
   Rep& rep = *rep_;
   if (!rep.options.writable) {
     return absl::FailedPreconditionError("AddBatch() on a read-only index");
   }
   if (name.empty()) return absl::InvalidArgumentError("empty batch name");
-  for (const DocumentView& d : documents) {
-    if (d.text.size() >= kMaxTextBytes) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("document ", std::string(d.id), " is 4 GiB or more"));
-    }
-  }
   FeedAddResult result;
-  // The content hash: every id and text, with their lengths.
-  XXH3_state_t* state = XXH3_createState();
-  XXH3_128bits_reset(state);
-  for (const DocumentView& d : documents) {
-    const uint64_t sizes[2] = {d.id.size(), d.text.size()};
-    XXH3_128bits_update(state, sizes, sizeof(sizes));
-    XXH3_128bits_update(state, d.id.data(), d.id.size());
-    XXH3_128bits_update(state, d.text.data(), d.text.size());
+  // Each part as it comes: the content hash (every id and text, with their
+  // lengths), the ids, and each text sketched and compressed (outside the
+  // write transaction); the texts themselves are not kept.
+  std::unique_ptr<XXH3_state_t, XXH_errorcode (*)(XXH3_state_t*)> state(
+      XXH3_createState(), XXH3_freeState);
+  XXH3_128bits_reset(state.get());
+  std::string ids;
+  std::vector<size_t> id_ends;
+  std::vector<Worker> workers = rep.MakeWorkers();
+  // Each part's sketches stay where SketchAll put them (growing one vector
+  // would move them all, into fresh memory, each time it doubles).
+  std::vector<std::vector<Sketched>> parts;
+  std::vector<const Sketched*> sketched;
+  std::vector<std::string_view> texts;
+  for (;;) {
+    auto part = next();
+    if (!part.ok()) return part.status();
+    if (part->empty()) break;
+    texts.clear();
+    for (const DocumentView& d : *part) {
+      if (d.text.size() >= kMaxTextBytes) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("document ", std::string(d.id), " is 4 GiB or more"));
+      }
+      const uint64_t sizes[2] = {d.id.size(), d.text.size()};
+      XXH3_128bits_update(state.get(), sizes, sizeof(sizes));
+      XXH3_128bits_update(state.get(), d.id.data(), d.id.size());
+      XXH3_128bits_update(state.get(), d.text.data(), d.text.size());
+      ids.append(d.id);
+      id_ends.push_back(ids.size());
+      texts.push_back(d.text);
+    }
+    parts.emplace_back();
+    rep.SketchAll(texts, false, rep.params.store_texts, rep.params.passage_keys,
+                  &workers, &parts.back());
+    for (const Sketched& s : parts.back()) sketched.push_back(&s);
   }
   XXH128_canonical_t hash;
-  XXH128_canonicalFromHash(&hash, XXH3_128bits_digest(state));
-  XXH3_freeState(state);
-
-  // Sketch and compress outside the write transaction.
-  std::vector<std::string_view> texts;
-  texts.reserve(documents.size());
-  for (const DocumentView& d : documents) texts.push_back(d.text);
-  std::vector<Worker> workers = rep.MakeWorkers();
-  std::vector<Sketched> sketched;
-  rep.SketchAll(texts, false, rep.params.store_texts, rep.params.passage_keys,
-                &workers, &sketched);
+  XXH128_canonicalFromHash(&hash, XXH3_128bits_digest(state.get()));
+  const size_t count = id_ends.size();
+  auto id_of = [&ids, &id_ends](size_t i) {
+    const size_t begin = i == 0 ? 0 : id_ends[i - 1];
+    return std::string_view(ids).substr(begin, id_ends[i] - begin);
+  };
 
   Txn txn;
   int rc = txn.Begin(rep.env, 0);
@@ -1258,7 +1303,7 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(
   if (!next_batch.ok()) return next_batch.status();
   uint32_t doc = *next_doc;
   const uint32_t batch = *next_batch;
-  if (uint64_t{doc} + documents.size() >= 0xFFFFFFFFu) {
+  if (uint64_t{doc} + count >= 0xFFFFFFFFu) {
     return absl::ResourceExhaustedError(
         absl::StrCat(rep.path, ": the index is full (2^32 documents added)"));
   }
@@ -1275,13 +1320,13 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(
   if ((rc = ids_cursor.Open(txn.get(), rep.ids)) != 0) {
     return rep.Error("cannot open a cursor", rc);
   }
-  for (size_t i = 0; i < documents.size(); ++i) {
-    const DocumentView& d = documents[i];
-    if (!batch_ids.insert(d.id).second) {
+  for (size_t i = 0; i < count; ++i) {
+    const std::string_view id = id_of(i);
+    if (!batch_ids.insert(id).second) {
       ++result.existing_ids;
       continue;
     }
-    uint64_t id_hash = IdHash(d.id);
+    uint64_t id_hash = IdHash(id);
     bool known = false;
     MDB_val hk = Val(&id_hash, 8), hv;
     for (rc = mdb_cursor_get(ids_cursor.get(), &hk, &hv, MDB_SET_KEY);
@@ -1291,21 +1336,21 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(
       if (mdb_get(txn.get(), rep.docs, &dk, &dv) == 0 && dv.mv_size >= 8 + k) {
         const std::string_view stored(static_cast<char*>(dv.mv_data) + 8 + k,
                                       dv.mv_size - 8 - k);
-        known = stored == d.id;
+        known = stored == id;
       }
     }
     if (known) {
       ++result.existing_ids;
       continue;
     }
-    const Sketched& s = sketched[i];
+    const Sketched& s = *sketched[i];
     record.clear();
     Append<uint32_t>(batch, &record);
     Append<uint32_t>(s.tokens, &record);
     record.append(reinterpret_cast<const char*>(s.signature.data()), k);
     sig_block.append(record);
-    record.append(d.id);
-    id_bytes.append(d.id);
+    record.append(id);
+    id_bytes.append(id);
     if (id_bytes.size() > 0xFFFFFFFFu) {
       return absl::ResourceExhaustedError(
           absl::StrCat(rep.path, ": the ids of batch ", std::string(name),
@@ -1358,9 +1403,6 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(
   // then the newest runs merged as MergeRuns says.
   for (auto [kind, entries] : {std::pair{kBandRun, &band_entries},
                                std::pair{kPassageRun, &passage_entries}}) {
-    std::sort(entries->begin(), entries->end());
-    entries->erase(std::unique(entries->begin(), entries->end()),
-                   entries->end());
     if (absl::Status s = rep.WriteRun(txn.get(), kind, first, doc, *entries);
         !s.ok()) {
       return s;

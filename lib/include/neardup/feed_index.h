@@ -27,6 +27,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -200,6 +201,17 @@ class FeedIndex {
   // with other content is InvalidArgument. REQUIRES: writable.
   absl::StatusOr<FeedAddResult> AddBatch(
       std::string_view name, absl::Span<const DocumentView> documents);
+
+  // The next part of a batch (valid until the next call), an empty span
+  // after the last part, or an error.
+  using DocumentSource =
+      std::function<absl::StatusOr<absl::Span<const DocumentView>>()>;
+  // As above, for a batch given a part at a time, so that its texts need
+  // not all be in memory: each part is sketched (and compressed) as it
+  // comes, and the batch is written in one transaction after the last. An
+  // error from `next` adds nothing and is returned.
+  absl::StatusOr<FeedAddResult> AddBatch(std::string_view name,
+                                         const DocumentSource& next);
 
   // For each text, the indexed documents it near-duplicates, most similar
   // first (ties: lower document number first). Read-only.
