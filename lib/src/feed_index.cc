@@ -28,6 +28,10 @@
 //            u32 offsets[count + 1] (into the bytes that follow), the ids of
 //            its documents, in order (read with pread by queries, for the
 //            ids of matches)
+//   textblocks (version 3, with texts) u32 first document of a batch ->
+//            u32 count, u32 0, u64 offsets[count + 1] (into the bytes that
+//            follow), the zstd frames of its documents' texts, in order
+//            (read with pread); texts holds only what older versions wrote
 // Documents and batches are numbered in the order added and never
 // renumbered, so docs, texts, batches, runs, sigs and idblocks are appended
 // (MDB_APPEND).
@@ -264,6 +268,7 @@ struct Worker {
   ZSTD_DCtx* zstd;
   ZSTD_CCtx* zstd_c;
   std::string text;
+  std::string compressed;
   std::vector<uint64_t> shingles;
 };
 
@@ -573,13 +578,14 @@ struct FeedIndex::Rep {
   FeedIndexParams params;
   MDB_env* env = nullptr;
   MDB_dbi meta = 0, bands = 0, docs = 0, texts = 0, ids = 0, batches = 0;
-  MDB_dbi runs = 0, sigs = 0, idblocks = 0;
+  MDB_dbi runs = 0, sigs = 0, idblocks = 0, textblocks = 0;
   // Whether the runs database exists (not in a version 1 index opened
   // read-only, whose entries are all in the bands tree); likewise sigs
   // (version 2) and idblocks (version 3).
   bool has_runs = false;
   bool has_sigs = false;
   bool has_idblocks = false;
+  bool has_textblocks = false;
   uint32_t format_version = kFeedIndexFormatVersion;
   int lock_fd = -1;
   int workers = 1;
@@ -748,7 +754,8 @@ struct FeedIndex::Rep {
 
   absl::Status SignaturesDamaged() const {
     return absl::DataLossError(absl::StrCat(
-        path, ": a block of signatures or ids is damaged or unreadable"));
+        path,
+        ": a block of signatures, ids or texts is damaged or unreadable"));
   }
 
   BlobReader Reader() const {
@@ -1170,13 +1177,15 @@ absl::StatusOr<std::unique_ptr<FeedIndex>> FeedIndex::Open(
       {"runs", &rep->runs, MDB_INTEGERKEY},
       {"sigs", &rep->sigs, MDB_INTEGERKEY},
       {"idblocks", &rep->idblocks, MDB_INTEGERKEY},
+      {"textblocks", &rep->textblocks, MDB_INTEGERKEY},
   };
   for (const auto& db : dbs) {
     rc = mdb_dbi_open(txn.get(), db.name, db.flags | create_flag, db.dbi);
-    bool* has = db.dbi == &rep->runs       ? &rep->has_runs
-                : db.dbi == &rep->sigs     ? &rep->has_sigs
-                : db.dbi == &rep->idblocks ? &rep->has_idblocks
-                                           : nullptr;
+    bool* has = db.dbi == &rep->runs         ? &rep->has_runs
+                : db.dbi == &rep->sigs       ? &rep->has_sigs
+                : db.dbi == &rep->idblocks   ? &rep->has_idblocks
+                : db.dbi == &rep->textblocks ? &rep->has_textblocks
+                                             : nullptr;
     if (has != nullptr) {
       // Absent from an older index opened read-only.
       *has = rc == 0;
@@ -1311,6 +1320,7 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
   absl::flat_hash_set<std::string_view> batch_ids;
   std::string sig_block;  // the added documents' batch, tokens, signature
   std::vector<uint32_t> id_offsets = {0};  // the added documents' ids
+  std::vector<const std::string*> added_texts;
   std::string id_bytes;
   std::vector<std::pair<uint32_t, uint64_t>> band_entries, passage_entries;
   std::string record;
@@ -1361,12 +1371,7 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
     if ((rc = mdb_put(txn.get(), rep.docs, &dk, &dv, MDB_APPEND)) != 0) {
       return rep.Error("cannot store a document", rc);
     }
-    if (rep.params.store_texts) {
-      MDB_val tv = Val(s.compressed.data(), s.compressed.size());
-      if ((rc = mdb_put(txn.get(), rep.texts, &dk, &tv, MDB_APPEND)) != 0) {
-        return rep.Error("cannot store a text", rc);
-      }
-    }
+    if (rep.params.store_texts) added_texts.push_back(&s.compressed);
     hk = Val(&id_hash, 8);
     MDB_val iv = Val(&doc, 4);
     if ((rc = mdb_put(txn.get(), rep.ids, &hk, &iv, 0)) != 0) {
@@ -1397,6 +1402,37 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
     MDB_val iv = Val(id_block.data(), id_block.size());
     if ((rc = mdb_put(txn.get(), rep.idblocks, &sk, &iv, MDB_APPEND)) != 0) {
       return rep.Error("cannot store the ids", rc);
+    }
+    if (rep.params.store_texts) {
+      // Reserved and filled in place: no copy of the texts is made.
+      const size_t n = added_texts.size();
+      const uint64_t bytes_at = 8 + (uint64_t{n} + 1) * 8;
+      uint64_t total = 0;
+      for (const std::string* t : added_texts) total += t->size();
+      MDB_val tv{bytes_at + total, nullptr};
+      if ((rc = mdb_put(txn.get(), rep.textblocks, &sk, &tv,
+                        MDB_RESERVE | MDB_APPEND)) != 0) {
+        return rep.Error("cannot store the texts", rc);
+      }
+      char* p = static_cast<char*>(tv.mv_data);
+      if (rep.map != nullptr && (p < rep.map || p >= rep.map + rep.map_bytes)) {
+        PrepareForWriting(p, tv.mv_size);
+      }
+      const auto count = static_cast<uint32_t>(n);
+      const uint32_t zero = 0;
+      std::memcpy(p, &count, 4);
+      std::memcpy(p + 4, &zero, 4);
+      uint64_t offset = 0;
+      char* bytes = p + bytes_at;
+      for (size_t i = 0; i <= n; ++i) {
+        std::memcpy(p + 8 + i * 8, &offset, 8);
+        if (i == n) break;
+        if (!added_texts[i]->empty()) {
+          std::memcpy(bytes + offset, added_texts[i]->data(),
+                      added_texts[i]->size());
+        }
+        offset += added_texts[i]->size();
+      }
     }
   }
   // One sorted run per kind (distinct entries, as the v1 tree held them),
@@ -1693,8 +1729,21 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
   struct Candidate {
     uint32_t document;
     const char* head;  // batch, tokens, signature (the record's start)
+    // Its compressed text, if to be read: `text` (a value of the texts
+    // tree, for older batches) or, if text_block is set, text.mv_size
+    // bytes at text_offset of that text block.
     MDB_val text;
+    const MDB_val* text_block;
+    uint64_t text_offset;
   };
+  std::vector<Block> text_blocks;
+  if (exact && rep.has_textblocks &&
+      (rc = ReadBlocks(txn.get(), rep.textblocks, &text_blocks)) != 0) {
+    return rep.Error("cannot read the texts", rc);
+  }
+  // Candidates whose text is in a text block, placed below: (document,
+  // query, candidate).
+  std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> in_blocks;
   std::vector<std::vector<Candidate>> candidates(texts.size());
   for (size_t q = 0; q < texts.size(); ++q) {
     for (uint32_t d : found[q]) {
@@ -1702,19 +1751,90 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
           std::lower_bound(distinct.begin(), distinct.end(), d) -
           distinct.begin());
       if (!have_head[i]) continue;
-      Candidate c{d, heads.data() + i * head_bytes, {}};
-      MDB_val dk = Val(&d, 4);
-      if (exact && mdb_get(txn.get(), rep.texts, &dk, &c.text) != 0) {
-        c.text = MDB_val{0, nullptr};
+      Candidate c{d, heads.data() + i * head_bytes, {0, nullptr}, nullptr, 0};
+      // The stored text, for the candidates the verification below reads
+      // it for (each lookup costs a page fault in the texts tree at 1M).
+      const char* head = c.head;
+      const bool verify =
+          exact &&
+          (options.want_texts || options.all_candidates ||
+           Load<uint32_t>(head + 4) == 0 || sketched[q].tokens == 0 ||
+           EstimateSimilarity(sketched[q].signature.data(),
+                              reinterpret_cast<const uint8_t*>(head + 8),
+                              k) >= options.threshold - kEstimateMargin);
+      if (verify && BlockOf(text_blocks, d) != nullptr) {
+        in_blocks.emplace_back(d, static_cast<uint32_t>(q),
+                               static_cast<uint32_t>(candidates[q].size()));
+      } else if (verify) {
+        MDB_val dk = Val(&d, 4);
+        if (mdb_get(txn.get(), rep.texts, &dk, &c.text) != 0) {
+          c.text = MDB_val{0, nullptr};
+        }
       }
       candidates[q].push_back(c);
     }
     found[q] = {};
     st.candidates += candidates[q].size();
   }
+  // Where each text in a block is: its two offsets, read with pread by
+  // block, neighbours with one call.
+  std::sort(in_blocks.begin(), in_blocks.end());
+  {
+    const BlobReader reader = rep.Reader();
+    std::string scratch;
+    std::vector<uint64_t> offsets;
+    std::vector<Piece> pieces;
+    size_t i = 0;
+    while (i < in_blocks.size()) {
+      const Block* block = BlockOf(text_blocks, std::get<0>(in_blocks[i]));
+      uint32_t count = 0;
+      if (!reader.Read(block->blob, 0, 4, &count)) {
+        return rep.SignaturesDamaged();
+      }
+      size_t j = i;
+      while (j < in_blocks.size() &&
+             std::get<0>(in_blocks[j]) - block->first < count) {
+        ++j;
+      }
+      if (j == i) {  // not in the block: from the texts tree
+        const auto [d, q, c] = in_blocks[i++];
+        uint32_t key = d;
+        MDB_val dk = Val(&key, 4);
+        Candidate& candidate = candidates[q][c];
+        if (mdb_get(txn.get(), rep.texts, &dk, &candidate.text) != 0) {
+          candidate.text = MDB_val{0, nullptr};
+        }
+        continue;
+      }
+      offsets.resize((j - i) * 2);
+      pieces.clear();
+      for (size_t m = i; m < j; ++m) {
+        pieces.push_back(
+            {8 + uint64_t{std::get<0>(in_blocks[m]) - block->first} * 8, 16,
+             reinterpret_cast<char*>(&offsets[(m - i) * 2])});
+      }
+      if (!ReadPieces(reader, block->blob, pieces, &scratch)) {
+        return rep.SignaturesDamaged();
+      }
+      const uint64_t bytes_at = 8 + (uint64_t{count} + 1) * 8;
+      for (size_t m = i; m < j; ++m) {
+        const uint64_t lo = offsets[(m - i) * 2], hi = offsets[(m - i) * 2 + 1];
+        if (hi < lo || bytes_at + hi > block->blob.mv_size) {
+          return rep.SignaturesDamaged();
+        }
+        Candidate& c =
+            candidates[std::get<1>(in_blocks[m])][std::get<2>(in_blocks[m])];
+        c.text_block = &block->blob;
+        c.text_offset = bytes_at + lo;
+        c.text.mv_size = hi - lo;
+      }
+      i = j;
+    }
+  }
 
-  // Verification, on all workers; reads only the mapped, unchanging pages
-  // of this snapshot.
+  const BlobReader text_reader = rep.Reader();
+  // Verification, on all workers; reads only this snapshot's unchanging
+  // pages (pread is safe on any thread).
   std::vector<std::vector<FeedMatch>> results(texts.size());
   const double threshold = options.threshold - kSimilarityEpsilon;
   ParallelFor(texts.size(), workers.size(), 4, [&](size_t q, int w) {
@@ -1734,15 +1854,28 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
       }
       const bool worth_text = options.want_texts || options.all_candidates ||
                               similarity >= options.threshold - kEstimateMargin;
-      if (c.text.mv_data != nullptr && (worth_text || is_exact)) {
-        const unsigned long long size =
-            ZSTD_getFrameContentSize(c.text.mv_data, c.text.mv_size);
+      // The compressed text copied out with pread (a text on overflow
+      // pages would cost a page fault per page through the map).
+      bool have_text = false;
+      if ((c.text_block != nullptr || c.text.mv_data != nullptr) &&
+          (worth_text || is_exact)) {
+        worker.compressed.resize(c.text.mv_size);
+        have_text =
+            c.text_block != nullptr
+                ? text_reader.Read(*c.text_block, c.text_offset, c.text.mv_size,
+                                   worker.compressed.data())
+                : text_reader.Read(c.text, 0, c.text.mv_size,
+                                   worker.compressed.data());
+      }
+      if (have_text) {
+        const unsigned long long size = ZSTD_getFrameContentSize(
+            worker.compressed.data(), worker.compressed.size());
         if (size != ZSTD_CONTENTSIZE_ERROR &&
             size != ZSTD_CONTENTSIZE_UNKNOWN) {
           worker.text.resize(size);
-          const size_t n =
-              ZSTD_decompressDCtx(worker.zstd, worker.text.data(), size,
-                                  c.text.mv_data, c.text.mv_size);
+          const size_t n = ZSTD_decompressDCtx(worker.zstd, worker.text.data(),
+                                               size, worker.compressed.data(),
+                                               worker.compressed.size());
           if (!ZSTD_isError(n) && n == size) {
             if (!is_exact) {
               worker.analyzer.Analyze(worker.text, &worker.analyzed);
@@ -1765,7 +1898,7 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
       m.similarity = similarity;
       m.exact = is_exact;
       m.batch = std::to_string(Load<uint32_t>(rec));
-      if (options.want_texts && c.text.mv_data != nullptr) m.text = worker.text;
+      if (options.want_texts && have_text) m.text = worker.text;
       results[q].push_back(std::move(m));
     }
     std::sort(results[q].begin(), results[q].end(),
@@ -1831,11 +1964,13 @@ absl::StatusOr<FeedIndexStats> FeedIndex::Stats() {
     uint64_t bytes =
         (s.ms_branch_pages + s.ms_leaf_pages + s.ms_overflow_pages) *
         uint64_t{s.ms_psize};
-    // Runs count as bands; signature and id blocks as docs.
+    // Runs count as bands; signature and id blocks as docs; text blocks as
+    // texts.
     for (const auto& [of, has, extra] :
          {std::tuple{rep.bands, rep.has_runs, rep.runs},
           std::tuple{rep.docs, rep.has_sigs, rep.sigs},
-          std::tuple{rep.docs, rep.has_idblocks, rep.idblocks}}) {
+          std::tuple{rep.docs, rep.has_idblocks, rep.idblocks},
+          std::tuple{rep.texts, rep.has_textblocks, rep.textblocks}}) {
       if (dbi != of || !has) continue;
       mdb_stat(txn.get(), extra, &s);
       bytes += (s.ms_branch_pages + s.ms_leaf_pages + s.ms_overflow_pages) *
@@ -1908,6 +2043,10 @@ absl::StatusOr<std::vector<FeedBatchInfo>> FeedIndex::Rep::Prune(
     if ((rc = mdb_del(txn.get(), idblocks, &sk, nullptr)) != 0 &&
         rc != MDB_NOTFOUND) {
       return Error("cannot remove the ids", rc);
+    }
+    if ((rc = mdb_del(txn.get(), textblocks, &sk, nullptr)) != 0 &&
+        rc != MDB_NOTFOUND) {
+      return Error("cannot remove the texts", rc);
     }
     uint32_t number = b.number;
     MDB_val bk = Val(&number, 4);

@@ -499,5 +499,55 @@ TEST(FeedIndexTest, IdsComeAlikeFromIdBlocksAndFromAVersion2Index) {
   std::filesystem::remove_all(path);
 }
 
+TEST(FeedIndexTest, ABatchGivenInPartsIsTheBatchGivenWhole) {
+  const std::string parts_path = TempIndexPath("parts");
+  const std::string whole_path = TempIndexPath("whole");
+  std::vector<std::string> texts, ids;
+  for (int i = 0; i < 50; ++i) {
+    texts.push_back(Words(i % 40, 70));           // ten repeated texts
+    ids.push_back("p" + std::to_string(i % 45));  // five repeated ids
+  }
+  std::vector<DocumentView> docs;
+  for (int i = 0; i < 50; ++i) docs.push_back({ids[i], texts[i]});
+  auto parts = FeedIndex::Open(parts_path, Writable());
+  auto whole = FeedIndex::Open(whole_path, Writable());
+  ASSERT_TRUE(parts.ok() && whole.ok());
+  // A failing source adds nothing, whatever it gave before failing.
+  size_t calls = 0;
+  auto failed = (*parts)->AddBatch(
+      "b", [&]() -> absl::StatusOr<absl::Span<const DocumentView>> {
+        if (calls++ == 0) return absl::MakeConstSpan(docs).subspan(0, 10);
+        return absl::DataLossError("line 11: broken");
+      });
+  EXPECT_EQ(failed.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ((*parts)->Stats()->documents, 0u);
+  // Parts of 1, 16 and 33 documents.
+  size_t at = 0;
+  const size_t sizes[] = {1, 16, 33};
+  size_t part = 0;
+  auto added = (*parts)->AddBatch(
+      "b", [&]() -> absl::StatusOr<absl::Span<const DocumentView>> {
+        if (part == 3) return absl::Span<const DocumentView>();
+        auto span = absl::MakeConstSpan(docs).subspan(at, sizes[part]);
+        at += sizes[part++];
+        return span;
+      });
+  ASSERT_TRUE(added.ok()) << added.status();
+  auto whole_added = (*whole)->AddBatch("b", docs);
+  ASSERT_TRUE(whole_added.ok());
+  EXPECT_EQ(added->added, whole_added->added);
+  EXPECT_EQ(added->existing_ids, 5u);
+  EXPECT_EQ(added->batch.content_hash, whole_added->batch.content_hash);
+  // The same content given whole is recognised as already added.
+  auto again = (*parts)->AddBatch("b", docs);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->already_added);
+  EXPECT_EQ(IdMatches(**parts, texts), IdMatches(**whole, texts));
+  parts->reset();
+  whole->reset();
+  std::filesystem::remove_all(parts_path);
+  std::filesystem::remove_all(whole_path);
+}
+
 }  // namespace
 }  // namespace neardup
