@@ -30,14 +30,16 @@ fi
 # 50,815 passage pairs for 100 queries) and takes ~0.5 s to align.
 head -n 100 "$work/data/query-near.jsonl" > "$work/data/query-100.jsonl"
 
-# run LABEL DOCS COMMAND...: prints "LABEL wall_s cpu_s docs/s(wall) docs/s(cpu)"
+# run LABEL DOCS COMMAND...: prints "LABEL wall_s cpu_s docs/s(wall)
+# docs/s(cpu) page_faults" (page faults: minor + major; on a virtualised
+# machine each costs some 15-20 us of CPU, DESIGN.md)
 run() {
   local label=$1 docs=$2; shift 2
   local t; t=$(mktemp)
-  /usr/bin/time -f "%e %U %S" -o "$t" "$@" > /dev/null || [ $? -eq 1 ]
-  read -r wall user sys < <(tail -n 1 "$t"); rm -f "$t"
-  awk -v l="$label" -v d="$docs" -v w="$wall" -v u="$user" -v s="$sys" \
-    'BEGIN { c = u + s; printf "%-34s %8.2f s wall %8.2f s cpu %9.0f docs/s wall %9.0f docs/s cpu\n", l, w, c, d / w, d / c }'
+  /usr/bin/time -f "%e %U %S %R %F" -o "$t" "$@" > /dev/null || [ $? -eq 1 ]
+  read -r wall user sys minor major < <(tail -n 1 "$t"); rm -f "$t"
+  awk -v l="$label" -v d="$docs" -v w="$wall" -v u="$user" -v s="$sys" -v f=$((minor + major)) \
+    'BEGIN { c = u + s; printf "%-34s %8.2f s wall %8.2f s cpu %9.0f docs/s wall %9.0f docs/s cpu %8d faults\n", l, w, c, d / w, d / c, f }'
 }
 per_doc() {  # INDEX DOCS -> bytes in use per document
   "$neardup" index stats --index "$1" --format jsonl | tail -n 1 |

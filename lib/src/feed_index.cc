@@ -24,8 +24,16 @@
 //   sigs     (version 2) u32 first document of a batch -> the first
 //            8 + num_hashes bytes of each of its docs records, in order
 //            (read with pread by queries)
+//   idblocks (version 3) u32 first document of a batch -> u32 count,
+//            u32 offsets[count + 1] (into the bytes that follow), the ids of
+//            its documents, in order (read with pread by queries, for the
+//            ids of matches)
+//   textblocks (version 3, with texts) u32 first document of a batch ->
+//            u32 count, u32 0, u64 offsets[count + 1] (into the bytes that
+//            follow), the zstd frames of its documents' texts, in order
+//            (read with pread); texts holds only what older versions wrote
 // Documents and batches are numbered in the order added and never
-// renumbered, so docs, texts, batches, runs and sigs are appended
+// renumbered, so docs, texts, batches, runs, sigs and idblocks are appended
 // (MDB_APPEND).
 #include "neardup/feed_index.h"
 
@@ -45,6 +53,8 @@
 #include <cstring>
 #include <ctime>
 #include <functional>
+#include <memory>
+#include <tuple>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -258,6 +268,7 @@ struct Worker {
   ZSTD_DCtx* zstd;
   ZSTD_CCtx* zstd_c;
   std::string text;
+  std::string compressed;
   std::vector<uint64_t> shingles;
 };
 
@@ -441,30 +452,104 @@ bool ReadRunDir(const BlobReader& reader, const RunInfo& run,
 // Reads a run's entries [begin, end) a chunk at a time, in order.
 class RunStream {
  public:
-  RunStream(const BlobReader& reader, const RunInfo& run)
-      : reader_(reader), run_(run) {}
+  // Reads into `buffer` if given (one for several runs: memory first
+  // touched costs a page fault per 4 KiB), else into its own.
+  RunStream(const BlobReader& reader, const RunInfo& run,
+            std::vector<uint64_t>* buffer = nullptr)
+      : reader_(reader), run_(run), shared_(buffer) {}
   // Entries [begin, end) must be in the buffer; reads them (and up to
   // `ahead` more) if not. Returns a pointer to entry `begin`, or null.
   const uint64_t* Get(uint64_t begin, uint64_t end, size_t ahead) {
+    std::vector<uint64_t>& buffer = shared_ != nullptr ? *shared_ : own_;
     if (begin < lo_ || end > hi_) {
       lo_ = begin;
       hi_ = std::min<uint64_t>(run_.entries, std::max(end, begin + ahead));
-      buffer_.resize(hi_ - lo_);
+      buffer.resize(hi_ - lo_);
       if (!reader_.Read(run_.blob, kRunHeaderBytes + kRunDirBytes + lo_ * 8,
-                        (hi_ - lo_) * 8, buffer_.data())) {
+                        (hi_ - lo_) * 8, buffer.data())) {
         lo_ = hi_ = 0;
         return nullptr;
       }
     }
-    return buffer_.data() + (begin - lo_);
+    return buffer.data() + (begin - lo_);
   }
 
  private:
   const BlobReader& reader_;
   const RunInfo& run_;
-  std::vector<uint64_t> buffer_;
+  std::vector<uint64_t>* shared_;
+  std::vector<uint64_t> own_;
   uint64_t lo_ = 0, hi_ = 0;
 };
+
+// One piece of an LMDB value to copy out: `size` bytes at `offset`.
+struct Piece {
+  uint64_t offset;
+  uint32_t size;
+  char* dst;
+};
+
+// Pieces closer than this are read with one pread: a call costs about as
+// much as copying 16 KiB on the shared machine (2.8 µs against some 6 GB/s),
+// so reading the gap is cheaper than a second call.
+constexpr uint64_t kPieceGap = uint64_t{16} << 10;
+constexpr uint64_t kPieceSpan = uint64_t{256} << 10;
+
+// Copies `pieces` (sorted by offset) of `blob`, neighbours with one pread of
+// at most kPieceSpan bytes (a larger piece alone).
+bool ReadPieces(const BlobReader& reader, const MDB_val& blob,
+                absl::Span<const Piece> pieces, std::string* scratch) {
+  size_t i = 0;
+  while (i < pieces.size()) {
+    const uint64_t begin = pieces[i].offset;
+    uint64_t end = begin + pieces[i].size;
+    size_t j = i + 1;
+    while (j < pieces.size() && pieces[j].offset < end + kPieceGap &&
+           pieces[j].offset + pieces[j].size - begin <= kPieceSpan) {
+      end = std::max<uint64_t>(end, pieces[j].offset + pieces[j].size);
+      ++j;
+    }
+    scratch->resize(end - begin);
+    if (!reader.Read(blob, begin, end - begin, scratch->data())) return false;
+    for (; i < j; ++i) {
+      std::memcpy(pieces[i].dst, scratch->data() + (pieces[i].offset - begin),
+                  pieces[i].size);
+    }
+  }
+  return true;
+}
+
+// A batch's block (signatures or ids) in its database, keyed by the
+// batch's first document.
+struct Block {
+  uint32_t first;
+  MDB_val blob;
+};
+
+// The blocks of `dbi`, in document order.
+int ReadBlocks(MDB_txn* txn, MDB_dbi dbi, std::vector<Block>* out) {
+  out->clear();
+  Cursor cursor;
+  int rc = cursor.Open(txn, dbi);
+  if (rc != 0) return rc;
+  MDB_val k, v;
+  for (rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_FIRST); rc == 0;
+       rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_NEXT)) {
+    if (k.mv_size == 4) {
+      out->push_back({Load<uint32_t>(static_cast<char*>(k.mv_data)), v});
+    }
+  }
+  return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+// The block that may hold document `d` (the last one starting at or
+// before it), or null.
+const Block* BlockOf(const std::vector<Block>& blocks, uint32_t d) {
+  auto it =
+      std::upper_bound(blocks.begin(), blocks.end(), d,
+                       [](uint32_t x, const Block& b) { return x < b.first; });
+  return it == blocks.begin() ? nullptr : &*(it - 1);
+}
 
 FeedBatchInfo ParseBatch(uint32_t number, const MDB_val& v) {
   FeedBatchInfo b;
@@ -493,11 +578,14 @@ struct FeedIndex::Rep {
   FeedIndexParams params;
   MDB_env* env = nullptr;
   MDB_dbi meta = 0, bands = 0, docs = 0, texts = 0, ids = 0, batches = 0;
-  MDB_dbi runs = 0, sigs = 0;
+  MDB_dbi runs = 0, sigs = 0, idblocks = 0, textblocks = 0;
   // Whether the runs database exists (not in a version 1 index opened
-  // read-only, whose entries are all in the bands tree).
+  // read-only, whose entries are all in the bands tree); likewise sigs
+  // (version 2) and idblocks (version 3).
   bool has_runs = false;
   bool has_sigs = false;
+  bool has_idblocks = false;
+  bool has_textblocks = false;
   uint32_t format_version = kFeedIndexFormatVersion;
   int lock_fd = -1;
   int workers = 1;
@@ -587,6 +675,68 @@ struct FeedIndex::Rep {
     return mdb_put(txn, meta, &k, &v, 0);
   }
 
+  // Sets the id of each match (sorted by document).
+  absl::Status ReadIds(MDB_txn* txn,
+                       absl::Span<FeedMatch* const> matches) const {
+    std::vector<Block> blocks;
+    if (has_idblocks) {
+      if (int rc = ReadBlocks(txn, idblocks, &blocks); rc != 0) {
+        return Error("cannot read the ids", rc);
+      }
+    }
+    const BlobReader reader = Reader();
+    const size_t head_bytes = 8 + static_cast<size_t>(params.num_hashes);
+    std::string scratch;
+    size_t i = 0;
+    while (i < matches.size()) {
+      const Block* block = BlockOf(blocks, matches[i]->document);
+      uint32_t count = 0;
+      if (block != nullptr &&
+          !reader.Read(block->blob, 0, 4, reinterpret_cast<char*>(&count))) {
+        return SignaturesDamaged();
+      }
+      size_t j = i;
+      while (j < matches.size() && block != nullptr &&
+             matches[j]->document - block->first < count) {
+        ++j;
+      }
+      if (j == i) {  // not in a block: from the docs record
+        FeedMatch& m = *matches[i++];
+        MDB_val dk = Val(&m.document, 4), dv;
+        if (mdb_get(txn, docs, &dk, &dv) == 0 && dv.mv_size >= head_bytes) {
+          m.id.assign(static_cast<char*>(dv.mv_data) + head_bytes,
+                      dv.mv_size - head_bytes);
+        }
+        continue;
+      }
+      // Matches [i, j) are in `block`: their offsets, then their bytes.
+      const uint64_t bytes_at = 4 + (uint64_t{count} + 1) * 4;
+      std::vector<uint32_t> offsets((j - i) * 2);
+      std::vector<Piece> pieces;
+      for (size_t m = i; m < j; ++m) {
+        pieces.push_back({4 + uint64_t{matches[m]->document - block->first} * 4,
+                          8, reinterpret_cast<char*>(&offsets[(m - i) * 2])});
+      }
+      if (!ReadPieces(reader, block->blob, pieces, &scratch)) {
+        return SignaturesDamaged();
+      }
+      pieces.clear();
+      for (size_t m = i; m < j; ++m) {
+        const uint32_t lo = offsets[(m - i) * 2], hi = offsets[(m - i) * 2 + 1];
+        if (hi < lo || bytes_at + hi > block->blob.mv_size) {
+          return SignaturesDamaged();
+        }
+        matches[m]->id.resize(hi - lo);
+        pieces.push_back({bytes_at + lo, hi - lo, matches[m]->id.data()});
+      }
+      if (!ReadPieces(reader, block->blob, pieces, &scratch)) {
+        return SignaturesDamaged();
+      }
+      i = j;
+    }
+    return absl::OkStatus();
+  }
+
   absl::StatusOr<std::vector<FeedBatchInfo>> Prune(
       const std::function<bool(const FeedBatchInfo&)>& selected);
 
@@ -600,6 +750,12 @@ struct FeedIndex::Rep {
   absl::Status RunDamaged() const {
     return absl::DataLossError(
         absl::StrCat(path, ": a run of band keys is damaged or unreadable"));
+  }
+
+  absl::Status SignaturesDamaged() const {
+    return absl::DataLossError(absl::StrCat(
+        path,
+        ": a block of signatures, ids or texts is damaged or unreadable"));
   }
 
   BlobReader Reader() const {
@@ -691,22 +847,36 @@ struct FeedIndex::Rep {
     return p;
   }
 
-  // A new run of `kind` from sorted (bucket, entry) pairs of documents
-  // [first, end).
+  // A new run of `kind` of documents [first, end) from (bucket, entry)
+  // pairs in any order: put in order of bucket by counting, then sorted
+  // and made distinct within each (as the v1 tree held them).
   absl::Status WriteRun(
       MDB_txn* txn, uint32_t kind, uint32_t first, uint32_t end,
-      const std::vector<std::pair<uint32_t, uint64_t>>& entries) const {
-    if (entries.empty()) return absl::OkStatus();
+      const std::vector<std::pair<uint32_t, uint64_t>>& pairs) const {
+    if (pairs.empty()) return absl::OkStatus();
     std::vector<uint32_t> dir(size_t{kRunBuckets} + 1, 0);
-    for (const auto& e : entries) ++dir[e.first + 1];
+    for (const auto& e : pairs) ++dir[e.first + 1];
     for (size_t b = 0; b < kRunBuckets; ++b) dir[b + 1] += dir[b];
-    auto p = ReserveRun(txn, kind, first, end, entries.size(), dir);
-    if (!p.ok()) return p.status();
-    char* out = *p + kRunHeaderBytes + kRunDirBytes;
-    for (const auto& e : entries) {
-      std::memcpy(out, &e.second, 8);
-      out += 8;
+    std::vector<uint64_t> entries(pairs.size());
+    {
+      std::vector<uint32_t> at(dir.begin(), dir.end() - 1);
+      for (const auto& e : pairs) entries[at[e.first]++] = e.second;
     }
+    uint32_t lo = 0;
+    size_t w = 0;
+    for (size_t b = 0; b < kRunBuckets; ++b) {
+      const uint32_t hi = dir[b + 1];
+      dir[b] = static_cast<uint32_t>(w);
+      std::sort(entries.begin() + lo, entries.begin() + hi);
+      for (uint32_t j = lo; j < hi; ++j) {
+        if (j == lo || entries[j] != entries[j - 1]) entries[w++] = entries[j];
+      }
+      lo = hi;
+    }
+    dir[kRunBuckets] = static_cast<uint32_t>(w);
+    auto p = ReserveRun(txn, kind, first, end, w, dir);
+    if (!p.ok()) return p.status();
+    std::memcpy(*p + kRunHeaderBytes + kRunDirBytes, entries.data(), w * 8);
     return absl::OkStatus();
   }
 
@@ -800,29 +970,31 @@ struct FeedIndex::Rep {
   }
 
   // Merges the newest runs of `kind` while the older of the last two holds
-  // at most kRunMergeRatio times the newer's entries, or is small.
+  // at most kRunMergeRatio times the newer's entries, or is small: the
+  // runs that pairwise merging would take, merged in one pass (a cascade
+  // of pairwise merges would write the newest entries once per step).
   absl::Status MergeRuns(MDB_txn* txn, uint32_t kind) const {
-    for (;;) {
-      auto all = ReadRuns(txn);
-      if (!all.ok()) return all.status();
-      std::vector<RunInfo> of_kind;
-      for (const RunInfo& r : *all) {
-        if (r.kind == kind) of_kind.push_back(r);
-      }
-      if (of_kind.size() < 2) return absl::OkStatus();
-      const RunInfo& older = of_kind[of_kind.size() - 2];
-      const RunInfo& newer = of_kind.back();
-      if (older.entries > kRunMergeRatio * newer.entries &&
-          older.entries >= options.small_run_entries) {
-        return absl::OkStatus();
-      }
-      if (older.entries + newer.entries > 0xFFFFFFFFu) {
-        return absl::OkStatus();
-      }
-      if (absl::Status s = RewriteRuns(txn, {older, newer}, nullptr); !s.ok()) {
-        return s;
-      }
+    auto all = ReadRuns(txn);
+    if (!all.ok()) return all.status();
+    std::vector<RunInfo> of_kind;
+    for (const RunInfo& r : *all) {
+      if (r.kind == kind) of_kind.push_back(r);
     }
+    if (of_kind.size() < 2) return absl::OkStatus();
+    uint64_t merged = of_kind.back().entries;
+    size_t from = of_kind.size() - 1;
+    while (from > 0) {
+      const RunInfo& older = of_kind[from - 1];
+      if (older.entries > kRunMergeRatio * merged &&
+          older.entries >= options.small_run_entries) {
+        break;
+      }
+      if (older.entries + merged > 0xFFFFFFFFu) break;
+      merged += older.entries;
+      --from;
+    }
+    if (from == of_kind.size() - 1) return absl::OkStatus();
+    return RewriteRuns(txn, {of_kind.begin() + from, of_kind.end()}, nullptr);
   }
 };
 
@@ -910,7 +1082,7 @@ absl::StatusOr<std::unique_ptr<FeedIndex>> FeedIndex::Open(
   if (int rc = mdb_env_create(&rep->env); rc != 0) {
     return rep->Error("cannot create the LMDB environment", rc);
   }
-  mdb_env_set_maxdbs(rep->env, 8);
+  mdb_env_set_maxdbs(rep->env, 16);
   mdb_env_set_mapsize(rep->env, options.map_bytes);
   if (!exists && !create) {
     return absl::FailedPreconditionError(
@@ -1004,12 +1176,19 @@ absl::StatusOr<std::unique_ptr<FeedIndex>> FeedIndex::Open(
       {"batches", &rep->batches, MDB_INTEGERKEY},
       {"runs", &rep->runs, MDB_INTEGERKEY},
       {"sigs", &rep->sigs, MDB_INTEGERKEY},
+      {"idblocks", &rep->idblocks, MDB_INTEGERKEY},
+      {"textblocks", &rep->textblocks, MDB_INTEGERKEY},
   };
   for (const auto& db : dbs) {
     rc = mdb_dbi_open(txn.get(), db.name, db.flags | create_flag, db.dbi);
-    if (db.dbi == &rep->runs || db.dbi == &rep->sigs) {
-      // Absent from a version 1 index opened read-only.
-      (db.dbi == &rep->runs ? rep->has_runs : rep->has_sigs) = rc == 0;
+    bool* has = db.dbi == &rep->runs         ? &rep->has_runs
+                : db.dbi == &rep->sigs       ? &rep->has_sigs
+                : db.dbi == &rep->idblocks   ? &rep->has_idblocks
+                : db.dbi == &rep->textblocks ? &rep->has_textblocks
+                                             : nullptr;
+    if (has != nullptr) {
+      // Absent from an older index opened read-only.
+      *has = rc == 0;
       if (rc == MDB_NOTFOUND) continue;
     }
     if (rc != 0) {
@@ -1037,39 +1216,67 @@ absl::StatusOr<std::unique_ptr<FeedIndex>> FeedIndex::Open(
 
 absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(
     std::string_view name, absl::Span<const DocumentView> documents) {
+  bool given = false;
+  return AddBatch(name,
+                  [&]() -> absl::StatusOr<absl::Span<const DocumentView>> {
+                    if (given) return absl::Span<const DocumentView>();
+                    given = true;
+                    return documents;
+                  });
+}
+
+absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
+                                                  const DocumentSource& next) {
   Rep& rep = *rep_;
   if (!rep.options.writable) {
     return absl::FailedPreconditionError("AddBatch() on a read-only index");
   }
   if (name.empty()) return absl::InvalidArgumentError("empty batch name");
-  for (const DocumentView& d : documents) {
-    if (d.text.size() >= kMaxTextBytes) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("document ", std::string(d.id), " is 4 GiB or more"));
-    }
-  }
   FeedAddResult result;
-  // The content hash: every id and text, with their lengths.
-  XXH3_state_t* state = XXH3_createState();
-  XXH3_128bits_reset(state);
-  for (const DocumentView& d : documents) {
-    const uint64_t sizes[2] = {d.id.size(), d.text.size()};
-    XXH3_128bits_update(state, sizes, sizeof(sizes));
-    XXH3_128bits_update(state, d.id.data(), d.id.size());
-    XXH3_128bits_update(state, d.text.data(), d.text.size());
+  // Each part as it comes: the content hash (every id and text, with their
+  // lengths), the ids, and each text sketched and compressed (outside the
+  // write transaction); the texts themselves are not kept.
+  std::unique_ptr<XXH3_state_t, XXH_errorcode (*)(XXH3_state_t*)> state(
+      XXH3_createState(), XXH3_freeState);
+  XXH3_128bits_reset(state.get());
+  std::string ids;
+  std::vector<size_t> id_ends;
+  std::vector<Worker> workers = rep.MakeWorkers();
+  // Each part's sketches stay where SketchAll put them (growing one vector
+  // would move them all, into fresh memory, each time it doubles).
+  std::vector<std::vector<Sketched>> parts;
+  std::vector<const Sketched*> sketched;
+  std::vector<std::string_view> texts;
+  for (;;) {
+    auto part = next();
+    if (!part.ok()) return part.status();
+    if (part->empty()) break;
+    texts.clear();
+    for (const DocumentView& d : *part) {
+      if (d.text.size() >= kMaxTextBytes) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("document ", std::string(d.id), " is 4 GiB or more"));
+      }
+      const uint64_t sizes[2] = {d.id.size(), d.text.size()};
+      XXH3_128bits_update(state.get(), sizes, sizeof(sizes));
+      XXH3_128bits_update(state.get(), d.id.data(), d.id.size());
+      XXH3_128bits_update(state.get(), d.text.data(), d.text.size());
+      ids.append(d.id);
+      id_ends.push_back(ids.size());
+      texts.push_back(d.text);
+    }
+    parts.emplace_back();
+    rep.SketchAll(texts, false, rep.params.store_texts, rep.params.passage_keys,
+                  &workers, &parts.back());
+    for (const Sketched& s : parts.back()) sketched.push_back(&s);
   }
   XXH128_canonical_t hash;
-  XXH128_canonicalFromHash(&hash, XXH3_128bits_digest(state));
-  XXH3_freeState(state);
-
-  // Sketch and compress outside the write transaction.
-  std::vector<std::string_view> texts;
-  texts.reserve(documents.size());
-  for (const DocumentView& d : documents) texts.push_back(d.text);
-  std::vector<Worker> workers = rep.MakeWorkers();
-  std::vector<Sketched> sketched;
-  rep.SketchAll(texts, false, rep.params.store_texts, rep.params.passage_keys,
-                &workers, &sketched);
+  XXH128_canonicalFromHash(&hash, XXH3_128bits_digest(state.get()));
+  const size_t count = id_ends.size();
+  auto id_of = [&ids, &id_ends](size_t i) {
+    const size_t begin = i == 0 ? 0 : id_ends[i - 1];
+    return std::string_view(ids).substr(begin, id_ends[i] - begin);
+  };
 
   Txn txn;
   int rc = txn.Begin(rep.env, 0);
@@ -1105,13 +1312,16 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(
   if (!next_batch.ok()) return next_batch.status();
   uint32_t doc = *next_doc;
   const uint32_t batch = *next_batch;
-  if (uint64_t{doc} + documents.size() >= 0xFFFFFFFFu) {
+  if (uint64_t{doc} + count >= 0xFFFFFFFFu) {
     return absl::ResourceExhaustedError(
         absl::StrCat(rep.path, ": the index is full (2^32 documents added)"));
   }
 
   absl::flat_hash_set<std::string_view> batch_ids;
   std::string sig_block;  // the added documents' batch, tokens, signature
+  std::vector<uint32_t> id_offsets = {0};  // the added documents' ids
+  std::vector<const std::string*> added_texts;
+  std::string id_bytes;
   std::vector<std::pair<uint32_t, uint64_t>> band_entries, passage_entries;
   std::string record;
   const uint32_t first = doc;
@@ -1120,13 +1330,13 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(
   if ((rc = ids_cursor.Open(txn.get(), rep.ids)) != 0) {
     return rep.Error("cannot open a cursor", rc);
   }
-  for (size_t i = 0; i < documents.size(); ++i) {
-    const DocumentView& d = documents[i];
-    if (!batch_ids.insert(d.id).second) {
+  for (size_t i = 0; i < count; ++i) {
+    const std::string_view id = id_of(i);
+    if (!batch_ids.insert(id).second) {
       ++result.existing_ids;
       continue;
     }
-    uint64_t id_hash = IdHash(d.id);
+    uint64_t id_hash = IdHash(id);
     bool known = false;
     MDB_val hk = Val(&id_hash, 8), hv;
     for (rc = mdb_cursor_get(ids_cursor.get(), &hk, &hv, MDB_SET_KEY);
@@ -1136,30 +1346,32 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(
       if (mdb_get(txn.get(), rep.docs, &dk, &dv) == 0 && dv.mv_size >= 8 + k) {
         const std::string_view stored(static_cast<char*>(dv.mv_data) + 8 + k,
                                       dv.mv_size - 8 - k);
-        known = stored == d.id;
+        known = stored == id;
       }
     }
     if (known) {
       ++result.existing_ids;
       continue;
     }
-    const Sketched& s = sketched[i];
+    const Sketched& s = *sketched[i];
     record.clear();
     Append<uint32_t>(batch, &record);
     Append<uint32_t>(s.tokens, &record);
     record.append(reinterpret_cast<const char*>(s.signature.data()), k);
     sig_block.append(record);
-    record.append(d.id);
+    record.append(id);
+    id_bytes.append(id);
+    if (id_bytes.size() > 0xFFFFFFFFu) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat(rep.path, ": the ids of batch ", std::string(name),
+                       " take 4 GiB or more; split it"));
+    }
+    id_offsets.push_back(static_cast<uint32_t>(id_bytes.size()));
     MDB_val dk = Val(&doc, 4), dv = Val(record.data(), record.size());
     if ((rc = mdb_put(txn.get(), rep.docs, &dk, &dv, MDB_APPEND)) != 0) {
       return rep.Error("cannot store a document", rc);
     }
-    if (rep.params.store_texts) {
-      MDB_val tv = Val(s.compressed.data(), s.compressed.size());
-      if ((rc = mdb_put(txn.get(), rep.texts, &dk, &tv, MDB_APPEND)) != 0) {
-        return rep.Error("cannot store a text", rc);
-      }
-    }
+    if (rep.params.store_texts) added_texts.push_back(&s.compressed);
     hk = Val(&id_hash, 8);
     MDB_val iv = Val(&doc, 4);
     if ((rc = mdb_put(txn.get(), rep.ids, &hk, &iv, 0)) != 0) {
@@ -1182,14 +1394,51 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(
     if ((rc = mdb_put(txn.get(), rep.sigs, &sk, &sv, MDB_APPEND)) != 0) {
       return rep.Error("cannot store the signatures", rc);
     }
+    std::string id_block;
+    Append<uint32_t>(static_cast<uint32_t>(id_offsets.size() - 1), &id_block);
+    id_block.append(reinterpret_cast<const char*>(id_offsets.data()),
+                    id_offsets.size() * 4);
+    id_block.append(id_bytes);
+    MDB_val iv = Val(id_block.data(), id_block.size());
+    if ((rc = mdb_put(txn.get(), rep.idblocks, &sk, &iv, MDB_APPEND)) != 0) {
+      return rep.Error("cannot store the ids", rc);
+    }
+    if (rep.params.store_texts) {
+      // Reserved and filled in place: no copy of the texts is made.
+      const size_t n = added_texts.size();
+      const uint64_t bytes_at = 8 + (uint64_t{n} + 1) * 8;
+      uint64_t total = 0;
+      for (const std::string* t : added_texts) total += t->size();
+      MDB_val tv{bytes_at + total, nullptr};
+      if ((rc = mdb_put(txn.get(), rep.textblocks, &sk, &tv,
+                        MDB_RESERVE | MDB_APPEND)) != 0) {
+        return rep.Error("cannot store the texts", rc);
+      }
+      char* p = static_cast<char*>(tv.mv_data);
+      if (rep.map != nullptr && (p < rep.map || p >= rep.map + rep.map_bytes)) {
+        PrepareForWriting(p, tv.mv_size);
+      }
+      const auto count = static_cast<uint32_t>(n);
+      const uint32_t zero = 0;
+      std::memcpy(p, &count, 4);
+      std::memcpy(p + 4, &zero, 4);
+      uint64_t offset = 0;
+      char* bytes = p + bytes_at;
+      for (size_t i = 0; i <= n; ++i) {
+        std::memcpy(p + 8 + i * 8, &offset, 8);
+        if (i == n) break;
+        if (!added_texts[i]->empty()) {
+          std::memcpy(bytes + offset, added_texts[i]->data(),
+                      added_texts[i]->size());
+        }
+        offset += added_texts[i]->size();
+      }
+    }
   }
   // One sorted run per kind (distinct entries, as the v1 tree held them),
   // then the newest runs merged as MergeRuns says.
   for (auto [kind, entries] : {std::pair{kBandRun, &band_entries},
                                std::pair{kPassageRun, &passage_entries}}) {
-    std::sort(entries->begin(), entries->end());
-    entries->erase(std::unique(entries->begin(), entries->end()),
-                   entries->end());
     if (absl::Status s = rep.WriteRun(txn.get(), kind, first, doc, *entries);
         !s.ok()) {
       return s;
@@ -1248,23 +1497,22 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
   Txn txn;
   int rc = txn.Begin(rep.env, MDB_RDONLY);
   if (rc != 0) return rep.Error("cannot begin a read transaction", rc);
-  struct Candidate {
-    uint32_t document;
-    std::string head;  // batch, tokens, signature (the record's start)
-    MDB_val text;
-  };
   // Every (query, band) lookup, in key order: each run (and each page of a
-  // version 1 band tree) is then read once per batch, in order.
+  // version 1 band tree) is then read once per batch, in order. Kept small:
+  // memory first touched costs a page fault per 4 KiB.
   struct Lookup {
     uint32_t bucket;
-    uint64_t lead;
-    bool passage;
+    uint32_t lead;  // the entries' high half
+    uint32_t passage;
     uint32_t query;
     bool operator<(const Lookup& o) const {
       return bucket != o.bucket     ? bucket < o.bucket
              : lead != o.lead       ? lead < o.lead
              : passage != o.passage ? passage < o.passage
                                     : query < o.query;
+    }
+    bool SameKey(const Lookup& o) const {
+      return bucket == o.bucket && lead == o.lead && passage == o.passage;
     }
   };
   std::vector<Lookup> lookups;
@@ -1273,43 +1521,51 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
     const auto query = static_cast<uint32_t>(q);
     for (int b = 0; b < rep.params.bands; ++b) {
       const uint64_t mixed = MixBand(sketched[q].band_keys[b], b);
-      lookups.push_back({BandBucket(mixed), BandEntry(mixed, 0), false, query});
+      lookups.push_back({BandBucket(mixed),
+                         static_cast<uint32_t>(BandEntry(mixed, 0) >> 32), 0,
+                         query});
     }
     for (const uint64_t key : sketched[q].passage_keys) {
       const uint64_t mixed = MixBand(key, kPassageBand);
-      lookups.push_back({BandBucket(mixed), BandEntry(mixed, 0), true, query});
+      lookups.push_back({BandBucket(mixed),
+                         static_cast<uint32_t>(BandEntry(mixed, 0) >> 32), 1,
+                         query});
     }
   }
   std::sort(lookups.begin(), lookups.end());
-  // The distinct keys looked up, and the documents found under each: the
-  // first max_bucket in document order (the v1 tree's documents, older,
-  // then each run's in document order), then whether there were more.
+  // The distinct keys looked up (in lookup order), and the documents found
+  // under each: the first max_bucket in document order (the v1 tree's
+  // documents, older, then each run's in document order), then whether
+  // there were more. Documents go to `hits` as found, then are put in
+  // order of key.
   struct Group {
     uint32_t bucket;
-    uint64_t lead;
-    bool passage;
-    bool capped = false;
-    std::vector<uint32_t> documents;
-    bool Add(uint32_t d, size_t max_bucket) {
-      if (capped) return false;
-      if (documents.size() == max_bucket) {
-        capped = true;
-        return false;
-      }
-      documents.push_back(d);
-      return true;
-    }
+    uint32_t lead;
+    uint16_t passage;
+    uint16_t capped;
+    uint32_t count;
+    uint64_t Lead() const { return uint64_t{lead} << 32; }
   };
   std::vector<Group> groups;
-  std::vector<uint32_t> group_of(lookups.size());
   for (size_t i = 0; i < lookups.size(); ++i) {
     const Lookup& l = lookups[i];
-    if (groups.empty() || groups.back().bucket != l.bucket ||
-        groups.back().lead != l.lead || groups.back().passage != l.passage) {
-      groups.push_back(Group{l.bucket, l.lead, l.passage, false, {}});
+    if (i == 0 || !l.SameKey(lookups[i - 1])) {
+      groups.push_back(
+          Group{l.bucket, l.lead, static_cast<uint16_t>(l.passage), 0, 0});
     }
-    group_of[i] = static_cast<uint32_t>(groups.size() - 1);
   }
+  std::vector<std::pair<uint32_t, uint32_t>> hits;  // (group, document)
+  auto add = [&hits, &groups, &options](size_t g, uint32_t d) {
+    Group& group = groups[g];
+    if (group.capped != 0) return false;
+    if (group.count == options.max_bucket) {
+      group.capped = 1;
+      return false;
+    }
+    ++group.count;
+    hits.emplace_back(static_cast<uint32_t>(g), d);
+    return true;
+  };
   {
     // A version 1 index's band tree (empty in a version 2 one).
     Cursor cursor;
@@ -1319,17 +1575,15 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
     MDB_stat tree;
     mdb_stat(txn.get(), rep.bands, &tree);
     for (size_t g = 0; tree.ms_entries > 0 && g < groups.size(); ++g) {
-      Group& group = groups[g];
-      uint32_t key = group.bucket;
-      uint64_t first = group.lead;
+      uint32_t key = groups[g].bucket;
+      const uint64_t lead = groups[g].Lead();
+      uint64_t first = lead;
       MDB_val bk = Val(&key, 4), bv = Val(&first, 8);
       for (rc = mdb_cursor_get(cursor.get(), &bk, &bv, MDB_GET_BOTH_RANGE);
            rc == 0; rc = mdb_cursor_get(cursor.get(), &bk, &bv, MDB_NEXT_DUP)) {
         const uint64_t entry = Load<uint64_t>(static_cast<char*>(bv.mv_data));
-        if ((entry & 0xFFFFFFFF00000000ULL) != group.lead) break;
-        if (!group.Add(static_cast<uint32_t>(entry), options.max_bucket)) {
-          break;
-        }
+        if ((entry & 0xFFFFFFFF00000000ULL) != lead) break;
+        if (!add(g, static_cast<uint32_t>(entry))) break;
       }
     }
   }
@@ -1340,7 +1594,8 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
     std::vector<uint32_t> dir;
     // The keys looked up, band and passage.
     size_t wanted_of_kind[2] = {0, 0};
-    for (const Group& g : groups) ++wanted_of_kind[g.passage ? 1 : 0];
+    for (const Group& g : groups) ++wanted_of_kind[g.passage];
+    std::vector<uint64_t> buffer;  // one for all runs
     for (const RunInfo& run : *runs) {
       const bool passage = run.kind == kPassageRun;
       const size_t wanted = wanted_of_kind[passage ? 1 : 0];
@@ -1352,9 +1607,10 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
       // through in chunks; far apart: only each lookup's bucket.
       const size_t ahead =
           run.entries / wanted < kRunChunkEntries / 8 ? kRunChunkEntries : 0;
-      RunStream stream(reader, run);
-      for (Group& g : groups) {
-        if (g.passage != passage || g.capped) continue;
+      RunStream stream(reader, run, &buffer);
+      for (size_t gi = 0; gi < groups.size(); ++gi) {
+        const Group& g = groups[gi];
+        if ((g.passage != 0) != passage || g.capped != 0) continue;
         const uint64_t lo = dir[g.bucket], hi = dir[g.bucket + 1];
         if (lo == hi) continue;
         const uint64_t* e = stream.Get(lo, hi, ahead);
@@ -1362,36 +1618,49 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
           return rep.RunDamaged();
         }
         const uint64_t* end = e + (hi - lo);
-        for (e = std::lower_bound(e, end, g.lead);
-             e != end && (*e & 0xFFFFFFFF00000000ULL) == g.lead; ++e) {
-          if (!g.Add(static_cast<uint32_t>(*e), options.max_bucket)) break;
+        const uint64_t lead = g.Lead();
+        for (e = std::lower_bound(e, end, lead);
+             e != end && (*e & 0xFFFFFFFF00000000ULL) == lead; ++e) {
+          if (!add(gi, static_cast<uint32_t>(*e))) break;
         }
       }
     }
+  }
+  // The hits by group, each group's in the order found.
+  std::vector<uint32_t> group_begin(groups.size() + 1, 0);
+  for (size_t g = 0; g < groups.size(); ++g) {
+    group_begin[g + 1] = group_begin[g] + groups[g].count;
+  }
+  std::vector<uint32_t> documents(hits.size());
+  {
+    std::vector<uint32_t> at(group_begin.begin(), group_begin.end() - 1);
+    for (const auto& [g, d] : hits) documents[at[g]++] = d;
+    hits = {};
   }
   std::vector<std::vector<uint32_t>> found(texts.size());
   // Documents met under a passage key, once per key: a candidate if met
   // under two.
   std::vector<std::vector<uint32_t>> passage_found(passages ? texts.size() : 0);
-  for (size_t i = 0; i < lookups.size(); ++i) {
+  for (size_t i = 0, gi = 0; i < lookups.size(); ++i) {
     const Lookup& l = lookups[i];
-    const Group& g = groups[group_of[i]];
-    if (l.passage) {
-      if (g.capped) {
+    if (i > 0 && !l.SameKey(lookups[i - 1])) ++gi;
+    const Group& g = groups[gi];
+    const auto begin = documents.begin() + group_begin[gi];
+    const auto end = documents.begin() + group_begin[gi + 1];
+    if (l.passage != 0) {
+      if (g.capped != 0) {
         ++st.capped_passage_keys;  // a stock phrase: finds nothing
       } else {
-        passage_found[l.query].insert(passage_found[l.query].end(),
-                                      g.documents.begin(), g.documents.end());
+        passage_found[l.query].insert(passage_found[l.query].end(), begin, end);
       }
       continue;
     }
-    found[l.query].insert(found[l.query].end(), g.documents.begin(),
-                          g.documents.end());
-    if (g.capped) ++st.capped_buckets;
+    found[l.query].insert(found[l.query].end(), begin, end);
+    if (g.capped != 0) ++st.capped_buckets;
   }
   groups = {};
-  group_of = {};
   lookups = {};
+  documents = {};
   for (size_t q = 0; q < passage_found.size(); ++q) {
     std::vector<uint32_t>& met = passage_found[q];
     std::sort(met.begin(), met.end());
@@ -1404,74 +1673,175 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
   }
   const int k = rep.params.num_hashes;
   const size_t head_bytes = 8 + static_cast<size_t>(k);
-  // The candidates' batch, tokens and signature: with pread from their
-  // batch's block of signatures (candidates are spread over the whole
-  // index, a page fault each through the map), or, for batches a version 1
-  // index holds, from their docs record.
-  struct SigBlock {
-    uint32_t first;
-    MDB_val blob;
-  };
-  std::vector<SigBlock> blocks;
-  if (rep.has_sigs) {
-    Cursor sig_cursor;
-    if ((rc = sig_cursor.Open(txn.get(), rep.sigs)) != 0) {
-      return rep.Error("cannot open a cursor", rc);
-    }
-    MDB_val sk, sv;
-    for (rc = mdb_cursor_get(sig_cursor.get(), &sk, &sv, MDB_FIRST); rc == 0;
-         rc = mdb_cursor_get(sig_cursor.get(), &sk, &sv, MDB_NEXT)) {
-      blocks.push_back({Load<uint32_t>(static_cast<char*>(sk.mv_data)), sv});
-    }
+  // The candidates' batch, tokens and signature ("head"), each distinct
+  // candidate once: read with pread from their batch's block of
+  // signatures (candidates are spread over the whole index, a page fault
+  // each through the map), neighbours with one call; for batches a
+  // version 1 index holds, from their docs record.
+  std::vector<uint32_t> distinct;
+  for (std::vector<uint32_t>& f : found) {
+    std::sort(f.begin(), f.end());
+    f.erase(std::unique(f.begin(), f.end()), f.end());
+    distinct.insert(distinct.end(), f.begin(), f.end());
   }
-  const BlobReader reader = rep.Reader();
-  auto read_head = [&](uint32_t d, std::string* head) {
-    auto it = std::upper_bound(
-        blocks.begin(), blocks.end(), d,
-        [](uint32_t x, const SigBlock& b) { return x < b.first; });
-    head->resize(head_bytes);
-    if (it != blocks.begin()) {
-      --it;
-      const size_t offset = size_t{d - it->first} * head_bytes;
-      if (offset < it->blob.mv_size) {
-        return reader.Read(it->blob, offset, head_bytes, head->data());
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  std::vector<char> heads(distinct.size() * head_bytes);
+  std::vector<bool> have_head(distinct.size(), false);
+  {
+    std::vector<Block> blocks;
+    if (rep.has_sigs && (rc = ReadBlocks(txn.get(), rep.sigs, &blocks)) != 0) {
+      return rep.Error("cannot read the signatures", rc);
+    }
+    const BlobReader reader = rep.Reader();
+    std::string scratch;
+    std::vector<Piece> pieces;
+    const Block* block = nullptr;
+    auto flush = [&]() {
+      if (block == nullptr || pieces.empty()) return true;
+      const bool ok = ReadPieces(reader, block->blob, pieces, &scratch);
+      pieces.clear();
+      return ok;
+    };
+    for (size_t i = 0; i < distinct.size(); ++i) {
+      const uint32_t d = distinct[i];
+      char* head = heads.data() + i * head_bytes;
+      const Block* b = BlockOf(blocks, d);
+      if (b != nullptr && size_t{d - b->first} * head_bytes < b->blob.mv_size) {
+        if (b != block) {
+          if (!flush()) return rep.SignaturesDamaged();
+          block = b;
+        }
+        pieces.push_back({uint64_t{d - b->first} * head_bytes,
+                          static_cast<uint32_t>(head_bytes), head});
+        have_head[i] = true;
+        continue;
       }
+      MDB_val dk = Val(&d, 4), dv;
+      if (mdb_get(txn.get(), rep.docs, &dk, &dv) == 0 &&
+          dv.mv_size >= head_bytes) {
+        std::memcpy(head, dv.mv_data, head_bytes);
+        have_head[i] = true;
+      }  // else pruned meanwhile: cannot happen inside one snapshot
     }
-    MDB_val dk = Val(&d, 4), dv;
-    if (mdb_get(txn.get(), rep.docs, &dk, &dv) != 0 ||
-        dv.mv_size < head_bytes) {
-      return false;  // pruned meanwhile: cannot happen inside one snapshot
-    }
-    head->assign(static_cast<char*>(dv.mv_data), head_bytes);
-    return true;
+    if (!flush()) return rep.SignaturesDamaged();
+  }
+  struct Candidate {
+    uint32_t document;
+    const char* head;  // batch, tokens, signature (the record's start)
+    // Its compressed text, if to be read: `text` (a value of the texts
+    // tree, for older batches) or, if text_block is set, text.mv_size
+    // bytes at text_offset of that text block.
+    MDB_val text;
+    const MDB_val* text_block;
+    uint64_t text_offset;
   };
+  std::vector<Block> text_blocks;
+  if (exact && rep.has_textblocks &&
+      (rc = ReadBlocks(txn.get(), rep.textblocks, &text_blocks)) != 0) {
+    return rep.Error("cannot read the texts", rc);
+  }
+  // Candidates whose text is in a text block, placed below: (document,
+  // query, candidate).
+  std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> in_blocks;
   std::vector<std::vector<Candidate>> candidates(texts.size());
   for (size_t q = 0; q < texts.size(); ++q) {
-    std::sort(found[q].begin(), found[q].end());
-    found[q].erase(std::unique(found[q].begin(), found[q].end()),
-                   found[q].end());
     for (uint32_t d : found[q]) {
-      Candidate c{d, {}, {}};
-      MDB_val dk = Val(&d, 4);
-      if (!read_head(d, &c.head)) continue;
-      if (exact && mdb_get(txn.get(), rep.texts, &dk, &c.text) != 0) {
-        c.text = MDB_val{0, nullptr};
+      const size_t i = static_cast<size_t>(
+          std::lower_bound(distinct.begin(), distinct.end(), d) -
+          distinct.begin());
+      if (!have_head[i]) continue;
+      Candidate c{d, heads.data() + i * head_bytes, {0, nullptr}, nullptr, 0};
+      // The stored text, for the candidates the verification below reads
+      // it for (each lookup costs a page fault in the texts tree at 1M).
+      const char* head = c.head;
+      const bool verify =
+          exact &&
+          (options.want_texts || options.all_candidates ||
+           Load<uint32_t>(head + 4) == 0 || sketched[q].tokens == 0 ||
+           EstimateSimilarity(sketched[q].signature.data(),
+                              reinterpret_cast<const uint8_t*>(head + 8),
+                              k) >= options.threshold - kEstimateMargin);
+      if (verify && BlockOf(text_blocks, d) != nullptr) {
+        in_blocks.emplace_back(d, static_cast<uint32_t>(q),
+                               static_cast<uint32_t>(candidates[q].size()));
+      } else if (verify) {
+        MDB_val dk = Val(&d, 4);
+        if (mdb_get(txn.get(), rep.texts, &dk, &c.text) != 0) {
+          c.text = MDB_val{0, nullptr};
+        }
       }
-      candidates[q].push_back(std::move(c));
+      candidates[q].push_back(c);
     }
     found[q] = {};
     st.candidates += candidates[q].size();
   }
+  // Where each text in a block is: its two offsets, read with pread by
+  // block, neighbours with one call.
+  std::sort(in_blocks.begin(), in_blocks.end());
+  {
+    const BlobReader reader = rep.Reader();
+    std::string scratch;
+    std::vector<uint64_t> offsets;
+    std::vector<Piece> pieces;
+    size_t i = 0;
+    while (i < in_blocks.size()) {
+      const Block* block = BlockOf(text_blocks, std::get<0>(in_blocks[i]));
+      uint32_t count = 0;
+      if (!reader.Read(block->blob, 0, 4, &count)) {
+        return rep.SignaturesDamaged();
+      }
+      size_t j = i;
+      while (j < in_blocks.size() &&
+             std::get<0>(in_blocks[j]) - block->first < count) {
+        ++j;
+      }
+      if (j == i) {  // not in the block: from the texts tree
+        const auto [d, q, c] = in_blocks[i++];
+        uint32_t key = d;
+        MDB_val dk = Val(&key, 4);
+        Candidate& candidate = candidates[q][c];
+        if (mdb_get(txn.get(), rep.texts, &dk, &candidate.text) != 0) {
+          candidate.text = MDB_val{0, nullptr};
+        }
+        continue;
+      }
+      offsets.resize((j - i) * 2);
+      pieces.clear();
+      for (size_t m = i; m < j; ++m) {
+        pieces.push_back(
+            {8 + uint64_t{std::get<0>(in_blocks[m]) - block->first} * 8, 16,
+             reinterpret_cast<char*>(&offsets[(m - i) * 2])});
+      }
+      if (!ReadPieces(reader, block->blob, pieces, &scratch)) {
+        return rep.SignaturesDamaged();
+      }
+      const uint64_t bytes_at = 8 + (uint64_t{count} + 1) * 8;
+      for (size_t m = i; m < j; ++m) {
+        const uint64_t lo = offsets[(m - i) * 2], hi = offsets[(m - i) * 2 + 1];
+        if (hi < lo || bytes_at + hi > block->blob.mv_size) {
+          return rep.SignaturesDamaged();
+        }
+        Candidate& c =
+            candidates[std::get<1>(in_blocks[m])][std::get<2>(in_blocks[m])];
+        c.text_block = &block->blob;
+        c.text_offset = bytes_at + lo;
+        c.text.mv_size = hi - lo;
+      }
+      i = j;
+    }
+  }
 
-  // Verification, on all workers; reads only the mapped, unchanging pages
-  // of this snapshot.
+  const BlobReader text_reader = rep.Reader();
+  // Verification, on all workers; reads only this snapshot's unchanging
+  // pages (pread is safe on any thread).
   std::vector<std::vector<FeedMatch>> results(texts.size());
   const double threshold = options.threshold - kSimilarityEpsilon;
   ParallelFor(texts.size(), workers.size(), 4, [&](size_t q, int w) {
     Worker& worker = workers[w];
     const Sketched& s = sketched[q];
     for (Candidate& c : candidates[q]) {
-      const char* rec = c.head.data();
+      const char* rec = c.head;
       const uint32_t tokens = Load<uint32_t>(rec + 4);
       const auto* sig = reinterpret_cast<const uint8_t*>(rec + 8);
       bool is_exact = false;
@@ -1484,15 +1854,28 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
       }
       const bool worth_text = options.want_texts || options.all_candidates ||
                               similarity >= options.threshold - kEstimateMargin;
-      if (c.text.mv_data != nullptr && (worth_text || is_exact)) {
-        const unsigned long long size =
-            ZSTD_getFrameContentSize(c.text.mv_data, c.text.mv_size);
+      // The compressed text copied out with pread (a text on overflow
+      // pages would cost a page fault per page through the map).
+      bool have_text = false;
+      if ((c.text_block != nullptr || c.text.mv_data != nullptr) &&
+          (worth_text || is_exact)) {
+        worker.compressed.resize(c.text.mv_size);
+        have_text =
+            c.text_block != nullptr
+                ? text_reader.Read(*c.text_block, c.text_offset, c.text.mv_size,
+                                   worker.compressed.data())
+                : text_reader.Read(c.text, 0, c.text.mv_size,
+                                   worker.compressed.data());
+      }
+      if (have_text) {
+        const unsigned long long size = ZSTD_getFrameContentSize(
+            worker.compressed.data(), worker.compressed.size());
         if (size != ZSTD_CONTENTSIZE_ERROR &&
             size != ZSTD_CONTENTSIZE_UNKNOWN) {
           worker.text.resize(size);
-          const size_t n =
-              ZSTD_decompressDCtx(worker.zstd, worker.text.data(), size,
-                                  c.text.mv_data, c.text.mv_size);
+          const size_t n = ZSTD_decompressDCtx(worker.zstd, worker.text.data(),
+                                               size, worker.compressed.data(),
+                                               worker.compressed.size());
           if (!ZSTD_isError(n) && n == size) {
             if (!is_exact) {
               worker.analyzer.Analyze(worker.text, &worker.analyzed);
@@ -1515,7 +1898,7 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
       m.similarity = similarity;
       m.exact = is_exact;
       m.batch = std::to_string(Load<uint32_t>(rec));
-      if (options.want_texts && c.text.mv_data != nullptr) m.text = worker.text;
+      if (options.want_texts && have_text) m.text = worker.text;
       results[q].push_back(std::move(m));
     }
     std::sort(results[q].begin(), results[q].end(),
@@ -1526,18 +1909,23 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
                 return a.document < b.document;
               });
   });
-  // Ids (from the docs records, for the matches only); batch numbers ->
+  // Ids, for the returned matches only: from their batch's block of ids
+  // with pread (neighbours with one call), or, for batches an older index
+  // holds, from their docs record (a page fault each). Batch numbers ->
   // names.
+  std::vector<FeedMatch*> by_document;
+  for (auto& matches : results) {
+    for (FeedMatch& m : matches) by_document.push_back(&m);
+  }
+  std::sort(by_document.begin(), by_document.end(),
+            [](const FeedMatch* a, const FeedMatch* b) {
+              return a->document < b->document;
+            });
+  if (absl::Status s = rep.ReadIds(txn.get(), by_document); !s.ok()) return s;
   auto batches = rep.ReadBatches(txn.get());
   if (!batches.ok()) return batches.status();
   for (auto& matches : results) {
     for (FeedMatch& m : matches) {
-      MDB_val dk = Val(&m.document, 4), dv;
-      if (mdb_get(txn.get(), rep.docs, &dk, &dv) == 0 &&
-          dv.mv_size >= head_bytes) {
-        m.id.assign(static_cast<char*>(dv.mv_data) + head_bytes,
-                    dv.mv_size - head_bytes);
-      }
       uint32_t number = 0;
       if (absl::SimpleAtoi(m.batch, &number)) {
         for (const FeedBatchInfo& b : *batches) {
@@ -1576,9 +1964,15 @@ absl::StatusOr<FeedIndexStats> FeedIndex::Stats() {
     uint64_t bytes =
         (s.ms_branch_pages + s.ms_leaf_pages + s.ms_overflow_pages) *
         uint64_t{s.ms_psize};
-    if ((dbi == rep.bands && rep.has_runs) ||
-        (dbi == rep.docs && rep.has_sigs)) {
-      mdb_stat(txn.get(), dbi == rep.bands ? rep.runs : rep.sigs, &s);
+    // Runs count as bands; signature and id blocks as docs; text blocks as
+    // texts.
+    for (const auto& [of, has, extra] :
+         {std::tuple{rep.bands, rep.has_runs, rep.runs},
+          std::tuple{rep.docs, rep.has_sigs, rep.sigs},
+          std::tuple{rep.docs, rep.has_idblocks, rep.idblocks},
+          std::tuple{rep.texts, rep.has_textblocks, rep.textblocks}}) {
+      if (dbi != of || !has) continue;
+      mdb_stat(txn.get(), extra, &s);
       bytes += (s.ms_branch_pages + s.ms_leaf_pages + s.ms_overflow_pages) *
                uint64_t{s.ms_psize};
     }
@@ -1645,6 +2039,14 @@ absl::StatusOr<std::vector<FeedBatchInfo>> FeedIndex::Rep::Prune(
     if ((rc = mdb_del(txn.get(), sigs, &sk, nullptr)) != 0 &&
         rc != MDB_NOTFOUND) {
       return Error("cannot remove the signatures", rc);
+    }
+    if ((rc = mdb_del(txn.get(), idblocks, &sk, nullptr)) != 0 &&
+        rc != MDB_NOTFOUND) {
+      return Error("cannot remove the ids", rc);
+    }
+    if ((rc = mdb_del(txn.get(), textblocks, &sk, nullptr)) != 0 &&
+        rc != MDB_NOTFOUND) {
+      return Error("cannot remove the texts", rc);
     }
     uint32_t number = b.number;
     MDB_val bk = Val(&number, 4);

@@ -407,5 +407,147 @@ TEST(FeedIndexTest, APassageKeyOfTooManyDocumentsIsCountedNotFollowed) {
   std::filesystem::remove_all(path);
 }
 
+// Sets an index back to format version 2 as a version 2 neardup left it:
+// no id blocks.
+void MakeVersion2(const std::string& path) {
+  MDB_env* env = nullptr;
+  ASSERT_EQ(mdb_env_create(&env), 0);
+  mdb_env_set_maxdbs(env, 16);
+  ASSERT_EQ(mdb_env_open(env, path.c_str(), 0, 0644), 0);
+  MDB_txn* txn = nullptr;
+  ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
+  MDB_dbi meta, idblocks;
+  ASSERT_EQ(mdb_dbi_open(txn, "meta", 0, &meta), 0);
+  ASSERT_EQ(mdb_dbi_open(txn, "idblocks", 0, &idblocks), 0);
+  ASSERT_EQ(mdb_drop(txn, idblocks, 1), 0);
+  uint32_t version = 2;
+  MDB_val key{14, const_cast<char*>("format_version")}, value{4, &version};
+  ASSERT_EQ(mdb_put(txn, meta, &key, &value, 0), 0);
+  ASSERT_EQ(mdb_txn_commit(txn), 0);
+  mdb_env_close(env);
+}
+
+// (id, similarity) of each query's matches.
+std::vector<std::vector<std::pair<std::string, double>>> IdMatches(
+    FeedIndex& index, const std::vector<std::string>& texts) {
+  std::vector<std::string_view> views(texts.begin(), texts.end());
+  auto results = index.Query(views);
+  EXPECT_TRUE(results.ok()) << results.status();
+  std::vector<std::vector<std::pair<std::string, double>>> out;
+  if (!results.ok()) return out;
+  for (const auto& matches : *results) {
+    out.emplace_back();
+    for (const FeedMatch& m : matches)
+      out.back().emplace_back(m.id, m.similarity);
+  }
+  return out;
+}
+
+TEST(FeedIndexTest, IdsComeAlikeFromIdBlocksAndFromAVersion2Index) {
+  const std::string path = TempIndexPath("v2");
+  // Ids of all lengths (the empty one too) in two batches, each document
+  // found by its own text; far apart in a block and side by side.
+  std::vector<std::string> texts, ids;
+  for (int i = 0; i < 400; ++i) {
+    texts.push_back(Words(i, 60));
+    ids.push_back(i == 7 ? ""
+                         : std::string(i % 37, 'a' + i % 26) + "-" +
+                               std::to_string(i));
+  }
+  std::vector<DocumentView> docs;
+  for (int i = 0; i < 400; ++i) docs.push_back({ids[i], texts[i]});
+  std::vector<std::string> queries;
+  for (int i = 0; i < 400; i += (i < 100 ? 1 : 23)) queries.push_back(texts[i]);
+  std::vector<std::vector<std::pair<std::string, double>>> v3, v2;
+  {
+    auto index = FeedIndex::Open(path, Writable(/*texts=*/false));
+    ASSERT_TRUE(index.ok()) << index.status();
+    ASSERT_TRUE(
+        (*index)->AddBatch("one", absl::MakeSpan(docs).subspan(0, 250)).ok());
+    ASSERT_TRUE(
+        (*index)->AddBatch("two", absl::MakeSpan(docs).subspan(250)).ok());
+    v3 = IdMatches(**index, queries);
+  }
+  ASSERT_EQ(v3.size(), queries.size());
+  for (size_t q = 0; q < queries.size(); ++q) {
+    const size_t i = q < 100 ? q : 100 + (q - 100) * 23;
+    ASSERT_FALSE(v3[q].empty()) << q;
+    EXPECT_EQ(v3[q][0].first, ids[i]);
+  }
+  MakeVersion2(path);
+  {
+    auto index = FeedIndex::Open(path, FeedIndexOptions{});
+    ASSERT_TRUE(index.ok()) << index.status();
+    v2 = IdMatches(**index, queries);
+  }
+  EXPECT_EQ(v2, v3);
+  // Opened writable, it becomes version 3: a new batch gets an id block,
+  // the older ones are still read from their docs records.
+  auto index = FeedIndex::Open(path, Writable(/*texts=*/false));
+  ASSERT_TRUE(index.ok()) << index.status();
+  const std::string text = Words(1000, 60);
+  std::vector<DocumentView> more = {{"newer", text}};
+  ASSERT_TRUE((*index)->AddBatch("three", more).ok());
+  EXPECT_EQ((*index)->Stats()->format_version, kFeedIndexFormatVersion);
+  queries.push_back(text);
+  const auto mixed = IdMatches(**index, queries);
+  ASSERT_EQ(mixed.size(), queries.size());
+  EXPECT_EQ(std::vector(mixed.begin(), mixed.end() - 1), v3);
+  ASSERT_EQ(mixed.back().size(), 1u);
+  EXPECT_EQ(mixed.back()[0].first, "newer");
+  index->reset();
+  std::filesystem::remove_all(path);
+}
+
+TEST(FeedIndexTest, ABatchGivenInPartsIsTheBatchGivenWhole) {
+  const std::string parts_path = TempIndexPath("parts");
+  const std::string whole_path = TempIndexPath("whole");
+  std::vector<std::string> texts, ids;
+  for (int i = 0; i < 50; ++i) {
+    texts.push_back(Words(i % 40, 70));           // ten repeated texts
+    ids.push_back("p" + std::to_string(i % 45));  // five repeated ids
+  }
+  std::vector<DocumentView> docs;
+  for (int i = 0; i < 50; ++i) docs.push_back({ids[i], texts[i]});
+  auto parts = FeedIndex::Open(parts_path, Writable());
+  auto whole = FeedIndex::Open(whole_path, Writable());
+  ASSERT_TRUE(parts.ok() && whole.ok());
+  // A failing source adds nothing, whatever it gave before failing.
+  size_t calls = 0;
+  auto failed = (*parts)->AddBatch(
+      "b", [&]() -> absl::StatusOr<absl::Span<const DocumentView>> {
+        if (calls++ == 0) return absl::MakeConstSpan(docs).subspan(0, 10);
+        return absl::DataLossError("line 11: broken");
+      });
+  EXPECT_EQ(failed.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ((*parts)->Stats()->documents, 0u);
+  // Parts of 1, 16 and 33 documents.
+  size_t at = 0;
+  const size_t sizes[] = {1, 16, 33};
+  size_t part = 0;
+  auto added = (*parts)->AddBatch(
+      "b", [&]() -> absl::StatusOr<absl::Span<const DocumentView>> {
+        if (part == 3) return absl::Span<const DocumentView>();
+        auto span = absl::MakeConstSpan(docs).subspan(at, sizes[part]);
+        at += sizes[part++];
+        return span;
+      });
+  ASSERT_TRUE(added.ok()) << added.status();
+  auto whole_added = (*whole)->AddBatch("b", docs);
+  ASSERT_TRUE(whole_added.ok());
+  EXPECT_EQ(added->added, whole_added->added);
+  EXPECT_EQ(added->existing_ids, 5u);
+  EXPECT_EQ(added->batch.content_hash, whole_added->batch.content_hash);
+  // The same content given whole is recognised as already added.
+  auto again = (*parts)->AddBatch("b", docs);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->already_added);
+  EXPECT_EQ(IdMatches(**parts, texts), IdMatches(**whole, texts));
+  parts->reset();
+  whole->reset();
+  std::filesystem::remove_all(parts_path);
+  std::filesystem::remove_all(whole_path);
+}
+
 }  // namespace
 }  // namespace neardup

@@ -27,6 +27,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -41,10 +42,11 @@
 namespace neardup {
 
 // Format version written by this library; an index with a higher version is
-// refused. Version 2 keeps band keys in sorted runs; a version 1 index (all
-// band keys in one tree) is read, and becomes version 2 when opened
-// writable (its tree stays; later adds write runs).
-inline constexpr uint32_t kFeedIndexFormatVersion = 2;
+// refused. Version 2 keeps band keys in sorted runs; version 3 adds a block
+// of ids per batch (read by queries without touching the docs tree). Older
+// indexes are read, and become version 3 when opened writable (what they
+// hold stays; later adds write runs and id blocks).
+inline constexpr uint32_t kFeedIndexFormatVersion = 3;
 
 // What the index is built with, fixed when it is created.
 struct FeedIndexParams {
@@ -199,6 +201,17 @@ class FeedIndex {
   // with other content is InvalidArgument. REQUIRES: writable.
   absl::StatusOr<FeedAddResult> AddBatch(
       std::string_view name, absl::Span<const DocumentView> documents);
+
+  // The next part of a batch (valid until the next call), an empty span
+  // after the last part, or an error.
+  using DocumentSource =
+      std::function<absl::StatusOr<absl::Span<const DocumentView>>()>;
+  // As above, for a batch given a part at a time, so that its texts need
+  // not all be in memory: each part is sketched (and compressed) as it
+  // comes, and the batch is written in one transaction after the last. An
+  // error from `next` adds nothing and is returned.
+  absl::StatusOr<FeedAddResult> AddBatch(std::string_view name,
+                                         const DocumentSource& next);
 
   // For each text, the indexed documents it near-duplicates, most similar
   // first (ties: lower document number first). Read-only.
