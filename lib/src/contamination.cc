@@ -148,13 +148,13 @@ struct ContaminationIndex::Rep {
   std::vector<Item> items;
   float unit_weight = 1;  // weight of a word found in one item only
   // Seed (a bigram in kAligned, an n-gram hash in kNgram) -> its postings:
-  // seed_items[begin, end) in kAligned, postings[begin, end) in kNgram;
-  // `item` is the first of them, so that the common seed of one item needs
-  // no second memory access.
+  // in kAligned the item itself when the seed has one (so that the common
+  // seed of one item needs no second memory access), or
+  // seed_items[first, first + count); in kNgram postings[first, first +
+  // count). 16 bytes a slot: the map of 4,000 items' seeds is 8 MiB.
   struct SeedPostings {
-    uint32_t begin = 0;
-    uint32_t end = 0;
-    uint32_t item = 0;
+    uint32_t count = 0;
+    uint32_t first = 0;
   };
   absl::flat_hash_map<uint64_t, SeedPostings> seeds;
   // Per item, packed for the scan's cache: tokens, and seeds (kAligned).
@@ -258,13 +258,12 @@ void ContaminationIndex::Rep::BuildAligned() {
     const uint32_t begin = static_cast<uint32_t>(seed_items.size());
     for (size_t k = e; k < f; ++k) {
       if (k > e && entries[k].second == entries[k - 1].second) continue;
-      seed_items.push_back(entries[k].second);
+      if (df > 1) seed_items.push_back(entries[k].second);
       ++item_seeds[entries[k].second];
     }
-    seeds.try_emplace(
-        entries[e].first,
-        SeedPostings{begin, static_cast<uint32_t>(seed_items.size()),
-                     entries[e].second});
+    seeds.try_emplace(entries[e].first,
+                      SeedPostings{static_cast<uint32_t>(df),
+                                   df > 1 ? begin : entries[e].second});
     const uint64_t slot = FilterSlot(entries[e].first);
     filter[slot >> 6] |= uint64_t{1} << (slot & 63);
   }
@@ -294,8 +293,8 @@ void ContaminationIndex::Rep::BuildNgram() {
       postings.push_back(entries[f].second);
       ++f;
     }
-    seeds[entries[e].first] = {begin, static_cast<uint32_t>(postings.size()),
-                               postings[begin].item};
+    seeds[entries[e].first] = {static_cast<uint32_t>(postings.size()) - begin,
+                               begin};
     const uint64_t slot = FilterSlot(entries[e].first);
     filter[slot >> 6] |= uint64_t{1} << (slot & 63);
     e = f;
@@ -644,19 +643,19 @@ void ContaminationIndex::Scanner::Rep::FindAligned() {
     if (k + kAhead < seed_hits.size()) {
       const ContaminationIndex::Rep::SeedPostings& ahead =
           seed_hits[k + kAhead].seed;
-      if (ahead.end - ahead.begin == 1) {
-        __builtin_prefetch(&clusters[ahead.item]);
+      if (ahead.count == 1) {
+        __builtin_prefetch(&clusters[ahead.first]);
       } else {
-        __builtin_prefetch(&index->seed_items[ahead.begin]);
+        __builtin_prefetch(&index->seed_items[ahead.first]);
       }
     }
     const uint32_t j = seed_hits[k].j;
     const ContaminationIndex::Rep::SeedPostings& seed = seed_hits[k].seed;
-    if (seed.end - seed.begin == 1) {
-      hit(seed.item, j);
+    if (seed.count == 1) {
+      hit(seed.first, j);
       continue;
     }
-    for (uint32_t p = seed.begin; p < seed.end; ++p) {
+    for (uint32_t p = seed.first; p < seed.first + seed.count; ++p) {
       hit(index->seed_items[p], j);
     }
   }
@@ -687,7 +686,8 @@ void ContaminationIndex::Scanner::Rep::FindNgram() {
     if (!index->InFilter(hash)) continue;
     auto it = index->seeds.find(hash);
     if (it == index->seeds.end()) continue;
-    for (uint32_t p = it->second.begin; p < it->second.end; ++p) {
+    const uint32_t end = it->second.first + it->second.count;
+    for (uint32_t p = it->second.first; p < end; ++p) {
       const Hit& posting = index->postings[p];
       const std::vector<uint64_t>& item_keys =
           index->items[posting.item].analysis.keys;
