@@ -867,14 +867,14 @@ absl::StatusOr<std::unique_ptr<ContaminationIndex>> ContaminationIndex::Create(
         static_cast<float>(std::log1p(n / static_cast<double>(stats.items)));
   }
   for (Item& item : rep->items) {
-    item.distinct_weight.reserve(item.distinct.size());
-    for (uint64_t key : item.distinct) {
-      item.distinct_weight.push_back(key_stats.find(key)->second.weight);
-      item.total_weight += item.distinct_weight.back();
+    item.distinct_weight.resize(item.distinct.size());
+    for (size_t d = 0; d < item.distinct.size(); ++d) {
+      item.distinct_weight[d] = key_stats.find(item.distinct[d])->second.weight;
+      item.total_weight += item.distinct_weight[d];
     }
-    item.weight.reserve(item.token_distinct.size());
-    for (uint32_t d : item.token_distinct) {
-      item.weight.push_back(item.distinct_weight[d]);
+    item.weight.resize(item.token_distinct.size());
+    for (size_t t = 0; t < item.token_distinct.size(); ++t) {
+      item.weight[t] = item.distinct_weight[item.token_distinct[t]];
     }
   }
   if (options.mode == ContaminationMode::kNgram) {
