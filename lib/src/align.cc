@@ -24,12 +24,7 @@ constexpr float kSkipCost = 0.02f;
 // longer chains that run through them (a chain's score can fall along it).
 constexpr size_t kShortTextFactor = 2;
 
-struct Anchor {
-  uint32_t i;
-  uint32_t j;
-  float weight;
-  uint32_t informative;  // 0 for an anchor on boilerplate in both texts
-};
+using Anchor = AlignAnchor;
 
 // Merges the two key indexes: every pair of positions with equal keys whose
 // key is not too frequent in both texts. Sorted by (i, j).
@@ -86,14 +81,21 @@ Chains ChainAnchors(const std::vector<Anchor>& anchors, uint32_t max_gap) {
   const size_t n = anchors.size();
   Chains chains{std::vector<float>(n), std::vector<int32_t>(n, -1),
                 std::vector<uint32_t>(n, 1)};
+  // The predecessors of anchor k are the kMaxPredecessors anchors before it,
+  // back to the first whose i is within max_gap of its own (`near`, which
+  // only moves forward as k does) and short of those on its own row
+  // (`row`): anchors are sorted by (i, j).
+  size_t near = 0, row = 0;
   for (size_t k = 0; k < n; ++k) {
     const Anchor& cur = anchors[k];
     chains.best[k] = cur.weight;
-    const size_t stop = k > kMaxPredecessors ? k - kMaxPredecessors : 0;
-    for (size_t p = k; p-- > stop;) {
+    if (anchors[row].i != cur.i) row = k;
+    while (anchors[near].i + max_gap < cur.i) ++near;
+    const size_t stop =
+        std::max(near, k > kMaxPredecessors ? k - kMaxPredecessors : size_t{0});
+    for (size_t p = row; p-- > stop;) {
       const Anchor& pre = anchors[p];
-      if (pre.i + max_gap < cur.i) break;
-      if (pre.i == cur.i || pre.j >= cur.j || cur.j - pre.j > max_gap) continue;
+      if (pre.j >= cur.j || cur.j - pre.j > max_gap) continue;
       const uint32_t di = cur.i - pre.i;
       const uint32_t dj = cur.j - pre.j;
       const float skew = static_cast<float>(di > dj ? di - dj : dj - di);
@@ -364,38 +366,34 @@ std::vector<Piece> TakeChains(absl::Span<const uint64_t> a,
   return pieces;
 }
 
-// Everything after finding the anchors. Each stage's structures are freed
-// before the next begins: on a long text they are several bytes per anchor.
-std::vector<AlignedPassage> AlignAnchors(
-    absl::Span<const uint64_t> a, absl::Span<const uint64_t> b,
-    absl::Span<const uint8_t> a_boilerplate,
-    absl::Span<const uint8_t> b_boilerplate, std::vector<Anchor> anchors,
-    const AlignOptions& options) {
+// Chains the anchors, takes the chains long enough and extends and merges
+// them: the pieces that may become passages. `anchors` as FindAnchors
+// returns them, at least min_chain of them.
+std::vector<Piece> MergedPieces(absl::Span<const uint64_t> a,
+                                absl::Span<const uint64_t> b,
+                                const std::vector<Anchor>& anchors,
+                                uint32_t min_chain,
+                                const AlignOptions& options) {
+  std::vector<Piece> pieces;
+  std::vector<int32_t> piece_of;
+  {
+    const Chains chains = ChainAnchors(
+        anchors, static_cast<uint32_t>(std::max(1, options.max_gap)));
+    pieces = TakeChains(a, b, anchors, chains, min_chain, &piece_of);
+  }
+  return ExtendAndMerge(a, b, anchors, piece_of, std::move(pieces));
+}
+
+// The passages among the merged pieces: those that pass the tests below on
+// their similarity, measure(span of a, span of b) (MeasurePassage's).
+template <typename Measure>
+std::vector<AlignedPassage> PassagesOf(size_t a_size, size_t b_size,
+                                       const std::vector<Piece>& merged,
+                                       const AlignOptions& options,
+                                       Measure measure) {
   const uint32_t min_anchors =
       static_cast<uint32_t>(std::max(1, options.min_tokens));
-  const size_t shorter = std::min(a.size(), b.size());
-  const uint32_t min_chain = MinChainAnchors(a.size(), b.size(), options);
-  // Most candidate pairs of a scan end here: too few anchors for any chain.
-  if (anchors.size() < min_chain) return {};
-  if (!a_boilerplate.empty() && !b_boilerplate.empty()) {
-    for (Anchor& anchor : anchors) {
-      anchor.informative =
-          a_boilerplate[anchor.i] && b_boilerplate[anchor.j] ? 0 : 1;
-    }
-  }
-  std::vector<Piece> merged;
-  {
-    std::vector<Piece> pieces;
-    std::vector<int32_t> piece_of;
-    {
-      const Chains chains = ChainAnchors(
-          anchors, static_cast<uint32_t>(std::max(1, options.max_gap)));
-      pieces = TakeChains(a, b, anchors, chains, min_chain, &piece_of);
-    }
-    merged = ExtendAndMerge(a, b, anchors, piece_of, std::move(pieces));
-    std::vector<Anchor>().swap(anchors);
-  }
-
+  const size_t shorter = std::min(a_size, b_size);
   std::vector<AlignedPassage> passages;
   const double covering =
       options.short_text_share * static_cast<double>(shorter);
@@ -410,9 +408,7 @@ std::vector<AlignedPassage> AlignAnchors(
     passage.anchors = piece.anchors;
     passage.a = piece.a;
     passage.b = piece.b;
-    const PassageSimilarity similarity =
-        MeasurePassage(a.subspan(passage.a.begin, passage.a.size()),
-                       b.subspan(passage.b.begin, passage.b.size()));
+    const PassageSimilarity similarity = measure(passage.a, passage.b);
     // Like min_tokens, min_score judges the whole chain: trimming its loose
     // ends raises the score of what is left, and must not make a sparse
     // chain (shared formulas, chance words) a passage.
@@ -421,9 +417,7 @@ std::vector<AlignedPassage> AlignAnchors(
     const double chain_score =
         chain_a.size() == piece.a.size() && chain_b.size() == piece.b.size()
             ? similarity.dice
-            : MeasurePassage(a.subspan(chain_a.begin, chain_a.size()),
-                             b.subspan(chain_b.begin, chain_b.size()))
-                  .dice;
+            : measure(chain_a, chain_b).dice;
     // And the passage as reported must reach min_score too: trimming usually
     // raises the score, but not always (the align fuzzer found a case).
     if (chain_score < options.min_score ||
@@ -448,6 +442,32 @@ std::vector<AlignedPassage> AlignAnchors(
                      std::tie(y.a.begin, y.b.begin, y.a.end, y.b.end);
             });
   return passages;
+}
+
+// Everything after finding the anchors. Each stage's structures are freed
+// before the next begins: on a long text they are several bytes per anchor.
+std::vector<AlignedPassage> AlignAnchors(
+    absl::Span<const uint64_t> a, absl::Span<const uint64_t> b,
+    absl::Span<const uint8_t> a_boilerplate,
+    absl::Span<const uint8_t> b_boilerplate, std::vector<Anchor> anchors,
+    const AlignOptions& options) {
+  const uint32_t min_chain = MinChainAnchors(a.size(), b.size(), options);
+  // Most candidate pairs of a scan end here: too few anchors for any chain.
+  if (anchors.size() < min_chain) return {};
+  if (!a_boilerplate.empty() && !b_boilerplate.empty()) {
+    for (Anchor& anchor : anchors) {
+      anchor.informative =
+          a_boilerplate[anchor.i] && b_boilerplate[anchor.j] ? 0 : 1;
+    }
+  }
+  const std::vector<Piece> merged =
+      MergedPieces(a, b, anchors, min_chain, options);
+  std::vector<Anchor>().swap(anchors);
+  return PassagesOf(a.size(), b.size(), merged, options,
+                    [a, b](TokenRange x, TokenRange y) {
+                      return MeasurePassage(a.subspan(x.begin, x.size()),
+                                            b.subspan(y.begin, y.size()));
+                    });
 }
 
 }  // namespace
@@ -488,6 +508,18 @@ std::vector<AlignedPassage> AlignPassages(absl::Span<const uint64_t> a,
                           std::max(1, options.max_occurrences));
   }
   return AlignAnchors(a, b, {}, {}, std::move(anchors), options);
+}
+
+std::vector<AlignedPassage> AlignPassagesOfAnchors(
+    absl::Span<const uint64_t> a, absl::Span<const uint64_t> b,
+    const std::vector<AlignAnchor>& anchors,
+    absl::FunctionRef<PassageSimilarity(TokenRange, TokenRange)> measure,
+    const AlignOptions& options) {
+  const uint32_t min_chain = MinChainAnchors(a.size(), b.size(), options);
+  if (anchors.size() < min_chain) return {};
+  return PassagesOf(a.size(), b.size(),
+                    MergedPieces(a, b, anchors, min_chain, options), options,
+                    measure);
 }
 
 std::vector<AlignedPassage> AlignPassages(const AlignInput& a_input,

@@ -19,8 +19,10 @@
 #include <cstdint>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/types/span.h"
 #include "neardup/neardup.h"
+#include "verify.h"
 
 namespace neardup {
 
@@ -74,6 +76,27 @@ struct AlignInput {
 std::vector<AlignedPassage> AlignPassages(const AlignInput& a,
                                           const AlignInput& b,
                                           const AlignOptions& options);
+
+// An anchor: token i of A and token j of B have the same key, weighing
+// 1 / sqrt(f_a * f_b), f_a and f_b its key's occurrences in A and in B.
+struct AlignAnchor {
+  uint32_t i;
+  uint32_t j;
+  float weight;
+  uint32_t informative;  // 0 for an anchor on boilerplate in both texts
+};
+// AlignPassages for a caller that lists the anchors and measures spans
+// faster than the general merge of two key indexes and MeasurePassage
+// (contamination: one short item against windows of many documents).
+// `anchors` must be what AlignPassages would find, no boilerplate: every
+// (i, j) with a[i] == b[j] whose key has f_a * f_b <= max_occurrences^2,
+// with its weight and informative = 1, sorted by (i, j); measure(x, y) must
+// return MeasurePassage(a[x], b[y]). The result is AlignPassages'.
+std::vector<AlignedPassage> AlignPassagesOfAnchors(
+    absl::Span<const uint64_t> a, absl::Span<const uint64_t> b,
+    const std::vector<AlignAnchor>& anchors,
+    absl::FunctionRef<PassageSimilarity(TokenRange, TokenRange)> measure,
+    const AlignOptions& options);
 
 }  // namespace neardup
 

@@ -1,6 +1,7 @@
 #include "align.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -321,6 +322,62 @@ TEST(AlignPassagesTest, IndexMayLeaveOutKeysTheOtherTextLacks) {
       EXPECT_EQ(full[p].b.end, part[p].b.end);
       EXPECT_EQ(full[p].anchors, part[p].anchors);
       EXPECT_EQ(full[p].score, part[p].score);
+    }
+  }
+  EXPECT_GT(passages, 25u);
+}
+
+TEST(AlignPassagesTest, AnchorsListedByTheCallerGiveTheSamePassages) {
+  // `contamination` lists the anchors itself, item token by item token, and
+  // measures spans its own way: the result must be AlignPassages'.
+  std::mt19937 random(20261130);
+  size_t passages = 0;
+  for (int trial = 0; trial < 50; ++trial) {
+    std::vector<uint64_t> a, b;
+    for (int k = 0; k < 40; ++k) a.push_back(random() % 30);  // repeats
+    for (int k = 0; k < 160; ++k) {
+      if (k >= 50 && k < 90 && random() % 5 != 0) {
+        b.push_back(a[k - 50]);  // a copy with changes
+      } else {
+        b.push_back(random() % (trial % 2 == 0 ? 200 : 40));
+      }
+    }
+    AlignOptions options;
+    options.min_tokens = 5;
+    const uint64_t max_product =
+        static_cast<uint64_t>(options.max_occurrences) *
+        options.max_occurrences;
+    std::vector<AlignAnchor> anchors;
+    for (uint32_t i = 0; i < a.size(); ++i) {
+      const uint64_t product =
+          static_cast<uint64_t>(std::count(a.begin(), a.end(), a[i])) *
+          static_cast<uint64_t>(std::count(b.begin(), b.end(), a[i]));
+      if (product == 0 || product > max_product) continue;
+      for (uint32_t j = 0; j < b.size(); ++j) {
+        if (a[i] != b[j]) continue;
+        anchors.push_back(
+            {i, j, 1.0f / std::sqrt(static_cast<float>(product)), 1});
+      }
+    }
+    const auto expected = AlignPassages(a, b, options);
+    const auto listed = AlignPassagesOfAnchors(
+        a, b, anchors,
+        [&](TokenRange x, TokenRange y) {
+          return MeasurePassage(
+              absl::MakeConstSpan(a).subspan(x.begin, x.size()),
+              absl::MakeConstSpan(b).subspan(y.begin, y.size()));
+        },
+        options);
+    ASSERT_EQ(expected.size(), listed.size()) << trial;
+    passages += expected.size();
+    for (size_t p = 0; p < expected.size(); ++p) {
+      EXPECT_EQ(expected[p].a.begin, listed[p].a.begin);
+      EXPECT_EQ(expected[p].a.end, listed[p].a.end);
+      EXPECT_EQ(expected[p].b.begin, listed[p].b.begin);
+      EXPECT_EQ(expected[p].b.end, listed[p].b.end);
+      EXPECT_EQ(expected[p].anchors, listed[p].anchors);
+      EXPECT_EQ(expected[p].matched, listed[p].matched);
+      EXPECT_EQ(expected[p].score, listed[p].score);
     }
   }
   EXPECT_GT(passages, 25u);

@@ -52,12 +52,12 @@ struct Item {
   std::vector<uint32_t> field_begin;
   std::vector<uint32_t> field_end;
   AnalyzedText analysis;
-  KeyIndex key_index;         // IndexKeys(analysis.keys), for alignment
   std::vector<float> weight;  // per token
   double total_weight = 0;    // of its distinct keys
   // Distinct keys, sorted, and the weight of each.
   std::vector<uint64_t> distinct;
   std::vector<float> distinct_weight;
+  std::vector<uint32_t> distinct_count;  // occurrences in the item
   // Per token, the index of its key in `distinct`.
   std::vector<uint32_t> token_distinct;
   // Open addressing over `distinct`: 1 + the index of a key, 0 for an empty
@@ -113,9 +113,10 @@ bool BetterMatch(const ContaminationMatch& x, const ContaminationMatch& y) {
   return x.reworded < y.reworded;
 }
 
-// A KeyIndex's positions (align.h) by a counting sort: position(k) for
-// each k, ordered by ids[k], the index of token k's key among `distinct`
-// sorted keys, then by k. *counts is scratch.
+// Positions grouped by key with a counting sort: position(k) for each k,
+// ordered by ids[k], the index of token k's key among `distinct` sorted
+// keys, then by k. Leaves in (*counts)[d] the end of key d's group in
+// *positions; it begins at (*counts)[d - 1], or 0 for d = 0.
 template <typename Position>
 void SortPositionsByKey(const std::vector<uint32_t>& ids, size_t distinct,
                         Position position, std::vector<uint32_t>* counts,
@@ -146,19 +147,21 @@ struct ContaminationIndex::Rep {
   ContaminationOptions options;
   std::vector<Item> items;
   float unit_weight = 1;  // weight of a word found in one item only
-  // Seed (a key in kAligned, an n-gram hash in kNgram) -> its postings:
-  // postings[begin, end); `item` is postings[begin].item, so that the
-  // common seed of one item needs no second memory access.
+  // Seed (a bigram in kAligned, an n-gram hash in kNgram) -> its postings:
+  // in kAligned the item itself when the seed has one (so that the common
+  // seed of one item needs no second memory access), or
+  // seed_items[first, first + count); in kNgram postings[first, first +
+  // count). 16 bytes a slot: the map of 4,000 items' seeds is 8 MiB.
   struct SeedPostings {
-    uint32_t begin = 0;
-    uint32_t end = 0;
-    uint32_t item = 0;
+    uint32_t count = 0;
+    uint32_t first = 0;
   };
   absl::flat_hash_map<uint64_t, SeedPostings> seeds;
   // Per item, packed for the scan's cache: tokens, and seeds (kAligned).
   std::vector<uint32_t> item_tokens;
   std::vector<uint32_t> item_seeds;
-  std::vector<Hit> postings;  // item, item_pos
+  std::vector<Hit> postings;         // kNgram: item, item_pos
+  std::vector<uint32_t> seed_items;  // kAligned: items
   std::vector<uint64_t> filter =
       std::vector<uint64_t>((1u << kFilterBits) / 64);
 
@@ -189,44 +192,78 @@ void ContaminationIndex::Rep::BuildAligned() {
   // Seeds are the item's token bigrams found in few items: a pair of words
   // is far more selective than a word, and a reworded copy still keeps many
   // of its pairs (names, numbers with their units, phrases). Every item's
-  // distinct bigrams, sorted by (bigram, item): a bigram's run is its items.
-  std::vector<std::pair<uint64_t, uint32_t>> entries;  // bigram, item
-  std::vector<uint64_t> bigrams;
-  for (uint32_t i = 0; i < items.size(); ++i) {
-    const std::vector<uint64_t>& keys = items[i].analysis.keys;
-    bigrams.clear();
-    for (size_t p = 0; p + 1 < keys.size(); ++p) {
-      bigrams.push_back(BigramHash(keys[p], keys[p + 1]));
-    }
-    std::sort(bigrams.begin(), bigrams.end());
-    bigrams.erase(std::unique(bigrams.begin(), bigrams.end()), bigrams.end());
-    for (uint64_t bigram : bigrams) entries.push_back({bigram, i});
+  // bigrams, as (bigram, item) sorted: a bigram's run is its items, each as
+  // often as the item holds it. Bigrams are hashes, so a counting sort on
+  // their top bits leaves groups of two to four entries on average, each
+  // then sorted alone: the whole sort costs a fraction of std::sort's, and
+  // the entries are one allocation of their final size.
+  size_t total = 0;
+  for (const Item& item : items) {
+    const size_t keys = item.analysis.keys.size();
+    total += keys > 1 ? keys - 1 : 0;
   }
-  std::sort(entries.begin(), entries.end());
+  int bits = 1;
+  while (bits < 24 && (size_t{1} << (bits + 2)) < total) ++bits;
+  const int shift = 64 - bits;
+  std::vector<uint32_t> ends((size_t{1} << bits) + 1, 0);
+  const auto for_each_bigram = [this](auto visit) {
+    for (uint32_t i = 0; i < items.size(); ++i) {
+      const std::vector<uint64_t>& keys = items[i].analysis.keys;
+      for (size_t p = 0; p + 1 < keys.size(); ++p) {
+        visit(BigramHash(keys[p], keys[p + 1]), i);
+      }
+    }
+  };
+  for_each_bigram(
+      [&](uint64_t bigram, uint32_t) { ++ends[(bigram >> shift) + 1]; });
+  for (size_t g = 1; g < ends.size(); ++g) ends[g] += ends[g - 1];
+  std::vector<std::pair<uint64_t, uint32_t>> entries(total);  // bigram, item
+  for_each_bigram([&](uint64_t bigram, uint32_t i) {
+    entries[ends[bigram >> shift]++] = {bigram, i};
+  });
+  // ends[g] is now the end of group g, and ends[g - 1] its beginning; the
+  // items of a group are in order, so insertion sort moves few entries.
+  for (size_t g = 0, begin = 0; g + 1 < ends.size(); begin = ends[g++]) {
+    for (size_t k = begin + 1; k < ends[g]; ++k) {
+      const std::pair<uint64_t, uint32_t> entry = entries[k];
+      size_t m = k;
+      for (; m > begin && entry < entries[m - 1]; --m) {
+        entries[m] = entries[m - 1];
+      }
+      entries[m] = entry;
+    }
+  }
   const double max_df = std::max(
       2.0, options.max_seed_item_share * static_cast<double>(items.size()));
-  const auto run_end = [&entries](size_t e) {
+  // The end of bigram run e, and the number of distinct items in it.
+  const auto run_end = [&entries](size_t e, size_t* df) {
     size_t f = e + 1;
-    while (f < entries.size() && entries[f].first == entries[e].first) ++f;
+    *df = 1;
+    for (; f < entries.size() && entries[f].first == entries[e].first; ++f) {
+      if (entries[f].second != entries[f - 1].second) ++*df;
+    }
     return f;
   };
   size_t seed_count = 0;
+  size_t df = 0;
   for (size_t e = 0, f; e < entries.size(); e = f) {
-    f = run_end(e);
-    if (static_cast<double>(f - e) <= max_df) ++seed_count;
+    f = run_end(e, &df);
+    if (static_cast<double>(df) <= max_df) ++seed_count;
   }
   seeds.reserve(seed_count);
   item_seeds.assign(items.size(), 0);
   for (size_t e = 0, f; e < entries.size(); e = f) {
-    f = run_end(e);
-    if (static_cast<double>(f - e) > max_df) continue;
-    const uint32_t begin = static_cast<uint32_t>(postings.size());
+    f = run_end(e, &df);
+    if (static_cast<double>(df) > max_df) continue;
+    const uint32_t begin = static_cast<uint32_t>(seed_items.size());
     for (size_t k = e; k < f; ++k) {
-      postings.push_back({entries[k].second, 0, 0});
+      if (k > e && entries[k].second == entries[k - 1].second) continue;
+      if (df > 1) seed_items.push_back(entries[k].second);
       ++item_seeds[entries[k].second];
     }
-    seeds[entries[e].first] = {begin, static_cast<uint32_t>(postings.size()),
-                               postings[begin].item};
+    seeds.try_emplace(entries[e].first,
+                      SeedPostings{static_cast<uint32_t>(df),
+                                   df > 1 ? begin : entries[e].second});
     const uint64_t slot = FilterSlot(entries[e].first);
     filter[slot >> 6] |= uint64_t{1} << (slot & 63);
   }
@@ -256,8 +293,8 @@ void ContaminationIndex::Rep::BuildNgram() {
       postings.push_back(entries[f].second);
       ++f;
     }
-    seeds[entries[e].first] = {begin, static_cast<uint32_t>(postings.size()),
-                               postings[begin].item};
+    seeds[entries[e].first] = {static_cast<uint32_t>(postings.size()) - begin,
+                               begin};
     const uint64_t slot = FilterSlot(entries[e].first);
     filter[slot >> 6] |= uint64_t{1} << (slot & 63);
     e = f;
@@ -271,6 +308,11 @@ struct ContaminationIndex::Scanner::Rep {
   std::vector<Hit> hits;          // kNgram
   std::vector<uint64_t> bigrams;  // of the document's tokens
   std::vector<uint32_t> passing;  // positions of bigrams in the filter
+  struct SeedHit {
+    uint32_t j;  // the bigram's position
+    ContaminationIndex::Rep::SeedPostings seed;
+  };
+  std::vector<SeedHit> seed_hits;  // the seeds among them
   // kAligned: per item, the cluster of seed hits being gathered as the
   // document's bigrams are read in order (hits of one item no farther apart
   // than its length plus the alignment's gap), and the items with one open.
@@ -297,15 +339,17 @@ struct ContaminationIndex::Scanner::Rep {
   // token range.
   std::vector<std::vector<uint32_t>> found_cover;
   // Verify's buffers, reused: the window's tokens whose key the item has
-  // (doc positions, in order) and that key's index in Item::distinct; the
-  // window's key index; counts and marks per distinct item key (all zero
-  // between uses).
+  // (doc positions, in order) and that key's index in Item::distinct; their
+  // positions in the window grouped by key; counts per distinct item key;
+  // marks per distinct item key (all zero between uses); the anchors.
   std::vector<uint32_t> window_tokens;
   std::vector<uint32_t> window_keys;
-  KeyIndex doc_index;
+  std::vector<uint32_t> grouped;
   std::vector<uint32_t> counts;
   std::vector<uint8_t> marks;
   std::vector<uint32_t> cover;
+  std::vector<AlignAnchor> align_anchors;
+  std::vector<uint32_t> tally;  // per distinct item key, zero between uses
   size_t candidates = 0;
 
   explicit Rep(const ContaminationIndex::Rep* index_rep)
@@ -383,24 +427,22 @@ void ContaminationIndex::Scanner::Rep::Verify(uint32_t item, uint32_t from,
   const size_t distinct = it.distinct.size();
 
   // The window's tokens whose key the item has: the only ones alignment can
-  // anchor and the bag-of-words test can count.
+  // anchor and the bag-of-words test can count. The weight of the item's
+  // distinct words the whole window holds bounds both tests: an aligned span
+  // counts the distinct words its two sides share, the bag-of-words test
+  // those of a part of the window. A window below both thresholds (by more
+  // than rounding: the sums add the same float weights in other orders) is
+  // dropped here, as the tests would drop it; 43 % of the bench's
+  // candidates are.
+  if (marks.size() < distinct) marks.resize(distinct, 0);
   window_tokens.clear();
   window_keys.clear();
+  double window_weight = 0;
   for (uint32_t j = from; j < to; ++j) {
     const uint32_t d = it.Find(doc.keys[j]);
     if (d == Item::kNone) continue;
     window_tokens.push_back(j);
     window_keys.push_back(d);
-  }
-  if (marks.size() < distinct) marks.resize(distinct, 0);
-  // The weight of the item's distinct words the whole window holds bounds
-  // both tests: an aligned span counts the distinct words its two sides
-  // share, the bag-of-words test those of a part of the window. A window
-  // below both thresholds (by more than rounding: the sums add the same
-  // float weights in other orders) is dropped here, as the tests would drop
-  // it; 43 % of the bench's candidates are.
-  double window_weight = 0;
-  for (uint32_t d : window_keys) {
     if (marks[d] != 0) continue;
     marks[d] = 1;
     window_weight += it.distinct_weight[d];
@@ -412,24 +454,66 @@ void ContaminationIndex::Scanner::Rep::Verify(uint32_t item, uint32_t from,
       window_weight + 1e-6 >= options.bag_threshold * it.total_weight;
   if (!may_align && !may_bag) return;
 
-  // Copies in order: aligned spans. The window's key index holds only the
-  // tokens whose key the item has, sorted by (key, position) with a counting
-  // sort over the item's distinct keys (sorted): anchors pair equal keys
-  // only, so the positions of other keys, which IndexKeys would sort in
-  // too, could never make one.
+  // Copies in order: aligned spans. The window's tokens whose key the item
+  // has are grouped by that key with a counting sort over the item's
+  // distinct keys (sorted), in order of position within a group: the
+  // anchors are then listed row by row, item token by item token, already
+  // in AlignPassages' order (align.h), instead of merging two key indexes
+  // and sorting the pairs.
   uint32_t aligned_tokens = 0;
   if (may_align) {
     SortPositionsByKey(
         window_keys, distinct,
-        [&](size_t k) { return window_tokens[k] - from; }, &counts,
-        &doc_index.positions);
+        [&](size_t k) { return window_tokens[k] - from; }, &counts, &grouped);
     AlignOptions align;
     align.min_tokens = std::max(
         1, std::min(options.min_short_tokens, options.min_match_tokens));
     align.min_score = 0.3;
-    const std::vector<AlignedPassage> passages =
-        AlignPassages(AlignInput{item_keys, &it.key_index, {}},
-                      AlignInput{doc_keys, &doc_index, {}}, align);
+    const uint64_t max_product =
+        static_cast<uint64_t>(std::max(1, align.max_occurrences)) *
+        static_cast<uint64_t>(std::max(1, align.max_occurrences));
+    align_anchors.clear();
+    for (uint32_t i = 0; i < length; ++i) {
+      const uint32_t d = it.token_distinct[i];
+      // counts[d] is now the end of key d's group, counts[d - 1] its start.
+      const uint32_t begin = d == 0 ? 0 : counts[d - 1];
+      const uint32_t end = counts[d];
+      if (begin == end) continue;
+      const uint64_t product =
+          static_cast<uint64_t>(it.distinct_count[d]) * (end - begin);
+      if (product > max_product) continue;
+      const float weight = 1.0f / std::sqrt(static_cast<float>(product));
+      for (uint32_t g = begin; g < end; ++g) {
+        align_anchors.push_back({i, grouped[g], weight, 1});
+      }
+    }
+    // MeasurePassage's multiset intersection, counted per distinct item
+    // key: window tokens whose key the item lacks match nothing.
+    const auto measure = [&](TokenRange x, TokenRange y) {
+      PassageSimilarity result;
+      if (x.size() + y.size() == 0) return result;
+      for (uint32_t i = x.begin; i < x.end; ++i) {
+        ++tally[it.token_distinct[i]];
+      }
+      auto k = std::lower_bound(window_tokens.begin(), window_tokens.end(),
+                                from + y.begin);
+      for (; k != window_tokens.end() && *k < from + y.end; ++k) {
+        uint32_t& left = tally[window_keys[k - window_tokens.begin()]];
+        if (left != 0) {
+          --left;
+          ++result.matched;
+        }
+      }
+      for (uint32_t i = x.begin; i < x.end; ++i) {
+        tally[it.token_distinct[i]] = 0;
+      }
+      result.dice =
+          2.0 * result.matched / static_cast<double>(x.size() + y.size());
+      return result;
+    };
+    if (tally.size() < distinct) tally.resize(distinct, 0);
+    const std::vector<AlignedPassage> passages = AlignPassagesOfAnchors(
+        item_keys, doc_keys, align_anchors, measure, align);
     for (const AlignedPassage& p : passages) {
       const uint32_t anchors = p.anchors;
       const bool long_enough =
@@ -539,20 +623,38 @@ void ContaminationIndex::Scanner::Rep::FindAligned() {
     c.first = c.last = j;
     c.count = 1;
   };
+  // The seeds among them, their slots prefetched; then their hits, with
+  // the items of the seeds ahead prefetched (the first of a seed's items is
+  // a cache miss otherwise: a third of this stage's time), and the cluster
+  // of a seed of one item.
+  seed_hits.clear();
   for (size_t k = 0; k < passing.size(); ++k) {
     if (k + kAhead < passing.size()) {
       index->seeds.prefetch(bigrams[passing[k + kAhead]]);
     }
     const uint32_t j = passing[k];
-    const uint64_t bigram = bigrams[j];
-    auto it = index->seeds.find(bigram);
+    auto it = index->seeds.find(bigrams[j]);
     if (it == index->seeds.end()) continue;
-    if (it->second.end - it->second.begin == 1) {
-      hit(it->second.item, j);
+    seed_hits.push_back({j, it->second});
+  }
+  for (size_t k = 0; k < seed_hits.size(); ++k) {
+    if (k + kAhead < seed_hits.size()) {
+      const ContaminationIndex::Rep::SeedPostings& ahead =
+          seed_hits[k + kAhead].seed;
+      if (ahead.count == 1) {
+        __builtin_prefetch(&clusters[ahead.first]);
+      } else {
+        __builtin_prefetch(&index->seed_items[ahead.first]);
+      }
+    }
+    const uint32_t j = seed_hits[k].j;
+    const ContaminationIndex::Rep::SeedPostings& seed = seed_hits[k].seed;
+    if (seed.count == 1) {
+      hit(seed.first, j);
       continue;
     }
-    for (uint32_t p = it->second.begin; p < it->second.end; ++p) {
-      hit(index->postings[p].item, j);
+    for (uint32_t p = seed.first; p < seed.first + seed.count; ++p) {
+      hit(index->seed_items[p], j);
     }
   }
   for (uint32_t item : open) {
@@ -582,7 +684,8 @@ void ContaminationIndex::Scanner::Rep::FindNgram() {
     if (!index->InFilter(hash)) continue;
     auto it = index->seeds.find(hash);
     if (it == index->seeds.end()) continue;
-    for (uint32_t p = it->second.begin; p < it->second.end; ++p) {
+    const uint32_t end = it->second.first + it->second.count;
+    for (uint32_t p = it->second.first; p < end; ++p) {
       const Hit& posting = index->postings[p];
       const std::vector<uint64_t>& item_keys =
           index->items[posting.item].analysis.keys;
@@ -727,7 +830,6 @@ absl::StatusOr<std::unique_ptr<ContaminationIndex>> ContaminationIndex::Create(
   };
   absl::flat_hash_map<uint64_t, KeyStats> key_stats;
   rep->items.reserve(items.size());
-  std::vector<uint32_t> counts;  // SortPositionsByKey's scratch
   for (BenchmarkItem& source : items) {
     if (!ids.insert(source.id).second) {
       return absl::InvalidArgumentError(
@@ -751,11 +853,8 @@ absl::StatusOr<std::unique_ptr<ContaminationIndex>> ContaminationIndex::Create(
     item.distinct.erase(std::unique(item.distinct.begin(), item.distinct.end()),
                         item.distinct.end());
     item.BuildLookup();
-    // IndexKeys(keys), by a counting sort over the distinct keys (sorted).
-    SortPositionsByKey(
-        item.token_distinct, item.distinct.size(),
-        [](size_t t) { return static_cast<uint32_t>(t); }, &counts,
-        &item.key_index.positions);
+    item.distinct_count.assign(item.distinct.size(), 0);
+    for (uint32_t d : item.token_distinct) ++item.distinct_count[d];
     for (uint64_t key : item.distinct) ++key_stats[key].items;
     rep->items.push_back(std::move(item));
   }
@@ -766,14 +865,14 @@ absl::StatusOr<std::unique_ptr<ContaminationIndex>> ContaminationIndex::Create(
         static_cast<float>(std::log1p(n / static_cast<double>(stats.items)));
   }
   for (Item& item : rep->items) {
-    item.distinct_weight.reserve(item.distinct.size());
-    for (uint64_t key : item.distinct) {
-      item.distinct_weight.push_back(key_stats.find(key)->second.weight);
-      item.total_weight += item.distinct_weight.back();
+    item.distinct_weight.resize(item.distinct.size());
+    for (size_t d = 0; d < item.distinct.size(); ++d) {
+      item.distinct_weight[d] = key_stats.find(item.distinct[d])->second.weight;
+      item.total_weight += item.distinct_weight[d];
     }
-    item.weight.reserve(item.token_distinct.size());
-    for (uint32_t d : item.token_distinct) {
-      item.weight.push_back(item.distinct_weight[d]);
+    item.weight.resize(item.token_distinct.size());
+    for (size_t t = 0; t < item.token_distinct.size(); ++t) {
+      item.weight[t] = item.distinct_weight[item.token_distinct[t]];
     }
   }
   if (options.mode == ContaminationMode::kNgram) {
