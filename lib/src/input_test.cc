@@ -687,6 +687,42 @@ TEST_F(InputTest, InvalidUtf8InJsonlIsReplacedWithAWarning) {
   EXPECT_EQ(r.stats.skipped_bad, 1u);
 }
 
+// A JSON Lines text is not checked for UTF-8 after parsing: the parser
+// validates the line and refuses an escape that is no code point, so what
+// it unescapes is valid UTF-8. A lone surrogate is a bad line (named, or
+// skipped and counted), a pair is one 4-byte character, \u0000 a NUL.
+TEST_F(InputTest, JsonlEscapesAreValidUtf8OrABadLine) {
+  std::string path =
+      Write("esc.jsonl", R"({"id":"a","text":"\ud83d\ude00 \u0000 \u00e9"})"
+                         "\n"
+                         R"({"id":"b","text":"x \ud800 y"})"
+                         "\n"
+                         R"({"id":"c","text":"\udc00"})"
+                         "\n"
+                         R"({"id":"d","text":"\ud800\u0041"})"
+                         "\n"
+                         R"({"id":"e","text":"\ud800\ud800"})"
+                         "\n"
+                         R"({"id":"f","text":"ok"})"
+                         "\n");
+  Result r = ReadPaths({path});
+  EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(r.status.message(), path + ":2: not valid JSON"));
+  ASSERT_EQ(Ids(r.records), (Strings{"a"}));
+  EXPECT_EQ(r.records[0].text, std::string("\xF0\x9F\x98\x80 \0 \xC3\xA9", 9));
+  EXPECT_EQ(CheckUtf8(r.records[0].text).invalid_bytes, 0u);
+
+  InputOptions options;
+  options.skip_bad = true;
+  r = ReadPaths({path}, options);
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(Ids(r.records), (Strings{"a", "f"}));
+  EXPECT_EQ(Origins(r.warnings),
+            (Strings{path + ":2", path + ":3", path + ":4", path + ":5"}));
+  EXPECT_EQ(r.stats.skipped_bad, 4u);
+  EXPECT_EQ(r.stats.invalid_utf8, 0u);
+}
+
 TEST_F(InputTest, StrictUtf8MakesInvalidUtf8InJsonlABadRecord) {
   std::string path = Write("u.jsonl",
                            "\xEF\xBB\xBF{\"text\":\"caf\xE9\"}\n"
