@@ -16,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
 #include "input_internal.h"
+#include "input_source.h"
 #include "utf8.h"
 
 namespace neardup {
@@ -865,6 +866,145 @@ TEST_F(InputTest, TruncatedOrCorruptCompressedDataIsDataLoss) {
   }
 }
 
+// Yields `bytes` in reads of 1 to 4,999 bytes, counting two stored bytes
+// for each one read, then `end` (an error, or OK for the end).
+class ScriptedSource : public ByteSource {
+ public:
+  ScriptedSource(std::string bytes, absl::Status end, size_t* stored)
+      : bytes_(std::move(bytes)), end_(std::move(end)), stored_(stored) {}
+  absl::StatusOr<size_t> Read(char* dst, size_t n) override {
+    if (at_ == bytes_.size()) {
+      if (!end_.ok()) return end_;
+      return 0;
+    }
+    size_t take =
+        std::min({n, bytes_.size() - at_, 1 + (reads_++ * 7919) % 4999});
+    std::memcpy(dst, bytes_.data() + at_, take);
+    at_ += take;
+    *stored_ += 2 * take;
+    return take;
+  }
+
+ private:
+  std::string bytes_;
+  absl::Status end_;
+  size_t* stored_;
+  size_t at_ = 0;
+  size_t reads_ = 0;
+};
+
+std::string Pattern(size_t size) {
+  std::string bytes(size, '\0');
+  for (size_t i = 0; i < size; ++i)
+    bytes[i] = static_cast<char>(i * 131 + i / 977);
+  return bytes;
+}
+
+TEST(PrefetchingSourceTest, HandsOutEveryByteInOrderThenTheErrorForGood) {
+  // Several chunks more than the thread reads ahead.
+  const std::string bytes = Pattern((size_t{11} << 20) + 12345);
+  for (const absl::Status& end :
+       {absl::OkStatus(), absl::DataLossError("x.zst: truncated")}) {
+    size_t stored = 0;
+    PrefetchingSource source(&stored);
+    source.Start(
+        std::make_unique<ScriptedSource>(bytes, end, source.stored_counter()));
+    std::string got;
+    ReadBuffer buffer(1 << 20);
+    absl::Status status;
+    for (int i = 0;; ++i) {
+      // Both ways of reading, mixed: copied in odd sizes, or swapped whole.
+      absl::StatusOr<size_t> n =
+          i % 3 == 0 ? source.ReadInto(&buffer)
+                     : source.Read(buffer.data(),
+                                   std::min<size_t>(buffer.size(), 100000 + i));
+      if (!n.ok()) {
+        status = n.status();
+        break;
+      }
+      if (*n == 0) break;
+      got.append(buffer.data(), *n);
+      EXPECT_LE(stored, 2 * got.size() + (size_t{10} << 20));
+    }
+    EXPECT_EQ(status, end);
+    ASSERT_EQ(got.size(), bytes.size());
+    EXPECT_TRUE(got == bytes);
+    EXPECT_EQ(stored, 2 * bytes.size());
+    // The end, or the error, again.
+    absl::StatusOr<size_t> again = source.Read(buffer.data(), 10);
+    EXPECT_EQ(again.status(), end);
+    if (end.ok()) {
+      EXPECT_EQ(*again, 0u);
+    }
+  }
+}
+
+TEST(PrefetchingSourceTest, StopsWhenTheReaderStopsEarly) {
+  size_t stored = 0;
+  auto source = std::make_unique<PrefetchingSource>(&stored);
+  source->Start(std::make_unique<ScriptedSource>(
+      Pattern(size_t{16} << 20), absl::OkStatus(), source->stored_counter()));
+  char byte;
+  ASSERT_EQ(*source->Read(&byte, 1), 1u);
+  EXPECT_EQ(byte, Pattern(1)[0]);
+  source.reset();  // joins the thread, which is waiting for a free buffer
+}
+
+// Compressed files are read on a thread of their own from 1 MiB
+// (input_prefetch_min_bytes); read that way or not, every file gives the
+// same records, lines, warnings, errors and counts.
+TEST_F(InputTest, DecompressingOnAThreadReadsAsBefore) {
+  std::string jsonl;
+  for (int i = 0; i < 25000; ++i) {
+    absl::StrAppendFormat(&jsonl,
+                          "{\"id\":\"d%d\",\"text\":\"نص %d and some more "
+                          "words to make a longer line of it\"}\n",
+                          i, i * 7919);
+  }
+  ASSERT_GT(jsonl.size(), size_t{2} << 20);
+  const std::string gz = ReadBytes(WriteGzip("g.jsonl.gz", jsonl));
+  const std::string zst = ReadBytes(WriteZstd("z.jsonl.zst", jsonl));
+  std::string bad_line = jsonl;
+  bad_line.insert(jsonl.find('\n', jsonl.size() / 2) + 1, "not json\n");
+  WriteZstd("bad_line.jsonl.zst", bad_line);
+  Write("cut.jsonl.zst", zst.substr(0, zst.size() * 3 / 4));
+  std::string corrupt = gz;
+  corrupt[gz.size() * 3 / 4] ^= 0x55;
+  Write("corrupt.jsonl.gz", corrupt);
+  WriteZstd("d/b.jsonl.zst", jsonl.substr(0, 1000));
+  WriteGzip("d/a.txt.gz", "a text");
+  const std::vector<std::vector<std::string>> inputs = {
+      {Path("g.jsonl.gz"), Path("z.jsonl.zst")},
+      {Path("bad_line.jsonl.zst")},
+      {Path("cut.jsonl.zst")},
+      {Path("corrupt.jsonl.gz")},
+      {Path("d"), Path("z.jsonl.zst")},
+  };
+  const uint64_t saved = input_prefetch_min_bytes;
+  for (const std::vector<std::string>& paths : inputs) {
+    for (const bool skip_bad : {false, true}) {
+      InputOptions options;
+      options.skip_bad = skip_bad;
+      input_prefetch_min_bytes = ~uint64_t{0};
+      const Result direct = ReadPaths(paths, options);
+      input_prefetch_min_bytes = 0;
+      const Result prefetched = ReadPaths(paths, options);
+      // The decompressed bytes read by the time of an error depend on how
+      // far ahead the reading went.
+      const bool bytes = direct.status.ok();
+      EXPECT_EQ(Describe(prefetched, bytes), Describe(direct, bytes))
+          << paths[0];
+      EXPECT_EQ(prefetched.stats.stored_bytes, direct.stats.stored_bytes);
+      EXPECT_EQ(prefetched.lines, direct.lines);
+    }
+  }
+  input_prefetch_min_bytes = saved;
+  const Result r = ReadPaths({Path("bad_line.jsonl.zst")});
+  EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ReadPaths({Path("cut.jsonl.zst")}).status.code(),
+            absl::StatusCode::kDataLoss);
+}
+
 // Runs the reader on {"-"} with `bytes` as standard input.
 Result ReadStdin(std::string_view bytes, const InputOptions& options = {}) {
   Result result;
@@ -1017,6 +1157,8 @@ TEST(InputDatasetTest, SaudiNewsNetReadsEveryArticleInOrder) {
   EXPECT_EQ(count, 31030u);
   EXPECT_EQ(text_bytes, 96388069u);  // stats.json: text_bytes_utf8
   EXPECT_EQ((*reader)->stats().bytes, 104470393u);  // stats.json: jsonl_bytes
+  // Decompressed on a thread of its own (PrefetchingSource), counted whole.
+  EXPECT_EQ((*reader)->stats().stored_bytes, fs::file_size(path));
   EXPECT_TRUE((*reader)->TakeWarnings().empty());
 }
 
