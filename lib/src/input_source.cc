@@ -403,8 +403,10 @@ absl::StatusOr<size_t> PrefetchingSource::Read(char* dst, size_t n) {
 }
 
 absl::StatusOr<size_t> PrefetchingSource::ReadInto(ReadBuffer* buffer) {
-  // A chunk not yet started is handed over whole: the buffers swap.
-  if (current_begin_ != 0 && current_begin_ != current_end_) {
+  // A chunk not yet started is handed over whole: the buffers swap (the
+  // caller's, if a chunk's size, becomes one to fill).
+  if (buffer->size() < kChunkSize ||
+      (current_begin_ != 0 && current_begin_ != current_end_)) {
     return Read(buffer->data(), buffer->size());
   }
   if (current_begin_ == current_end_) {

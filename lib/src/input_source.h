@@ -48,7 +48,8 @@ class ByteSource {
 
   // As Read, into the start of *buffer, which a source that holds the
   // bytes in a buffer of its own may swap with that one instead of copying
-  // them (a ReadBuffer of any size may come back).
+  // them (a ReadBuffer of another size may come back; PrefetchingSource
+  // swaps only a buffer of at least its chunk size, 1 MiB).
   virtual absl::StatusOr<size_t> ReadInto(ReadBuffer* buffer) {
     return Read(buffer->data(), buffer->size());
   }

@@ -911,22 +911,27 @@ TEST(PrefetchingSourceTest, HandsOutEveryByteInOrderThenTheErrorForGood) {
         std::make_unique<ScriptedSource>(bytes, end, source.stored_counter()));
     std::string got;
     ReadBuffer buffer(1 << 20);
+    ReadBuffer small(999);  // too small to swap: copied into
     absl::Status status;
     for (int i = 0;; ++i) {
-      // Both ways of reading, mixed: copied in odd sizes, or swapped whole.
+      // Every way of reading, mixed: copied in odd sizes, or swapped whole.
+      ReadBuffer& into = i % 4 == 3 ? small : buffer;
       absl::StatusOr<size_t> n =
-          i % 3 == 0 ? source.ReadInto(&buffer)
-                     : source.Read(buffer.data(),
-                                   std::min<size_t>(buffer.size(), 100000 + i));
+          i % 4 == 0 || i % 4 == 3
+              ? source.ReadInto(&into)
+              : source.Read(buffer.data(),
+                            std::min<size_t>(buffer.size(), 100000 + i));
       if (!n.ok()) {
         status = n.status();
         break;
       }
       if (*n == 0) break;
-      got.append(buffer.data(), *n);
+      EXPECT_LE(*n, into.size());
+      got.append(into.data(), *n);
       EXPECT_LE(stored, 2 * got.size() + (size_t{10} << 20));
     }
     EXPECT_EQ(status, end);
+    EXPECT_EQ(small.size(), 999u);
     ASSERT_EQ(got.size(), bytes.size());
     EXPECT_TRUE(got == bytes);
     EXPECT_EQ(stored, 2 * bytes.size());
