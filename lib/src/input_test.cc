@@ -988,6 +988,8 @@ TEST_F(InputTest, DecompressingOnAThreadReadsAsBefore) {
   const uint64_t saved = input_prefetch_min_bytes;
   for (const std::vector<std::string>& paths : inputs) {
     for (const bool skip_bad : {false, true}) {
+      // --skip-bad changes only what a bad line does.
+      if (skip_bad && paths[0] != Path("bad_line.jsonl.zst")) continue;
       InputOptions options;
       options.skip_bad = skip_bad;
       input_prefetch_min_bytes = ~uint64_t{0};
