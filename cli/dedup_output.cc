@@ -37,20 +37,6 @@ void AppendClusterLine(std::string_view id, std::string_view source,
   *line += "}\n";
 }
 
-namespace {
-
-// One line of clusters.jsonl for document i.
-std::string ClusterLine(const ReadResult& read, const DedupDecision& decision,
-                        size_t i, std::optional<bool> in_index) {
-  std::string line;
-  AppendClusterLine(
-      read.ids[i], read.origins[i], read.ids[decision.representative],
-      read.origins[decision.representative], decision, &line, in_index);
-  return line;
-}
-
-}  // namespace
-
 absl::Status WriteOutputs(const ReadResult& read,
                           const std::vector<DedupDecision>& decisions,
                           Spool* spool, AtomicFile* kept, AtomicFile* clusters,
@@ -72,17 +58,20 @@ absl::Status WriteOutputs(const ReadResult& read,
   constexpr size_t kBufferSize = size_t{1} << 20;
   const auto buffer = std::make_unique_for_overwrite<char[]>(kBufferSize);
   std::setvbuf(clusters->file(), buffer.get(), _IOFBF, kBufferSize);
-  size_t next = 0;  // in *indexed
+  size_t next = 0;   // in *indexed
+  std::string line;  // one line of CLUSTERS, its buffer reused
   for (size_t i = 0; i < decisions.size() && status.ok(); ++i) {
-    std::string line;
+    line.clear();
     if (indexed != nullptr && next < indexed->size() &&
         (*indexed)[next].document == i) {
       const IndexedDuplicate& dup = (*indexed)[next++];
       AppendClusterLine(read.ids[i], read.origins[i], dup.id, dup.batch,
                         decisions[i], &line, true);
     } else {
-      line = ClusterLine(
-          read, decisions[i], i,
+      const uint32_t rep = decisions[i].representative;
+      AppendClusterLine(
+          read.ids[i], read.origins[i], read.ids[rep], read.origins[rep],
+          decisions[i], &line,
           indexed != nullptr ? std::optional<bool>(false) : std::nullopt);
     }
     if (std::fwrite(line.data(), 1, line.size(), clusters->file()) !=

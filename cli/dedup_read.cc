@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "commands.h"
@@ -24,12 +25,17 @@ void TuneMallocForReading() {
 
 int ReadDedupInput(InputReader* reader, Deduplicator* deduplicator,
                    IndexCheck* index, Spool* spool, bool quiet,
-                   ProgressLine* progress, ReadResult* result) {
+                   ProgressLine* progress, ReadResult* result,
+                   RecordBatch* first) {
   size_t documents = 0;
   std::vector<std::string_view> texts;
   std::string line;
   RecordBatch batches[2];
-  ReadBatch(reader, &batches[0]);
+  if (first != nullptr) {
+    batches[0] = std::move(*first);
+  } else {
+    ReadBatch(reader, &batches[0]);
+  }
   for (int current = 0;; current ^= 1) {
     RecordBatch& batch = batches[current];
     PrintWarnings(batch.warnings, quiet, progress);

@@ -7,6 +7,7 @@
 #include "neardup/dedup.h"
 #include "neardup/input.h"
 #include "progress.h"
+#include "record_batches.h"
 #include "spool.h"
 
 namespace neardup::cli {
@@ -26,11 +27,13 @@ void TuneMallocForReading();
 // and origin into `result`. Reading (decompression, JSON parsing) of batch
 // k + 1 overlaps the analysis of batch k. With `index` (dedup --index), only
 // the documents that do not near-duplicate an indexed one go to the
-// deduplicator. Returns the exit status to fail with (the message printed),
-// or -1 to go on.
+// deduplicator. `first`, if not null, is the first batch, already read
+// (ReadBatch) from `reader`. Returns the exit status to fail with (the
+// message printed), or -1 to go on.
 int ReadDedupInput(InputReader* reader, Deduplicator* deduplicator,
                    IndexCheck* index, Spool* spool, bool quiet,
-                   ProgressLine* progress, ReadResult* result);
+                   ProgressLine* progress, ReadResult* result,
+                   RecordBatch* first = nullptr);
 
 }  // namespace neardup::cli
 

@@ -266,6 +266,81 @@ TEST_F(DedupCliTest, UnwritableOutputFailsBeforeReading) {
   EXPECT_FALSE(fs::exists(Path("same.jsonl")));
 }
 
+// A zstd feed of over 1 MiB is decompressed on a thread of its own and its
+// first batch read while the run sets up: the outputs are those of the
+// plain file on 1 and 2 threads, and a malformed line in the middle of a
+// later batch is still named by its line, stops the run before any output
+// is written, or with --skip-bad is skipped and counted.
+TEST_F(DedupCliTest, LargeCompressedFeedReadsAsPlainAndNamesABadLine) {
+  std::mt19937 rng(5);
+  std::vector<std::string> lines;
+  for (int d = 0; d < 6000; ++d) {
+    std::string text;
+    for (int w = 0; w < 100; ++w) {
+      if (w > 0) text += ' ';
+      text += Word(static_cast<int>(rng() % 300000));
+    }
+    lines.push_back(
+        absl::StrCat(R"({"id":"d)", d, R"(","text":")", text, R"("})"));
+    // Every tenth document has an edited copy.
+    if (d % 10 == 0) {
+      lines.push_back(absl::StrCat(R"({"id":"c)", d, R"(","text":")", text, " ",
+                                   Word(d), R"("})"));
+    }
+  }
+  const std::string plain = absl::StrJoin(lines, "\n") + "\n";
+  WriteFile(Path("feed.jsonl"), plain);
+  std::vector<std::string> bad_lines = lines;
+  const size_t bad = 2500;  // in the third batch of 1,024 records
+  bad_lines.insert(bad_lines.begin() + bad, R"({"id":"x","text":"cut)");
+  WriteFile(Path("bad.jsonl"), absl::StrJoin(bad_lines, "\n") + "\n");
+  std::string ignored;
+  ASSERT_EQ(RunCommand("zstd -q -c " + Path("feed.jsonl") + " > " +
+                           Path("feed.jsonl.zst") + " && zstd -q -c " +
+                           Path("bad.jsonl") + " > " + Path("bad.jsonl.zst"),
+                       &ignored),
+            0);
+  ASSERT_GE(fs::file_size(Path("feed.jsonl.zst")), size_t{1} << 20);
+
+  std::string err;
+  ASSERT_EQ(Dedup(Path("feed.jsonl") + " --threads 1", "k0", "c0", &err), 0)
+      << err;
+  const std::string kept = ReadFile(Path("k0"));
+  const std::string clusters = WithoutSources(ReadFile(Path("c0")));
+  EXPECT_EQ(Lines(clusters).size(), lines.size());
+  EXPECT_EQ(Lines(kept).size(), 6000u);
+  for (const char* threads : {"1", "2"}) {
+    ASSERT_EQ(Dedup(Path("feed.jsonl.zst") + " --threads " + threads, "k1",
+                    "c1", &err),
+              0)
+        << err;
+    EXPECT_EQ(ReadFile(Path("k1")), kept) << threads;
+    EXPECT_EQ(WithoutSources(ReadFile(Path("c1"))), clusters) << threads;
+
+    EXPECT_EQ(Dedup(Path("bad.jsonl.zst") + " --threads " + threads, "k2", "c2",
+                    &err),
+              2);
+    EXPECT_NE(err.find(Path("bad.jsonl.zst") + ":" + std::to_string(bad + 1) +
+                       ": not valid JSON"),
+              std::string::npos)
+        << err;
+    EXPECT_FALSE(fs::exists(Path("k2")));
+    EXPECT_FALSE(fs::exists(Path("c2")));
+
+    ASSERT_EQ(Dedup(Path("bad.jsonl.zst") + " --skip-bad --threads " + threads,
+                    "k3", "c3", &err),
+              0)
+        << err;
+    EXPECT_EQ(ReadFile(Path("k3")), kept) << threads;
+    EXPECT_EQ(WithoutSources(ReadFile(Path("c3"))), clusters) << threads;
+    EXPECT_NE(err.find(Path("bad.jsonl.zst") + ":" + std::to_string(bad + 1) +
+                       ": skipped: not valid JSON"),
+              std::string::npos)
+        << err;
+    EXPECT_NE(err.find("skipped 1 bad line"), std::string::npos) << err;
+  }
+}
+
 TEST_F(DedupCliTest, JsonlSummaryOnStdout) {
   WriteFile(Path("feed.jsonl"),
             absl::StrCat(R"({"text":")", Words(0, 30), "\"}\n", R"({"text":")",

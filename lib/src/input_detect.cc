@@ -91,16 +91,26 @@ absl::StatusOr<std::unique_ptr<ByteSource>> OpenSource(const Source& source,
                                                        ReadContext* context,
                                                        bool* jsonl) {
   const bool is_stdin = source.name == "-";
+  Compression compression = CompressionOf(source.name);
+  // A compressed regular file is decompressed on a thread of its own.
+  std::unique_ptr<PrefetchingSource> prefetch;
+  struct stat st;
+  if (!is_stdin && compression != Compression::kNone &&
+      stat(source.name.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+      static_cast<uint64_t>(st.st_size) >= input_prefetch_min_bytes) {
+    prefetch =
+        std::make_unique<PrefetchingSource>(&context->stats.stored_bytes);
+  }
   std::unique_ptr<ByteSource> bytes;
   if (is_stdin) {
     bytes = NewStdioSource(stdin_file, "-", &context->stats.stored_bytes);
   } else {
-    absl::StatusOr<std::unique_ptr<ByteSource>> file =
-        OpenFileSource(source.name, &context->stats.stored_bytes);
+    absl::StatusOr<std::unique_ptr<ByteSource>> file = OpenFileSource(
+        source.name, prefetch != nullptr ? prefetch->stored_counter()
+                                         : &context->stats.stored_bytes);
     if (!file.ok()) return file.status();
     bytes = *std::move(file);
   }
-  Compression compression = CompressionOf(source.name);
   if (compression == Compression::kNone) {
     std::string magic;
     if (absl::Status s = ReadPrefix(bytes.get(), 4, &magic); !s.ok()) return s;
@@ -108,6 +118,10 @@ absl::StatusOr<std::unique_ptr<ByteSource>> OpenSource(const Source& source,
     bytes = NewPrefixedSource(std::move(magic), std::move(bytes));
   }
   bytes = NewDecompressingSource(compression, std::move(bytes), source.name);
+  if (prefetch != nullptr) {
+    prefetch->Start(std::move(bytes));
+    bytes = std::move(prefetch);
+  }
   switch (context->options.format) {
     case InputFormat::kText:
       *jsonl = false;

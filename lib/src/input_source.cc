@@ -7,8 +7,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -273,6 +278,150 @@ std::unique_ptr<ByteSource> NewDecompressingSource(
   return source;
 }
 
+// Chunks filled by the thread and not yet taken, and the buffers free to
+// fill. The thread fills at most kPrefetchChunks chunks ahead.
+struct PrefetchingSource::Shared {
+  static constexpr size_t kPrefetchChunks = 4;
+
+  struct Chunk {
+    ReadBuffer buffer{0};
+    size_t size = 0;
+    size_t stored = 0;  // the source's byte count once it was filled
+    bool last = false;  // the end, or `status` is an error
+    absl::Status status;
+  };
+
+  std::mutex mutex;
+  std::condition_variable filled;  // a chunk was added to `ready`
+  std::condition_variable freed;   // a buffer was added to `free`, or stop
+  std::deque<Chunk> ready;
+  std::vector<ReadBuffer> free;
+  bool stop = false;
+  std::thread thread;
+};
+
+PrefetchingSource::PrefetchingSource(size_t* stored_bytes)
+    : stored_bytes_(stored_bytes), shared_(std::make_unique<Shared>()) {}
+
+PrefetchingSource::~PrefetchingSource() {
+  {
+    std::lock_guard<std::mutex> lock(shared_->mutex);
+    shared_->stop = true;
+  }
+  shared_->freed.notify_all();
+  if (shared_->thread.joinable()) shared_->thread.join();
+}
+
+void PrefetchingSource::Start(std::unique_ptr<ByteSource> source) {
+  source_ = std::move(source);
+  for (size_t i = 0; i < Shared::kPrefetchChunks; ++i) {
+    shared_->free.emplace_back(kChunkSize);
+  }
+  shared_->thread = std::thread(&PrefetchingSource::Run, this);
+}
+
+void PrefetchingSource::Run() {
+  Shared& shared = *shared_;
+  while (true) {
+    Shared::Chunk chunk;
+    {
+      std::unique_lock<std::mutex> lock(shared.mutex);
+      shared.freed.wait(lock,
+                        [&] { return shared.stop || !shared.free.empty(); });
+      if (shared.stop) return;
+      chunk.buffer = std::move(shared.free.back());
+      shared.free.pop_back();
+    }
+    // Fill the chunk, so that the caller takes it in one go.
+    while (chunk.size < chunk.buffer.size()) {
+      absl::StatusOr<size_t> got = source_->Read(
+          chunk.buffer.data() + chunk.size, chunk.buffer.size() - chunk.size);
+      if (!got.ok() || *got == 0) {
+        chunk.last = true;
+        chunk.status = got.status();
+        break;
+      }
+      chunk.size += *got;
+    }
+    chunk.stored = thread_stored_;
+    const bool last = chunk.last;
+    {
+      std::lock_guard<std::mutex> lock(shared.mutex);
+      shared.ready.push_back(std::move(chunk));
+    }
+    shared.filled.notify_one();
+    if (last) return;
+  }
+}
+
+bool PrefetchingSource::NextChunk(absl::Status* status) {
+  if (done_) {
+    *status = final_;
+    return false;
+  }
+  Shared& shared = *shared_;
+  Shared::Chunk chunk;
+  {
+    std::unique_lock<std::mutex> lock(shared.mutex);
+    if (current_.size() > 0) shared.free.push_back(std::move(current_));
+    shared.filled.wait(lock, [&] { return !shared.ready.empty(); });
+    chunk = std::move(shared.ready.front());
+    shared.ready.pop_front();
+  }
+  shared.freed.notify_one();
+  if (stored_bytes_ != nullptr) {
+    *stored_bytes_ += chunk.stored - stored_reported_;
+  }
+  stored_reported_ = chunk.stored;
+  current_ = std::move(chunk.buffer);
+  current_begin_ = 0;
+  current_end_ = chunk.size;
+  if (chunk.last) {
+    done_ = true;
+    final_ = chunk.status;
+    // The bytes read before an error (or the end) are handed out first.
+    if (chunk.size == 0) {
+      *status = final_;
+      return false;
+    }
+  }
+  return true;
+}
+
+absl::StatusOr<size_t> PrefetchingSource::Read(char* dst, size_t n) {
+  if (current_begin_ == current_end_) {
+    absl::Status status;
+    if (!NextChunk(&status)) {
+      if (!status.ok()) return status;
+      return 0;
+    }
+  }
+  const size_t take = std::min(n, current_end_ - current_begin_);
+  std::memcpy(dst, current_.data() + current_begin_, take);
+  current_begin_ += take;
+  return take;
+}
+
+absl::StatusOr<size_t> PrefetchingSource::ReadInto(ReadBuffer* buffer) {
+  // A chunk not yet started is handed over whole: the buffers swap (the
+  // caller's, if a chunk's size, becomes one to fill).
+  if (buffer->size() < kChunkSize ||
+      (current_begin_ != 0 && current_begin_ != current_end_)) {
+    return Read(buffer->data(), buffer->size());
+  }
+  if (current_begin_ == current_end_) {
+    absl::Status status;
+    if (!NextChunk(&status)) {
+      if (!status.ok()) return status;
+      return 0;
+    }
+  }
+  const size_t size = current_end_;
+  buffer->swap(current_);
+  current_begin_ = current_end_ = 0;
+  return size;
+}
+
 LineReader::LineReader(std::unique_ptr<ByteSource> source)
     : source_(std::move(source)), buffer_(kChunkSize) {}
 
@@ -301,7 +450,7 @@ absl::StatusOr<bool> LineReader::NextLine(std::string* line) {
       begin_ = end_;
     }
     if (eof_) return any;
-    absl::StatusOr<size_t> got = source_->Read(buffer_.data(), buffer_.size());
+    absl::StatusOr<size_t> got = source_->ReadInto(&buffer_);
     if (!got.ok()) return got.status();
     begin_ = 0;
     end_ = *got;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -25,6 +26,10 @@ class ReadBuffer {
   char* data() { return data_.get(); }
   const char* data() const { return data_.get(); }
   size_t size() const { return size_; }
+  void swap(ReadBuffer& other) noexcept {
+    data_.swap(other.data_);
+    std::swap(size_, other.size_);
+  }
 
  private:
   std::unique_ptr<char[]> data_;
@@ -40,6 +45,14 @@ class ByteSource {
   // possible only when a handler was installed without SA_RESTART) is
   // absl::CancelledError: the program asked to stop.
   virtual absl::StatusOr<size_t> Read(char* dst, size_t n) = 0;
+
+  // As Read, into the start of *buffer, which a source that holds the
+  // bytes in a buffer of its own may swap with that one instead of copying
+  // them (a ReadBuffer of another size may come back; PrefetchingSource
+  // swaps only a buffer of at least its chunk size, 1 MiB).
+  virtual absl::StatusOr<size_t> ReadInto(ReadBuffer* buffer) {
+    return Read(buffer->data(), buffer->size());
+  }
 };
 
 enum class Compression { kNone, kGzip, kZstd };
@@ -74,6 +87,47 @@ std::unique_ptr<ByteSource> NewPrefixedSource(
 std::unique_ptr<ByteSource> NewDecompressingSource(
     Compression compression, std::unique_ptr<ByteSource> source,
     std::string name);
+
+// Reads a source on a thread of its own, up to a few MiB ahead of the
+// caller, so that decompressing a file overlaps what is done with its
+// bytes. Only for sources whose reads never block for long (regular files:
+// a pipe could hold the destructor, which joins the thread, forever). An
+// error is returned once the bytes read before it have been.
+class PrefetchingSource : public ByteSource {
+ public:
+  // The bytes the source counts into stored_counter() (on its thread) are
+  // added to *stored_bytes (if not null) on the caller's thread, as the
+  // bytes read with them are handed out.
+  explicit PrefetchingSource(size_t* stored_bytes);
+  ~PrefetchingSource() override;  // stops and joins the thread
+
+  // Where the source's own byte count goes; read only by its thread.
+  size_t* stored_counter() { return &thread_stored_; }
+
+  // Starts reading `source`. Call once, before Read.
+  void Start(std::unique_ptr<ByteSource> source);
+
+  absl::StatusOr<size_t> Read(char* dst, size_t n) override;
+  absl::StatusOr<size_t> ReadInto(ReadBuffer* buffer) override;
+
+ private:
+  struct Shared;
+  // Makes *current_ the next chunk (waits for it); false at the end or an
+  // error (in *status).
+  bool NextChunk(absl::Status* status);
+  void Run();
+
+  size_t* stored_bytes_;
+  size_t thread_stored_ = 0;
+  std::unique_ptr<ByteSource> source_;
+  std::unique_ptr<Shared> shared_;
+  ReadBuffer current_{0};
+  size_t current_begin_ = 0;
+  size_t current_end_ = 0;
+  size_t stored_reported_ = 0;
+  absl::Status final_;  // once the end or an error is reached
+  bool done_ = false;
+};
 
 // Splits a stream into lines.
 class LineReader {

@@ -16,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
 #include "input_internal.h"
+#include "input_source.h"
 #include "utf8.h"
 
 namespace neardup {
@@ -687,6 +688,42 @@ TEST_F(InputTest, InvalidUtf8InJsonlIsReplacedWithAWarning) {
   EXPECT_EQ(r.stats.skipped_bad, 1u);
 }
 
+// A JSON Lines text is not checked for UTF-8 after parsing: the parser
+// validates the line and refuses an escape that is no code point, so what
+// it unescapes is valid UTF-8. A lone surrogate is a bad line (named, or
+// skipped and counted), a pair is one 4-byte character, \u0000 a NUL.
+TEST_F(InputTest, JsonlEscapesAreValidUtf8OrABadLine) {
+  std::string path =
+      Write("esc.jsonl", R"({"id":"a","text":"\ud83d\ude00 \u0000 \u00e9"})"
+                         "\n"
+                         R"({"id":"b","text":"x \ud800 y"})"
+                         "\n"
+                         R"({"id":"c","text":"\udc00"})"
+                         "\n"
+                         R"({"id":"d","text":"\ud800\u0041"})"
+                         "\n"
+                         R"({"id":"e","text":"\ud800\ud800"})"
+                         "\n"
+                         R"({"id":"f","text":"ok"})"
+                         "\n");
+  Result r = ReadPaths({path});
+  EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(r.status.message(), path + ":2: not valid JSON"));
+  ASSERT_EQ(Ids(r.records), (Strings{"a"}));
+  EXPECT_EQ(r.records[0].text, std::string("\xF0\x9F\x98\x80 \0 \xC3\xA9", 9));
+  EXPECT_EQ(CheckUtf8(r.records[0].text).invalid_bytes, 0u);
+
+  InputOptions options;
+  options.skip_bad = true;
+  r = ReadPaths({path}, options);
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(Ids(r.records), (Strings{"a", "f"}));
+  EXPECT_EQ(Origins(r.warnings),
+            (Strings{path + ":2", path + ":3", path + ":4", path + ":5"}));
+  EXPECT_EQ(r.stats.skipped_bad, 4u);
+  EXPECT_EQ(r.stats.invalid_utf8, 0u);
+}
+
 TEST_F(InputTest, StrictUtf8MakesInvalidUtf8InJsonlABadRecord) {
   std::string path = Write("u.jsonl",
                            "\xEF\xBB\xBF{\"text\":\"caf\xE9\"}\n"
@@ -827,6 +864,152 @@ TEST_F(InputTest, TruncatedOrCorruptCompressedDataIsDataLoss) {
     EXPECT_TRUE(Contains(r.status.message(), path + ": truncated or corrupt "))
         << name;
   }
+}
+
+// Yields `bytes` in reads of 1 to 4,999 bytes, counting two stored bytes
+// for each one read, then `end` (an error, or OK for the end).
+class ScriptedSource : public ByteSource {
+ public:
+  ScriptedSource(std::string bytes, absl::Status end, size_t* stored)
+      : bytes_(std::move(bytes)), end_(std::move(end)), stored_(stored) {}
+  absl::StatusOr<size_t> Read(char* dst, size_t n) override {
+    if (at_ == bytes_.size()) {
+      if (!end_.ok()) return end_;
+      return 0;
+    }
+    size_t take =
+        std::min({n, bytes_.size() - at_, 1 + (reads_++ * 7919) % 4999});
+    std::memcpy(dst, bytes_.data() + at_, take);
+    at_ += take;
+    *stored_ += 2 * take;
+    return take;
+  }
+
+ private:
+  std::string bytes_;
+  absl::Status end_;
+  size_t* stored_;
+  size_t at_ = 0;
+  size_t reads_ = 0;
+};
+
+std::string Pattern(size_t size) {
+  std::string bytes(size, '\0');
+  for (size_t i = 0; i < size; ++i)
+    bytes[i] = static_cast<char>(i * 131 + i / 977);
+  return bytes;
+}
+
+TEST(PrefetchingSourceTest, HandsOutEveryByteInOrderThenTheErrorForGood) {
+  // Several chunks more than the thread reads ahead.
+  const std::string bytes = Pattern((size_t{11} << 20) + 12345);
+  for (const absl::Status& end :
+       {absl::OkStatus(), absl::DataLossError("x.zst: truncated")}) {
+    size_t stored = 0;
+    PrefetchingSource source(&stored);
+    source.Start(
+        std::make_unique<ScriptedSource>(bytes, end, source.stored_counter()));
+    std::string got;
+    ReadBuffer buffer(1 << 20);
+    ReadBuffer small(999);  // too small to swap: copied into
+    absl::Status status;
+    for (int i = 0;; ++i) {
+      // Every way of reading, mixed: copied in odd sizes, or swapped whole.
+      ReadBuffer& into = i % 4 == 3 ? small : buffer;
+      absl::StatusOr<size_t> n =
+          i % 4 == 0 || i % 4 == 3
+              ? source.ReadInto(&into)
+              : source.Read(buffer.data(),
+                            std::min<size_t>(buffer.size(), 100000 + i));
+      if (!n.ok()) {
+        status = n.status();
+        break;
+      }
+      if (*n == 0) break;
+      EXPECT_LE(*n, into.size());
+      got.append(into.data(), *n);
+      EXPECT_LE(stored, 2 * got.size() + (size_t{10} << 20));
+    }
+    EXPECT_EQ(status, end);
+    EXPECT_EQ(small.size(), 999u);
+    ASSERT_EQ(got.size(), bytes.size());
+    EXPECT_TRUE(got == bytes);
+    EXPECT_EQ(stored, 2 * bytes.size());
+    // The end, or the error, again.
+    absl::StatusOr<size_t> again = source.Read(buffer.data(), 10);
+    EXPECT_EQ(again.status(), end);
+    if (end.ok()) {
+      EXPECT_EQ(*again, 0u);
+    }
+  }
+}
+
+TEST(PrefetchingSourceTest, StopsWhenTheReaderStopsEarly) {
+  size_t stored = 0;
+  auto source = std::make_unique<PrefetchingSource>(&stored);
+  source->Start(std::make_unique<ScriptedSource>(
+      Pattern(size_t{16} << 20), absl::OkStatus(), source->stored_counter()));
+  char byte;
+  ASSERT_EQ(*source->Read(&byte, 1), 1u);
+  EXPECT_EQ(byte, Pattern(1)[0]);
+  source.reset();  // joins the thread, which is waiting for a free buffer
+}
+
+// Compressed files are read on a thread of their own from 1 MiB
+// (input_prefetch_min_bytes); read that way or not, every file gives the
+// same records, lines, warnings, errors and counts.
+TEST_F(InputTest, DecompressingOnAThreadReadsAsBefore) {
+  std::string jsonl;
+  for (int i = 0; i < 25000; ++i) {
+    absl::StrAppendFormat(&jsonl,
+                          "{\"id\":\"d%d\",\"text\":\"نص %d and some more "
+                          "words to make a longer line of it\"}\n",
+                          i, i * 7919);
+  }
+  ASSERT_GT(jsonl.size(), size_t{2} << 20);
+  const std::string gz = ReadBytes(WriteGzip("g.jsonl.gz", jsonl));
+  const std::string zst = ReadBytes(WriteZstd("z.jsonl.zst", jsonl));
+  std::string bad_line = jsonl;
+  bad_line.insert(jsonl.find('\n', jsonl.size() / 2) + 1, "not json\n");
+  WriteZstd("bad_line.jsonl.zst", bad_line);
+  Write("cut.jsonl.zst", zst.substr(0, zst.size() * 3 / 4));
+  std::string corrupt = gz;
+  corrupt[gz.size() * 3 / 4] ^= 0x55;
+  Write("corrupt.jsonl.gz", corrupt);
+  WriteZstd("d/b.jsonl.zst", jsonl.substr(0, 1000));
+  WriteGzip("d/a.txt.gz", "a text");
+  const std::vector<std::vector<std::string>> inputs = {
+      {Path("g.jsonl.gz"), Path("z.jsonl.zst")},
+      {Path("bad_line.jsonl.zst")},
+      {Path("cut.jsonl.zst")},
+      {Path("corrupt.jsonl.gz")},
+      {Path("d"), Path("z.jsonl.zst")},
+  };
+  const uint64_t saved = input_prefetch_min_bytes;
+  for (const std::vector<std::string>& paths : inputs) {
+    for (const bool skip_bad : {false, true}) {
+      // --skip-bad changes only what a bad line does.
+      if (skip_bad && paths[0] != Path("bad_line.jsonl.zst")) continue;
+      InputOptions options;
+      options.skip_bad = skip_bad;
+      input_prefetch_min_bytes = ~uint64_t{0};
+      const Result direct = ReadPaths(paths, options);
+      input_prefetch_min_bytes = 0;
+      const Result prefetched = ReadPaths(paths, options);
+      // The decompressed bytes read by the time of an error depend on how
+      // far ahead the reading went.
+      const bool bytes = direct.status.ok();
+      EXPECT_EQ(Describe(prefetched, bytes), Describe(direct, bytes))
+          << paths[0];
+      EXPECT_EQ(prefetched.stats.stored_bytes, direct.stats.stored_bytes);
+      EXPECT_EQ(prefetched.lines, direct.lines);
+    }
+  }
+  input_prefetch_min_bytes = saved;
+  const Result r = ReadPaths({Path("bad_line.jsonl.zst")});
+  EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ReadPaths({Path("cut.jsonl.zst")}).status.code(),
+            absl::StatusCode::kDataLoss);
 }
 
 // Runs the reader on {"-"} with `bytes` as standard input.
@@ -981,6 +1164,8 @@ TEST(InputDatasetTest, SaudiNewsNetReadsEveryArticleInOrder) {
   EXPECT_EQ(count, 31030u);
   EXPECT_EQ(text_bytes, 96388069u);  // stats.json: text_bytes_utf8
   EXPECT_EQ((*reader)->stats().bytes, 104470393u);  // stats.json: jsonl_bytes
+  // Decompressed on a thread of its own (PrefetchingSource), counted whole.
+  EXPECT_EQ((*reader)->stats().stored_bytes, fs::file_size(path));
   EXPECT_TRUE((*reader)->TakeWarnings().empty());
 }
 
