@@ -277,7 +277,7 @@ bool AlignEveryPair(size_t documents, size_t tokens) {
 
 // The passages of `pairs` in the texts' own offsets, each document read and
 // analysed once however many pairs it is in. Pairs derived from copies need
-// this: a copy is in one for every partner of its representative (about 86
+// this: a copy is in one for every partner of its representative (about 88
 // each in bench/copies_data.py's story), and locating them pair by pair
 // read and analysed both texts again for each. `pairs` are sorted.
 absl::StatusOr<std::vector<std::vector<Passage>>> LocateByDocument(
