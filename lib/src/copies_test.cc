@@ -1,6 +1,8 @@
 #include "copies.h"
 
+#include <cstdint>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -208,6 +210,89 @@ TEST(CopiesScanTest, FourCopiesOfTwoArticlesArePairedEveryWay) {
     const std::string b_text = same ? Article(pair.b % 2) : Words(0, 60);
     ExpectSpan(documents, pair.a, pair.passages[0].a, a_text);
     ExpectSpan(documents, pair.b, pair.passages[0].b, b_text);
+  }
+}
+
+// Code points before byte `offset` of `text` (valid UTF-8).
+uint32_t CodePoints(const std::string& text, uint32_t offset) {
+  uint32_t count = 0;
+  for (uint32_t i = 0; i < offset; ++i) {
+    count += (static_cast<uint8_t>(text[i]) & 0xC0) != 0x80 ? 1 : 0;
+  }
+  return count;
+}
+
+// Expects `span` of document d to start and end at the code points before
+// its byte offsets, and `want`'s place.
+void ExpectLocated(const std::vector<Document>& documents, size_t d,
+                   const TextSpan& span, const TextSpan& want) {
+  const std::string& text = documents[d].text;
+  EXPECT_EQ(span.begin, want.begin) << documents[d].id;
+  EXPECT_EQ(span.end, want.end) << documents[d].id;
+  EXPECT_EQ(span.char_begin, CodePoints(text, span.begin)) << documents[d].id;
+  EXPECT_EQ(span.char_end, CodePoints(text, span.end)) << documents[d].id;
+}
+
+TEST(CopiesScanTest, CarriedPassagesAreLocatedInEachCopysOwnText) {
+  // Copies with bylines of other scripts before the article, so that each
+  // copy's passages lie at other byte and code point offsets than its
+  // original's: every carried span must be found in the copy's own text; in
+  // pairs (a group of 6 aligned pair by pair) where aligning every pair
+  // directly places it.
+  const std::vector<Document> documents = {
+      {"a", Article(0)},
+      {"b", Article(1)},
+      {"a-ar", "خبر عاجل: " + Article(0)},
+      {"b-el", "Ενημέρωση " + Article(1)},
+      {"a-ja", "速報 " + Article(0) + " 🔥"},
+      {"b-he", "עדכון " + Article(1)}};
+  for (const int threads : {1, 2}) {
+    for (const int cluster_documents : {2, 8}) {
+      ScanOptions options;
+      options.threads = threads;
+      options.cluster_documents = cluster_documents;
+      auto carried = Scan(documents, options);
+      options.collapse_copies = false;
+      auto direct = Scan(documents, options);
+      ASSERT_TRUE(carried.ok()) << carried.status();
+      ASSERT_TRUE(direct.ok()) << direct.status();
+      EXPECT_EQ(carried->stats.copies, 4u);
+      EXPECT_GT(carried->stats.derived_pairs, 0u);
+      if (cluster_documents == 8) {
+        EXPECT_EQ(carried->pairs.size(), 15u);  // every pair of the six
+      } else {
+        EXPECT_EQ(carried->clusters.size(), 3u);  // a's, b's, the passage
+      }
+      ASSERT_EQ(direct->pairs.size(), carried->pairs.size());
+      for (size_t k = 0; k < carried->pairs.size(); ++k) {
+        const DocumentPair& pair = carried->pairs[k];
+        const DocumentPair& expected = direct->pairs[k];
+        ASSERT_EQ(pair.a, expected.a);
+        ASSERT_EQ(pair.b, expected.b);
+        ASSERT_EQ(pair.passages.size(), expected.passages.size());
+        for (size_t p = 0; p < pair.passages.size(); ++p) {
+          ExpectLocated(documents, pair.a, pair.passages[p].a,
+                        expected.passages[p].a);
+          ExpectLocated(documents, pair.b, pair.passages[p].b,
+                        expected.passages[p].b);
+        }
+      }
+      // Clusters: each member is the whole article or the shared passage, at
+      // its own code points.
+      for (const ReuseCluster& cluster : carried->clusters) {
+        for (const ClusterMember& member : cluster.members) {
+          const std::string& text = documents[member.document].text;
+          const std::string found = text.substr(
+              member.span.begin, member.span.end - member.span.begin);
+          EXPECT_TRUE(found == Article(member.document % 2) ||
+                      found == Words(0, 60))
+              << documents[member.document].id;
+          EXPECT_EQ(member.span.char_begin,
+                    CodePoints(text, member.span.begin));
+          EXPECT_EQ(member.span.char_end, CodePoints(text, member.span.end));
+        }
+      }
+    }
   }
 }
 

@@ -14,6 +14,29 @@ TextSpan ByteSpan(const AnalyzedText& text, TokenRange range) {
 
 }  // namespace
 
+Passage UnlocatedPassage(const AlignedPassage& aligned) {
+  Passage passage;
+  passage.score = aligned.score;
+  passage.a_tokens = aligned.a.size();
+  passage.b_tokens = aligned.b.size();
+  passage.aligned = aligned.anchors;
+  passage.matched = aligned.matched;
+  return passage;
+}
+
+void LocateSpans(std::string_view text, const AnalyzedText& analyzed,
+                 const std::vector<TokenRange>& ranges,
+                 const std::vector<TextSpan*>& spans) {
+  std::vector<uint32_t*> chars;
+  chars.reserve(2 * spans.size());
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    *spans[i] = ByteSpan(analyzed, ranges[i]);
+    chars.push_back(&spans[i]->char_begin);
+    chars.push_back(&spans[i]->char_end);
+  }
+  ByteToCodePointOffsets(text, chars);
+}
+
 std::vector<Passage> LocatePassages(const std::vector<AlignedPassage>& aligned,
                                     std::string_view a_text,
                                     const AnalyzedText& a,
@@ -23,14 +46,9 @@ std::vector<Passage> LocatePassages(const std::vector<AlignedPassage>& aligned,
   passages.reserve(aligned.size());
   std::vector<uint32_t*> a_chars, b_chars;
   for (const AlignedPassage& found : aligned) {
-    Passage& passage = passages.emplace_back();
+    Passage& passage = passages.emplace_back(UnlocatedPassage(found));
     passage.a = ByteSpan(a, found.a);
     passage.b = ByteSpan(b, found.b);
-    passage.score = found.score;
-    passage.a_tokens = found.a.size();
-    passage.b_tokens = found.b.size();
-    passage.aligned = found.anchors;
-    passage.matched = found.matched;
   }
   // Pointers are taken after the vector stops growing.
   for (Passage& passage : passages) {

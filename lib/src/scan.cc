@@ -11,7 +11,8 @@
 // Memory: only token keys stay from the analysis. Texts are read from a
 // TextStore, once to analyse them and again (re-analysed) only for the
 // pairs and boilerplate whose offsets are reported, so a Scanner's texts can
-// wait in a temporary file.
+// wait in a temporary file. The many pairs carried over to copies are
+// located document by document (LocateByDocument), each text read once.
 //
 // Windows make candidates passage-level: one shared paragraph in two long,
 // otherwise different articles still puts a pair of windows in one bucket,
@@ -272,6 +273,99 @@ bool AlignEveryPair(size_t documents, size_t tokens) {
   constexpr size_t kMaxTokenVisits = size_t{1} << 26;
   return documents <= kMaxDocuments &&
          (documents == 0 || tokens * (documents - 1) <= kMaxTokenVisits);
+}
+
+// The passages of `pairs` in the texts' own offsets, each document read and
+// analysed once however many pairs it is in. Pairs derived from copies need
+// this: a copy is in one for every partner of its representative (about 88
+// each in bench/copies_data.py's story), and locating them pair by pair
+// read and analysed both texts again for each. `pairs` are sorted.
+absl::StatusOr<std::vector<std::vector<Passage>>> LocateByDocument(
+    const TextStore& texts, const std::vector<TokenPair>& pairs,
+    const AnalyzeOptions& analyze, int workers, const StageReporter& stages) {
+  std::vector<std::vector<Passage>> found(pairs.size());
+  for (size_t c = 0; c < pairs.size(); ++c) {
+    found[c].reserve(pairs[c].passages.size());
+    for (const AlignedPassage& passage : pairs[c].passages) {
+      found[c].push_back(UnlocatedPassage(passage));
+    }
+  }
+  // The pairs each document is in: as a, pairs[a_first[d], a_first[d + 1])
+  // (they are sorted); as b, b_pairs[b_first[d], b_first[d + 1]).
+  const size_t n = texts.size();
+  std::vector<size_t> a_first(n + 1, 0), b_first(n + 1, 0);
+  for (const TokenPair& pair : pairs) {
+    ++a_first[pair.documents.first + 1];
+    ++b_first[pair.documents.second + 1];
+  }
+  for (size_t d = 0; d < n; ++d) {
+    a_first[d + 1] += a_first[d];
+    b_first[d + 1] += b_first[d];
+  }
+  std::vector<size_t> b_pairs(pairs.size());
+  {
+    std::vector<size_t> filled(b_first.begin(), b_first.end() - 1);
+    for (size_t c = 0; c < pairs.size(); ++c) {
+      b_pairs[filled[pairs[c].documents.second]++] = c;
+    }
+  }
+  std::vector<uint32_t> located;  // the documents in some pair, in order
+  for (size_t d = 0; d < n; ++d) {
+    if (a_first[d + 1] > a_first[d] || b_first[d + 1] > b_first[d]) {
+      located.push_back(static_cast<uint32_t>(d));
+    }
+  }
+  struct Worker {
+    explicit Worker(const AnalyzeOptions& options) : again(options) {}
+    Reanalysis again;
+    std::vector<TokenRange> ranges;
+    std::vector<TextSpan*> spans;
+  };
+  std::vector<Worker> scratch(workers, Worker(analyze));
+  FirstError error;
+  // Progress counts pairs, as for the pairs aligned: a document's sides are
+  // half a pair each.
+  LoopControl control = stages.Control("aligning", pairs.size());
+  if (control.progress) {
+    control.progress = [&](size_t done) {
+      const size_t d = done == 0 ? 0 : located[done - 1] + 1;
+      const size_t sides_done = a_first[d] + b_first[d];
+      stages.Report("aligning", sides_done / 2, pairs.size());
+    };
+  }
+  stages.Report("aligning", 0, pairs.size());
+  if (!ParallelFor(
+          located.size(), workers, 4,
+          [&](size_t l, int worker) {
+            Worker& work = scratch[worker];
+            const uint32_t d = located[l];
+            if (absl::Status status = work.again.Load(texts, d, 0);
+                !status.ok()) {
+              error.Set(std::move(status));
+              return;
+            }
+            work.ranges.clear();
+            work.spans.clear();
+            const auto add = [&](size_t c, bool is_b) {
+              for (size_t p = 0; p < found[c].size(); ++p) {
+                const AlignedPassage& passage = pairs[c].passages[p];
+                work.ranges.push_back(is_b ? passage.b : passage.a);
+                work.spans.push_back(is_b ? &found[c][p].b : &found[c][p].a);
+              }
+            };
+            for (size_t c = a_first[d]; c < a_first[d + 1]; ++c) add(c, false);
+            for (size_t k = b_first[d]; k < b_first[d + 1]; ++k) {
+              add(b_pairs[k], true);
+            }
+            LocateSpans(work.again.text[0], work.again.analyzed[0], work.ranges,
+                        work.spans);
+          },
+          control)) {
+    return CancelledError();
+  }
+  if (absl::Status status = error.Take(); !status.ok()) return status;
+  stages.Report("aligning", pairs.size(), pairs.size());
+  return found;
 }
 
 }  // namespace
@@ -556,15 +650,11 @@ absl::StatusOr<ScanResult> ScanTexts(const TextStore& texts,
         DeriveCopyPairs(copies, plan, copied);
     copied = {};
     result.stats.derived_pairs = derived.size();
-    std::vector<std::vector<Passage>> found(derived.size());
-    if (!stages.Run("aligning", derived.size(), workers, 8,
-                    [&](size_t c, int worker) {
-                      const auto [a, b] = derived[c].documents;
-                      locate(a, b, derived[c].passages, worker, &found[c]);
-                    })) {
-      return CancelledError();
-    }
-    if (absl::Status status = error.Take(); !status.ok()) return status;
+    absl::StatusOr<std::vector<std::vector<Passage>>> located =
+        LocateByDocument(texts, derived, options.analyze, workers, stages);
+    if (!located.ok()) return located.status();
+    std::vector<std::vector<Passage>>& found = *located;
+    aligned.reserve(aligned.size() + derived.size());
     for (size_t c = 0; c < derived.size(); ++c) {
       DocumentPair& pair = aligned.emplace_back();
       pair.a = derived[c].documents.first;
