@@ -68,6 +68,18 @@ void WarnCappedBuckets(const IndexCounts& index) {
   }
 }
 
+// Said whatever the format and -q, as scan says it: pairs the bucket cap
+// left uncompared.
+void WarnCappedPairs(const DedupStats& stats) {
+  if (stats.capped_pairs == 0) return;
+  std::fprintf(stderr,
+               "neardup: warning: %s held more than %zu documents; each of "
+               "their documents was compared only with the bucket's first, "
+               "so %zu document pairs were not compared\n",
+               Count(stats.oversized_buckets, "LSH bucket").c_str(),
+               DedupOptions{}.max_bucket, stats.capped_pairs);
+}
+
 }  // namespace
 
 void PrintDedupSummary(const std::string& format, bool quiet,
@@ -90,6 +102,8 @@ void PrintDedupSummary(const std::string& format, bool quiet,
                       {"duplicate_clusters", stats.duplicate_clusters},
                       {"candidate_pairs", stats.candidate_pairs},
                       {"verified_pairs", stats.verified_pairs},
+                      {"oversized_buckets", stats.oversized_buckets},
+                      {"capped_pairs", stats.capped_pairs},
                       {"bands", static_cast<size_t>(stats.bands)},
                       {"rows", static_cast<size_t>(stats.rows)},
                       {"shingle_file_bytes", stats.shingle_file_bytes}};
@@ -115,6 +129,7 @@ void PrintDedupSummary(const std::string& format, bool quiet,
     if (index != nullptr) PrintIndexLine(*index);
   }
   if (index != nullptr && !quiet) WarnCappedBuckets(*index);
+  WarnCappedPairs(stats);
   PrintInputSummary(input, quiet);
 }
 

@@ -453,6 +453,7 @@ class PyDeduplicator {
     stats["candidate_pairs"] = stats_->candidate_pairs;
     stats["verified_pairs"] = stats_->verified_pairs;
     stats["oversized_buckets"] = stats_->oversized_buckets;
+    stats["capped_pairs"] = stats_->capped_pairs;
     stats["bands"] = stats_->bands;
     stats["rows"] = stats_->rows;
     return stats;

@@ -357,5 +357,30 @@ TEST_F(DedupCliTest, JsonlSummaryOnStdout) {
   EXPECT_TRUE(err.empty()) << err;
 }
 
+TEST_F(DedupCliTest, PairsLeftOutByTheBucketCapAreCountedAndSaid) {
+  // 70 copies of one text: each band's bucket holds 70 > 64 documents, so
+  // only the pairs of the first with the other 69 are compared; the other
+  // 70 * 69 / 2 - 69 = 2346 pairs are counted, in the record and on stderr.
+  std::string feed;
+  for (int i = 0; i < 70; ++i) {
+    absl::StrAppend(&feed, R"({"text":")", Words(0, 30), "\"}\n");
+  }
+  WriteFile(Path("copies.jsonl"), feed);
+  std::string err, out;
+  ASSERT_EQ(
+      Dedup(Path("copies.jsonl") + " --format jsonl -q", "k", "c", &err, &out),
+      0);
+  EXPECT_NE(out.find(R"("kept":1,"dropped":69,)"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"("oversized_buckets":17,"capped_pairs":2346,)"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(err.find("17 LSH buckets held more than 64 documents"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("2346 document pairs were not compared"),
+            std::string::npos)
+      << err;
+}
+
 }  // namespace
 }  // namespace neardup::testing

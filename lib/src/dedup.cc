@@ -327,6 +327,7 @@ absl::StatusOr<DedupResult> Deduplicator::Finish() {
     pairs = std::move(candidates.pairs);
     stats.candidate_pairs = candidates.stats.pairs;
     stats.oversized_buckets = candidates.stats.oversized_buckets;
+    stats.capped_pairs = candidates.capped_pairs;
   }
   std::vector<uint64_t>().swap(rep.band_keys);
   const CandidateGraph graph = CandidateGraph::FromPairs(n, pairs);

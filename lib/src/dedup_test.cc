@@ -249,6 +249,23 @@ TEST(DeduplicatorTest, SetsInMemoryOrInTheFileGiveTheSameResult) {
   }
 }
 
+TEST(DeduplicatorTest, PairsLeftOutByTheBucketCapAreCounted) {
+  DedupOptions options;
+  options.max_bucket = 10;
+  // 30 copies: every band's bucket is over the cap; the first is compared
+  // with the other 29, the remaining 30 * 29 / 2 - 29 pairs are not.
+  const DedupResult copies =
+      Dedup(std::vector<std::string>(30, Base()), options);
+  EXPECT_EQ(copies.stats.dropped, 29u);
+  EXPECT_EQ(copies.stats.oversized_buckets,
+            static_cast<size_t>(copies.stats.bands));
+  EXPECT_EQ(copies.stats.capped_pairs, 30u * 29 / 2 - 29);
+  // 10 copies fit in a bucket: every pair is a candidate, none left out.
+  const DedupResult few = Dedup(std::vector<std::string>(10, Base()), options);
+  EXPECT_EQ(few.stats.oversized_buckets, 0u);
+  EXPECT_EQ(few.stats.capped_pairs, 0u);
+}
+
 TEST(DeduplicatorTest, AddAfterFinishFails) {
   auto deduplicator = Deduplicator::Create();
   ASSERT_TRUE(deduplicator.ok());

@@ -114,7 +114,13 @@ struct DedupStats {
   size_t tokens = 0;
   size_t candidate_pairs = 0;  // from LSH
   size_t verified_pairs = 0;   // exact similarities computed
+  // LSH buckets holding more than DedupOptions::max_bucket documents: only
+  // their first document was paired with each other one.
   size_t oversized_buckets = 0;
+  // Pairs of documents that shared only oversized buckets and so were never
+  // compared (counted exactly; Candidates::capped_pairs). A document that
+  // near-duplicates such a partner but not the bucket's first can be kept.
+  size_t capped_pairs = 0;
   size_t shingle_file_bytes = 0;
   // Bytes of RAM held per document (band keys and bookkeeping), ids not
   // included: they belong to the caller.
