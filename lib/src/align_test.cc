@@ -284,20 +284,42 @@ TEST(AlignPassagesTest, WhollySharedShortTextsArePassages) {
   EXPECT_TRUE(AlignPassages(post, post, off).empty());
 }
 
+// A: 40 keys of 30 (with repeats). B: 160 keys, where B[50, 90) copies
+// A[0, 40) with about one key in five changed, the rest drawn from
+// `alphabet` keys.
+void RandomCopy(std::mt19937& random, uint64_t alphabet,
+                std::vector<uint64_t>* a, std::vector<uint64_t>* b) {
+  for (int k = 0; k < 40; ++k) a->push_back(random() % 30);
+  for (int k = 0; k < 160; ++k) {
+    if (k >= 50 && k < 90 && random() % 5 != 0) {
+      b->push_back((*a)[k - 50]);
+    } else {
+      b->push_back(random() % alphabet);
+    }
+  }
+}
+
+void ExpectSamePassages(const std::vector<AlignedPassage>& expected,
+                        const std::vector<AlignedPassage>& got, int trial) {
+  ASSERT_EQ(expected.size(), got.size()) << trial;
+  for (size_t p = 0; p < expected.size(); ++p) {
+    EXPECT_EQ(expected[p].a.begin, got[p].a.begin) << trial;
+    EXPECT_EQ(expected[p].a.end, got[p].a.end) << trial;
+    EXPECT_EQ(expected[p].b.begin, got[p].b.begin) << trial;
+    EXPECT_EQ(expected[p].b.end, got[p].b.end) << trial;
+    EXPECT_EQ(expected[p].anchors, got[p].anchors) << trial;
+    EXPECT_EQ(expected[p].matched, got[p].matched) << trial;
+    EXPECT_EQ(expected[p].score, got[p].score) << trial;
+  }
+}
+
 TEST(AlignPassagesTest, IndexMayLeaveOutKeysTheOtherTextLacks) {
   // `contamination` indexes only the window tokens whose key the item has.
   std::mt19937 random(20261129);
   size_t passages = 0;
   for (int trial = 0; trial < 50; ++trial) {
     std::vector<uint64_t> a, b;
-    for (int k = 0; k < 40; ++k) a.push_back(random() % 30);  // repeats
-    for (int k = 0; k < 160; ++k) {
-      if (k >= 50 && k < 90 && random() % 5 != 0) {
-        b.push_back(a[k - 50]);  // a copy with changes
-      } else {
-        b.push_back(random() % 200);
-      }
-    }
+    RandomCopy(random, 200, &a, &b);
     const KeyIndex a_index = IndexKeys(a);
     const KeyIndex b_full = IndexKeys(b);
     KeyIndex b_part;
@@ -313,16 +335,8 @@ TEST(AlignPassagesTest, IndexMayLeaveOutKeysTheOtherTextLacks) {
                                     AlignInput{b, &b_full, {}}, options);
     const auto part = AlignPassages(AlignInput{a, &a_index, {}},
                                     AlignInput{b, &b_part, {}}, options);
-    ASSERT_EQ(full.size(), part.size()) << trial;
+    ExpectSamePassages(full, part, trial);
     passages += full.size();
-    for (size_t p = 0; p < full.size(); ++p) {
-      EXPECT_EQ(full[p].a.begin, part[p].a.begin);
-      EXPECT_EQ(full[p].a.end, part[p].a.end);
-      EXPECT_EQ(full[p].b.begin, part[p].b.begin);
-      EXPECT_EQ(full[p].b.end, part[p].b.end);
-      EXPECT_EQ(full[p].anchors, part[p].anchors);
-      EXPECT_EQ(full[p].score, part[p].score);
-    }
   }
   EXPECT_GT(passages, 25u);
 }
@@ -334,14 +348,7 @@ TEST(AlignPassagesTest, AnchorsListedByTheCallerGiveTheSamePassages) {
   size_t passages = 0;
   for (int trial = 0; trial < 50; ++trial) {
     std::vector<uint64_t> a, b;
-    for (int k = 0; k < 40; ++k) a.push_back(random() % 30);  // repeats
-    for (int k = 0; k < 160; ++k) {
-      if (k >= 50 && k < 90 && random() % 5 != 0) {
-        b.push_back(a[k - 50]);  // a copy with changes
-      } else {
-        b.push_back(random() % (trial % 2 == 0 ? 200 : 40));
-      }
-    }
+    RandomCopy(random, trial % 2 == 0 ? 200 : 40, &a, &b);
     AlignOptions options;
     options.min_tokens = 5;
     const uint64_t max_product =
@@ -368,17 +375,8 @@ TEST(AlignPassagesTest, AnchorsListedByTheCallerGiveTheSamePassages) {
               absl::MakeConstSpan(b).subspan(y.begin, y.size()));
         },
         options);
-    ASSERT_EQ(expected.size(), listed.size()) << trial;
+    ExpectSamePassages(expected, listed, trial);
     passages += expected.size();
-    for (size_t p = 0; p < expected.size(); ++p) {
-      EXPECT_EQ(expected[p].a.begin, listed[p].a.begin);
-      EXPECT_EQ(expected[p].a.end, listed[p].a.end);
-      EXPECT_EQ(expected[p].b.begin, listed[p].b.begin);
-      EXPECT_EQ(expected[p].b.end, listed[p].b.end);
-      EXPECT_EQ(expected[p].anchors, listed[p].anchors);
-      EXPECT_EQ(expected[p].matched, listed[p].matched);
-      EXPECT_EQ(expected[p].score, listed[p].score);
-    }
   }
   EXPECT_GT(passages, 25u);
 }
