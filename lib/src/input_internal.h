@@ -93,11 +93,11 @@ struct ReadContext {
   // one found under a directory is skipped with a warning and counted.
   absl::Status SkipOrReject(const Source& source, const Problem& problem);
 
-  // input_text.cc: invalid UTF-8 in `text`, read at `origin` (with the line
-  // of its first bad byte if count_lines), is counted with a warning, or
-  // refused with options.strict_utf8.
-  absl::Status CheckText(const std::string& origin, std::string_view text,
-                         bool count_lines);
+  // input_text.cc: invalid UTF-8 in the text file `text`, read at `origin`
+  // (named with the line of its first bad byte), is counted with a warning,
+  // or refused with options.strict_utf8. (A JSON Lines text needs no check:
+  // simdjson validates the line.)
+  absl::Status CheckText(const std::string& origin, std::string_view text);
 };
 
 inline constexpr std::string_view kTextAdvice =

@@ -65,16 +65,13 @@ Utf8Check CheckUtf8(std::string_view text) {
 }
 
 absl::Status ReadContext::CheckText(const std::string& origin,
-                                    std::string_view text, bool count_lines) {
+                                    std::string_view text) {
   Utf8Check check = CheckUtf8(text);
   if (check.invalid_bytes == 0) return absl::OkStatus();
   ++stats.invalid_utf8;
-  std::string where = origin;
-  if (count_lines) {
-    size_t line =
-        1 + std::count(text.begin(), text.begin() + check.first_invalid, '\n');
-    where = absl::StrCat(origin, ":", line);
-  }
+  const size_t line =
+      1 + std::count(text.begin(), text.begin() + check.first_invalid, '\n');
+  std::string where = absl::StrCat(origin, ":", line);
   if (options.strict_utf8) {
     return absl::InvalidArgumentError(absl::StrCat(
         where, ": invalid UTF-8 (", Bytes(check.invalid_bytes),
@@ -135,7 +132,7 @@ absl::StatusOr<bool> ReadTextFile(const Source& source, ByteSource* bytes,
     text.clear();
     return false;  // skipped
   }
-  if (absl::Status s = context->CheckText(source.name, text, true); !s.ok()) {
+  if (absl::Status s = context->CheckText(source.name, text); !s.ok()) {
     return s;
   }
   record->id = std::move(id);
