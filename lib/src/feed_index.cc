@@ -1852,13 +1852,11 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
       } else {
         similarity = EstimateSimilarity(s.signature.data(), sig, k);
       }
-      const bool worth_text = options.want_texts || options.all_candidates ||
-                              similarity >= options.threshold - kEstimateMargin;
       // The compressed text copied out with pread (a text on overflow
-      // pages would cost a page fault per page through the map).
+      // pages would cost a page fault per page through the map). Only the
+      // candidates the verification reads have one (`verify` above).
       bool have_text = false;
-      if ((c.text_block != nullptr || c.text.mv_data != nullptr) &&
-          (worth_text || is_exact)) {
+      if (c.text_block != nullptr || c.text.mv_data != nullptr) {
         worker.compressed.resize(c.text.mv_size);
         have_text =
             c.text_block != nullptr
