@@ -32,8 +32,7 @@ std::vector<Anchor> FindAnchors(absl::Span<const uint64_t> a_keys,
                                 const KeyIndex& a,
                                 absl::Span<const uint64_t> b_keys,
                                 const KeyIndex& b, int max_occurrences) {
-  const uint64_t max_product =
-      static_cast<uint64_t>(max_occurrences) * max_occurrences;
+  const uint64_t max_product = AnchorProductLimit(max_occurrences);
   std::vector<Anchor> anchors;
   const std::vector<uint32_t>& x = a.positions;
   const std::vector<uint32_t>& y = b.positions;
@@ -51,7 +50,7 @@ std::vector<Anchor> FindAnchors(absl::Span<const uint64_t> a_keys,
       while (j_end < y.size() && b_keys[y[j_end]] == key) ++j_end;
       const uint64_t product = static_cast<uint64_t>(i_end - i) * (j_end - j);
       if (product <= max_product) {
-        const float weight = 1.0f / std::sqrt(static_cast<float>(product));
+        const float weight = AnchorWeight(product);
         for (size_t p = i; p < i_end; ++p) {
           for (size_t q = j; q < j_end; ++q) {
             anchors.push_back({x[p], y[q], weight, 1});

@@ -15,6 +15,7 @@
 #ifndef NEARDUP_SRC_ALIGN_H_
 #define NEARDUP_SRC_ALIGN_H_
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -85,6 +86,18 @@ struct AlignAnchor {
   float weight;
   uint32_t informative;  // 0 for an anchor on boilerplate in both texts
 };
+
+// The anchor rule, for AlignPassages and a caller that lists anchors
+// itself: a key with f_a * f_b = `product` pairs of occurrences anchors
+// them only while product <= AnchorProductLimit(max_occurrences), each
+// pair weighing AnchorWeight(product).
+inline uint64_t AnchorProductLimit(int max_occurrences) {
+  return static_cast<uint64_t>(max_occurrences) *
+         static_cast<uint64_t>(max_occurrences);
+}
+inline float AnchorWeight(uint64_t product) {
+  return 1.0f / std::sqrt(static_cast<float>(product));
+}
 // AlignPassages for a caller that lists the anchors and measures spans
 // faster than the general merge of two key indexes and MeasurePassage
 // (contamination: one short item against windows of many documents).

@@ -470,8 +470,7 @@ void ContaminationIndex::Scanner::Rep::Verify(uint32_t item, uint32_t from,
         1, std::min(options.min_short_tokens, options.min_match_tokens));
     align.min_score = 0.3;
     const uint64_t max_product =
-        static_cast<uint64_t>(std::max(1, align.max_occurrences)) *
-        static_cast<uint64_t>(std::max(1, align.max_occurrences));
+        AnchorProductLimit(std::max(1, align.max_occurrences));
     align_anchors.clear();
     for (uint32_t i = 0; i < length; ++i) {
       const uint32_t d = it.token_distinct[i];
@@ -482,7 +481,7 @@ void ContaminationIndex::Scanner::Rep::Verify(uint32_t item, uint32_t from,
       const uint64_t product =
           static_cast<uint64_t>(it.distinct_count[d]) * (end - begin);
       if (product > max_product) continue;
-      const float weight = 1.0f / std::sqrt(static_cast<float>(product));
+      const float weight = AnchorWeight(product);
       for (uint32_t g = begin; g < end; ++g) {
         align_anchors.push_back({i, grouped[g], weight, 1});
       }
