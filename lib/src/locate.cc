@@ -44,21 +44,20 @@ std::vector<Passage> LocatePassages(const std::vector<AlignedPassage>& aligned,
                                     const AnalyzedText& b) {
   std::vector<Passage> passages;
   passages.reserve(aligned.size());
-  std::vector<uint32_t*> a_chars, b_chars;
+  std::vector<TokenRange> a_ranges, b_ranges;
   for (const AlignedPassage& found : aligned) {
-    Passage& passage = passages.emplace_back(UnlocatedPassage(found));
-    passage.a = ByteSpan(a, found.a);
-    passage.b = ByteSpan(b, found.b);
+    passages.push_back(UnlocatedPassage(found));
+    a_ranges.push_back(found.a);
+    b_ranges.push_back(found.b);
   }
   // Pointers are taken after the vector stops growing.
+  std::vector<TextSpan*> a_spans, b_spans;
   for (Passage& passage : passages) {
-    a_chars.push_back(&passage.a.char_begin);
-    a_chars.push_back(&passage.a.char_end);
-    b_chars.push_back(&passage.b.char_begin);
-    b_chars.push_back(&passage.b.char_end);
+    a_spans.push_back(&passage.a);
+    b_spans.push_back(&passage.b);
   }
-  ByteToCodePointOffsets(a_text, a_chars);
-  ByteToCodePointOffsets(b_text, b_chars);
+  LocateSpans(a_text, a, a_ranges, a_spans);
+  LocateSpans(b_text, b, b_ranges, b_spans);
   return passages;
 }
 

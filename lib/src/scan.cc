@@ -230,14 +230,13 @@ absl::StatusOr<std::vector<std::vector<uint8_t>>> FindBoilerplate(
       error.Set(std::move(status));
       return;
     }
+    std::vector<TokenRange> ranges;
+    std::vector<TextSpan*> located;
     for (size_t k = starts[s]; k < starts[s + 1]; ++k) {
-      AlignedPassage self;
-      self.a = self.b = reported[by_document[k]]->tokens;
-      spans[by_document[k]] =
-          LocatePassages({self}, again.text[0], again.analyzed[0],
-                         again.text[0], again.analyzed[0])[0]
-              .a;
+      ranges.push_back(reported[by_document[k]]->tokens);
+      located.push_back(&spans[by_document[k]]);
     }
+    LocateSpans(again.text[0], again.analyzed[0], ranges, located);
   });
   if (absl::Status status = error.Take(); !status.ok()) return status;
   for (size_t r = 0; r < reported.size(); ++r) {
