@@ -819,6 +819,25 @@ struct FeedIndex::Rep {
     return out;
   }
 
+  // Reserves `bytes` for the value of `key`, which sorts after every key of
+  // `dbi`, to be filled in place: *out is where (valid until the next write
+  // to the transaction), made ready for writing if it is fresh memory.
+  // Returns LMDB's error code, or 0.
+  int ReserveValue(MDB_txn* txn, MDB_dbi dbi, MDB_val* key, size_t bytes,
+                   char** out) const {
+    MDB_val v{bytes, nullptr};
+    if (int rc = mdb_put(txn, dbi, key, &v, MDB_RESERVE | MDB_APPEND);
+        rc != 0) {
+      return rc;
+    }
+    char* p = static_cast<char*>(v.mv_data);
+    if (map != nullptr && (p < map || p >= map + map_bytes)) {
+      PrepareForWriting(p, v.mv_size);
+    }
+    *out = p;
+    return 0;
+  }
+
   // Reserves a run of `entries` entries under a new key; returns where its
   // bytes go (valid until the next write to the transaction).
   absl::StatusOr<char*> ReserveRun(MDB_txn* txn, uint32_t kind, uint32_t first,
@@ -830,14 +849,11 @@ struct FeedIndex::Rep {
     int rc = WriteCounter(txn, "next_run", run_key + 1);
     if (rc != 0) return Error("cannot store a run of band keys", rc);
     MDB_val k = Val(&run_key, 4);
-    MDB_val v{kRunHeaderBytes + kRunDirBytes + entries * 8, nullptr};
+    char* p = nullptr;
     // The last write before the caller fills the bytes in.
-    rc = mdb_put(txn, runs, &k, &v, MDB_RESERVE | MDB_APPEND);
+    rc = ReserveValue(txn, runs, &k,
+                      kRunHeaderBytes + kRunDirBytes + entries * 8, &p);
     if (rc != 0) return Error("cannot store a run of band keys", rc);
-    char* p = static_cast<char*>(v.mv_data);
-    if (map != nullptr && (p < map || p >= map + map_bytes)) {
-      PrepareForWriting(p, v.mv_size);
-    }
     std::memcpy(p, &kind, 4);
     std::memcpy(p + 4, &first, 4);
     std::memcpy(p + 8, &end, 4);
@@ -1409,14 +1425,10 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
       const uint64_t bytes_at = 8 + (uint64_t{n} + 1) * 8;
       uint64_t total = 0;
       for (const std::string* t : added_texts) total += t->size();
-      MDB_val tv{bytes_at + total, nullptr};
-      if ((rc = mdb_put(txn.get(), rep.textblocks, &sk, &tv,
-                        MDB_RESERVE | MDB_APPEND)) != 0) {
+      char* p = nullptr;
+      if ((rc = rep.ReserveValue(txn.get(), rep.textblocks, &sk,
+                                 bytes_at + total, &p)) != 0) {
         return rep.Error("cannot store the texts", rc);
-      }
-      char* p = static_cast<char*>(tv.mv_data);
-      if (rep.map != nullptr && (p < rep.map || p >= rep.map + rep.map_bytes)) {
-        PrepareForWriting(p, tv.mv_size);
       }
       const auto count = static_cast<uint32_t>(n);
       const uint32_t zero = 0;
