@@ -127,10 +127,13 @@ Copies Copies::None(size_t n) {
   return none;
 }
 
-std::vector<TokenPair> DeriveCopyPairs(const Copies& copies,
-                                       const ClusterPlan& plan,
-                                       const std::vector<TokenPair>& aligned) {
-  std::vector<TokenPair> derived;
+CopyPassages DeriveCopyPassages(const Copies& copies, const ClusterPlan& plan,
+                                const std::vector<TokenPair>& aligned) {
+  CopyPassages out;
+  std::vector<TokenPair>& derived = out.pairs;
+  // (representative, a token range of it in a passage with another
+  // representative) in clustered groups, for out.carried.
+  std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> shared;
   for (const TokenPair& pair : aligned) {
     const auto [a, b] = pair.documents;
     const bool pairwise = !plan.clustered(a);
@@ -138,13 +141,24 @@ std::vector<TokenPair> DeriveCopyPairs(const Copies& copies,
       // Two representatives: their groups' documents share the passages.
       const absl::Span<const uint32_t> a_copies = copies.copies_of(a);
       const absl::Span<const uint32_t> b_copies = copies.copies_of(b);
+      if (!pairwise) {
+        out.derived_pairs += a_copies.size() + b_copies.size();
+        for (const AlignedPassage& passage : pair.passages) {
+          if (!a_copies.empty()) {
+            shared.emplace_back(a, passage.a.begin, passage.a.end);
+          }
+          if (!b_copies.empty()) {
+            shared.emplace_back(b, passage.b.begin, passage.b.end);
+          }
+        }
+        continue;
+      }
       for (const uint32_t x : a_copies) {
         derived.push_back(MovePassages(copies, x, b, pair.passages));
       }
       for (const uint32_t y : b_copies) {
         derived.push_back(MovePassages(copies, a, y, pair.passages));
       }
-      if (!pairwise) continue;
       for (const uint32_t x : a_copies) {
         for (const uint32_t y : b_copies) {
           derived.push_back(MovePassages(copies, x, y, pair.passages));
@@ -175,7 +189,33 @@ std::vector<TokenPair> DeriveCopyPairs(const Copies& copies,
             [](const TokenPair& x, const TokenPair& y) {
               return x.documents < y.documents;
             });
-  return derived;
+  out.derived_pairs += derived.size();
+
+  // Each copy of a clustered representative gets the representative's
+  // distinct ranges, once each however many partners share them.
+  std::sort(shared.begin(), shared.end());
+  shared.erase(std::unique(shared.begin(), shared.end()), shared.end());
+  for (size_t first = 0, last = 0; first < shared.size(); first = last) {
+    const uint32_t r = std::get<0>(shared[first]);
+    while (last < shared.size() && std::get<0>(shared[last]) == r) ++last;
+    for (const uint32_t x : copies.copies_of(r)) {
+      TokenPair& pair = out.carried.emplace_back();
+      pair.documents = {std::min(x, r), std::max(x, r)};
+      pair.passages.reserve(last - first);
+      for (size_t k = first; k < last; ++k) {
+        const TokenRange range = {std::get<1>(shared[k]),
+                                  std::get<2>(shared[k])};
+        AlignedPassage& passage = pair.passages.emplace_back();
+        passage.a = x < r ? copies.Move(x, range) : range;
+        passage.b = x < r ? range : copies.Move(x, range);
+      }
+    }
+  }
+  std::sort(out.carried.begin(), out.carried.end(),
+            [](const TokenPair& x, const TokenPair& y) {
+              return x.documents < y.documents;
+            });
+  return out;
 }
 
 }  // namespace neardup

@@ -71,18 +71,32 @@ struct TokenPair {
   std::vector<AlignedPassage> passages;
 };
 
-// The pairs of copies implied by the aligned pairs `aligned` (sorted, each
-// with passages; the pairs of representatives and each copy's pair with its
-// representative): for a pair of representatives (r, s), the same passages
-// between every document of r's group and every one of s's in a group of
-// documents `plan` aligns pair by pair, and between each copy and the
-// other representative in a clustered one (where the passages join into
-// one cluster through the representatives); in a group aligned pair by
-// pair, every two copies of one representative too. Sorted, a < b, none of
-// them in `aligned`.
-std::vector<TokenPair> DeriveCopyPairs(const Copies& copies,
-                                       const ClusterPlan& plan,
-                                       const std::vector<TokenPair>& aligned);
+// What copies share through their representatives, from the aligned pairs
+// `aligned` (sorted, each with passages; the pairs of representatives and
+// each copy's pair with its representative).
+struct CopyPassages {
+  // Reported as pairs: in a group of documents `plan` aligns pair by pair,
+  // for a pair of representatives (r, s), the same passages between every
+  // document of r's group and every one of s's, and every two copies of one
+  // representative (from the copy's own alignment with it). Sorted, a < b,
+  // none of them in `aligned`.
+  std::vector<TokenPair> pairs;
+  // Joined into clusters only: in a clustered group, for each copy x of a
+  // representative r, the pair (x, r) with one passage for every distinct
+  // token range r has in a passage with another representative (the range
+  // moved into x on x's side, the range itself on r's). Sorted, a < b. Each
+  // passage's span in r is the span of an aligned passage of r with a
+  // third document s, so it joins that passage and its cluster: the copy is
+  // a member with the spans the pair (x, s) would give it, without the
+  // pairs (x, s) themselves (k copies of r with k partners are k entries
+  // for each distinct range, not k^2 pairs).
+  std::vector<TokenPair> carried;
+  // The pairs whose passages were carried over, not aligned: pairs.size()
+  // and, in clustered groups, the pairs (x, s) that `carried` stands for.
+  size_t derived_pairs = 0;
+};
+CopyPassages DeriveCopyPassages(const Copies& copies, const ClusterPlan& plan,
+                                const std::vector<TokenPair>& aligned);
 
 }  // namespace neardup
 

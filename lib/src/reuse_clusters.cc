@@ -48,18 +48,21 @@ bool Overlap(const TextSpan& x, const TextSpan& y) {
 }  // namespace
 
 JoinedPassages JoinPassages(const std::vector<DocumentPair>& aligned,
+                            const std::vector<DocumentPair>& carried,
                             const ClusterPlan& plan) {
   JoinedPassages joined;
   std::vector<JoinedPassages::Entry>& entries = joined.entries;
   // Every passage of a clustered pair is a node with a span in each of its
   // two documents.
   uint32_t nodes = 0;
-  for (const DocumentPair& pair : aligned) {
-    if (!plan.clustered(pair.a)) continue;
-    for (const Passage& passage : pair.passages) {
-      entries.push_back({pair.a, passage.a, nodes});
-      entries.push_back({pair.b, passage.b, nodes});
-      ++nodes;
+  for (const std::vector<DocumentPair>* list : {&aligned, &carried}) {
+    for (const DocumentPair& pair : *list) {
+      if (!plan.clustered(pair.a)) continue;
+      for (const Passage& passage : pair.passages) {
+        entries.push_back({pair.a, passage.a, nodes});
+        entries.push_back({pair.b, passage.b, nodes});
+        ++nodes;
+      }
     }
   }
   const auto by_place = [](const JoinedPassages::Entry& x,
@@ -175,7 +178,7 @@ std::vector<IndexPair> ClusterPlan::Unlinked(
     const std::vector<DocumentPair>& aligned,
     const std::vector<IndexPair>& among) const {
   // The sets of joined passages each document is in.
-  const JoinedPassages joined = JoinPassages(aligned, *this);
+  const JoinedPassages joined = JoinPassages(aligned, {}, *this);
   std::vector<std::pair<size_t, uint32_t>> in;  // (document, set)
   in.reserve(joined.entries.size());
   for (const JoinedPassages::Entry& entry : joined.entries) {
@@ -235,10 +238,11 @@ std::vector<IndexPair> ClusterPlan::NextRound(
 }
 
 void GroupIntoClusters(std::vector<DocumentPair> aligned,
+                       const std::vector<DocumentPair>& carried,
                        const ClusterPlan& plan,
                        std::vector<DocumentPair>* pairs,
                        std::vector<ReuseCluster>* clusters) {
-  JoinedPassages joined = JoinPassages(aligned, plan);
+  JoinedPassages joined = JoinPassages(aligned, carried, plan);
   std::vector<JoinedPassages::Entry>& entries = joined.entries;
   const size_t nodes = joined.set.size();
   // Distinct documents per set of joined passages.

@@ -72,24 +72,31 @@ class ClusterPlan {
 };
 
 // The passages of clustered pairs, joined wherever two overlap by at least
-// half of the longer in one document.
+// half of the longer in one document: those of `aligned`, then those of
+// `carried` (passages of copies, copies.h's CopyPassages::carried).
 struct JoinedPassages {
   struct Entry {
     size_t document;
     TextSpan span;
-    uint32_t node;  // passages numbered in order of `aligned`
+    uint32_t node;  // passages numbered in order of `aligned`, `carried`
   };
   std::vector<Entry> entries;  // two a passage, by (document, span)
   std::vector<uint32_t> set;   // set[node]: its set's smallest node
 };
 JoinedPassages JoinPassages(const std::vector<DocumentPair>& aligned,
+                            const std::vector<DocumentPair>& carried,
                             const ClusterPlan& plan);
 
 // Moves the aligned pairs (sorted by (a, b), each with passages) of small
 // groups to *pairs as they are, and groups the passages of large groups into
-// *clusters and leftover two-document *pairs. Both outputs are sorted:
-// pairs by (a, b), clusters by their first member.
+// *clusters and leftover two-document *pairs. The passages of `carried`
+// (pairs of clustered documents) are joined with them and give their
+// documents' cluster members, but are never pairs: each must join a
+// cluster (a set of three or more documents), as CopyPassages::carried's
+// do. Both outputs are sorted: pairs by (a, b), clusters by their first
+// member.
 void GroupIntoClusters(std::vector<DocumentPair> aligned,
+                       const std::vector<DocumentPair>& carried,
                        const ClusterPlan& plan,
                        std::vector<DocumentPair>* pairs,
                        std::vector<ReuseCluster>* clusters);

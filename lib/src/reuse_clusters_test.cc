@@ -99,7 +99,7 @@ TEST(ClusterPlanTest, CopiesJoinAPassageWithoutAligningEveryCrossPair) {
   EXPECT_TRUE(plan.NextRound(aligned).empty());
   std::vector<DocumentPair> pairs;
   std::vector<ReuseCluster> clusters;
-  GroupIntoClusters(aligned, plan, &pairs, &clusters);
+  GroupIntoClusters(aligned, {}, plan, &pairs, &clusters);
   ASSERT_EQ(clusters.size(), 2u);
   EXPECT_EQ(clusters[0].documents, 4u);  // the copies' whole text
   EXPECT_EQ(clusters[1].documents, 8u);  // the shared passage

@@ -19,6 +19,7 @@
 // while whole-document sketches would see a low similarity.
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -275,10 +276,10 @@ bool AlignEveryPair(size_t documents, size_t tokens) {
 }
 
 // The passages of `pairs` in the texts' own offsets, each document read and
-// analysed once however many pairs it is in. Pairs derived from copies need
-// this: a copy is in one for every partner of its representative (about 88
-// each in bench/copies_data.py's story), and locating them pair by pair
-// read and analysed both texts again for each. `pairs` are sorted.
+// analysed once however many pairs it is in. Passages carried over to
+// copies need this: a copy is in a pair with its representative and with
+// each of the representative's partners, and locating them pair by pair read
+// and analysed both texts again for each.
 absl::StatusOr<std::vector<std::vector<Passage>>> LocateByDocument(
     const TextStore& texts, const std::vector<TokenPair>& pairs,
     const AnalyzeOptions& analyze, int workers, const StageReporter& stages) {
@@ -289,8 +290,8 @@ absl::StatusOr<std::vector<std::vector<Passage>>> LocateByDocument(
       found[c].push_back(UnlocatedPassage(passage));
     }
   }
-  // The pairs each document is in: as a, pairs[a_first[d], a_first[d + 1])
-  // (they are sorted); as b, b_pairs[b_first[d], b_first[d + 1]).
+  // The pairs each document is in: as a, a_pairs[a_first[d], a_first[d +
+  // 1]); as b, b_pairs[b_first[d], b_first[d + 1]).
   const size_t n = texts.size();
   std::vector<size_t> a_first(n + 1, 0), b_first(n + 1, 0);
   for (const TokenPair& pair : pairs) {
@@ -301,11 +302,13 @@ absl::StatusOr<std::vector<std::vector<Passage>>> LocateByDocument(
     a_first[d + 1] += a_first[d];
     b_first[d + 1] += b_first[d];
   }
-  std::vector<size_t> b_pairs(pairs.size());
+  std::vector<size_t> a_pairs(pairs.size()), b_pairs(pairs.size());
   {
-    std::vector<size_t> filled(b_first.begin(), b_first.end() - 1);
+    std::vector<size_t> a_filled(a_first.begin(), a_first.end() - 1);
+    std::vector<size_t> b_filled(b_first.begin(), b_first.end() - 1);
     for (size_t c = 0; c < pairs.size(); ++c) {
-      b_pairs[filled[pairs[c].documents.second]++] = c;
+      a_pairs[a_filled[pairs[c].documents.first]++] = c;
+      b_pairs[b_filled[pairs[c].documents.second]++] = c;
     }
   }
   std::vector<uint32_t> located;  // the documents in some pair, in order
@@ -352,7 +355,9 @@ absl::StatusOr<std::vector<std::vector<Passage>>> LocateByDocument(
                 work.spans.push_back(is_b ? &found[c][p].b : &found[c][p].a);
               }
             };
-            for (size_t c = a_first[d]; c < a_first[d + 1]; ++c) add(c, false);
+            for (size_t k = a_first[d]; k < a_first[d + 1]; ++k) {
+              add(a_pairs[k], false);
+            }
             for (size_t k = b_first[d]; k < b_first[d + 1]; ++k) {
               add(b_pairs[k], true);
             }
@@ -573,7 +578,7 @@ absl::StatusOr<ScanResult> ScanTexts(const TextStore& texts,
   std::vector<Reanalysis> scratch(workers, Reanalysis(options.analyze));
   FirstError error;
   // Token passages of the pairs whose passages copies share, for
-  // DeriveCopyPairs.
+  // DeriveCopyPassages.
   const auto has_copies = [&copies](uint32_t d) {
     return !copies.copies_of(copies.representative(d)).empty();
   };
@@ -639,25 +644,34 @@ absl::StatusOr<ScanResult> ScanTexts(const TextStore& texts,
                 return std::tie(x.a, x.b) < std::tie(y.a, y.b);
               });
   }
-  // The copies' pairs, carried over from their representatives'.
+  // The copies' passages, carried over from their representatives': as
+  // pairs in small groups, as cluster members in large ones.
+  std::vector<DocumentPair> carried;
   if (copies.copies() > 0) {
     std::sort(copied.begin(), copied.end(),
               [](const TokenPair& x, const TokenPair& y) {
                 return x.documents < y.documents;
               });
-    const std::vector<TokenPair> derived =
-        DeriveCopyPairs(copies, plan, copied);
+    CopyPassages derived = DeriveCopyPassages(copies, plan, copied);
     copied = {};
-    result.stats.derived_pairs = derived.size();
+    result.stats.derived_pairs = derived.derived_pairs;
+    // Both located in one pass over the documents: pairs first.
+    const size_t derived_pairs = derived.pairs.size();
+    std::vector<TokenPair>& moved = derived.pairs;
+    moved.insert(moved.end(), std::make_move_iterator(derived.carried.begin()),
+                 std::make_move_iterator(derived.carried.end()));
+    derived.carried = {};
     absl::StatusOr<std::vector<std::vector<Passage>>> located =
-        LocateByDocument(texts, derived, options.analyze, workers, stages);
+        LocateByDocument(texts, moved, options.analyze, workers, stages);
     if (!located.ok()) return located.status();
     std::vector<std::vector<Passage>>& found = *located;
-    aligned.reserve(aligned.size() + derived.size());
-    for (size_t c = 0; c < derived.size(); ++c) {
-      DocumentPair& pair = aligned.emplace_back();
-      pair.a = derived[c].documents.first;
-      pair.b = derived[c].documents.second;
+    aligned.reserve(aligned.size() + derived_pairs);
+    carried.reserve(moved.size() - derived_pairs);
+    for (size_t c = 0; c < moved.size(); ++c) {
+      DocumentPair& pair =
+          (c < derived_pairs ? aligned : carried).emplace_back();
+      pair.a = moved[c].documents.first;
+      pair.b = moved[c].documents.second;
       pair.passages = std::move(found[c]);
     }
     std::sort(aligned.begin(), aligned.end(),
@@ -665,7 +679,8 @@ absl::StatusOr<ScanResult> ScanTexts(const TextStore& texts,
                 return std::tie(x.a, x.b) < std::tie(y.a, y.b);
               });
   }
-  GroupIntoClusters(std::move(aligned), plan, &result.pairs, &result.clusters);
+  GroupIntoClusters(std::move(aligned), carried, plan, &result.pairs,
+                    &result.clusters);
   result.stats.reported_pairs = result.pairs.size();
   result.stats.clusters = result.clusters.size();
   for (const ReuseCluster& cluster : result.clusters) {
