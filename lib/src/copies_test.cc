@@ -83,6 +83,82 @@ TEST(CopiesTest, TextsThatDifferInsideAreNotCopies) {
   EXPECT_EQ(Copies(texts).copies(), 0u);
 }
 
+// An aligned pair of token passages: each {a_begin, a_end, b_begin, b_end}.
+TokenPair Aligned(uint32_t a, uint32_t b,
+                  const std::vector<std::vector<uint32_t>>& passages) {
+  TokenPair pair;
+  pair.documents = {a, b};
+  for (const std::vector<uint32_t>& p : passages) {
+    AlignedPassage& passage = pair.passages.emplace_back();
+    passage.a = {p[0], p[1]};
+    passage.b = {p[2], p[3]};
+  }
+  return pair;
+}
+
+std::vector<std::vector<uint32_t>> Ranges(const TokenPair& pair) {
+  std::vector<std::vector<uint32_t>> ranges;
+  for (const AlignedPassage& p : pair.passages) {
+    ranges.push_back({p.a.begin, p.a.end, p.b.begin, p.b.end});
+  }
+  return ranges;
+}
+
+TEST(DeriveCopyPassagesTest, CopiesInAClusterGetEachDistinctRangeOnce) {
+  // Document 1 is the story; 0 is it with 2 words before, 4 the story again
+  // (copies of 1); 2, 3 and 5 are other texts, aligned with 1; 5 has a copy,
+  // 6 (one word after).
+  const AnalyzedText story = Keys(100, 90);
+  const AnalyzedText other = Keys(9000, 90);
+  const std::vector<AnalyzedText> texts = {Join(Keys(6000, 2), story),
+                                           story,
+                                           Keys(7000, 90),
+                                           Keys(8000, 90),
+                                           story,
+                                           other,
+                                           Join(other, Keys(6000, 1))};
+  const Copies copies(texts);
+  ASSERT_EQ(copies.copies(), 3u);
+  ASSERT_EQ(copies.representative(0), 1u);
+  ASSERT_EQ(copies.representative(6), 5u);
+  const std::vector<IndexPair> candidates = {{0, 1}, {1, 2}, {1, 3},
+                                             {1, 4}, {1, 5}, {5, 6}};
+  // Story tokens 10-40 are shared with 2 and with 3, 50-80 with 5.
+  const std::vector<TokenPair> aligned = {
+      Aligned(0, 1, {{2, 92, 0, 90}}),   Aligned(1, 2, {{10, 40, 0, 30}}),
+      Aligned(1, 3, {{10, 40, 5, 35}}),  Aligned(1, 4, {{0, 90, 0, 90}}),
+      Aligned(1, 5, {{50, 80, 20, 50}}), Aligned(5, 6, {{0, 90, 0, 90}})};
+  // A clustered group: the copies get carried pairs, no pairs.
+  const CopyPassages clustered =
+      DeriveCopyPassages(copies, ClusterPlan(7, candidates, 4), aligned);
+  EXPECT_TRUE(clustered.pairs.empty());
+  ASSERT_EQ(clustered.carried.size(), 3u);
+  EXPECT_EQ(clustered.carried[0].documents, IndexPair(0, 1));
+  EXPECT_EQ(
+      Ranges(clustered.carried[0]),
+      (std::vector<std::vector<uint32_t>>{{12, 42, 10, 40}, {52, 82, 50, 80}}));
+  EXPECT_EQ(clustered.carried[1].documents, IndexPair(1, 4));
+  EXPECT_EQ(
+      Ranges(clustered.carried[1]),
+      (std::vector<std::vector<uint32_t>>{{10, 40, 10, 40}, {50, 80, 50, 80}}));
+  EXPECT_EQ(clustered.carried[2].documents, IndexPair(5, 6));
+  EXPECT_EQ(Ranges(clustered.carried[2]),
+            (std::vector<std::vector<uint32_t>>{{20, 50, 20, 50}}));
+  // (0, 2), (0, 3), (0, 5), (4, 2), (4, 3), (4, 5) and (1, 6).
+  EXPECT_EQ(clustered.derived_pairs, 7u);
+
+  // Aligned pair by pair (groups up to 8), the same copies get pairs:
+  // those seven, (0, 6), (4, 6), and (0, 4) from 0's pair with 1.
+  const CopyPassages pairwise =
+      DeriveCopyPassages(copies, ClusterPlan(7, candidates, 8), aligned);
+  EXPECT_TRUE(pairwise.carried.empty());
+  EXPECT_EQ(pairwise.derived_pairs, 10u);
+  ASSERT_EQ(pairwise.pairs.size(), 10u);
+  EXPECT_EQ(pairwise.pairs[0].documents, IndexPair(0, 2));
+  EXPECT_EQ(Ranges(pairwise.pairs[0]),
+            (std::vector<std::vector<uint32_t>>{{12, 42, 0, 30}}));
+}
+
 // Scans of copies. Article 0 (140 words) shares a 60-word passage with
 // article 1 (less than half of either, so that the passage and the whole
 // article are two clusters).
@@ -292,6 +368,81 @@ TEST(CopiesScanTest, CarriedPassagesAreLocatedInEachCopysOwnText) {
           EXPECT_EQ(member.span.char_end, CodePoints(text, member.span.end));
         }
       }
+    }
+  }
+}
+
+TEST(CopiesScanTest, EveryDistinctlyEditedCopyIsAMemberAtItsOwnSpan) {
+  // A 60-word story carried in 160 articles of 140 words: 40 times in one
+  // outlet's article (copies of one text, some with a byline of another
+  // script), and in 60 other outlets' articles with a word of its own
+  // inserted in the story (each its own text, so a representative), each
+  // of them with a copy (a byline before, an emoji after; before or after
+  // the original in the input). The story is
+  // less than half of an article, so a copy joins the story's cluster only
+  // through the passages carried over from its representative. Every
+  // document must be a member of that cluster, once, at the span from the
+  // story's first word to its last in its own text, with code points counted
+  // in it; the same as aligning every document (no copies set aside) and on
+  // 1 and 2 threads.
+  const std::string bylines[] = {"", "خبر عاجل: ", "速報 ", "Ενημέρωση "};
+  const auto article = [](int outlet, const std::string& story) {
+    return Words(200000 + 1000 * outlet, 40) + " " + story + " " +
+           Words(300000 + 1000 * outlet, 40);
+  };
+  std::vector<Document> documents;
+  for (int c = 0; c < 40; ++c) {
+    documents.push_back({"story" + std::to_string(c),
+                         bylines[c % 4] + article(0, Words(0, 60))});
+  }
+  for (int e = 0; e < 60; ++e) {
+    const std::string edited =
+        article(1 + e, Words(0, 30 + e / 3) + " " + Words(500000 + e, 1) + " " +
+                           Words(30 + e / 3, 30 - e / 3));
+    const Document original = {"edited" + std::to_string(e), edited};
+    const Document copy = {"edited-copy" + std::to_string(e),
+                           bylines[1 + e % 3] + edited + " 🔥"};
+    // Copies before and after their representative.
+    documents.push_back(e % 2 ? copy : original);
+    documents.push_back(e % 2 ? original : copy);
+  }
+  const std::string first = Words(0, 1), last = Words(59, 1);
+  std::vector<std::vector<ClusterMember>> members;
+  for (const bool collapse : {true, false}) {
+    for (const int threads : {1, 2}) {
+      ScanOptions options;
+      options.threads = threads;
+      options.collapse_copies = collapse;
+      auto result = Scan(documents, options);
+      ASSERT_TRUE(result.ok()) << result.status();
+      if (collapse) {
+        EXPECT_EQ(result->stats.copies, 39u + 60u);
+        EXPECT_GT(result->stats.derived_pairs, 0u);
+        // Each edited article and its copy: the whole text, a pair.
+        EXPECT_EQ(result->pairs.size(), 60u);
+      }
+      const ReuseCluster* story = nullptr;
+      for (const ReuseCluster& cluster : result->clusters) {
+        if (cluster.documents == documents.size()) story = &cluster;
+      }
+      ASSERT_NE(story, nullptr);
+      ASSERT_EQ(story->members.size(), documents.size());
+      for (size_t d = 0; d < documents.size(); ++d) {
+        const ClusterMember& member = story->members[d];
+        ASSERT_EQ(member.document, d);
+        const std::string& text = documents[d].text;
+        const TextSpan want = {
+            static_cast<uint32_t>(text.find(first)),
+            static_cast<uint32_t>(text.find(last) + last.size())};
+        ExpectLocated(documents, d, member.span, want);
+      }
+      members.push_back(story->members);
+    }
+  }
+  for (size_t run = 1; run < members.size(); ++run) {
+    for (size_t d = 0; d < documents.size(); ++d) {
+      EXPECT_EQ(members[run][d].span.begin, members[0][d].span.begin);
+      EXPECT_EQ(members[run][d].span.end, members[0][d].span.end);
     }
   }
 }

@@ -105,6 +105,50 @@ TEST(ClusterPlanTest, CopiesJoinAPassageWithoutAligningEveryCrossPair) {
   EXPECT_EQ(clusters[1].documents, 8u);  // the shared passage
 }
 
+TEST(GroupIntoClustersTest, CarriedPassagesGiveMembersButNoPairs) {
+  // Documents 0 and 1 share bytes 0-100 of 0 and 200-300 of 1 (aligned).
+  // Copies 2 and 3 of document 0 carry that passage over: their carried
+  // pairs with 0 place it at bytes 10-110 and 30-130 of the copy, and give
+  // it the aligned passage's span in 0; copy 4 of document 1 likewise at
+  // 5-105. All five are members, each at its own span.
+  ClusterPlan plan(5, Clique(0, 5), 2);
+  ASSERT_TRUE(plan.clustered(0));
+  std::vector<DocumentPair> aligned(1);
+  aligned[0].a = 0;
+  aligned[0].b = 1;
+  aligned[0].passages = {Shared(0, 100, 200, 300)};
+  std::vector<DocumentPair> carried(3);
+  carried[0].a = 0;
+  carried[0].b = 2;
+  carried[0].passages = {Shared(0, 100, 10, 110)};
+  carried[1].a = 0;
+  carried[1].b = 3;
+  carried[1].passages = {Shared(0, 100, 30, 130)};
+  carried[2].a = 1;
+  carried[2].b = 4;
+  carried[2].passages = {Shared(200, 300, 5, 105)};
+  std::vector<DocumentPair> pairs;
+  std::vector<ReuseCluster> clusters;
+  GroupIntoClusters(aligned, carried, plan, &pairs, &clusters);
+  EXPECT_TRUE(pairs.empty());
+  ASSERT_EQ(clusters.size(), 1u);
+  const ReuseCluster& cluster = clusters[0];
+  EXPECT_EQ(cluster.documents, 5u);
+  ASSERT_EQ(cluster.members.size(), 5u);
+  const uint32_t begins[] = {0, 200, 10, 30, 5};
+  for (size_t d = 0; d < 5; ++d) {
+    EXPECT_EQ(cluster.members[d].document, d);
+    EXPECT_EQ(cluster.members[d].span.begin, begins[d]);
+    EXPECT_EQ(cluster.members[d].span.end, begins[d] + 100);
+  }
+  // Without the carried passages the two documents are a pair.
+  pairs.clear();
+  clusters.clear();
+  GroupIntoClusters(aligned, {}, plan, &pairs, &clusters);
+  EXPECT_TRUE(clusters.empty());
+  ASSERT_EQ(pairs.size(), 1u);
+}
+
 TEST(ClusterPlanTest, NextRoundAlignsEveryUnlinkedPairOnce) {
   // A group of 6 where nothing is found: every pair is aligned once, in the
   // first round or a later one.
