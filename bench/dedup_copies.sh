@@ -8,6 +8,10 @@
 # Prints, for each N: CPU time (user + sys, the figure to trust on a loaded
 # machine), wall time, peak RSS, and the summary's counts. With CALLGRIND=1,
 # also the instruction count of the run (valgrind; about 50x slower).
+# With SCAN=1, `scan` too: every copy must be a member of one cluster (the
+# cluster_members count), and its time and peak RSS should grow about
+# linearly in N, --distinct too (they grew quadratically while every copy
+# got a pair with each partner of its representative).
 # Usage: bench/dedup_copies.sh [path/to/neardup] [N ...]
 #   env: DISTINCT=1  every edited copy gets its own word (copies_data.py --distinct)
 #        SCAN=1      also time `neardup scan` on each input
@@ -50,9 +54,20 @@ if instructions:
 print(line)
 PY
   if [ -n "${SCAN:-}" ]; then
-    /usr/bin/time -f '%e %U %S' -o "$dir/time" "$bin" scan "$dir/in.jsonl" \
+    /usr/bin/time -f '%e %U %S %M' -o "$dir/time" "$bin" scan "$dir/in.jsonl" \
       --threads "$threads" --format jsonl -q >"$dir/scan.jsonl" || [ $? -eq 1 ]
-    read -r wall user sys <"$dir/time"
-    echo "scan  $(printf '%6d' "$n") copies: cpu $(awk "BEGIN{print $user + $sys}") s  wall $wall s  $(tail -1 "$dir/scan.jsonl" | grep -o '"capped_pairs":[0-9]*')"
+    read -r wall user sys kib <"$dir/time"
+    python3 - "$n" "$wall" "$user" "$sys" "$kib" "$dir/scan.jsonl" <<'PY'
+import json, sys
+n, wall, user, sys_s, kib, out = sys.argv[1:]
+s = json.loads(open(out).readlines()[-1])
+members = s["cluster_members"]
+print(f"scan  {int(n):>6} copies: cpu {float(user) + float(sys_s):6.2f} s "
+      f"(user {float(user):.2f})  wall {float(wall):6.2f} s  "
+      f"peak RSS {int(kib) / 1024:4.0f} MiB  clusters {s['clusters']} "
+      f"({members} members)  pairs {s['pairs']}  copies {s['copies']}  "
+      f"aligned {s['aligned_pairs']}  derived {s['derived_pairs']}  "
+      f"capped_pairs {s['capped_pairs']}")
+PY
   fi
 done
