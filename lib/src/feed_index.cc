@@ -240,7 +240,7 @@ struct Sketched {
   std::vector<uint64_t> band_keys;
   std::vector<uint64_t> passage_keys;  // sorted, distinct (if asked)
   std::vector<uint8_t> signature;
-  std::vector<uint64_t> shingles;  // sorted, distinct (query only)
+  std::vector<uint64_t> shingles;  // distinct (query only)
   std::string compressed;          // (add only)
 };
 
@@ -271,6 +271,7 @@ struct Worker {
   std::string text;
   std::string compressed;
   std::vector<uint64_t> shingles;
+  HashedSet distinct;
 };
 
 double EstimateSimilarity(const uint8_t* a, const uint8_t* b, int k) {
@@ -621,7 +622,7 @@ struct FeedIndex::Rep {
     ParallelFor(texts.size(), workers->size(), 16, [&](size_t i, int w) {
       Worker& worker = (*workers)[w];
       Sketched& s = (*out)[i];
-      worker.analyzer.Analyze(texts[i], &worker.analyzed);
+      worker.analyzer.AnalyzeKeys(texts[i], &worker.analyzed.keys);
       s.tokens = static_cast<uint32_t>(worker.analyzed.size());
       s.band_keys.resize(bands_n);
       worker.sketcher.Sketch(worker.analyzed.keys, s.band_keys.data());
@@ -633,10 +634,8 @@ struct FeedIndex::Rep {
       s.signature.resize(k);
       for (int h = 0; h < k; ++h) s.signature[h] = sketch[h] & 0xFF;
       if (keep_shingles) {
-        s.shingles = worker.sketcher.shingles();
-        std::sort(s.shingles.begin(), s.shingles.end());
-        s.shingles.erase(std::unique(s.shingles.begin(), s.shingles.end()),
-                         s.shingles.end());
+        worker.distinct.Assign(worker.sketcher.shingles());
+        worker.distinct.Values(&s.shingles);
       }
       if (compress) {
         s.compressed.resize(ZSTD_compressBound(texts[i].size()));
@@ -1893,8 +1892,8 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
   // by candidate: each distinct candidate is read (pread, into the
   // worker's buffer: a text on overflow pages would cost a page fault per
   // page through the map), decompressed, analysed and shingled once, its
-  // distinct shingles put in a hash set, then counted against the sorted
-  // shingles of each query document that found it. Reads only this
+  // distinct shingles put in a hash set, then counted against the
+  // distinct shingles of each query document that found it. Reads only this
   // snapshot's unchanging pages (pread is safe on any thread).
   struct Verified {
     uint32_t document;

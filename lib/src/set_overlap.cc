@@ -35,6 +35,15 @@ void HashedSet::Assign(absl::Span<const uint64_t> values) {
   }
 }
 
+void HashedSet::Values(std::vector<uint64_t>* out) const {
+  out->clear();
+  out->reserve(size_);
+  if (has_zero_) out->push_back(0);
+  for (const uint64_t v : table_) {
+    if (v != 0) out->push_back(v);
+  }
+}
+
 size_t HashedSet::CountCommon(absl::Span<const uint64_t> distinct) const {
   size_t common = 0;
   for (const uint64_t v : distinct) common += Contains(v) ? 1 : 0;

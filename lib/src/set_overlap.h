@@ -29,6 +29,10 @@ class HashedSet {
   // REQUIRES: `distinct` holds no value twice (it is counted each time).
   size_t CountCommon(absl::Span<const uint64_t> distinct) const;
 
+  // Replaces *out with the set's values, each once, in an order that
+  // depends only on the values.
+  void Values(std::vector<uint64_t>* out) const;
+
   // Whether `value` is in the set.
   bool Contains(uint64_t value) const {
     if (value == 0) return has_zero_;

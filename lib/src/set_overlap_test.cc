@@ -45,6 +45,9 @@ TEST(HashedSetTest, OverlapEqualsSetSimilarityOnRandomSets) {
     HashedSet hashed;
     hashed.Assign(b);
     ASSERT_EQ(hashed.size(), set_b.size());
+    std::vector<uint64_t> values;
+    hashed.Values(&values);
+    ASSERT_EQ(SortedDistinct(values), set_b);
     const size_t common = hashed.CountCommon(set_a);
     // Bit for bit, as the verification must report what dedup reports.
     ASSERT_EQ(JaccardOfCounts(set_a.size(), hashed.size(), common),
