@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstddef>
 
 namespace neardup {
 
@@ -35,13 +36,17 @@ void HashedSet::Assign(absl::Span<const uint64_t> values) {
   }
 }
 
-void HashedSet::Values(std::vector<uint64_t>* out) const {
-  out->clear();
-  out->reserve(size_);
-  if (has_zero_) out->push_back(0);
+void HashedSet::Values(std::vector<uint64_t>* out) {
+  // Every slot is written and the end moved past the full ones: no branch
+  // on whether a slot is full (half of them are, unpredictably).
+  scratch_.resize(table_.size() + 1);
+  size_t n = 0;
+  if (has_zero_) scratch_[n++] = 0;
   for (const uint64_t v : table_) {
-    if (v != 0) out->push_back(v);
+    scratch_[n] = v;
+    n += v != 0 ? 1 : 0;
   }
+  out->assign(scratch_.begin(), scratch_.begin() + static_cast<ptrdiff_t>(n));
 }
 
 size_t HashedSet::CountCommon(absl::Span<const uint64_t> distinct) const {

@@ -29,9 +29,9 @@ class HashedSet {
   // REQUIRES: `distinct` holds no value twice (it is counted each time).
   size_t CountCommon(absl::Span<const uint64_t> distinct) const;
 
-  // Replaces *out with the set's values, each once, in an order that
-  // depends only on the values.
-  void Values(std::vector<uint64_t>* out) const;
+  // Replaces *out with the set's values, each once, in the table's order
+  // (the same for the same values given in the same order).
+  void Values(std::vector<uint64_t>* out);
 
   // Whether `value` is in the set.
   bool Contains(uint64_t value) const {
@@ -54,6 +54,7 @@ class HashedSet {
   int shift_ = 60;
   size_t size_ = 0;
   bool has_zero_ = false;
+  std::vector<uint64_t> scratch_;  // Values()'s
 };
 
 // |A ∩ B| / |A ∪ B| of two sets given their sizes and the size of their
