@@ -67,6 +67,7 @@
 #include "minhash.h"
 #include "neardup/options.h"
 #include "parallel.h"
+#include "set_overlap.h"
 #include "shingle.h"
 
 namespace neardup {
@@ -239,7 +240,7 @@ struct Sketched {
   std::vector<uint64_t> band_keys;
   std::vector<uint64_t> passage_keys;  // sorted, distinct (if asked)
   std::vector<uint8_t> signature;
-  std::vector<uint64_t> shingles;  // sorted, distinct (query only)
+  std::vector<uint64_t> shingles;  // distinct (query only)
   std::string compressed;          // (add only)
 };
 
@@ -270,6 +271,7 @@ struct Worker {
   std::string text;
   std::string compressed;
   std::vector<uint64_t> shingles;
+  HashedSet distinct;
 };
 
 double EstimateSimilarity(const uint8_t* a, const uint8_t* b, int k) {
@@ -620,7 +622,7 @@ struct FeedIndex::Rep {
     ParallelFor(texts.size(), workers->size(), 16, [&](size_t i, int w) {
       Worker& worker = (*workers)[w];
       Sketched& s = (*out)[i];
-      worker.analyzer.Analyze(texts[i], &worker.analyzed);
+      worker.analyzer.AnalyzeKeys(texts[i], &worker.analyzed.keys);
       s.tokens = static_cast<uint32_t>(worker.analyzed.size());
       s.band_keys.resize(bands_n);
       worker.sketcher.Sketch(worker.analyzed.keys, s.band_keys.data());
@@ -632,10 +634,8 @@ struct FeedIndex::Rep {
       s.signature.resize(k);
       for (int h = 0; h < k; ++h) s.signature[h] = sketch[h] & 0xFF;
       if (keep_shingles) {
-        s.shingles = worker.sketcher.shingles();
-        std::sort(s.shingles.begin(), s.shingles.end());
-        s.shingles.erase(std::unique(s.shingles.begin(), s.shingles.end()),
-                         s.shingles.end());
+        worker.distinct.Assign(worker.sketcher.shingles());
+        worker.distinct.Values(&s.shingles);
       }
       if (compress) {
         s.compressed.resize(ZSTD_compressBound(texts[i].size()));
@@ -1486,6 +1486,46 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
   return result;
 }
 
+namespace {
+
+// One verifying thread's scratch space: a candidate's text is read,
+// decompressed, analysed (keys only) and shingled here, and its distinct
+// shingles put in `set`.
+struct Verifier {
+  explicit Verifier(const AnalyzeOptions& options)
+      : analyzer(options), zstd(ZSTD_createDCtx()) {}
+  Verifier(Verifier&& o) noexcept
+      : analyzer(std::move(o.analyzer)), zstd(std::exchange(o.zstd, nullptr)) {}
+  Verifier(const Verifier&) = delete;
+  Verifier& operator=(const Verifier&) = delete;
+  Verifier& operator=(Verifier&&) = delete;
+  ~Verifier() { ZSTD_freeDCtx(zstd); }
+
+  // Decompresses the zstd frame in `compressed` into `text`; false if it
+  // is damaged.
+  bool Decompress() {
+    const unsigned long long size =
+        ZSTD_getFrameContentSize(compressed.data(), compressed.size());
+    if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) {
+      return false;
+    }
+    text.resize(size);
+    const size_t n = ZSTD_decompressDCtx(zstd, text.data(), size,
+                                         compressed.data(), compressed.size());
+    return !ZSTD_isError(n) && n == size;
+  }
+
+  Analyzer analyzer;
+  ZSTD_DCtx* zstd;
+  std::string compressed;
+  std::string text;
+  std::vector<uint64_t> keys;
+  std::vector<uint64_t> shingles;
+  HashedSet set;
+};
+
+}  // namespace
+
 absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
     absl::Span<const std::string_view> texts, const FeedQueryOptions& options,
     FeedQueryStats* stats) {
@@ -1747,7 +1787,9 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
     MDB_val text;
     const MDB_val* text_block;
     uint64_t text_offset;
+    uint32_t verified;  // its entry in `verified` below, if its text is read
   };
+  constexpr uint32_t kNotVerified = 0xFFFFFFFFu;
   std::vector<Block> text_blocks;
   if (exact && rep.has_textblocks &&
       (rc = ReadBlocks(txn.get(), rep.textblocks, &text_blocks)) != 0) {
@@ -1763,7 +1805,9 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
           std::lower_bound(distinct.begin(), distinct.end(), d) -
           distinct.begin());
       if (!have_head[i]) continue;
-      Candidate c{d, heads.data() + i * head_bytes, {0, nullptr}, nullptr, 0};
+      Candidate c{
+          d,           heads.data() + i * head_bytes, {0, nullptr}, nullptr, 0,
+          kNotVerified};
       // The stored text, for the candidates the verification below reads
       // it for (each lookup costs a page fault in the texts tree at 1M).
       const char* head = c.head;
@@ -1844,15 +1888,99 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
     }
   }
 
-  const BlobReader text_reader = rep.Reader();
-  // Verification, on all workers; reads only this snapshot's unchanging
-  // pages (pread is safe on any thread).
+  // Verification of the candidates whose text is read, on all workers,
+  // by candidate: each distinct candidate is read (pread, into the
+  // worker's buffer: a text on overflow pages would cost a page fault per
+  // page through the map), decompressed, analysed and shingled once, its
+  // distinct shingles put in a hash set, then counted against the
+  // distinct shingles of each query document that found it. Reads only this
+  // snapshot's unchanging pages (pread is safe on any thread).
+  struct Verified {
+    uint32_t document;
+    uint32_t query;
+    uint32_t candidate;
+    bool have_text;  // read and decompressed
+    bool exact;      // similarity is the exact one
+    double similarity;
+  };
+  std::vector<Verified> verified;
+  for (size_t q = 0; q < candidates.size(); ++q) {
+    for (size_t c = 0; c < candidates[q].size(); ++c) {
+      const Candidate& candidate = candidates[q][c];
+      if (candidate.text_block != nullptr ||
+          candidate.text.mv_data != nullptr) {
+        verified.push_back({candidate.document, static_cast<uint32_t>(q),
+                            static_cast<uint32_t>(c), false, false, 0});
+      }
+    }
+  }
+  std::sort(verified.begin(), verified.end(),
+            [](const Verified& a, const Verified& b) {
+              return std::tie(a.document, a.query, a.candidate) <
+                     std::tie(b.document, b.query, b.candidate);
+            });
+  std::vector<size_t> verify_groups;  // where each document's entries begin
+  for (size_t i = 0; i < verified.size(); ++i) {
+    const Verified& v = verified[i];
+    candidates[v.query][v.candidate].verified = static_cast<uint32_t>(i);
+    if (i == 0 || v.document != verified[i - 1].document) {
+      verify_groups.push_back(i);
+    }
+  }
+  verify_groups.push_back(verified.size());
+  std::vector<std::string> verified_texts(options.want_texts ? verified.size()
+                                                             : 0);
+  {
+    std::vector<Verifier> verifiers;
+    verifiers.reserve(workers.size());
+    for (size_t w = 0; w < workers.size(); ++w) {
+      verifiers.emplace_back(rep.params.analyze);
+    }
+    const BlobReader text_reader = rep.Reader();
+    const int shingle = rep.params.shingle;
+    ParallelFor(
+        verify_groups.size() - 1, verifiers.size(), 8, [&](size_t g, int w) {
+          Verifier& v = verifiers[w];
+          const size_t begin = verify_groups[g];
+          const size_t end = verify_groups[g + 1];
+          const Candidate& c =
+              candidates[verified[begin].query][verified[begin].candidate];
+          v.compressed.resize(c.text.mv_size);
+          const bool read =
+              c.text_block != nullptr
+                  ? text_reader.Read(*c.text_block, c.text_offset,
+                                     c.text.mv_size, v.compressed.data())
+                  : text_reader.Read(c.text, 0, c.text.mv_size,
+                                     v.compressed.data());
+          if (!read || !v.Decompress()) return;
+          const uint32_t tokens = Load<uint32_t>(c.head + 4);
+          bool shingled = false;
+          for (size_t i = begin; i < end; ++i) {
+            Verified& r = verified[i];
+            r.have_text = true;
+            if (options.want_texts) verified_texts[i] = v.text;
+            const Sketched& s = sketched[r.query];
+            // Empty texts are decided by their token counts.
+            if (tokens == 0 || s.tokens == 0) continue;
+            if (!shingled) {
+              v.analyzer.AnalyzeKeys(v.text, &v.keys);
+              ShingleHashes(v.keys, shingle, &v.shingles);
+              v.set.Assign(v.shingles);
+              shingled = true;
+            }
+            r.similarity = JaccardOfCounts(s.shingles.size(), v.set.size(),
+                                           v.set.CountCommon(s.shingles));
+            r.exact = true;
+          }
+        });
+  }
+
+  // The matches of each query document, best first.
   std::vector<std::vector<FeedMatch>> results(texts.size());
   const double threshold = options.threshold - kSimilarityEpsilon;
-  ParallelFor(texts.size(), workers.size(), 4, [&](size_t q, int w) {
-    Worker& worker = workers[w];
+  ParallelFor(texts.size(), workers.size(), 16, [&](size_t q, int) {
     const Sketched& s = sketched[q];
-    for (Candidate& c : candidates[q]) {
+    for (const Candidate& c : candidates[q]) {
       const char* rec = c.head;
       const uint32_t tokens = Load<uint32_t>(rec + 4);
       const auto* sig = reinterpret_cast<const uint8_t*>(rec + 8);
@@ -1864,42 +1992,13 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
       } else {
         similarity = EstimateSimilarity(s.signature.data(), sig, k);
       }
-      // The compressed text copied out with pread (a text on overflow
-      // pages would cost a page fault per page through the map). Only the
-      // candidates the verification reads have one (`verify` above).
       bool have_text = false;
-      if (c.text_block != nullptr || c.text.mv_data != nullptr) {
-        worker.compressed.resize(c.text.mv_size);
-        have_text =
-            c.text_block != nullptr
-                ? text_reader.Read(*c.text_block, c.text_offset, c.text.mv_size,
-                                   worker.compressed.data())
-                : text_reader.Read(c.text, 0, c.text.mv_size,
-                                   worker.compressed.data());
-      }
-      if (have_text) {
-        const unsigned long long size = ZSTD_getFrameContentSize(
-            worker.compressed.data(), worker.compressed.size());
-        if (size != ZSTD_CONTENTSIZE_ERROR &&
-            size != ZSTD_CONTENTSIZE_UNKNOWN) {
-          worker.text.resize(size);
-          const size_t n = ZSTD_decompressDCtx(worker.zstd, worker.text.data(),
-                                               size, worker.compressed.data(),
-                                               worker.compressed.size());
-          if (!ZSTD_isError(n) && n == size) {
-            if (!is_exact) {
-              worker.analyzer.Analyze(worker.text, &worker.analyzed);
-              ShingleHashes(worker.analyzed.keys, rep.params.shingle,
-                            &worker.shingles);
-              std::sort(worker.shingles.begin(), worker.shingles.end());
-              worker.shingles.erase(
-                  std::unique(worker.shingles.begin(), worker.shingles.end()),
-                  worker.shingles.end());
-              similarity = SetSimilarity(s.shingles, worker.shingles,
-                                         DedupMode::kJaccard);
-              is_exact = true;
-            }
-          }
+      if (c.verified != kNotVerified) {
+        const Verified& r = verified[c.verified];
+        have_text = r.have_text;
+        if (r.exact) {
+          similarity = r.similarity;
+          is_exact = true;
         }
       }
       if (similarity < threshold && !options.all_candidates) continue;
@@ -1908,7 +2007,9 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
       m.similarity = similarity;
       m.exact = is_exact;
       m.batch = std::to_string(Load<uint32_t>(rec));
-      if (options.want_texts && have_text) m.text = worker.text;
+      if (options.want_texts && have_text) {
+        m.text = std::move(verified_texts[c.verified]);
+      }
       results[q].push_back(std::move(m));
     }
     std::sort(results[q].begin(), results[q].end(),
