@@ -78,7 +78,12 @@ constexpr double kSimilarityEpsilon = 1e-9;
 // below the threshold is not verified exactly (six standard deviations of
 // the 128-byte estimate at 0.8).
 constexpr double kEstimateMargin = 0.25;
-constexpr int kZstdLevel = 3;
+// zstd level of the stored texts. Each text is its own frame of ~3 KB, where
+// level 3 cost 219,000 instructions a document on the bench data, more than
+// analysing and sketching it; level 1 costs 15 % less to compress and 13 %
+// less to decompress, for frames 1.3 % larger (2 % on SaudiNewsNet
+// articles); DESIGN.md, "The feed index".
+constexpr int kZstdLevel = 1;
 
 absl::Status LmdbError(const std::string& path, const char* what, int rc) {
   return absl::InternalError(
@@ -92,22 +97,38 @@ absl::Status LmdbError(const std::string& path, const char* what, int rc) {
 // below 1024), so that pruning and stats treat them as band entries.
 constexpr int kPassageBand = 4096;
 
-// The winnowed shingle hashes of `keys` (Schleimer et al. 2003): the
-// smallest hash of every window of kPassageWindow consecutive shingles (of
-// all of them if fewer), sorted and distinct.
-void PassageKeys(absl::Span<const uint64_t> keys, int shingle,
-                 std::vector<uint64_t>* hashes, std::vector<uint64_t>* out) {
+// The winnowed keys of `hashes` (a document's shingle hashes, in order;
+// Schleimer et al. 2003): the smallest hash of every window of
+// kPassageWindow consecutive shingles (of all of them if fewer), sorted and
+// distinct. The window's smallest is kept from one window to the next while
+// it stays in it (found again only when it leaves), and a minimum repeated
+// by consecutive windows is listed once before the sort.
+void WinnowedKeys(absl::Span<const uint64_t> hashes,
+                  std::vector<uint64_t>* out) {
   out->clear();
-  if (keys.empty()) return;
-  ShingleHashes(keys, shingle, hashes);
-  const size_t n = hashes->size();
+  const size_t n = hashes.size();
+  if (n == 0) return;
   const size_t w = std::min<size_t>(kPassageWindow, n);
+  size_t at = n;  // where the current window's smallest is
   for (size_t i = 0; i + w <= n; ++i) {
-    out->push_back(
-        *std::min_element(hashes->begin() + i, hashes->begin() + i + w));
+    if (at == n || at < i) {
+      at = static_cast<size_t>(
+          std::min_element(hashes.begin() + i, hashes.begin() + i + w) -
+          hashes.begin());
+    } else if (hashes[i + w - 1] < hashes[at]) {
+      at = i + w - 1;
+    }
+    if (out->empty() || out->back() != hashes[at]) out->push_back(hashes[at]);
   }
   std::sort(out->begin(), out->end());
   out->erase(std::unique(out->begin(), out->end()), out->end());
+}
+
+// The winnowed keys of the shingles of `keys`.
+void PassageKeys(absl::Span<const uint64_t> keys, int shingle,
+                 std::vector<uint64_t>* hashes, std::vector<uint64_t>* out) {
+  ShingleHashes(keys, shingle, hashes);
+  WinnowedKeys(*hashes, out);
 }
 
 uint64_t MixBand(uint64_t key, int band) {
@@ -351,6 +372,13 @@ constexpr size_t kRunChunkEntries = size_t{32} << 10;
 // FeedIndexOptions::small_run_entries:
 // about log2(documents / batch) runs, each entry rewritten about as often.
 constexpr uint64_t kRunMergeRatio = 2;
+// The same for passage runs, which only `query --passages` reads: merged
+// while the older holds at most as many entries as the newer (a binary
+// counter), so that each passage entry is rewritten a quarter less often
+// (simulated for the bench's 22 adds: 3.1 writes an entry instead of 4.2)
+// for about as many runs. Passage runs are 3.7 times the band runs with
+// texts (63 entries a document against 17).
+constexpr uint64_t kPassageRunMergeRatio = 1;
 
 struct RunInfo {
   uint32_t key = 0;
@@ -360,6 +388,87 @@ struct RunInfo {
   uint64_t entries = 0;
   MDB_val blob{0, nullptr};
 };
+
+// What AddBatch keeps of one part of a batch (a DocumentSource's unit) until
+// its transaction, in arrays of their exact size: memory first touched costs
+// a page fault per 4 KiB on the shared machine, so nothing is grown by
+// doubling or allocated per document (DESIGN.md, "The feed index").
+struct AddedPart {
+  size_t count = 0;
+  std::vector<uint32_t> tokens;
+  std::vector<uint8_t> signatures;     // num_hashes bytes per document
+  std::vector<uint64_t> band_keys;     // bands per document, MixBand()ed
+  std::vector<uint64_t> passage_keys;  // MixBand()ed with kPassageBand
+  std::vector<uint32_t> passage_ends;  // per document, into passage_keys
+  std::string texts;                   // zstd frames, in document order
+  std::vector<uint64_t> text_ends;     // per document, into texts
+  std::vector<uint32_t> docs;          // number given, or kNotAdded
+};
+constexpr uint32_t kNotAdded = 0xFFFFFFFFu;
+
+// A document's results of variable size until they are packed into its
+// AddedPart; kept from one part to the next, so their memory is reused.
+struct AddScratch {
+  std::vector<uint64_t> passage_keys;
+  std::string compressed;  // at least ZSTD_compressBound bytes
+  size_t compressed_size = 0;
+};
+
+// A run about to be written: its bucket directory and its entries, sorted
+// and distinct within each bucket (as the v1 tree held them).
+struct RunContents {
+  std::vector<uint32_t> dir;
+  std::vector<uint64_t> entries;
+};
+
+// The run of `kind` (kBandRun with `bands` keys per document, or
+// kPassageRun) of the documents of `parts` given a number: put in order of
+// bucket by counting, then sorted and made distinct within each bucket.
+void BuildRun(const std::vector<AddedPart>& parts, bool passages, int bands,
+              RunContents* run) {
+  auto for_each_entry = [&](const auto& fn) {
+    for (const AddedPart& part : parts) {
+      for (size_t j = 0; j < part.count; ++j) {
+        const uint32_t doc = part.docs[j];
+        if (doc == kNotAdded) continue;
+        const uint64_t* begin =
+            passages ? part.passage_keys.data() +
+                           (j == 0 ? 0 : part.passage_ends[j - 1])
+                     : part.band_keys.data() + j * bands;
+        const uint64_t* end =
+            passages ? part.passage_keys.data() + part.passage_ends[j]
+                     : begin + bands;
+        for (const uint64_t* key = begin; key != end; ++key) fn(*key, doc);
+      }
+    }
+  };
+  std::vector<uint32_t>& dir = run->dir;
+  dir.assign(size_t{kRunBuckets} + 1, 0);
+  for_each_entry(
+      [&dir](uint64_t mixed, uint32_t) { ++dir[BandBucket(mixed) + 1]; });
+  for (size_t b = 0; b < kRunBuckets; ++b) dir[b + 1] += dir[b];
+  std::vector<uint64_t>& entries = run->entries;
+  entries.resize(dir[kRunBuckets]);
+  {
+    std::vector<uint32_t> at(dir.begin(), dir.end() - 1);
+    for_each_entry([&](uint64_t mixed, uint32_t doc) {
+      entries[at[BandBucket(mixed)]++] = BandEntry(mixed, doc);
+    });
+  }
+  uint32_t lo = 0;
+  size_t w = 0;
+  for (size_t b = 0; b < kRunBuckets; ++b) {
+    const uint32_t hi = dir[b + 1];
+    dir[b] = static_cast<uint32_t>(w);
+    std::sort(entries.begin() + lo, entries.begin() + hi);
+    for (uint32_t j = lo; j < hi; ++j) {
+      if (j == lo || entries[j] != entries[j - 1]) entries[w++] = entries[j];
+    }
+    lo = hi;
+  }
+  dir[kRunBuckets] = static_cast<uint32_t>(w);
+  entries.resize(w);
+}
 
 // Copies bytes of LMDB values: committed pages (inside the map) with
 // pread from the data file, which leaves the map untouched (no page
@@ -647,6 +756,74 @@ struct FeedIndex::Rep {
     });
   }
 
+  // Analyses, sketches and (with texts) compresses the texts of one part of
+  // a batch into *part, on all workers. The passage keys are winnowed from
+  // the shingles the sketch was made of.
+  void SketchPart(absl::Span<const std::string_view> texts,
+                  std::vector<Worker>* workers,
+                  std::vector<AddScratch>* scratch, AddedPart* part) const {
+    const size_t n = texts.size();
+    const size_t bands_n = static_cast<size_t>(params.bands);
+    const size_t k = static_cast<size_t>(params.num_hashes);
+    part->count = n;
+    part->tokens.resize(n);
+    part->signatures.resize(n * k);
+    part->band_keys.resize(n * bands_n);
+    if (scratch->size() < n) scratch->resize(n);
+    ParallelFor(n, static_cast<int>(workers->size()), 16, [&](size_t i, int w) {
+      Worker& worker = (*workers)[w];
+      AddScratch& out = (*scratch)[i];
+      worker.analyzer.Analyze(texts[i], &worker.analyzed);
+      part->tokens[i] = static_cast<uint32_t>(worker.analyzed.size());
+      uint64_t* band_keys = part->band_keys.data() + i * bands_n;
+      worker.sketcher.Sketch(worker.analyzed.keys, band_keys);
+      for (size_t b = 0; b < bands_n; ++b) {
+        band_keys[b] = MixBand(band_keys[b], static_cast<int>(b));
+      }
+      const std::vector<uint32_t>& sketch = worker.sketcher.sketch();
+      uint8_t* signature = part->signatures.data() + i * k;
+      for (size_t h = 0; h < k; ++h) signature[h] = sketch[h] & 0xFF;
+      if (params.passage_keys) {
+        WinnowedKeys(worker.sketcher.shingles(), &out.passage_keys);
+        for (uint64_t& key : out.passage_keys) {
+          key = MixBand(key, kPassageBand);
+        }
+      }
+      if (params.store_texts) {
+        const size_t bound = ZSTD_compressBound(texts[i].size());
+        if (out.compressed.size() < bound) out.compressed.resize(bound);
+        const size_t size = ZSTD_compressCCtx(
+            worker.zstd_c, out.compressed.data(), out.compressed.size(),
+            texts[i].data(), texts[i].size(), kZstdLevel);
+        out.compressed_size = ZSTD_isError(size) ? 0 : size;
+      }
+    });
+    if (params.passage_keys) {
+      size_t total = 0;
+      for (size_t i = 0; i < n; ++i) total += (*scratch)[i].passage_keys.size();
+      part->passage_keys.reserve(total);
+      part->passage_ends.reserve(n);
+      for (size_t i = 0; i < n; ++i) {
+        const std::vector<uint64_t>& keys = (*scratch)[i].passage_keys;
+        part->passage_keys.insert(part->passage_keys.end(), keys.begin(),
+                                  keys.end());
+        part->passage_ends.push_back(
+            static_cast<uint32_t>(part->passage_keys.size()));
+      }
+    }
+    if (params.store_texts) {
+      size_t total = 0;
+      for (size_t i = 0; i < n; ++i) total += (*scratch)[i].compressed_size;
+      part->texts.reserve(total);
+      part->text_ends.reserve(n);
+      for (size_t i = 0; i < n; ++i) {
+        part->texts.append((*scratch)[i].compressed.data(),
+                           (*scratch)[i].compressed_size);
+        part->text_ends.push_back(part->texts.size());
+      }
+    }
+  }
+
   absl::StatusOr<std::vector<FeedBatchInfo>> ReadBatches(MDB_txn* txn) const {
     std::vector<FeedBatchInfo> out;
     Cursor cursor;
@@ -863,36 +1040,14 @@ struct FeedIndex::Rep {
     return p;
   }
 
-  // A new run of `kind` of documents [first, end) from (bucket, entry)
-  // pairs in any order: put in order of bucket by counting, then sorted
-  // and made distinct within each (as the v1 tree held them).
-  absl::Status WriteRun(
-      MDB_txn* txn, uint32_t kind, uint32_t first, uint32_t end,
-      const std::vector<std::pair<uint32_t, uint64_t>>& pairs) const {
-    if (pairs.empty()) return absl::OkStatus();
-    std::vector<uint32_t> dir(size_t{kRunBuckets} + 1, 0);
-    for (const auto& e : pairs) ++dir[e.first + 1];
-    for (size_t b = 0; b < kRunBuckets; ++b) dir[b + 1] += dir[b];
-    std::vector<uint64_t> entries(pairs.size());
-    {
-      std::vector<uint32_t> at(dir.begin(), dir.end() - 1);
-      for (const auto& e : pairs) entries[at[e.first]++] = e.second;
-    }
-    uint32_t lo = 0;
-    size_t w = 0;
-    for (size_t b = 0; b < kRunBuckets; ++b) {
-      const uint32_t hi = dir[b + 1];
-      dir[b] = static_cast<uint32_t>(w);
-      std::sort(entries.begin() + lo, entries.begin() + hi);
-      for (uint32_t j = lo; j < hi; ++j) {
-        if (j == lo || entries[j] != entries[j - 1]) entries[w++] = entries[j];
-      }
-      lo = hi;
-    }
-    dir[kRunBuckets] = static_cast<uint32_t>(w);
-    auto p = ReserveRun(txn, kind, first, end, w, dir);
+  // A new run of `kind` of documents [first, end).
+  absl::Status WriteRun(MDB_txn* txn, uint32_t kind, uint32_t first,
+                        uint32_t end, const RunContents& run) const {
+    if (run.entries.empty()) return absl::OkStatus();
+    auto p = ReserveRun(txn, kind, first, end, run.entries.size(), run.dir);
     if (!p.ok()) return p.status();
-    std::memcpy(*p + kRunHeaderBytes + kRunDirBytes, entries.data(), w * 8);
+    std::memcpy(*p + kRunHeaderBytes + kRunDirBytes, run.entries.data(),
+                run.entries.size() * 8);
     return absl::OkStatus();
   }
 
@@ -1001,7 +1156,9 @@ struct FeedIndex::Rep {
     size_t from = of_kind.size() - 1;
     while (from > 0) {
       const RunInfo& older = of_kind[from - 1];
-      if (older.entries > kRunMergeRatio * merged &&
+      const uint64_t ratio =
+          kind == kPassageRun ? kPassageRunMergeRatio : kRunMergeRatio;
+      if (older.entries > ratio * merged &&
           older.entries >= options.small_run_entries) {
         break;
       }
@@ -1258,10 +1415,8 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
   std::string ids;
   std::vector<size_t> id_ends;
   std::vector<Worker> workers = rep.MakeWorkers();
-  // Each part's sketches stay where SketchAll put them (growing one vector
-  // would move them all, into fresh memory, each time it doubles).
-  std::vector<std::vector<Sketched>> parts;
-  std::vector<const Sketched*> sketched;
+  std::vector<AddScratch> scratch;
+  std::vector<AddedPart> parts;
   std::vector<std::string_view> texts;
   for (;;) {
     auto part = next();
@@ -1282,10 +1437,9 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
       texts.push_back(d.text);
     }
     parts.emplace_back();
-    rep.SketchAll(texts, false, rep.params.store_texts, rep.params.passage_keys,
-                  &workers, &parts.back());
-    for (const Sketched& s : parts.back()) sketched.push_back(&s);
+    rep.SketchPart(texts, &workers, &scratch, &parts.back());
   }
+  scratch = {};
   XXH128_canonical_t hash;
   XXH128_canonicalFromHash(&hash, XXH3_128bits_digest(state.get()));
   const size_t count = id_ends.size();
@@ -1336,9 +1490,7 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
   absl::flat_hash_set<std::string_view> batch_ids;
   std::string sig_block;  // the added documents' batch, tokens, signature
   std::vector<uint32_t> id_offsets = {0};  // the added documents' ids
-  std::vector<const std::string*> added_texts;
   std::string id_bytes;
-  std::vector<std::pair<uint32_t, uint64_t>> band_entries, passage_entries;
   std::string record;
   const uint32_t first = doc;
   const size_t k = rep.params.num_hashes;
@@ -1346,63 +1498,64 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
   if ((rc = ids_cursor.Open(txn.get(), rep.ids)) != 0) {
     return rep.Error("cannot open a cursor", rc);
   }
-  for (size_t i = 0; i < count; ++i) {
-    const std::string_view id = id_of(i);
-    if (!batch_ids.insert(id).second) {
-      ++result.existing_ids;
-      continue;
-    }
-    uint64_t id_hash = IdHash(id);
-    bool known = false;
-    MDB_val hk = Val(&id_hash, 8), hv;
-    for (rc = mdb_cursor_get(ids_cursor.get(), &hk, &hv, MDB_SET_KEY);
-         rc == 0 && !known;
-         rc = mdb_cursor_get(ids_cursor.get(), &hk, &hv, MDB_NEXT_DUP)) {
-      MDB_val dk = Val(hv.mv_data, 4), dv;
-      if (mdb_get(txn.get(), rep.docs, &dk, &dv) == 0 && dv.mv_size >= 8 + k) {
-        const std::string_view stored(static_cast<char*>(dv.mv_data) + 8 + k,
-                                      dv.mv_size - 8 - k);
-        known = stored == id;
+  uint64_t text_bytes = 0;
+  size_t i = 0;
+  for (AddedPart& part : parts) {
+    part.docs.assign(part.count, kNotAdded);
+    for (size_t j = 0; j < part.count; ++j, ++i) {
+      const std::string_view id = id_of(i);
+      if (!batch_ids.insert(id).second) {
+        ++result.existing_ids;
+        continue;
       }
+      uint64_t id_hash = IdHash(id);
+      bool known = false;
+      MDB_val hk = Val(&id_hash, 8), hv;
+      for (rc = mdb_cursor_get(ids_cursor.get(), &hk, &hv, MDB_SET_KEY);
+           rc == 0 && !known;
+           rc = mdb_cursor_get(ids_cursor.get(), &hk, &hv, MDB_NEXT_DUP)) {
+        MDB_val dk = Val(hv.mv_data, 4), dv;
+        if (mdb_get(txn.get(), rep.docs, &dk, &dv) == 0 &&
+            dv.mv_size >= 8 + k) {
+          const std::string_view stored(static_cast<char*>(dv.mv_data) + 8 + k,
+                                        dv.mv_size - 8 - k);
+          known = stored == id;
+        }
+      }
+      if (known) {
+        ++result.existing_ids;
+        continue;
+      }
+      record.clear();
+      Append<uint32_t>(batch, &record);
+      Append<uint32_t>(part.tokens[j], &record);
+      record.append(
+          reinterpret_cast<const char*>(part.signatures.data() + j * k), k);
+      sig_block.append(record);
+      record.append(id);
+      id_bytes.append(id);
+      if (id_bytes.size() > 0xFFFFFFFFu) {
+        return absl::ResourceExhaustedError(
+            absl::StrCat(rep.path, ": the ids of batch ", std::string(name),
+                         " take 4 GiB or more; split it"));
+      }
+      id_offsets.push_back(static_cast<uint32_t>(id_bytes.size()));
+      MDB_val dk = Val(&doc, 4), dv = Val(record.data(), record.size());
+      if ((rc = mdb_put(txn.get(), rep.docs, &dk, &dv, MDB_APPEND)) != 0) {
+        return rep.Error("cannot store a document", rc);
+      }
+      hk = Val(&id_hash, 8);
+      MDB_val iv = Val(&doc, 4);
+      if ((rc = mdb_put(txn.get(), rep.ids, &hk, &iv, 0)) != 0) {
+        return rep.Error("cannot store an id", rc);
+      }
+      if (rep.params.store_texts) {
+        text_bytes += part.text_ends[j] - (j == 0 ? 0 : part.text_ends[j - 1]);
+      }
+      part.docs[j] = doc;
+      ++doc;
+      ++result.added;
     }
-    if (known) {
-      ++result.existing_ids;
-      continue;
-    }
-    const Sketched& s = *sketched[i];
-    record.clear();
-    Append<uint32_t>(batch, &record);
-    Append<uint32_t>(s.tokens, &record);
-    record.append(reinterpret_cast<const char*>(s.signature.data()), k);
-    sig_block.append(record);
-    record.append(id);
-    id_bytes.append(id);
-    if (id_bytes.size() > 0xFFFFFFFFu) {
-      return absl::ResourceExhaustedError(
-          absl::StrCat(rep.path, ": the ids of batch ", std::string(name),
-                       " take 4 GiB or more; split it"));
-    }
-    id_offsets.push_back(static_cast<uint32_t>(id_bytes.size()));
-    MDB_val dk = Val(&doc, 4), dv = Val(record.data(), record.size());
-    if ((rc = mdb_put(txn.get(), rep.docs, &dk, &dv, MDB_APPEND)) != 0) {
-      return rep.Error("cannot store a document", rc);
-    }
-    if (rep.params.store_texts) added_texts.push_back(&s.compressed);
-    hk = Val(&id_hash, 8);
-    MDB_val iv = Val(&doc, 4);
-    if ((rc = mdb_put(txn.get(), rep.ids, &hk, &iv, 0)) != 0) {
-      return rep.Error("cannot store an id", rc);
-    }
-    for (int b = 0; b < rep.params.bands; ++b) {
-      const uint64_t mixed = MixBand(s.band_keys[b], b);
-      band_entries.push_back({BandBucket(mixed), BandEntry(mixed, doc)});
-    }
-    for (const uint64_t key : s.passage_keys) {
-      const uint64_t mixed = MixBand(key, kPassageBand);
-      passage_entries.push_back({BandBucket(mixed), BandEntry(mixed, doc)});
-    }
-    ++doc;
-    ++result.added;
   }
   if (!sig_block.empty()) {
     uint32_t key = first;
@@ -1420,42 +1573,52 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
       return rep.Error("cannot store the ids", rc);
     }
     if (rep.params.store_texts) {
-      // Reserved and filled in place: no copy of the texts is made.
-      const size_t n = added_texts.size();
+      // Reserved and filled in place from the parts' frames.
+      const size_t n = result.added;
       const uint64_t bytes_at = 8 + (uint64_t{n} + 1) * 8;
-      uint64_t total = 0;
-      for (const std::string* t : added_texts) total += t->size();
       char* p = nullptr;
       if ((rc = rep.ReserveValue(txn.get(), rep.textblocks, &sk,
-                                 bytes_at + total, &p)) != 0) {
+                                 bytes_at + text_bytes, &p)) != 0) {
         return rep.Error("cannot store the texts", rc);
       }
-      const auto count = static_cast<uint32_t>(n);
+      const auto count32 = static_cast<uint32_t>(n);
       const uint32_t zero = 0;
-      std::memcpy(p, &count, 4);
+      std::memcpy(p, &count32, 4);
       std::memcpy(p + 4, &zero, 4);
       uint64_t offset = 0;
+      char* offsets = p + 8;
       char* bytes = p + bytes_at;
-      for (size_t i = 0; i <= n; ++i) {
-        std::memcpy(p + 8 + i * 8, &offset, 8);
-        if (i == n) break;
-        if (!added_texts[i]->empty()) {
-          std::memcpy(bytes + offset, added_texts[i]->data(),
-                      added_texts[i]->size());
+      std::memcpy(offsets, &offset, 8);
+      for (const AddedPart& part : parts) {
+        for (size_t j = 0; j < part.count; ++j) {
+          if (part.docs[j] == kNotAdded) continue;
+          const uint64_t begin = j == 0 ? 0 : part.text_ends[j - 1];
+          const uint64_t size = part.text_ends[j] - begin;
+          if (size > 0) std::memcpy(bytes + offset, &part.texts[begin], size);
+          offset += size;
+          offsets += 8;
+          std::memcpy(offsets, &offset, 8);
         }
-        offset += added_texts[i]->size();
       }
     }
   }
-  // One sorted run per kind (distinct entries, as the v1 tree held them),
-  // then the newest runs merged as MergeRuns says.
-  for (auto [kind, entries] : {std::pair{kBandRun, &band_entries},
-                               std::pair{kPassageRun, &passage_entries}}) {
-    if (absl::Status s = rep.WriteRun(txn.get(), kind, first, doc, *entries);
+  // One sorted run per kind, built on two threads, then the newest runs
+  // merged as MergeRuns says.
+  RunContents runs[2];
+  ParallelFor(2, std::min(2, static_cast<int>(workers.size())), 1,
+              [&](size_t kind, int) {
+                if (kind == kPassageRun && !rep.params.passage_keys) return;
+                BuildRun(parts, kind == kPassageRun, rep.params.bands,
+                         &runs[kind]);
+              });
+  parts = {};
+  for (const uint32_t kind : {kBandRun, kPassageRun}) {
+    if (absl::Status s = rep.WriteRun(txn.get(), kind, first, doc, runs[kind]);
         !s.ok()) {
       return s;
     }
-    if (!entries->empty()) {
+    if (!runs[kind].entries.empty()) {
+      runs[kind] = {};
       if (absl::Status s = rep.MergeRuns(txn.get(), kind); !s.ok()) return s;
     }
   }

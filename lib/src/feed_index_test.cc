@@ -212,6 +212,54 @@ TEST(FeedIndexTest, RunsOfManyBatchesAnswerAsOneBatch) {
   std::filesystem::remove_all(many_path);
 }
 
+TEST(FeedIndexTest, PassageRunsOfManyBatchesAnswerAsOneBatch) {
+  // With texts: each of 60 documents holds a 20-word passage of the query
+  // (the shortest the passage keys must find) inside words of its own; `one`
+  // gets them in one batch, `many` in 12 whose passage runs are merged only
+  // by size (a binary counter), with a repeated id in each batch.
+  const std::string one_path = TempIndexPath("passage-runs-one");
+  const std::string many_path = TempIndexPath("passage-runs-many");
+  FeedIndexOptions options = Writable(/*texts=*/true);
+  auto one = FeedIndex::Open(one_path, options);
+  options.small_run_entries = 1;
+  auto many = FeedIndex::Open(many_path, options);
+  ASSERT_TRUE(one.ok() && many.ok());
+  const std::string query = Words(1000, 1200);
+  std::vector<std::string> texts, ids;
+  for (int i = 0; i < 60; ++i) {
+    std::string passage;
+    for (int w = i * 20; w < i * 20 + 20; ++w) {
+      passage += "w1000x" + std::to_string(w) + " ";
+    }
+    texts.push_back(Words(i, 100) + passage + Words(i + 100, 100));
+    ids.push_back("d" + std::to_string(i));
+  }
+  std::vector<DocumentView> all;
+  for (int i = 0; i < 60; ++i) all.push_back({ids[i], texts[i]});
+  ASSERT_TRUE((*one)->AddBatch("all", all).ok());
+  for (int b = 0; b < 12; ++b) {
+    std::vector<DocumentView> part(all.begin() + b * 5,
+                                   all.begin() + (b + 1) * 5);
+    if (b > 0) part.push_back(all[0]);  // already indexed: left out
+    auto added = (*many)->AddBatch("part" + std::to_string(b), part);
+    ASSERT_TRUE(added.ok()) << added.status();
+    EXPECT_EQ(added->added, 5u);
+  }
+  FeedQueryOptions all_candidates;
+  all_candidates.all_candidates = true;
+  const std::vector<std::string> queries = {query, Words(2000, 300)};
+  const auto a = Matches(**one, queries, all_candidates, nullptr);
+  const auto b = Matches(**many, queries, all_candidates, nullptr);
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a[0].size(), 60u);  // every document, found by its passage
+  EXPECT_TRUE(a[1].empty());
+  one->reset();
+  many->reset();
+  std::filesystem::remove_all(one_path);
+  std::filesystem::remove_all(many_path);
+}
+
 TEST(FeedIndexTest, ResultsDoNotDependOnThreads) {
   const std::string path = TempIndexPath("threads");
   std::vector<std::string> texts;

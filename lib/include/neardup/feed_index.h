@@ -90,9 +90,9 @@ struct FeedIndexOptions {
   // Worker threads (0: one per core). Results do not depend on it.
   int threads = 0;
   // Band keys are kept in sorted runs, one per add, the newest two merged
-  // while the older is at most twice the newer or smaller than this many
-  // entries (17 per document, more with passage keys). Results do not
-  // depend on it. Default: 2^18.
+  // while the older is at most twice the newer (passage keys: at most as
+  // large) or smaller than this many entries (17 per document, more with
+  // passage keys). Results do not depend on it. Default: 2^18.
   size_t small_run_entries = size_t{1} << 18;
   // Largest size the index may grow to. Default: 256 GiB (address space
   // only; the file grows as data is added).
