@@ -2,7 +2,10 @@
 #include "dedup_read.h"
 
 #include <malloc.h>
+#include <sys/mman.h>
 
+#include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -15,12 +18,44 @@
 
 namespace neardup::cli {
 
+namespace {
+
+// Asks for transparent huge pages on the next kHeapAdvised bytes of the
+// heap. Grows the heap by that much (blocks under the mmap threshold come
+// from it, one after the other), advises the range and frees it again:
+// nothing is touched, so nothing is resident until used, and the freed top
+// of the heap stays below the trim threshold, so it is kept.
+void AdviseHugePagesForHeap() {
+  constexpr size_t kBlock = size_t{30} << 20;  // under M_MMAP_THRESHOLD
+  constexpr int kBlocks = 2;
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  void* blocks[kBlocks];
+  for (void*& block : blocks) block = std::malloc(kBlock);
+  uintptr_t begin = reinterpret_cast<uintptr_t>(blocks[0]);
+  uintptr_t end = begin;
+  for (void* block : blocks) {
+    const uintptr_t at = reinterpret_cast<uintptr_t>(block);
+    // Each block follows the last (a 16-byte chunk header between them).
+    if (block == nullptr || at < end || at - end > 4096) break;
+    end = at + kBlock;
+  }
+  begin = (begin + kHuge - 1) & ~(kHuge - 1);
+  end &= ~(kHuge - 1);
+  if (end > begin) {
+    madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  }
+  for (void* block : blocks) std::free(block);
+}
+
+}  // namespace
+
 void TuneMallocForReading() {
   mallopt(M_ARENA_MAX, 1);
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
   // Setting the trim threshold stops glibc from raising this one as large
   // blocks are freed (from 128 KiB): blocks up to 32 MiB from the heap.
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  AdviseHugePagesForHeap();
 }
 
 int ReadDedupInput(InputReader* reader, Deduplicator* deduplicator,
