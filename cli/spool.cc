@@ -24,8 +24,11 @@ absl::Status WriteAll(int fd, std::string_view bytes) {
   return absl::OkStatus();
 }
 
-Spool::~Spool() {
+Spool::~Spool() { Close(); }
+
+void Spool::Close() {
   if (file_ != nullptr) std::fclose(file_);
+  file_ = nullptr;
 }
 
 absl::Status Spool::Open() {
@@ -94,6 +97,11 @@ absl::Status Spool::CopyLines(const std::vector<bool>& keep, FILE* out) {
   const int out_fd = fileno(out);
   bool in_kernel = true;
   std::string buffer;
+  // Writeback of what is copied starts every kWriteback bytes, so that the
+  // disk writes while the rest is copied and the final fsync() waits for
+  // little more than the last part. Best effort: a pipe or a device cannot.
+  constexpr size_t kWriteback = size_t{8} << 20;
+  size_t unsynced = 0;
   for (size_t i = 0; i < ends_.size();) {
     if (!keep[i]) {
       ++i;
@@ -129,6 +137,12 @@ absl::Status Spool::CopyLines(const std::vector<bool>& keep, FILE* out) {
             ErrnoMessage("cannot copy from the spool file"));
       }
       left -= static_cast<size_t>(n);
+      unsynced += static_cast<size_t>(n);
+      if (unsynced >= kWriteback) {
+        // From 0 to the end: pages already being written are skipped.
+        sync_file_range(out_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+        unsynced = 0;
+      }
     }
     i = j;
   }

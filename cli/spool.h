@@ -34,7 +34,12 @@ class Spool {
   // Copies the lines i for which keep[i] is true to `out`, in order. Each
   // run of consecutive kept lines is one copy_file_range() (no copy through
   // user space), or pread() and write() where the kernel cannot do that.
+  // Starts the writeback of `out` every 8 MiB (sync_file_range), so that an
+  // fsync() after it has little left to wait for.
   absl::Status CopyLines(const std::vector<bool>& keep, FILE* out);
+
+  // Closes the file (freeing its pages). Only the destructor may follow.
+  void Close();
 
   // Line i, without its "\n", into *line. REQUIRES: i < lines().
   absl::Status ReadLine(size_t i, std::string* line);
