@@ -64,7 +64,9 @@ int ReadDedupInput(InputReader* reader, Deduplicator* deduplicator,
                    RecordBatch* first) {
   size_t documents = 0;
   std::vector<std::string_view> texts;
-  std::string line;
+  // The batch's output lines, and those made for text documents.
+  std::vector<std::string_view> lines;
+  std::vector<std::string> made;
   RecordBatch batches[2];
   if (first != nullptr) {
     batches[0] = std::move(*first);
@@ -81,22 +83,26 @@ int ReadDedupInput(InputReader* reader, Deduplicator* deduplicator,
     }
     absl::Status status;
     texts.clear();
-    for (size_t i = 0; i < batch.count && status.ok(); ++i) {
+    lines.clear();
+    made.clear();
+    made.reserve(batch.count);  // no reallocation: `lines` points into it
+    for (size_t i = 0; i < batch.count; ++i) {
       const InputRecord& record = batch.records[i];
       result->ids.Add(record.id);
       result->origins.Add(record.origin);
       if (!batch.lines[i].empty()) {
-        status = spool->Append(batch.lines[i]);
+        lines.push_back(batch.lines[i]);
       } else {
-        line = "{\"id\":";
+        std::string& line = made.emplace_back("{\"id\":");
         AppendJsonString(record.id, &line);
         line += ",\"text\":";
         AppendJsonString(record.text, &line);  // repaired if need be
         line += '}';
-        status = spool->Append(line);
+        lines.push_back(line);
       }
       if (index == nullptr) texts.push_back(record.text);
     }
+    status = spool->AppendLines(lines);
     if (status.ok() && index != nullptr) {
       status = index->Check(batch.records, batch.count, documents, &texts);
     }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/types/span.h"
 
 namespace neardup::cli {
 
@@ -30,6 +31,10 @@ class Spool {
 
   // Appends `line` and a "\n".
   absl::Status Append(std::string_view line);
+
+  // Appends each of `lines` and a "\n" after each, with writev() straight
+  // from the callers' buffers (no copy through the stdio buffer).
+  absl::Status AppendLines(absl::Span<const std::string_view> lines);
 
   // Copies the lines i for which keep[i] is true to `out`, in order. Each
   // run of consecutive kept lines is one copy_file_range() (no copy through
