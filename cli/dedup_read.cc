@@ -20,31 +20,31 @@ namespace neardup::cli {
 
 namespace {
 
-// Asks for transparent huge pages on the next kHeapAdvised bytes of the
-// heap. Grows the heap by that much (blocks under the mmap threshold come
-// from it, one after the other), advises the range and frees it again:
-// nothing is touched, so nothing is resident until used, and the freed top
-// of the heap stays below the trim threshold, so it is kept.
+// Asks for transparent huge pages on the next 60 MiB of the heap. Grows
+// the heap by that much (blocks under the mmap threshold come from it, one
+// after the other), advises the range and frees it again: nothing is
+// touched, so nothing is resident until used, and the freed top of the heap
+// stays below the trim threshold, so it is kept.
 void AdviseHugePagesForHeap() {
   constexpr size_t kBlock = size_t{30} << 20;  // under M_MMAP_THRESHOLD
   constexpr int kBlocks = 2;
   constexpr uintptr_t kHuge = uintptr_t{2} << 20;
-  void* blocks[kBlocks];
-  for (void*& block : blocks) block = std::malloc(kBlock);
-  uintptr_t begin = reinterpret_cast<uintptr_t>(blocks[0]);
-  uintptr_t end = begin;
-  for (void* block : blocks) {
-    const uintptr_t at = reinterpret_cast<uintptr_t>(block);
+  char* blocks[kBlocks];
+  for (char*& block : blocks) block = static_cast<char*>(std::malloc(kBlock));
+  char* begin = blocks[0];
+  char* end = begin;
+  for (char* block : blocks) {
     // Each block follows the last (a 16-byte chunk header between them).
-    if (block == nullptr || at < end || at - end > 4096) break;
-    end = at + kBlock;
+    if (block == nullptr || block < end || block - end > 4096) break;
+    end = block + kBlock;
   }
-  begin = (begin + kHuge - 1) & ~(kHuge - 1);
-  end &= ~(kHuge - 1);
-  if (end > begin) {
-    madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  if (begin != nullptr) {
+    begin += (kHuge - reinterpret_cast<uintptr_t>(begin) % kHuge) % kHuge;
+    end -= reinterpret_cast<uintptr_t>(end) % kHuge;
   }
-  for (void* block : blocks) std::free(block);
+  if (end > begin)
+    madvise(begin, static_cast<size_t>(end - begin), MADV_HUGEPAGE);
+  for (char* block : blocks) std::free(block);
 }
 
 }  // namespace
