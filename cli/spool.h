@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/types/span.h"
 
 namespace neardup::cli {
 
@@ -31,17 +32,33 @@ class Spool {
   // Appends `line` and a "\n".
   absl::Status Append(std::string_view line);
 
+  // Appends each of `lines` and a "\n" after each, with writev() straight
+  // from the callers' buffers (no copy through the stdio buffer).
+  absl::Status AppendLines(absl::Span<const std::string_view> lines);
+
   // Copies the lines i for which keep[i] is true to `out`, in order. Each
   // run of consecutive kept lines is one copy_file_range() (no copy through
   // user space), or pread() and write() where the kernel cannot do that.
+  // Into a regular file, each run goes to its own offset: from
+  // kParallelCopyBytes on, two threads copy half each, and the writeback of
+  // what is copied starts every 8 MiB (sync_file_range), so that an fsync()
+  // after it has little left to wait for.
   absl::Status CopyLines(const std::vector<bool>& keep, FILE* out);
+
+  // Closes the file (freeing its pages). Only the destructor may follow.
+  void Close();
 
   // Line i, without its "\n", into *line. REQUIRES: i < lines().
   absl::Status ReadLine(size_t i, std::string* line);
 
   size_t lines() const { return ends_.size(); }
 
+  static constexpr size_t kParallelCopyBytes = size_t{16} << 20;
+
  private:
+  // CopyLines into a pipe or a device: in order, from where `out_fd` is.
+  absl::Status CopyLinesInOrder(const std::vector<bool>& keep, int out_fd);
+
   // file_'s stdio buffer (1 MiB; stdio's own is 4 KiB, a write() per ~4 KB
   // of text). Declared first: it outlives file_, closed in ~Spool.
   std::unique_ptr<char[]> buffer_;

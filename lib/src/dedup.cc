@@ -11,6 +11,7 @@
 #include "neardup/dedup.h"
 
 #include <fcntl.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -117,9 +118,9 @@ struct Deduplicator::Rep {
   // reused from batch to batch.
   std::vector<std::vector<uint64_t>> batch_sets;
 
-  // Values written to the file, and values waiting in `pending`.
+  // Values written to the file.
   uint64_t written = 0;
-  std::vector<uint64_t> pending;
+  std::vector<iovec> vectors;  // for WriteSets
 
   explicit Rep(const DedupOptions& o)
       : options(o), hasher(MinHashOptions{o.num_hashes, o.seed}) {}
@@ -127,23 +128,45 @@ struct Deduplicator::Rep {
     if (fd >= 0) close(fd);
   }
 
-  absl::Status Flush() {
-    const char* data = reinterpret_cast<const char*>(pending.data());
-    size_t left = pending.size() * sizeof(uint64_t);
+  // Appends `sets` to the file with pwritev() straight from their buffers,
+  // and their ends to set_end.
+  absl::Status WriteSets(absl::Span<const std::vector<uint64_t>> sets) {
+    vectors.clear();
+    uint64_t end = written;
+    for (const std::vector<uint64_t>& set : sets) {
+      if (!set.empty()) {
+        vectors.push_back(
+            {const_cast<uint64_t*>(set.data()), set.size() * sizeof(uint64_t)});
+      }
+      end += set.size();
+      set_end.push_back(end);
+    }
+    constexpr size_t kMaxVectors = 1024;  // IOV_MAX
+    iovec* next = vectors.data();
+    size_t left_vectors = vectors.size();
     off_t at = static_cast<off_t>(written * sizeof(uint64_t));
-    while (left > 0) {
-      const ssize_t n = pwrite(fd, data, left, at);
+    while (left_vectors > 0) {
+      const ssize_t n = pwritev(
+          fd, next, static_cast<int>(std::min(left_vectors, kMaxVectors)), at);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
         return ErrnoError("cannot write the temporary shingle file in " +
                           temp_dir + " (set TMPDIR to a directory with space)");
       }
-      data += n;
-      left -= static_cast<size_t>(n);
       at += n;
+      // Skip what was written; a short write resumes inside a vector.
+      size_t done = static_cast<size_t>(n);
+      while (left_vectors > 0 && done >= next->iov_len) {
+        done -= next->iov_len;
+        ++next;
+        --left_vectors;
+      }
+      if (done > 0) {
+        next->iov_base = static_cast<char*>(next->iov_base) + done;
+        next->iov_len -= done;
+      }
     }
-    written += pending.size();
-    pending.clear();
+    written = end;
     return absl::OkStatus();
   }
 
@@ -281,16 +304,14 @@ absl::Status Deduplicator::Add(absl::Span<const std::string_view> texts) {
     worker.sketcher.Sketch(worker.keys, &rep.band_keys[(base + i) * bands]);
     sets[i].swap(*worker.sketcher.mutable_shingles());
   });
-  constexpr size_t kFlushValues = 1 << 17;  // 1 MiB
-  for (size_t i = 0; i < texts.size(); ++i) {
-    std::vector<uint64_t>& set = sets[i];
-    rep.pending.insert(rep.pending.end(), set.begin(), set.end());
-    rep.set_end.push_back(rep.written + rep.pending.size());
-    // Keep the buffer for the next batch unless it is unusually large.
-    if (set.capacity() > kFlushValues) std::vector<uint64_t>().swap(set);
-    if (rep.pending.size() >= kFlushValues) {
-      if (absl::Status status = rep.Flush(); !status.ok()) return status;
-    }
+  if (absl::Status status =
+          rep.WriteSets(absl::MakeConstSpan(sets.data(), texts.size()));
+      !status.ok()) {
+    return status;
+  }
+  // Keep the buffers for the next batch unless unusually large (1 MiB).
+  for (std::vector<uint64_t>& set : sets) {
+    if (set.capacity() > (size_t{1} << 17)) std::vector<uint64_t>().swap(set);
   }
   return absl::OkStatus();
 }
@@ -299,9 +320,8 @@ absl::StatusOr<DedupResult> Deduplicator::Finish() {
   Rep& rep = *rep_;
   if (rep.finished) return absl::FailedPreconditionError("Finish() twice");
   rep.finished = true;
-  if (absl::Status status = rep.Flush(); !status.ok()) return status;
-  std::vector<uint64_t>().swap(rep.pending);
   std::vector<std::vector<uint64_t>>().swap(rep.batch_sets);
+  std::vector<iovec>().swap(rep.vectors);
 
   const uint32_t n = static_cast<uint32_t>(rep.tokens.size());
   DedupResult result;
