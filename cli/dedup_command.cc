@@ -28,6 +28,7 @@
 #include "dedup_output.h"
 #include "dedup_read.h"
 #include "dedup_summary.h"
+#include "heap.h"
 #include "interrupt.h"
 #include "neardup/dedup.h"
 #include "record_batches.h"
@@ -38,7 +39,10 @@ namespace {
 
 int RunDedup(const DedupFlags& flags) {
   const auto start = std::chrono::steady_clock::now();
-  TuneMallocForReading();
+  // The reader thread allocates every record's strings and the main thread
+  // frees them a batch later: 64 MiB kept for reuse, 60 MiB of it in huge
+  // pages (peak RSS 72-77 MB either way).
+  TuneHeap(size_t{60} << 20, size_t{64} << 20);
   ProgressLine progress(stderr, ProgressLine::Wanted(flags.quiet));
   DedupOptions options = flags.dedup;
   options.cancel = InterruptFlag();

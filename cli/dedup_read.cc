@@ -1,11 +1,6 @@
 // neardup dedup: reading the input (dedup_read.h).
 #include "dedup_read.h"
 
-#include <malloc.h>
-#include <sys/mman.h>
-
-#include <cstdint>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -17,46 +12,6 @@
 #include "record_batches.h"
 
 namespace neardup::cli {
-
-namespace {
-
-// Asks for transparent huge pages on the next 60 MiB of the heap. Grows
-// the heap by that much (blocks under the mmap threshold come from it, one
-// after the other), advises the range and frees it again: nothing is
-// touched, so nothing is resident until used, and the freed top of the heap
-// stays below the trim threshold, so it is kept.
-void AdviseHugePagesForHeap() {
-  constexpr size_t kBlock = size_t{30} << 20;  // under M_MMAP_THRESHOLD
-  constexpr int kBlocks = 2;
-  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
-  char* blocks[kBlocks];
-  for (char*& block : blocks) block = static_cast<char*>(std::malloc(kBlock));
-  char* begin = blocks[0];
-  char* end = begin;
-  for (char* block : blocks) {
-    // Each block follows the last (a 16-byte chunk header between them).
-    if (block == nullptr || block < end || block - end > 4096) break;
-    end = block + kBlock;
-  }
-  if (begin != nullptr) {
-    begin += (kHuge - reinterpret_cast<uintptr_t>(begin) % kHuge) % kHuge;
-    end -= reinterpret_cast<uintptr_t>(end) % kHuge;
-  }
-  if (end > begin)
-    madvise(begin, static_cast<size_t>(end - begin), MADV_HUGEPAGE);
-  for (char* block : blocks) std::free(block);
-}
-
-}  // namespace
-
-void TuneMallocForReading() {
-  mallopt(M_ARENA_MAX, 1);
-  mallopt(M_TRIM_THRESHOLD, 64 << 20);
-  // Setting the trim threshold stops glibc from raising this one as large
-  // blocks are freed (from 128 KiB): blocks up to 32 MiB from the heap.
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  AdviseHugePagesForHeap();
-}
 
 int ReadDedupInput(InputReader* reader, Deduplicator* deduplicator,
                    IndexCheck* index, Spool* spool, bool quiet,

@@ -12,19 +12,6 @@
 
 namespace neardup::cli {
 
-// Sets glibc malloc up for the reading pass; call before any thread starts.
-// The reader thread allocates every record's strings and the main thread
-// frees them a batch later: with one arena per thread and the default
-// thresholds, freed memory went back to the kernel (heap trimmed) and was
-// faulted in again for the next batch. One arena and a 64 MiB trim
-// threshold keep it for reuse: on SaudiNewsNet 22,000 -> 16,000 page
-// faults and about a tenth less CPU (user + sys) on 2 threads, peak RSS
-// 72-73 MB (on 1 thread 60 -> 72 MB: freed memory is kept). The first 60
-// MiB of heap are then advised for transparent huge pages: a page fault
-// costs ~8 us on the VM measured, and 2 MiB pages cut them from ~16,900 to
-// ~2,600 (user + sys 1.49 -> 1.30 s, 2 threads, 4 runs each).
-void TuneMallocForReading();
-
 // Reads every record into the spool (its output line: the JSONL line, or
 // {"id":...,"text":...} for a text file) and the deduplicator, and its id
 // and origin into `result`. Reading (decompression, JSON parsing) of batch

@@ -1,9 +1,5 @@
 // neardup index query --index DIR PATH...: read-only; for each document, the
 // indexed near-duplicates (and, with --passages, the shared passages).
-#include <malloc.h>
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -14,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/str_format.h"
+#include "heap.h"
 #include "index_command.h"
 #include "interrupt.h"
 #include "neardup/feed_index.h"
@@ -21,42 +18,6 @@
 
 namespace neardup::cli {
 namespace {
-
-// Grows the heap by `bytes` at once and asks for transparent huge pages in
-// it, so that the memory a query touches first (its input, sketches,
-// lookups, candidates: about 40 MB for 5,000 documents) costs a page fault
-// per 2 MiB instead of per 4 KiB. On the paravirtualised guests measured, a
-// fault costs 15-20 us of CPU (docs/DESIGN.md, "The feed index"): without
-// this, 11,000 faults were a quarter of a 5k query's CPU. One arena, so that
-// the worker threads allocate there too; big blocks from the heap as well;
-// the heap is not trimmed. Untouched, the reserve costs address space only;
-// memory beyond it is ordinary. Best effort: where malloc does not take
-// memory with brk (a sanitizer's malloc) or the kernel refuses, nothing
-// changes.
-void ReserveHugePageHeap(size_t bytes) {
-  constexpr size_t kHuge = size_t{2} << 20;
-  constexpr size_t kPiece = size_t{16} << 20;
-  mallopt(M_ARENA_MAX, 1);
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
-  auto* const begin = static_cast<char*>(sbrk(0));
-  std::vector<void*> pieces;
-  for (;;) {
-    auto* const top = static_cast<char*>(sbrk(0));
-    if (static_cast<size_t>(top - begin) >= bytes) break;
-    void* p = std::malloc(kPiece);
-    if (p == nullptr) break;
-    pieces.push_back(p);
-    if (static_cast<char*>(sbrk(0)) == top) break;  // not from the heap
-  }
-  for (void* p : pieces) std::free(p);
-  auto* const end = static_cast<char*>(sbrk(0));
-  char* const lo =
-      begin + (kHuge - reinterpret_cast<uintptr_t>(begin) % kHuge) % kHuge;
-  const size_t span =
-      end > lo ? static_cast<size_t>(end - lo) / kHuge * kHuge : 0;
-  if (span > 0) madvise(lo, span, MADV_HUGEPAGE);
-}
 
 // One match: a {"type":"match",...} record, or a line of text.
 std::string MatchLine(const Document& doc, const FeedMatch& m, Format format) {
@@ -134,7 +95,9 @@ void EndQuery(const IndexFlags& flags, const QueryCounts& counts,
 
 int RunIndexQuery(const IndexFlags& flags) {
   const auto start = std::chrono::steady_clock::now();
-  ReserveHugePageHeap(size_t{256} << 20);
+  // What a query touches first (its input, sketches, lookups, candidates:
+  // about 40 MB for 5,000 documents) in huge pages; the heap not trimmed.
+  TuneHeap(size_t{256} << 20, size_t{1} << 30);
   auto index = OpenIndex(flags, /*writable=*/false, /*create=*/false);
   if (!index.ok()) return Fail(index.status());
   if (flags.passages && !(*index)->params().store_texts) {

@@ -125,12 +125,6 @@ void WinnowedKeys(absl::Span<const uint64_t> hashes,
 }
 
 // The winnowed keys of the shingles of `keys`.
-void PassageKeys(absl::Span<const uint64_t> keys, int shingle,
-                 std::vector<uint64_t>* hashes, std::vector<uint64_t>* out) {
-  ShingleHashes(keys, shingle, hashes);
-  WinnowedKeys(*hashes, out);
-}
-
 uint64_t MixBand(uint64_t key, int band) {
   uint64_t x = key ^ (static_cast<uint64_t>(band + 1) * 0x9E3779B97F4A7C15ULL);
   x ^= x >> 30;
@@ -261,8 +255,7 @@ struct Sketched {
   std::vector<uint64_t> band_keys;
   std::vector<uint64_t> passage_keys;  // sorted, distinct (if asked)
   std::vector<uint8_t> signature;
-  std::vector<uint64_t> shingles;  // distinct (query only)
-  std::string compressed;          // (add only)
+  std::vector<uint64_t> shingles;  // distinct (if asked)
 };
 
 struct Worker {
@@ -270,28 +263,19 @@ struct Worker {
          const MinHasher* hasher)
       : analyzer(options),
         sketcher(sketch, hasher),
-        zstd(ZSTD_createDCtx()),
         zstd_c(ZSTD_createCCtx()) {}
   Worker(Worker&& o) noexcept
       : analyzer(std::move(o.analyzer)),
         sketcher(std::move(o.sketcher)),
-        zstd(std::exchange(o.zstd, nullptr)),
         zstd_c(std::exchange(o.zstd_c, nullptr)) {}
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
   Worker& operator=(Worker&&) = delete;
-  ~Worker() {
-    ZSTD_freeDCtx(zstd);
-    ZSTD_freeCCtx(zstd_c);
-  }
+  ~Worker() { ZSTD_freeCCtx(zstd_c); }
   Analyzer analyzer;
   AnalyzedText analyzed;
   BandSketcher sketcher;
-  ZSTD_DCtx* zstd;
-  ZSTD_CCtx* zstd_c;
-  std::string text;
-  std::string compressed;
-  std::vector<uint64_t> shingles;
+  ZSTD_CCtx* zstd_c;  // (add only)
   HashedSet distinct;
 };
 
@@ -723,7 +707,7 @@ struct FeedIndex::Rep {
 
   // Analyses and sketches texts[i] into out[i] on all workers.
   void SketchAll(absl::Span<const std::string_view> texts, bool keep_shingles,
-                 bool compress, bool passages, std::vector<Worker>* workers,
+                 bool passages, std::vector<Worker>* workers,
                  std::vector<Sketched>* out) const {
     out->resize(texts.size());
     const int bands_n = params.bands;
@@ -736,8 +720,7 @@ struct FeedIndex::Rep {
       s.band_keys.resize(bands_n);
       worker.sketcher.Sketch(worker.analyzed.keys, s.band_keys.data());
       if (passages) {
-        PassageKeys(worker.analyzed.keys, params.shingle, &worker.shingles,
-                    &s.passage_keys);
+        WinnowedKeys(worker.sketcher.shingles(), &s.passage_keys);
       }
       const std::vector<uint32_t>& sketch = worker.sketcher.sketch();
       s.signature.resize(k);
@@ -745,13 +728,6 @@ struct FeedIndex::Rep {
       if (keep_shingles) {
         worker.distinct.Assign(worker.sketcher.shingles());
         worker.distinct.Values(&s.shingles);
-      }
-      if (compress) {
-        s.compressed.resize(ZSTD_compressBound(texts[i].size()));
-        const size_t n = ZSTD_compressCCtx(worker.zstd_c, s.compressed.data(),
-                                           s.compressed.size(), texts[i].data(),
-                                           texts[i].size(), kZstdLevel);
-        s.compressed.resize(ZSTD_isError(n) ? 0 : n);
       }
     });
   }
@@ -773,7 +749,7 @@ struct FeedIndex::Rep {
     ParallelFor(n, static_cast<int>(workers->size()), 16, [&](size_t i, int w) {
       Worker& worker = (*workers)[w];
       AddScratch& out = (*scratch)[i];
-      worker.analyzer.Analyze(texts[i], &worker.analyzed);
+      worker.analyzer.AnalyzeKeys(texts[i], &worker.analyzed.keys);
       part->tokens[i] = static_cast<uint32_t>(worker.analyzed.size());
       uint64_t* band_keys = part->band_keys.data() + i * bands_n;
       worker.sketcher.Sketch(worker.analyzed.keys, band_keys);
@@ -1704,7 +1680,7 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
   std::vector<Sketched> sketched;
   const bool exact = rep.params.store_texts;
   const bool passages = options.all_candidates && rep.params.passage_keys;
-  rep.SketchAll(texts, exact, false, passages, &workers, &sketched);
+  rep.SketchAll(texts, exact, passages, &workers, &sketched);
   if (options.cancel != nullptr && options.cancel->load()) {
     return absl::CancelledError("query was cancelled");
   }
