@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "commands.h"
+#include "heap.h"
 #include "index_command.h"
 #include "interrupt.h"
 #include "neardup/feed_index.h"
@@ -109,6 +110,7 @@ class InputParts {
 
 int RunIndexAdd(const IndexFlags& flags) {
   const auto start = std::chrono::steady_clock::now();
+  TuneHeap(size_t{256} << 20, size_t{1} << 30);
   if (!flags.batch.empty() && flags.paths.size() != 1) {
     return Fail("--batch names one input; give one PATH with it");
   }
