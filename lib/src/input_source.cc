@@ -279,9 +279,11 @@ std::unique_ptr<ByteSource> NewDecompressingSource(
 }
 
 // Chunks filled by the thread and not yet taken, and the buffers free to
-// fill. The thread fills at most kPrefetchChunks chunks ahead.
+// fill. The thread fills at most kPrefetchChunks chunks ahead: 2 keep the
+// reader fed (a batch of records waits on the reader thread too), and each
+// one more is 1 MiB more memory first touched (page faults).
 struct PrefetchingSource::Shared {
-  static constexpr size_t kPrefetchChunks = 4;
+  static constexpr size_t kPrefetchChunks = 2;
 
   struct Chunk {
     ReadBuffer buffer{0};
