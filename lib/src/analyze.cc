@@ -69,7 +69,9 @@ size_t ChunkEnd(std::string_view text, size_t begin, size_t chunk_bytes) {
 //              Arabic letter: see IsCut);
 //   bit 25     the entry is made (0 is "not yet");
 //   bit 26     the character is 2 bytes long in the text (set in the
-//              entries of pairs of bytes that are one character).
+//              entries of pairs of bytes that are one character);
+//   bit 27     ... and a word character other than a digit whose output
+//              is 2 bytes too (most Arabic letters): the fast path's case.
 constexpr uint32_t kOutBytesMask = 0xFFFF;
 constexpr int kOutLengthShift = 16;
 constexpr int kClassShift = 18;
@@ -81,6 +83,7 @@ constexpr uint32_t kCutBit = 1u << 24;
 constexpr uint32_t kMadeBit = 1u << 25;
 constexpr int kTwoBytesShift = 26;
 constexpr uint32_t kTwoBytesBit = 1u << kTwoBytesShift;
+constexpr uint32_t kPlainTwoBytesBit = 1u << 27;
 
 constexpr uint32_t kGeneral = static_cast<uint32_t>(WordClass::kComplex);
 constexpr uint32_t kLetter = static_cast<uint32_t>(WordClass::kLetter);
@@ -271,6 +274,10 @@ uint32_t FusedTable::EntryOf(uint32_t c, const uint8_t* p) {
       if ((trail & 0xC0) == 0x80) {
         entry = MakeEntry(((lead & 0x1F) << 6) | (trail & 0x3F), options_) |
                 kTwoBytesBit;
+        if ((entry & (kWordBit | kDigitBit)) == kWordBit &&
+            ((entry >> kOutLengthShift) & 3) == 2) {
+          entry |= kPlainTwoBytesBit;
+        }
       }
       pairs_[PairIndex(pair)].store(entry, std::memory_order_relaxed);
     }
@@ -427,7 +434,18 @@ size_t AnalyzeFused(FusedTable* table, const TokenKeyOptions& key_options,
     for (;;) {
       if (p < last) [[likely]] {
         const uint32_t entry = PairEntry(entries, p);
-        if ((entry & kWordBit) != 0) [[likely]] {
+        if ((entry & kPlainTwoBytesBit) != 0) [[likely]] {
+          // As below, for a letter of 2 bytes in and out.
+          if (((entry ^ last_entry) & kOutBytesMask) == 0) [[unlikely]] {
+            last_repeat = w;
+          }
+          last_entry = entry;
+          AppendOutput(entry, buffer, w);
+          w += 2;
+          p += 2;
+          continue;
+        }
+        if ((entry & kWordBit) != 0) {
           // Most characters are word characters in the middle of the text:
           // one lookup each, and no test of what else they could be. A
           // repeat of the character before counts unless it is a digit.
