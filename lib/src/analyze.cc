@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 
+#include "token_key.h"
 #include "utf8.h"
 
 namespace neardup {
@@ -513,8 +514,8 @@ size_t AnalyzeFused(FusedTable* table, const TokenKeyOptions& key_options,
     }
     // A lone '_' is no word.
     if (w == 1 && buffer[0] == '_') continue;
-    keys->push_back(TokenKeyOfShortSequences(std::string_view(buffer, w),
-                                             last_repeat, key_options));
+    keys->push_back(token_key::KeyOfShortSequences(std::string_view(buffer, w),
+                                                   last_repeat, key_options));
     if constexpr (kSpans) {
       begins->push_back(static_cast<uint32_t>(word_begin - b));
       ends->push_back(static_cast<uint32_t>(word_end - b));
