@@ -62,10 +62,14 @@ void HashRuns(const uint64_t* keys, size_t count, uint64_t* hashes) {
 
 void ShingleHashes(absl::Span<const uint64_t> keys, int n,
                    std::vector<uint64_t>* out) {
-  out->clear();
-  if (keys.empty()) return;
+  if (keys.empty()) {
+    out->clear();
+    return;
+  }
   const size_t width = std::min(keys.size(), static_cast<size_t>(n));
   const size_t count = keys.size() - width + 1;
+  // Every value is written below: resized without clear(), the vector
+  // zero-fills only what it adds to its size (callers reuse it).
   out->resize(count);
   // The keys are contiguous, so each shingle hashes a slice of the input in
   // place.
