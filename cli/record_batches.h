@@ -14,9 +14,12 @@ namespace neardup::cli {
 
 // A batch ends after this many records or this many bytes of text and
 // lines, whichever comes first: long documents do not make the batch, and
-// the memory it holds, grow.
+// the memory it holds, grow. Two batches are alive at once (one analysed,
+// one read), and every page they ever held was faulted in once: 4 MiB
+// (about 600 SaudiNewsNet articles) rather than 8 took dedup from 16.9 k to
+// 13.6 k page faults, with the prefetch below 2 chunks ahead instead of 4.
 inline constexpr size_t kBatchRecords = 1024;
-inline constexpr size_t kBatchBytes = size_t{8} << 20;
+inline constexpr size_t kBatchBytes = size_t{4} << 20;
 
 // Records read ahead, and how the reading ended.
 struct RecordBatch {

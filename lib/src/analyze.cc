@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 
+#include "token_key.h"
 #include "utf8.h"
 
 namespace neardup {
@@ -67,7 +68,11 @@ size_t ChunkEnd(std::string_view text, size_t begin, size_t chunk_bytes) {
 //   bit 23     the class is a word class (letter, number, '_');
 //   bit 24     the input may start a cut (an ASCII letter or digit or an
 //              Arabic letter: see IsCut);
-//   bit 25     the entry is made (0 is "not yet").
+//   bit 25     the entry is made (0 is "not yet");
+//   bit 26     the character is 2 bytes long in the text (set in the
+//              entries of pairs of bytes that are one character);
+//   bit 27     ... and a word character other than a digit whose output
+//              is 2 bytes too (most Arabic letters): the fast path's case.
 constexpr uint32_t kOutBytesMask = 0xFFFF;
 constexpr int kOutLengthShift = 16;
 constexpr int kClassShift = 18;
@@ -77,6 +82,9 @@ constexpr uint32_t kDigitBit = 1u << 22;
 constexpr uint32_t kWordBit = 1u << 23;
 constexpr uint32_t kCutBit = 1u << 24;
 constexpr uint32_t kMadeBit = 1u << 25;
+constexpr int kTwoBytesShift = 26;
+constexpr uint32_t kTwoBytesBit = 1u << kTwoBytesShift;
+constexpr uint32_t kPlainTwoBytesBit = 1u << 27;
 
 constexpr uint32_t kGeneral = static_cast<uint32_t>(WordClass::kComplex);
 constexpr uint32_t kLetter = static_cast<uint32_t>(WordClass::kLetter);
@@ -177,24 +185,36 @@ inline uint32_t PairIndex(const uint8_t* p) {
 
 // The entries for one NormalizeOptions, made on first use (as the
 // normalisation table's blocks are) and immutable afterwards: ASCII; the
-// pairs of bytes, indexed by the two bytes as one native uint16_t (so that
-// the lookup of a 2-byte character needs no validation: the pairs
-// that are no well-formed character have kGeneral entries); the other BMP
-// code points by blocks of 64, looked up after decoding (3-byte characters
-// are a few per thousand in Arabic news: quotes, dashes).
+// pairs of bytes, indexed by the two bytes as one native uint16_t, which
+// hold the entry of the character the pair starts with when that is ASCII
+// (made with the table) or a 2-byte character (so that one lookup of the
+// two bytes at p, without a test of the first, gives any of those, and
+// needs no validation: the pairs that are no well-formed character have
+// kGeneral entries); the other BMP code points by blocks of 64, looked up
+// after decoding (3-byte characters are a few per thousand in Arabic news:
+// quotes, dashes).
 class FusedTable {
  public:
   explicit FusedTable(const NormalizeOptions& options)
       : options_(options),
         pairs_(std::make_unique<std::atomic<uint32_t>[]>(kPairs)),
-        blocks_(std::make_unique<std::atomic<const uint32_t*>[]>(kBlocks)) {}
+        blocks_(std::make_unique<std::atomic<const uint32_t*>[]>(kBlocks)) {
+    for (uint32_t lead = 0; lead < 0x80; ++lead) {
+      const uint32_t entry = MakeEntry(lead, options_);
+      ascii_[lead].store(entry, std::memory_order_relaxed);
+      for (uint32_t trail = 0; trail < 0x100; ++trail) {
+        const uint8_t pair[2] = {static_cast<uint8_t>(lead),
+                                 static_cast<uint8_t>(trail)};
+        pairs_[PairIndex(pair)].store(entry, std::memory_order_relaxed);
+      }
+    }
+  }
   FusedTable(const FusedTable&) = delete;
   FusedTable& operator=(const FusedTable&) = delete;
 
   // The entries of the ASCII bytes (ascii[byte]) and of the pairs of bytes
-  // (pairs[PairIndex(p)], for a first byte >= 0x80), or 0 where not made
-  // yet. Entries are made once and never change, so a
-  // relaxed load sees 0 or the final value.
+  // (pairs[PairIndex(p)]), or 0 where not made yet. Entries are made once
+  // and never change, so a relaxed load sees 0 or the final value.
   struct Entries {
     const std::atomic<uint32_t>* ascii;
     const std::atomic<uint32_t>* pairs;
@@ -242,16 +262,7 @@ FusedTable::Character FusedTable::Resolve(const uint8_t* p,
 
 uint32_t FusedTable::EntryOf(uint32_t c, const uint8_t* p) {
   if (c == kInvalidCodePoint) return kMadeBit;
-  if (c < 0x80) {
-    if (const uint32_t entry = Ascii(c); entry != 0) return entry;
-    std::lock_guard<std::mutex> lock(mu_);
-    for (uint32_t d = 0; d < 0x80; ++d) {
-      if (Ascii(d) == 0) {
-        ascii_[d].store(MakeEntry(d, options_), std::memory_order_relaxed);
-      }
-    }
-    return Ascii(c);
-  }
+  if (c < 0x80) return Ascii(c);  // made with the table
   if (c < 0x800) {
     if (const uint32_t entry = Pair(p); entry != 0) return entry;
     std::lock_guard<std::mutex> lock(mu_);
@@ -262,7 +273,12 @@ uint32_t FusedTable::EntryOf(uint32_t c, const uint8_t* p) {
       if (Pair(pair) != 0) continue;
       uint32_t entry = kMadeBit;
       if ((trail & 0xC0) == 0x80) {
-        entry = MakeEntry(((lead & 0x1F) << 6) | (trail & 0x3F), options_);
+        entry = MakeEntry(((lead & 0x1F) << 6) | (trail & 0x3F), options_) |
+                kTwoBytesBit;
+        if ((entry & (kWordBit | kDigitBit)) == kWordBit &&
+            ((entry >> kOutLengthShift) & 3) == 2) {
+          entry |= kPlainTwoBytesBit;
+        }
       }
       pairs_[PairIndex(pair)].store(entry, std::memory_order_relaxed);
     }
@@ -307,18 +323,33 @@ inline uint32_t ClassOf(uint32_t entry) {
   return (entry >> kClassShift) & kClassMask;
 }
 
-// The entry of the character at p (p < end), as the table has it: 0 if not
+// The entry of the character at p (p < last), as the pairs have it: 0 if not
 // made yet, and of class kGeneral for any character of more than 2 bytes or
 // ill-formed (then the length is unknown): FusedTable::Resolve tells those
-// apart. `last` is end - 1.
+// apart.
+inline uint32_t PairEntry(const FusedTable::Entries& entries,
+                          const uint8_t* p) {
+  return entries.pairs[PairIndex(p)].load(std::memory_order_relaxed);
+}
+
+// The length in the text of a character whose entry is not of class
+// kGeneral.
+inline uint32_t LengthOf(uint32_t entry) {
+  return 1 + ((entry >> kTwoBytesShift) & 1);
+}
+
+// The entry of the character at p (p < end), as the table has it (see
+// PairEntry). `last` is end - 1.
 inline FusedTable::Character Peek(const FusedTable::Entries& entries,
                                   const uint8_t* p, const uint8_t* last) {
+  if (p < last) [[likely]] {
+    const uint32_t entry = PairEntry(entries, p);
+    return {entry, LengthOf(entry)};
+  }
+  // The last byte: a pair cannot be read.
   const uint32_t lead = *p;
   if (lead < 0x80) {
     return {entries.ascii[lead].load(std::memory_order_relaxed), 1};
-  }
-  if (p < last) {
-    return {entries.pairs[PairIndex(p)].load(std::memory_order_relaxed), 2};
   }
   return {0, 1};
 }
@@ -402,16 +433,42 @@ size_t AnalyzeFused(FusedTable* table, const TokenKeyOptions& key_options,
     const uint8_t* word_end;  // where the next output byte's source starts
     p += c.length;
     for (;;) {
-      if (p == end) {
+      if (p < last) [[likely]] {
+        const uint32_t entry = PairEntry(entries, p);
+        if ((entry & kPlainTwoBytesBit) != 0) [[likely]] {
+          // As below, for a letter of 2 bytes in and out.
+          if (((entry ^ last_entry) & kOutBytesMask) == 0) [[unlikely]] {
+            last_repeat = w;
+          }
+          last_entry = entry;
+          AppendOutput(entry, buffer, w);
+          w += 2;
+          p += 2;
+          continue;
+        }
+        if ((entry & kWordBit) != 0) {
+          // Most characters are word characters in the middle of the text:
+          // one lookup each, and no test of what else they could be. A
+          // repeat of the character before counts unless it is a digit.
+          if (((entry & (kOutBytesMask | kDigitBit)) ^
+               (last_entry & kOutBytesMask)) == 0) [[unlikely]] {
+            last_repeat = w;
+          }
+          last_entry = entry;
+          w += AppendOutput(entry, buffer, w);
+          p += LengthOf(entry);
+          continue;
+        }
+        c = {entry, LengthOf(entry)};
+      } else if (p == end) {
         word_end = end;
         break;
+      } else {
+        c = Peek(entries, p, last);
       }
-      c = Peek(entries, p, last);
-      if ((c.entry & kWordBit) == 0) {
-        if ((c.entry & kClassBits) == 0) {
-          c = table->Resolve(p, end);
-          if ((c.entry & kClassBits) == 0) return stop(p);
-        }
+      if ((c.entry & kClassBits) == 0) [[unlikely]] {
+        c = table->Resolve(p, end);
+        if ((c.entry & kClassBits) == 0) return stop(p);
       }
       if ((c.entry & kWordBit) == 0) {
         const uint32_t cls = ClassOf(c.entry);
@@ -457,8 +514,8 @@ size_t AnalyzeFused(FusedTable* table, const TokenKeyOptions& key_options,
     }
     // A lone '_' is no word.
     if (w == 1 && buffer[0] == '_') continue;
-    keys->push_back(TokenKeyOfShortSequences(std::string_view(buffer, w),
-                                             last_repeat, key_options));
+    keys->push_back(token_key::KeyOfShortSequences(std::string_view(buffer, w),
+                                                   last_repeat, key_options));
     if constexpr (kSpans) {
       begins->push_back(static_cast<uint32_t>(word_begin - b));
       ends->push_back(static_cast<uint32_t>(word_end - b));

@@ -138,11 +138,11 @@ class JsonlParser {
   explicit JsonlParser(const InputOptions& options) : options_(options) {}
 
   // Parses `line` (its "\r" kept, BOM removed) into record->text and
-  // record->id; `origin` is "path:line", the id of a record without one.
+  // record->id; record->origin, already set, is "path:line", the id of a
+  // record without one.
   // On success, line() is the line as a tool should copy it (repaired if
   // repaired_bytes() > 0).
-  std::optional<Problem> Parse(std::string* line, const std::string& origin,
-                               InputRecord* record);
+  std::optional<Problem> Parse(std::string* line, InputRecord* record);
   size_t repaired_bytes() const { return repaired_bytes_; }
   std::string_view line() const { return line_; }
 

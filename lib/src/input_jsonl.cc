@@ -48,9 +48,10 @@ bool IsJsonObjectLine(std::string_view line) {
 }
 
 std::optional<Problem> JsonlParser::Parse(std::string* line,
-                                          const std::string& origin,
                                           InputRecord* record) {
-  // The parser reads up to SIMDJSON_PADDING bytes past the end.
+  const std::string& origin = record->origin;
+  // The parser reads up to SIMDJSON_PADDING bytes past the end (LineReader
+  // reserved them).
   line->reserve(line->size() + simdjson::SIMDJSON_PADDING);
   line_ = *line;
   simdjson::dom::element doc;
@@ -131,7 +132,6 @@ std::optional<Problem> JsonlParser::Parse(std::string* line,
                      kSkipAdvice)};
   }
   record->text.assign(text_value);
-  record->origin = origin;
   return std::nullopt;
 }
 
@@ -194,7 +194,8 @@ absl::StatusOr<bool> JsonlFileReader::Next(InputRecord* record,
   }
   while (true) {
     if (lines_->position() >= source_.end) return AtEnd();
-    absl::StatusOr<bool> more = lines_->ReadLine(&raw_);
+    absl::StatusOr<bool> more =
+        lines_->ReadLine(&raw_, simdjson::SIMDJSON_PADDING);
     CountBytes();
     if (!more.ok()) return more;
     if (!*more) return AtEnd();
@@ -220,8 +221,12 @@ absl::StatusOr<bool> JsonlFileReader::Next(InputRecord* record,
         return false;
       }
     }
-    const std::string origin = absl::StrCat(source_.name, ":", line_number_);
-    std::optional<Problem> bad = parser_->Parse(&raw_, origin, record);
+    // Built in the record's own string, whose buffer the caller may reuse.
+    std::string& origin = record->origin;
+    origin.assign(source_.name);
+    origin += ':';
+    absl::StrAppend(&origin, line_number_);
+    std::optional<Problem> bad = parser_->Parse(&raw_, record);
     if (!bad.has_value()) {
       if (parser_->repaired_bytes() > 0) {
         ++context_->stats.invalid_utf8;
@@ -235,7 +240,16 @@ absl::StatusOr<bool> JsonlFileReader::Next(InputRecord* record,
       // surrogate: JsonlEscapesAreValidUtf8OrABadLine in input_test.cc), so
       // the unescaped string is valid UTF-8. (Checking it again cost a
       // seventh of the reading thread's instructions in dedup.)
-      if (line != nullptr) line->assign(parser_->line());
+      if (line != nullptr) {
+        // The line parsed is the one to copy unless it was repaired: then
+        // it is handed over whole (its buffer becomes raw_, to be refilled
+        // by the next line) instead of copied.
+        if (parser_->repaired_bytes() == 0) {
+          line->swap(raw_);
+        } else {
+          line->assign(parser_->line());
+        }
+      }
       ++records_;
       return true;
     }

@@ -135,8 +135,10 @@ class LineReader {
   explicit LineReader(std::unique_ptr<ByteSource> source);
 
   // Replaces *line with the next line, without its "\n". Returns false at the
-  // end of the stream. A last line without "\n" is still a line.
-  absl::StatusOr<bool> ReadLine(std::string* line);
+  // end of the stream. A last line without "\n" is still a line. The line's
+  // capacity is at least its size + `padding` (a parser that reads past the
+  // end needs no second allocation).
+  absl::StatusOr<bool> ReadLine(std::string* line, size_t padding = 0);
 
   // As ReadLine, but the line is passed over, not copied.
   absl::StatusOr<bool> SkipLine();
@@ -149,7 +151,7 @@ class LineReader {
   size_t position() const { return bytes_read_ - (end_ - begin_); }
 
  private:
-  absl::StatusOr<bool> NextLine(std::string* line);
+  absl::StatusOr<bool> NextLine(std::string* line, size_t padding);
 
   std::unique_ptr<ByteSource> source_;
   ReadBuffer buffer_;

@@ -44,18 +44,50 @@ size_t IntersectionSize(const std::vector<uint64_t>& a,
 
 }  // namespace
 
+namespace {
+
+// The shingles of runs of `kWidth` keys: with the length a constant, the
+// inlined XXH3 keeps only its code for that length (for 5 keys, 40 bytes:
+// four 128-bit multiplies and the avalanche) and folds the seeded secret
+// into constants. Same values as the general loop below.
+template <size_t kWidth>
+void HashRuns(const uint64_t* keys, size_t count, uint64_t* hashes) {
+  for (size_t i = 0; i < count; ++i) {
+    hashes[i] =
+        XXH3_64bits_withSeed(keys + i, kWidth * sizeof(uint64_t), kShingleSeed);
+  }
+}
+
+}  // namespace
+
 void ShingleHashes(absl::Span<const uint64_t> keys, int n,
                    std::vector<uint64_t>* out) {
-  out->clear();
-  if (keys.empty()) return;
+  if (keys.empty()) {
+    out->clear();
+    return;
+  }
   const size_t width = std::min(keys.size(), static_cast<size_t>(n));
   const size_t count = keys.size() - width + 1;
+  // Every value is written below: resized without clear(), the vector
+  // zero-fills only what it adds to its size (callers reuse it).
   out->resize(count);
   // The keys are contiguous, so each shingle hashes a slice of the input in
   // place.
-  const size_t bytes = width * sizeof(uint64_t);
   const uint64_t* data = keys.data();
   uint64_t* hashes = out->data();
+  switch (width) {
+    case 2:  // scan, boilerplate
+      return HashRuns<2>(data, count, hashes);
+    case 3:
+      return HashRuns<3>(data, count, hashes);
+    case 4:
+      return HashRuns<4>(data, count, hashes);
+    case 5:  // dedup
+      return HashRuns<5>(data, count, hashes);
+    default:
+      break;
+  }
+  const size_t bytes = width * sizeof(uint64_t);
   for (size_t i = 0; i < count; ++i) {
     hashes[i] = XXH3_64bits_withSeed(data + i, bytes, kShingleSeed);
   }
