@@ -5,9 +5,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstdlib>
-#include <vector>
 
 namespace neardup::cli {
 
@@ -18,25 +18,30 @@ void TuneHeap(size_t huge_bytes, size_t keep_bytes) {
   // blocks are freed (from 128 KiB).
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   // Pieces under the mmap threshold come from the heap, one after the
-  // other; freed, they join its top, which stays below keep_bytes. Few and
+  // other (nothing else allocated between them: their list is on the
+  // stack); freed, they join its top, which stays below keep_bytes. Few and
   // large: malloc writes a header at the start of each, and a 2 MiB range
   // with a page already touched is no longer given a huge page at a fault
   // (with 4 MiB pieces, 5,000 faults for the first 50 MiB used instead of
   // 600).
   constexpr size_t kMaxPiece = size_t{30} << 20;
   constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  // The grown top must stay under the trim threshold when freed.
+  huge_bytes =
+      std::min(huge_bytes, keep_bytes > 2 * kHuge ? keep_bytes - 2 * kHuge : 0);
   auto* const begin = static_cast<char*>(sbrk(0));
-  std::vector<void*> pieces;
-  for (;;) {
+  std::array<void*, 64> pieces;
+  size_t count = 0;
+  while (count < pieces.size()) {
     auto* const top = static_cast<char*>(sbrk(0));
     const auto grown = static_cast<size_t>(top - begin);
     if (grown + kHuge > huge_bytes) break;
     void* p = std::malloc(std::min(kMaxPiece, huge_bytes - grown));
     if (p == nullptr) break;
-    pieces.push_back(p);
+    pieces[count++] = p;
     if (static_cast<char*>(sbrk(0)) == top) break;  // not from the heap
   }
-  for (void* p : pieces) std::free(p);
+  for (size_t i = 0; i < count; ++i) std::free(pieces[i]);
   auto* const end = static_cast<char*>(sbrk(0));
   char* const lo =
       begin + (kHuge - reinterpret_cast<uintptr_t>(begin) % kHuge) % kHuge;

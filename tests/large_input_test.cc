@@ -499,7 +499,7 @@ TEST(LargeInputTest, DedupOfA1GbFileDropsExactlyThePlantedDuplicates) {
   }
   PrintPeak("dedup, 1 GB JSONL", run, fs::file_size(input));
   // dedup streams: it holds about 330 bytes per document (docs/DEDUP.md)
-  // and two batches of texts (8 MiB each), never the whole input. Measured
+  // and two batches of texts (4 MiB each), never the whole input. Measured
   // 146 to 172 MiB (it depends on how far reading runs ahead), 0.17 bytes
   // per input byte.
   EXPECT_LE(run.peak_rss, 64 * kMiB + 640 * static_cast<uint64_t>(documents))
