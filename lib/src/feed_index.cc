@@ -1745,8 +1745,9 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
           Group{l.bucket, l.lead, static_cast<uint16_t>(l.passage), 0, 0});
     }
   }
-  std::vector<std::pair<uint32_t, uint32_t>> hits;  // (group, document)
-  auto add = [&hits, &groups, &options](size_t g, uint32_t d) {
+  using Hits = std::vector<std::pair<uint32_t, uint32_t>>;  // (group, doc)
+  Hits hits;
+  auto add = [&groups, &options](size_t g, uint32_t d, Hits* out) {
     Group& group = groups[g];
     if (group.capped != 0) return false;
     if (group.count == options.max_bucket) {
@@ -1754,7 +1755,7 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
       return false;
     }
     ++group.count;
-    hits.emplace_back(static_cast<uint32_t>(g), d);
+    out->emplace_back(static_cast<uint32_t>(g), d);
     return true;
   };
   {
@@ -1774,7 +1775,7 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
            rc == 0; rc = mdb_cursor_get(cursor.get(), &bk, &bv, MDB_NEXT_DUP)) {
         const uint64_t entry = Load<uint64_t>(static_cast<char*>(bv.mv_data));
         if ((entry & 0xFFFFFFFF00000000ULL) != lead) break;
-        if (!add(g, static_cast<uint32_t>(entry))) break;
+        if (!add(g, static_cast<uint32_t>(entry), &hits)) break;
       }
     }
   }
@@ -1782,39 +1783,69 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
   if (!runs.ok()) return runs.status();
   {
     const BlobReader reader = rep.Reader();
-    std::vector<uint32_t> dir;
-    // The keys looked up, band and passage.
+    // The runs holding keys of a kind looked up, and their bucket offsets.
     size_t wanted_of_kind[2] = {0, 0};
     for (const Group& g : groups) ++wanted_of_kind[g.passage];
-    std::vector<uint64_t> buffer;  // one for all runs
+    std::vector<const RunInfo*> to_read;
+    std::vector<std::vector<uint32_t>> dirs;
     for (const RunInfo& run : *runs) {
-      const bool passage = run.kind == kPassageRun;
-      const size_t wanted = wanted_of_kind[passage ? 1 : 0];
-      if (wanted == 0) continue;
-      if (!ReadRunDir(reader, run, &dir)) {
-        return rep.RunDamaged();
-      }
-      // Lookups close together (a bucket or so apart): read the run
-      // through in chunks; far apart: only each lookup's bucket.
-      const size_t ahead =
-          run.entries / wanted < kRunChunkEntries / 8 ? kRunChunkEntries : 0;
-      RunStream stream(reader, run, &buffer);
-      for (size_t gi = 0; gi < groups.size(); ++gi) {
-        const Group& g = groups[gi];
-        if ((g.passage != 0) != passage || g.capped != 0) continue;
-        const uint64_t lo = dir[g.bucket], hi = dir[g.bucket + 1];
-        if (lo == hi) continue;
-        const uint64_t* e = stream.Get(lo, hi, ahead);
-        if (e == nullptr) {
-          return rep.RunDamaged();
-        }
-        const uint64_t* end = e + (hi - lo);
-        const uint64_t lead = g.Lead();
-        for (e = std::lower_bound(e, end, lead);
-             e != end && (*e & 0xFFFFFFFF00000000ULL) == lead; ++e) {
-          if (!add(gi, static_cast<uint32_t>(*e))) break;
-        }
-      }
+      if (wanted_of_kind[run.kind == kPassageRun ? 1 : 0] == 0) continue;
+      dirs.emplace_back();
+      if (!ReadRunDir(reader, run, &dirs.back())) return rep.RunDamaged();
+      to_read.push_back(&run);
+    }
+    // The groups (in key order) are cut into slices read on all workers,
+    // each slice from every run in turn: a group's documents are found in
+    // the same order as by one thread (runs in order), and a group is only
+    // ever touched by its slice. Several slices a worker, so that a worker
+    // the machine stalls leaves less undone.
+    const size_t slices = std::min(groups.size(), workers.size() * size_t{4});
+    std::vector<Hits> slice_hits(slices);
+    std::vector<std::vector<uint64_t>> buffers(workers.size());
+    std::vector<char> damaged(slices, 0);
+    ParallelFor(
+        slices, static_cast<int>(workers.size()), 1, [&](size_t s, int w) {
+          const size_t first = groups.size() * s / slices;
+          const size_t last = groups.size() * (s + 1) / slices;
+          for (size_t r = 0; r < to_read.size(); ++r) {
+            const RunInfo& run = *to_read[r];
+            const bool passage = run.kind == kPassageRun;
+            const size_t wanted = wanted_of_kind[passage ? 1 : 0];
+            const std::vector<uint32_t>& dir = dirs[r];
+            // Lookups close together (a bucket or so apart): read
+            // the run through in chunks; far apart: only each
+            // lookup's bucket.
+            const size_t ahead = run.entries / wanted < kRunChunkEntries / 8
+                                     ? kRunChunkEntries
+                                     : 0;
+            RunStream stream(reader, run, &buffers[w]);
+            for (size_t gi = first; gi < last; ++gi) {
+              const Group& g = groups[gi];
+              if ((g.passage != 0) != passage || g.capped != 0) {
+                continue;
+              }
+              const uint64_t lo = dir[g.bucket];
+              const uint64_t hi = dir[g.bucket + 1];
+              if (lo == hi) continue;
+              const uint64_t* e = stream.Get(lo, hi, ahead);
+              if (e == nullptr) {
+                damaged[s] = 1;
+                return;
+              }
+              const uint64_t* end = e + (hi - lo);
+              const uint64_t lead = g.Lead();
+              for (e = std::lower_bound(e, end, lead);
+                   e != end && (*e & 0xFFFFFFFF00000000ULL) == lead; ++e) {
+                if (!add(gi, static_cast<uint32_t>(*e), &slice_hits[s])) {
+                  break;
+                }
+              }
+            }
+          }
+        });
+    for (size_t s = 0; s < slices; ++s) {
+      if (damaged[s] != 0) return rep.RunDamaged();
+      hits.insert(hits.end(), slice_hits[s].begin(), slice_hits[s].end());
     }
   }
   // The hits by group, each group's in the order found.
@@ -1884,38 +1915,55 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
     if (rep.has_sigs && (rc = ReadBlocks(txn.get(), rep.sigs, &blocks)) != 0) {
       return rep.Error("cannot read the signatures", rc);
     }
-    const BlobReader reader = rep.Reader();
-    std::string scratch;
-    std::vector<Piece> pieces;
-    const Block* block = nullptr;
-    auto flush = [&]() {
-      if (block == nullptr || pieces.empty()) return true;
-      const bool ok = ReadPieces(reader, block->blob, pieces, &scratch);
-      pieces.clear();
-      return ok;
+    // The distinct candidates [begin, end) whose head is in `block`
+    // (consecutive: both are in document order), read on all workers, a
+    // block each.
+    struct InBlock {
+      const Block* block;
+      size_t begin, end;
     };
+    std::vector<InBlock> in_block;
     for (size_t i = 0; i < distinct.size(); ++i) {
       const uint32_t d = distinct[i];
-      char* head = heads.data() + i * head_bytes;
       const Block* b = BlockOf(blocks, d);
       if (b != nullptr && size_t{d - b->first} * head_bytes < b->blob.mv_size) {
-        if (b != block) {
-          if (!flush()) return rep.SignaturesDamaged();
-          block = b;
+        if (in_block.empty() || in_block.back().block != b ||
+            in_block.back().end != i) {
+          in_block.push_back({b, i, i});
         }
-        pieces.push_back({uint64_t{d - b->first} * head_bytes,
-                          static_cast<uint32_t>(head_bytes), head});
+        in_block.back().end = i + 1;
         have_head[i] = true;
         continue;
       }
       MDB_val dk = Val(&d, 4), dv;
       if (mdb_get(txn.get(), rep.docs, &dk, &dv) == 0 &&
           dv.mv_size >= head_bytes) {
-        std::memcpy(head, dv.mv_data, head_bytes);
+        std::memcpy(heads.data() + i * head_bytes, dv.mv_data, head_bytes);
         have_head[i] = true;
       }  // else pruned meanwhile: cannot happen inside one snapshot
     }
-    if (!flush()) return rep.SignaturesDamaged();
+    const BlobReader reader = rep.Reader();
+    std::vector<std::string> scratch(workers.size());
+    std::vector<std::vector<Piece>> pieces(workers.size());
+    std::vector<char> damaged(in_block.size(), 0);
+    ParallelFor(
+        in_block.size(), static_cast<int>(workers.size()), 1,
+        [&](size_t r, int w) {
+          const InBlock& span = in_block[r];
+          pieces[w].clear();
+          for (size_t i = span.begin; i < span.end; ++i) {
+            pieces[w].push_back(
+                {uint64_t{distinct[i] - span.block->first} * head_bytes,
+                 static_cast<uint32_t>(head_bytes),
+                 heads.data() + i * head_bytes});
+          }
+          if (!ReadPieces(reader, span.block->blob, pieces[w], &scratch[w])) {
+            damaged[r] = 1;
+          }
+        });
+    for (const char d : damaged) {
+      if (d != 0) return rep.SignaturesDamaged();
+    }
   }
   struct Candidate {
     uint32_t document;
@@ -2069,6 +2117,7 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
   verify_groups.push_back(verified.size());
   std::vector<std::string> verified_texts(options.want_texts ? verified.size()
                                                              : 0);
+  const double threshold = options.threshold - kSimilarityEpsilon;
   {
     std::vector<Verifier> verifiers;
     verifiers.reserve(workers.size());
@@ -2107,8 +2156,16 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
               v.set.Assign(v.shingles);
               shingled = true;
             }
-            r.similarity = JaccardOfCounts(s.shingles.size(), v.set.size(),
-                                           v.set.CountCommon(s.shingles));
+            // Unless every candidate is returned, counting stops once the
+            // pair cannot reach the threshold: its similarity is then
+            // below it (not the exact one) and the pair is dropped below.
+            const size_t needed = options.all_candidates
+                                      ? 0
+                                      : LeastCommonFor(s.shingles.size(),
+                                                       v.set.size(), threshold);
+            r.similarity =
+                JaccardOfCounts(s.shingles.size(), v.set.size(),
+                                v.set.CountCommonIfAtLeast(s.shingles, needed));
             r.exact = true;
           }
         });
@@ -2116,7 +2173,6 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
 
   // The matches of each query document, best first.
   std::vector<std::vector<FeedMatch>> results(texts.size());
-  const double threshold = options.threshold - kSimilarityEpsilon;
   ParallelFor(texts.size(), workers.size(), 16, [&](size_t q, int) {
     const Sketched& s = sketched[q];
     for (const Candidate& c : candidates[q]) {

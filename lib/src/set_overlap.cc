@@ -55,6 +55,32 @@ size_t HashedSet::CountCommon(absl::Span<const uint64_t> distinct) const {
   return common;
 }
 
+size_t HashedSet::CountCommonIfAtLeast(absl::Span<const uint64_t> distinct,
+                                       size_t needed) const {
+  // Checked every kStep values: at most common + (values left) can be in
+  // the set.
+  constexpr size_t kStep = 64;
+  size_t common = 0;
+  for (size_t i = 0; i < distinct.size(); i += kStep) {
+    if (common + (distinct.size() - i) < needed) return common;
+    const size_t end = std::min(distinct.size(), i + kStep);
+    for (size_t j = i; j < end; ++j) common += Contains(distinct[j]) ? 1 : 0;
+  }
+  return common;
+}
+
+size_t LeastCommonFor(size_t a, size_t b, double threshold) {
+  const size_t most = std::min(a, b);
+  // From an estimate, moved to the exact bound with JaccardOfCounts itself.
+  const double guess = threshold * static_cast<double>(a + b) / (1 + threshold);
+  size_t c = guess <= 0                           ? 0
+             : guess >= static_cast<double>(most) ? most
+                                                  : static_cast<size_t>(guess);
+  while (c > 0 && JaccardOfCounts(a, b, c - 1) >= threshold) --c;
+  while (c <= most && JaccardOfCounts(a, b, c) < threshold) ++c;
+  return c;
+}
+
 double JaccardOfCounts(size_t a, size_t b, size_t common) {
   if (a == 0 || b == 0) return a == 0 && b == 0 ? 1.0 : 0.0;
   return static_cast<double>(common) / static_cast<double>(a + b - common);

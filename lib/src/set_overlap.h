@@ -29,6 +29,12 @@ class HashedSet {
   // REQUIRES: `distinct` holds no value twice (it is counted each time).
   size_t CountCommon(absl::Span<const uint64_t> distinct) const;
 
+  // As CountCommon if that is at least `needed`; else some number below
+  // `needed`, found by stopping once too few values are left unprobed to
+  // reach it.
+  size_t CountCommonIfAtLeast(absl::Span<const uint64_t> distinct,
+                              size_t needed) const;
+
   // Replaces *out with the set's values, each once, in the table's order
   // (the same for the same values given in the same order).
   void Values(std::vector<uint64_t>* out);
@@ -62,6 +68,11 @@ class HashedSet {
 // from the sets, so the two agree to the last bit: two empty sets 1, one
 // empty set 0.
 double JaccardOfCounts(size_t a, size_t b, size_t common);
+
+// The least intersection size for which JaccardOfCounts(a, b, ·) is at
+// least `threshold` (which grows with the intersection), or min(a, b) + 1
+// if none is.
+size_t LeastCommonFor(size_t a, size_t b, double threshold);
 
 }  // namespace neardup
 

@@ -53,6 +53,16 @@ TEST(HashedSetTest, OverlapEqualsSetSimilarityOnRandomSets) {
     ASSERT_EQ(JaccardOfCounts(set_a.size(), hashed.size(), common),
               SetSimilarity(set_a, set_b, DedupMode::kJaccard))
         << "round " << round;
+    // Stopping early: the count when it reaches `needed`, else below it.
+    for (const size_t needed :
+         {size_t{0}, common / 2, common, common + 1, set_a.size()}) {
+      const size_t got = hashed.CountCommonIfAtLeast(set_a, needed);
+      if (common >= needed) {
+        ASSERT_EQ(got, common) << "round " << round;
+      } else {
+        ASSERT_LT(got, needed) << "round " << round;
+      }
+    }
     for (const uint64_t v : set_a) {
       ASSERT_EQ(hashed.Contains(v),
                 std::binary_search(set_b.begin(), set_b.end(), v));
@@ -72,6 +82,21 @@ TEST(HashedSetTest, ReusedAcrossSetsOfEverySize) {
     EXPECT_EQ(hashed.size(), set.size());
     EXPECT_EQ(hashed.CountCommon(set), set.size());
     EXPECT_FALSE(hashed.Contains(n + 1));
+  }
+}
+
+TEST(HashedSetTest, LeastCommonIsTheThresholdsBound) {
+  for (size_t a = 0; a < 60; ++a) {
+    for (size_t b = 0; b < 60; ++b) {
+      for (const double t : {0.8 - 1e-9, 0.5, 0.1, 1.0, 1e-9}) {
+        const size_t least = LeastCommonFor(a, b, t);
+        ASSERT_LE(least, std::min(a, b) + 1);
+        for (size_t c = 0; c <= std::min(a, b); ++c) {
+          ASSERT_EQ(JaccardOfCounts(a, b, c) >= t, c >= least)
+              << a << " " << b << " " << c << " " << t;
+        }
+      }
+    }
   }
 }
 
