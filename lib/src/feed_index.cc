@@ -54,6 +54,7 @@
 #include <ctime>
 #include <functional>
 #include <memory>
+#include <thread>
 #include <tuple>
 #include <utility>
 
@@ -1474,6 +1475,12 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
   if ((rc = ids_cursor.Open(txn.get(), rep.ids)) != 0) {
     return rep.Error("cannot open a cursor", rc);
   }
+  // Which documents are added (not those whose id is in the index or
+  // earlier in the batch), found before anything is written: the runs
+  // need only their numbers, so they are built on other threads while this
+  // one stores the documents (DESIGN.md, "The feed index"). Reading first
+  // finds what reading between the writes found: the writes add only ids
+  // of this batch, which batch_ids catches.
   uint64_t text_bytes = 0;
   size_t i = 0;
   for (AddedPart& part : parts) {
@@ -1502,6 +1509,39 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
         ++result.existing_ids;
         continue;
       }
+      if (rep.params.store_texts) {
+        text_bytes += part.text_ends[j] - (j == 0 ? 0 : part.text_ends[j - 1]);
+      }
+      part.docs[j] = doc;
+      ++doc;
+      ++result.added;
+    }
+  }
+  // One sorted run per kind (band and passage runs on two threads), built
+  // while the documents are stored; written and merged after.
+  RunContents runs[2];
+  auto build_runs = [&]() {
+    ParallelFor(2, std::min(2, static_cast<int>(workers.size())), 1,
+                [&](size_t kind, int) {
+                  if (kind == kPassageRun && !rep.params.passage_keys) return;
+                  BuildRun(parts, kind == kPassageRun, rep.params.bands,
+                           &runs[kind]);
+                });
+  };
+  std::thread builder;
+  struct Joiner {
+    std::thread* t;
+    ~Joiner() {
+      if (t->joinable()) t->join();
+    }
+  } joiner{&builder};
+  if (workers.size() > 1) builder = std::thread(build_runs);
+  i = 0;
+  for (const AddedPart& part : parts) {
+    for (size_t j = 0; j < part.count; ++j, ++i) {
+      if (part.docs[j] == kNotAdded) continue;
+      uint32_t d = part.docs[j];
+      const std::string_view id = id_of(i);
       record.clear();
       Append<uint32_t>(batch, &record);
       Append<uint32_t>(part.tokens[j], &record);
@@ -1516,21 +1556,15 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
                          " take 4 GiB or more; split it"));
       }
       id_offsets.push_back(static_cast<uint32_t>(id_bytes.size()));
-      MDB_val dk = Val(&doc, 4), dv = Val(record.data(), record.size());
+      MDB_val dk = Val(&d, 4), dv = Val(record.data(), record.size());
       if ((rc = mdb_put(txn.get(), rep.docs, &dk, &dv, MDB_APPEND)) != 0) {
         return rep.Error("cannot store a document", rc);
       }
-      hk = Val(&id_hash, 8);
-      MDB_val iv = Val(&doc, 4);
+      uint64_t id_hash = IdHash(id);
+      MDB_val hk = Val(&id_hash, 8), iv = Val(&d, 4);
       if ((rc = mdb_put(txn.get(), rep.ids, &hk, &iv, 0)) != 0) {
         return rep.Error("cannot store an id", rc);
       }
-      if (rep.params.store_texts) {
-        text_bytes += part.text_ends[j] - (j == 0 ? 0 : part.text_ends[j - 1]);
-      }
-      part.docs[j] = doc;
-      ++doc;
-      ++result.added;
     }
   }
   if (!sig_block.empty()) {
@@ -1578,15 +1612,11 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
       }
     }
   }
-  // One sorted run per kind, built on two threads, then the newest runs
-  // merged as MergeRuns says.
-  RunContents runs[2];
-  ParallelFor(2, std::min(2, static_cast<int>(workers.size())), 1,
-              [&](size_t kind, int) {
-                if (kind == kPassageRun && !rep.params.passage_keys) return;
-                BuildRun(parts, kind == kPassageRun, rep.params.bands,
-                         &runs[kind]);
-              });
+  if (builder.joinable()) {
+    builder.join();
+  } else {
+    build_runs();
+  }
   parts = {};
   for (const uint32_t kind : {kBandRun, kPassageRun}) {
     if (absl::Status s = rep.WriteRun(txn.get(), kind, first, doc, runs[kind]);
