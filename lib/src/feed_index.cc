@@ -125,7 +125,7 @@ void WinnowedKeys(absl::Span<const uint64_t> hashes,
   out->erase(std::unique(out->begin(), out->end()), out->end());
 }
 
-// The winnowed keys of the shingles of `keys`.
+// A band key mixed with its band number (kPassageBand for passage keys).
 uint64_t MixBand(uint64_t key, int band) {
   uint64_t x = key ^ (static_cast<uint64_t>(band + 1) * 0x9E3779B97F4A7C15ULL);
   x ^= x >> 30;
