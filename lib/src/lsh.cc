@@ -203,14 +203,14 @@ LshParams ChooseLshParams(double threshold, int num_hashes,
                           double false_negative_weight) {
   // The integrals of CandidateProbability over [0, threshold] and
   // [threshold, 1] for every (bands, rows), summed in that order
-  // (s_0, s_kSteps, then s_1 .. s_kSteps-1), with pow(s, rows)
-  // computed once per rows and grid point and (1 - s^rows)^bands for all
-  // bands by multiplying up from bands - 1 instead of a pow per (bands, rows)
-  // and grid point. The products differ from pow's in the last bits only,
-  // far below the gaps between neighbouring choices; lsh_test compares the
-  // choice with the direct search over a grid of thresholds, sketch sizes
-  // and weights. The direct search cost ~55M instructions, a fixed cost at
-  // the start of every dedup run; this costs ~10M.
+  // (s_0, s_kSteps, then s_1 .. s_kSteps-1), with s^rows multiplied up from
+  // s^(rows - 1) and (1 - s^rows)^bands for all bands multiplied up from
+  // bands - 1, instead of two pows per (bands, rows) and grid point. The
+  // products differ from pow's in the last bits only, far below the gaps
+  // between neighbouring choices; lsh_test compares the choice with the
+  // direct search over a grid of thresholds, sketch sizes and weights. The
+  // direct search cost ~55M instructions, a fixed cost at the start of every
+  // dedup run; this costs ~5M.
   constexpr int kSteps = kIntegrationSteps;
   const auto grid = [](double lo, double hi) {
     const double h = (hi - lo) / kSteps;
@@ -238,13 +238,20 @@ LshParams ChooseLshParams(double threshold, int num_hashes,
   // error[(bands - 1) * num_hashes + rows - 1]
   std::vector<double> error(static_cast<size_t>(num_hashes) *
                             static_cast<size_t>(num_hashes));
+  // s^rows at every grid point, multiplied up from s^(rows - 1).
+  std::vector<double> low_powers(kSteps + 1, 1.0);
+  std::vector<double> high_powers(kSteps + 1, 1.0);
   for (int rows = 1; rows <= num_hashes; ++rows) {
     const int bands_here = num_hashes / rows;
+    for (int i = 0; i <= kSteps; ++i) {
+      low_powers[i] *= low_points[i];
+      high_powers[i] *= high_points[i];
+    }
     for (size_t n = 0; n < order.size(); ++n) {
       const int i = order[n];
       const double w = weight(i);
-      const double low_miss = 1.0 - std::pow(low_points[i], rows);
-      const double high_miss = 1.0 - std::pow(high_points[i], rows);
+      const double low_miss = 1.0 - low_powers[i];
+      const double high_miss = 1.0 - high_powers[i];
       double low_product = 1.0;
       double high_product = 1.0;
       for (int b = 0; b < bands_here; ++b) {
