@@ -57,12 +57,25 @@ int ReadDedupInput(InputReader* reader, Deduplicator* deduplicator,
       }
       if (index == nullptr) texts.push_back(record.text);
     }
-    status = spool->AppendLines(lines);
-    if (status.ok() && index != nullptr) {
-      status = index->Check(batch.records, batch.count, documents, &texts);
+    if (index == nullptr) {
+      // The lines go to the spool (a kernel copy into the page cache) on a
+      // thread of their own while the batch is analysed: a third runnable
+      // thread fills the cores when the analysis' workers or the reading
+      // threads wait at a hand-off.
+      absl::Status spooled;
+      std::thread spooling(
+          [&spooled, spool, &lines] { spooled = spool->AppendLines(lines); });
+      status = deduplicator->Add(texts);
+      spooling.join();
+      if (!spooled.ok()) status = spooled;
+    } else {
+      status = spool->AppendLines(lines);
+      if (status.ok()) {
+        status = index->Check(batch.records, batch.count, documents, &texts);
+      }
+      if (status.ok()) status = deduplicator->Add(texts);
     }
     documents += batch.count;
-    if (status.ok()) status = deduplicator->Add(texts);
     if (read_ahead.joinable()) read_ahead.join();
     if (!status.ok()) return Fail(status);
     TrimBatch(&batch);

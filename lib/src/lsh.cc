@@ -16,20 +16,12 @@ namespace neardup {
 
 namespace {
 
-// ∫_lo^hi f(s) ds by composite Simpson's rule over a fixed number of steps:
-// deterministic, and accurate to far better than the differences between
-// neighbouring (bands, rows) choices for these smooth integrands. Takes f at
-// the grid points s_i = lo + i * h (s_0 = lo, s_kSteps = hi) by index:
-// sample(i) = f(s_i).
+// ∫_lo^hi f(s) ds is taken by composite Simpson's rule over a fixed number
+// of steps (ChooseLshParams): deterministic, and accurate to far better than
+// the differences between neighbouring (bands, rows) choices for these smooth
+// integrands, at the grid points s_i = lo + i * h (s_0 = lo, s_kSteps = hi):
+// (f(s_0) + f(s_kSteps) + 4 f(s_1) + 2 f(s_2) + 4 f(s_3) + ...) * h / 3.
 constexpr int kIntegrationSteps = 256;  // even
-
-template <typename F>
-double IntegrateSamples(F sample, double h) {
-  constexpr int kSteps = kIntegrationSteps;
-  double sum = sample(0) + sample(kSteps);
-  for (int i = 1; i < kSteps; ++i) sum += (i % 2 == 1 ? 4 : 2) * sample(i);
-  return sum * h / 3;
-}
 
 struct BandEntry {
   uint64_t key;
@@ -210,13 +202,17 @@ LshParams ChooseLshParams(double threshold, int num_hashes,
                           double false_positive_weight,
                           double false_negative_weight) {
   // The integrals of CandidateProbability over [0, threshold] and
-  // [threshold, 1] for every (bands, rows), by Integrate's rule, with
-  // pow(s, rows) computed once per rows and grid point instead of once per
-  // (bands, rows) and grid point: the same doubles in the same order, at
-  // half the pow calls (this choice cost ~94M instructions, a fixed cost of
-  // every dedup run).
+  // [threshold, 1] for every (bands, rows), summed in that order
+  // (s_0, s_kSteps, then s_1 .. s_kSteps-1), with s^rows multiplied up from
+  // s^(rows - 1) and (1 - s^rows)^bands for all bands multiplied up from
+  // bands - 1, instead of two pows per (bands, rows) and grid point. The
+  // products differ from pow's in the last bits only, far below the gaps
+  // between neighbouring choices; lsh_test compares the choice with the
+  // direct search over a grid of thresholds, sketch sizes and weights. The
+  // direct search cost ~55M instructions, a fixed cost at the start of every
+  // dedup run; this costs ~5M.
+  constexpr int kSteps = kIntegrationSteps;
   const auto grid = [](double lo, double hi) {
-    constexpr int kSteps = kIntegrationSteps;
     const double h = (hi - lo) / kSteps;
     std::vector<double> points(kSteps + 1);
     points[0] = lo;
@@ -226,26 +222,59 @@ LshParams ChooseLshParams(double threshold, int num_hashes,
   };
   const auto [low_points, low_h] = grid(0.0, threshold);
   const auto [high_points, high_h] = grid(threshold, 1.0);
-  std::vector<double> low_powers(low_points.size());
-  std::vector<double> high_powers(high_points.size());
+  // The grid points in summation order, with their Simpson weights.
+  std::vector<int> order;
+  order.reserve(kSteps + 1);
+  order.push_back(0);
+  order.push_back(kSteps);
+  for (int i = 1; i < kSteps; ++i) order.push_back(i);
+  const auto weight = [](int i) {
+    return i == 0 || i == kSteps ? 1.0 : (i % 2 == 1 ? 4.0 : 2.0);
+  };
+  // Per bands - 1 for the current rows: the running sums.
+  const auto max_bands = static_cast<size_t>(num_hashes);
+  std::vector<double> low_sums(max_bands);
+  std::vector<double> high_sums(max_bands);
   // error[(bands - 1) * num_hashes + rows - 1]
   std::vector<double> error(static_cast<size_t>(num_hashes) *
                             static_cast<size_t>(num_hashes));
+  // s^rows at every grid point, multiplied up from s^(rows - 1).
+  std::vector<double> low_powers(kSteps + 1, 1.0);
+  std::vector<double> high_powers(kSteps + 1, 1.0);
   for (int rows = 1; rows <= num_hashes; ++rows) {
-    for (size_t i = 0; i < low_points.size(); ++i) {
-      low_powers[i] = std::pow(low_points[i], rows);
-      high_powers[i] = std::pow(high_points[i], rows);
+    const int bands_here = num_hashes / rows;
+    for (int i = 0; i <= kSteps; ++i) {
+      low_powers[i] *= low_points[i];
+      high_powers[i] *= high_points[i];
     }
-    for (int bands = 1; rows * bands <= num_hashes; ++bands) {
-      const double false_positive = IntegrateSamples(
-          [&](int i) { return 1.0 - std::pow(1.0 - low_powers[i], bands); },
-          low_h);
-      const double false_negative = IntegrateSamples(
-          [&](int i) {
-            return 1.0 - (1.0 - std::pow(1.0 - high_powers[i], bands));
-          },
-          high_h);
-      error[static_cast<size_t>(bands - 1) * num_hashes + rows - 1] =
+    for (size_t n = 0; n < order.size(); ++n) {
+      const int i = order[n];
+      const double w = weight(i);
+      const double low_miss = 1.0 - low_powers[i];
+      const double high_miss = 1.0 - high_powers[i];
+      double low_product = 1.0;
+      double high_product = 1.0;
+      for (int b = 0; b < bands_here; ++b) {
+        low_product *= low_miss;
+        high_product *= high_miss;
+        const double low_sample = 1.0 - low_product;
+        const double high_sample = 1.0 - (1.0 - high_product);
+        if (n == 0) {
+          low_sums[b] = low_sample;
+          high_sums[b] = high_sample;
+        } else if (n == 1) {
+          low_sums[b] += low_sample;
+          high_sums[b] += high_sample;
+        } else {
+          low_sums[b] += w * low_sample;
+          high_sums[b] += w * high_sample;
+        }
+      }
+    }
+    for (int b = 0; b < bands_here; ++b) {
+      const double false_positive = low_sums[b] * low_h / 3;
+      const double false_negative = high_sums[b] * high_h / 3;
+      error[static_cast<size_t>(b) * num_hashes + rows - 1] =
           false_positive_weight * false_positive +
           false_negative_weight * false_negative;
     }

@@ -92,7 +92,7 @@ LshParams DirectSearch(double threshold, int num_hashes,
 
 TEST(ChooseLshParamsTest, SameChoiceAsTheDirectSearch) {
   for (const double threshold : {0.05, 0.3, 0.5, 0.8, 0.95}) {
-    for (const int k : {7, 128}) {
+    for (const int k : {1, 7, 128}) {
       for (const auto& [fp, fn] :
            {std::pair{0.5, 0.5}, std::pair{0.02, 0.98}, std::pair{0.9, 0.1}}) {
         const LshParams chosen = ChooseLshParams(threshold, k, fp, fn);
@@ -100,6 +100,22 @@ TEST(ChooseLshParamsTest, SameChoiceAsTheDirectSearch) {
         EXPECT_EQ(chosen.bands, direct.bands) << threshold << " " << k;
         EXPECT_EQ(chosen.rows, direct.rows) << threshold << " " << k;
       }
+    }
+  }
+}
+
+// ChooseLshParams multiplies (1 - s^rows)^bands up instead of calling pow:
+// the same choice as the direct search for dedup's weights at every
+// threshold in steps of 0.01 (dedup's default sketch of 128 and a few
+// smaller ones), where a near-tie would show.
+TEST(ChooseLshParamsTest, SameChoiceAsTheDirectSearchOnAFineGrid) {
+  for (int step = 5; step <= 95; ++step) {
+    const double threshold = step / 100.0;
+    for (const int k : {16, 50, 128}) {
+      const LshParams chosen = ChooseLshParams(threshold, k, 0.02, 0.98);
+      const LshParams direct = DirectSearch(threshold, k, 0.02, 0.98);
+      EXPECT_EQ(chosen.bands, direct.bands) << threshold << " " << k;
+      EXPECT_EQ(chosen.rows, direct.rows) << threshold << " " << k;
     }
   }
 }
