@@ -307,6 +307,11 @@ absl::Status Deduplicator::Add(absl::Span<const std::string_view> texts) {
   if (absl::Status status =
           rep.WriteSets(absl::MakeConstSpan(sets.data(), texts.size()));
       !status.ok()) {
+    // None of the batch is added, so a caller may retry it (the file is
+    // written again from `written`).
+    rep.tokens.resize(base);
+    rep.band_keys.resize(base * bands);
+    rep.set_end.resize(base);
     return status;
   }
   // Keep the buffers for the next batch unless unusually large (1 MiB).

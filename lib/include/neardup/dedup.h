@@ -152,7 +152,8 @@ class Deduplicator {
 
   // Adds documents, in input order, analysing them on all worker threads.
   // The texts are not kept: only their sketches and shingle sets. Pass
-  // batches of a few thousand documents for the threads to share.
+  // batches of a few thousand documents for the threads to share. On an
+  // error none of the batch is added.
   // REQUIRES: every text is shorter than 4 GiB; fewer than 2^32 documents.
   absl::Status Add(absl::Span<const std::string_view> texts);
 
