@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "atomic_file.h"
+#include "write_vectors.h"
 
 namespace neardup::cli {
 
@@ -82,38 +83,19 @@ absl::Status Spool::AppendLines(absl::Span<const std::string_view> lines) {
   iovec vectors[2 * kLinesPerCall];
   for (size_t first = 0; first < lines.size(); first += kLinesPerCall) {
     const size_t count = std::min(kLinesPerCall, lines.size() - first);
-    size_t bytes = 0;
     for (size_t i = 0; i < count; ++i) {
       const std::string_view line = lines[first + i];
       vectors[2 * i] = {const_cast<char*>(line.data()), line.size()};
       vectors[2 * i + 1] = {const_cast<char*>(&kNewline), 1};
-      bytes += line.size() + 1;
       size_ += line.size() + 1;
       ends_.push_back(size_);
     }
-    iovec* next = vectors;
-    size_t left_vectors = 2 * count;
-    while (bytes > 0) {
-      const ssize_t n =
-          writev(fileno(file_), next, static_cast<int>(left_vectors));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        return absl::InternalError(ErrnoMessage(
-            "cannot write the temporary spool file (set TMPDIR to a "
-            "directory with space)"));
-      }
-      // A short write: skip what was written, resume inside a vector.
-      size_t done = static_cast<size_t>(n);
-      bytes -= done;
-      while (left_vectors > 0 && done >= next->iov_len) {
-        done -= next->iov_len;
-        ++next;
-        --left_vectors;
-      }
-      if (done > 0) {
-        next->iov_base = static_cast<char*>(next->iov_base) + done;
-        next->iov_len -= done;
-      }
+    if (const int error = WriteVectors(fileno(file_), vectors, 2 * count, -1);
+        error != 0) {
+      errno = error;
+      return absl::InternalError(
+          ErrnoMessage("cannot write the temporary spool file (set TMPDIR to "
+                       "a directory with space)"));
     }
   }
   return absl::OkStatus();

@@ -32,6 +32,7 @@
 #include "minhash.h"
 #include "neardup/options.h"
 #include "parallel.h"
+#include "write_vectors.h"
 
 namespace neardup {
 
@@ -141,30 +142,13 @@ struct Deduplicator::Rep {
       end += set.size();
       set_end.push_back(end);
     }
-    constexpr size_t kMaxVectors = 1024;  // IOV_MAX
-    iovec* next = vectors.data();
-    size_t left_vectors = vectors.size();
-    off_t at = static_cast<off_t>(written * sizeof(uint64_t));
-    while (left_vectors > 0) {
-      const ssize_t n = pwritev(
-          fd, next, static_cast<int>(std::min(left_vectors, kMaxVectors)), at);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        return ErrnoError("cannot write the temporary shingle file in " +
-                          temp_dir + " (set TMPDIR to a directory with space)");
-      }
-      at += n;
-      // Skip what was written; a short write resumes inside a vector.
-      size_t done = static_cast<size_t>(n);
-      while (left_vectors > 0 && done >= next->iov_len) {
-        done -= next->iov_len;
-        ++next;
-        --left_vectors;
-      }
-      if (done > 0) {
-        next->iov_base = static_cast<char*>(next->iov_base) + done;
-        next->iov_len -= done;
-      }
+    if (const int error =
+            WriteVectors(fd, vectors.data(), vectors.size(),
+                         static_cast<off_t>(written * sizeof(uint64_t)));
+        error != 0) {
+      errno = error;
+      return ErrnoError("cannot write the temporary shingle file in " +
+                        temp_dir + " (set TMPDIR to a directory with space)");
     }
     written = end;
     return absl::OkStatus();
