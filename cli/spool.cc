@@ -189,7 +189,8 @@ absl::Status CopyPieces(int in_fd, int out_fd,
 
 }  // namespace
 
-absl::Status Spool::CopyLines(const std::vector<bool>& keep, FILE* out) {
+absl::Status Spool::CopyLines(const std::vector<bool>& keep, FILE* out,
+                              size_t parallel_from) {
   if (std::fflush(file_) != 0 || std::fflush(out) != 0) {
     return absl::InternalError(ErrnoMessage("cannot write the output"));
   }
@@ -222,7 +223,7 @@ absl::Status Spool::CopyLines(const std::vector<bool>& keep, FILE* out) {
   }
   const size_t total = static_cast<size_t>(to - start);
   absl::Status status;
-  if (total < kParallelCopyBytes) {
+  if (total < parallel_from) {
     status = CopyPieces(in_fd, out_fd, pieces);
   } else {
     // Two threads, each copying half of the bytes (a piece cut in two at

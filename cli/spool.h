@@ -22,6 +22,8 @@ absl::Status WriteAll(int fd, std::string_view bytes);
 // created (in $TMPDIR, else /tmp), so nothing is left behind.
 class Spool {
  public:
+  static constexpr size_t kParallelCopyBytes = size_t{16} << 20;
+
   Spool() = default;
   Spool(const Spool&) = delete;
   Spool& operator=(const Spool&) = delete;
@@ -42,8 +44,10 @@ class Spool {
   // Into a regular file, each run goes to its own offset: from
   // kParallelCopyBytes on, two threads copy half each, and the writeback of
   // what is copied starts every 8 MiB (sync_file_range), so that an fsync()
-  // after it has little left to wait for.
-  absl::Status CopyLines(const std::vector<bool>& keep, FILE* out);
+  // after it has little left to wait for. (`parallel_from` is there for
+  // tests.)
+  absl::Status CopyLines(const std::vector<bool>& keep, FILE* out,
+                         size_t parallel_from = kParallelCopyBytes);
 
   // Closes the file (freeing its pages). Only the destructor may follow.
   void Close();
@@ -52,8 +56,6 @@ class Spool {
   absl::Status ReadLine(size_t i, std::string* line);
 
   size_t lines() const { return ends_.size(); }
-
-  static constexpr size_t kParallelCopyBytes = size_t{16} << 20;
 
  private:
   // CopyLines into a pipe or a device: in order, from where `out_fd` is.

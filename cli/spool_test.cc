@@ -1,0 +1,132 @@
+#include "spool.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace neardup::cli {
+namespace {
+
+// 2,000 lines of 0 to 300 bytes, some kept.
+struct Lines {
+  std::vector<std::string> lines;
+  std::vector<bool> keep;
+  std::string kept;  // what CopyLines should write
+};
+
+Lines MakeLines(unsigned seed) {
+  std::mt19937 rng(seed);
+  Lines out;
+  for (int i = 0; i < 2000; ++i) {
+    std::string line(rng() % 301, 'a' + static_cast<char>(i % 26));
+    line += std::to_string(i);
+    out.lines.push_back(line);
+    out.keep.push_back(rng() % 4 != 0);
+    if (out.keep.back()) out.kept += line + "\n";
+  }
+  return out;
+}
+
+void Fill(const Lines& lines, Spool* spool) {
+  ASSERT_TRUE(spool->Open().ok());
+  // Both ways of appending.
+  for (size_t i = 0; i < lines.lines.size() / 2; ++i) {
+    ASSERT_TRUE(spool->Append(lines.lines[i]).ok());
+  }
+  std::vector<std::string_view> rest(lines.lines.begin() + 1000,
+                                     lines.lines.end());
+  ASSERT_TRUE(spool->AppendLines(rest).ok());
+}
+
+std::string ReadAll(FILE* file) {
+  std::fflush(file);
+  std::string out;
+  char buffer[4096];
+  std::rewind(file);
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) {
+    out.append(buffer, n);
+  }
+  return out;
+}
+
+// Into a regular file after a prefix: on one thread, and on two with the
+// middle anywhere (parallel from 1 byte on), lines written where they
+// belong and the position left at the end.
+TEST(SpoolTest, CopiesKeptLinesOnOneOrTwoThreads) {
+  for (unsigned seed = 1; seed <= 4; ++seed) {
+    const Lines lines = MakeLines(seed);
+    Spool spool;
+    Fill(lines, &spool);
+    for (size_t parallel_from : {size_t{1}, Spool::kParallelCopyBytes}) {
+      FILE* out = std::tmpfile();
+      ASSERT_NE(out, nullptr);
+      std::fputs("prefix\n", out);
+      ASSERT_TRUE(spool.CopyLines(lines.keep, out, parallel_from).ok());
+      std::fputs("suffix\n", out);
+      EXPECT_EQ(ReadAll(out), "prefix\n" + lines.kept + "suffix\n")
+          << "seed " << seed << ", parallel from " << parallel_from;
+      std::fclose(out);
+    }
+  }
+}
+
+// Two kept lines of the same length: the middle falls on the boundary
+// between them (a cut of 0 bytes).
+TEST(SpoolTest, TwoThreadsSplitOnALineBoundary) {
+  Spool spool;
+  ASSERT_TRUE(spool.Open().ok());
+  ASSERT_TRUE(spool.Append("first").ok());
+  ASSERT_TRUE(spool.Append("dropped").ok());
+  ASSERT_TRUE(spool.Append("secnd").ok());
+  FILE* out = std::tmpfile();
+  ASSERT_NE(out, nullptr);
+  ASSERT_TRUE(spool.CopyLines({true, false, true}, out, 1).ok());
+  EXPECT_EQ(ReadAll(out), "first\nsecnd\n");
+  std::fclose(out);
+}
+
+// A file opened for appending and a pipe are written in order.
+TEST(SpoolTest, CopiesInOrderIntoAnAppendingFileAndAPipe) {
+  const Lines lines = MakeLines(7);
+  Spool spool;
+  Fill(lines, &spool);
+  char path[] = "/tmp/neardup-spool-test-XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  FILE* appending = std::fopen(path, "a+");
+  ASSERT_NE(appending, nullptr);
+  ASSERT_TRUE(spool.CopyLines(lines.keep, appending, 1).ok());
+  EXPECT_EQ(ReadAll(appending), lines.kept);
+  std::fclose(appending);
+  unlink(path);
+
+  int ends[2];
+  ASSERT_EQ(pipe(ends), 0);
+  std::string piped;
+  std::thread reader([&] {
+    char buffer[4096];
+    ssize_t n;
+    while ((n = read(ends[0], buffer, sizeof buffer)) > 0)
+      piped.append(buffer, n);
+  });
+  FILE* out = fdopen(ends[1], "w");
+  ASSERT_NE(out, nullptr);
+  const absl::Status status = spool.CopyLines(lines.keep, out, 1);
+  std::fclose(out);
+  reader.join();
+  close(ends[0]);
+  EXPECT_TRUE(status.ok()) << status;
+  EXPECT_EQ(piped, lines.kept);
+}
+
+}  // namespace
+}  // namespace neardup::cli
