@@ -133,10 +133,12 @@ struct Piece {
 };
 
 // Copies each piece with copy_file_range() (no copy through user space), or
-// pread() and pwrite() where the kernel cannot, and starts the writeback of
-// what it copied every 8 MiB.
-absl::Status CopyPieces(int in_fd, int out_fd,
-                        const std::vector<Piece>& pieces) {
+// pread() and write() where the kernel cannot. With `at_offsets`, each piece
+// goes to its own offset `to` (the file position is not used) and the
+// writeback of what was copied starts every 8 MiB; else the pieces go in
+// order to where out_fd is (a pipe, a device, a file opened for appending).
+absl::Status CopyPieces(int in_fd, int out_fd, const std::vector<Piece>& pieces,
+                        bool at_offsets) {
   constexpr size_t kWriteback = size_t{8} << 20;
   bool in_kernel = true;
   std::string buffer;
@@ -148,7 +150,8 @@ absl::Status CopyPieces(int in_fd, int out_fd,
     while (left > 0) {
       ssize_t n = -1;
       if (in_kernel) {
-        n = copy_file_range(in_fd, &from, out_fd, &to, left, 0);
+        n = copy_file_range(in_fd, &from, out_fd, at_offsets ? &to : nullptr,
+                            left, 0);
         if (n < 0 && errno != EINTR) {
           in_kernel = false;  // e.g. EXDEV, EINVAL, ENOSYS: copy by hand
           continue;
@@ -158,7 +161,12 @@ absl::Status CopyPieces(int in_fd, int out_fd,
         n = pread(in_fd, buffer.data(), buffer.size(), from);
         if (n > 0) {
           std::string_view bytes(buffer.data(), static_cast<size_t>(n));
-          while (!bytes.empty()) {
+          if (!at_offsets) {
+            if (absl::Status status = WriteAll(out_fd, bytes); !status.ok()) {
+              return status;
+            }
+          }
+          while (at_offsets && !bytes.empty()) {
             const ssize_t w = pwrite(out_fd, bytes.data(), bytes.size(), to);
             if (w < 0 && errno == EINTR) continue;
             if (w <= 0) {
@@ -176,7 +184,7 @@ absl::Status CopyPieces(int in_fd, int out_fd,
             ErrnoMessage("cannot copy from the spool file"));
       }
       left -= static_cast<size_t>(n);
-      if (static_cast<size_t>(to - unsynced_from) >= kWriteback) {
+      if (at_offsets && static_cast<size_t>(to - unsynced_from) >= kWriteback) {
         // Best effort: the fsync() after it is what guarantees the data.
         sync_file_range(out_fd, unsynced_from, to - unsynced_from,
                         SYNC_FILE_RANGE_WRITE);
@@ -203,8 +211,7 @@ absl::Status Spool::CopyLines(const std::vector<bool>& keep, FILE* out,
   const bool regular = fstat(out_fd, &out_stat) == 0 &&
                        S_ISREG(out_stat.st_mode) && flags >= 0 &&
                        (flags & O_APPEND) == 0;
-  if (!regular) return CopyLinesInOrder(keep, out_fd);
-  const off_t start = lseek(out_fd, 0, SEEK_CUR);
+  const off_t start = regular ? lseek(out_fd, 0, SEEK_CUR) : 0;
   if (start < 0) return absl::InternalError(ErrnoMessage("cannot seek"));
   std::vector<Piece> pieces;
   off_t to = start;
@@ -221,10 +228,11 @@ absl::Status Spool::CopyLines(const std::vector<bool>& keep, FILE* out,
     to += static_cast<off_t>(bytes);
     i = j;
   }
+  if (!regular) return CopyPieces(in_fd, out_fd, pieces, false);
   const size_t total = static_cast<size_t>(to - start);
   absl::Status status;
   if (total < parallel_from) {
-    status = CopyPieces(in_fd, out_fd, pieces);
+    status = CopyPieces(in_fd, out_fd, pieces, true);
   } else {
     // Two threads, each copying half of the bytes (a piece cut in two at
     // the middle): the copy is CPU work of the kernel, ~0.5 ms a MB here.
@@ -241,8 +249,8 @@ absl::Status Spool::CopyLines(const std::vector<bool>& keep, FILE* out,
     pieces[k].bytes = cut;
     absl::Status second_status;
     std::thread helper(
-        [&] { second_status = CopyPieces(in_fd, out_fd, second); });
-    status = CopyPieces(in_fd, out_fd, pieces);
+        [&] { second_status = CopyPieces(in_fd, out_fd, second, true); });
+    status = CopyPieces(in_fd, out_fd, pieces, true);
     helper.join();
     if (status.ok()) status = second_status;
   }
@@ -250,52 +258,6 @@ absl::Status Spool::CopyLines(const std::vector<bool>& keep, FILE* out,
     status = absl::InternalError(ErrnoMessage("cannot seek"));
   }
   return status;
-}
-
-absl::Status Spool::CopyLinesInOrder(const std::vector<bool>& keep,
-                                     int out_fd) {
-  const int in_fd = fileno(file_);
-  bool in_kernel = true;
-  std::string buffer;
-  for (size_t i = 0; i < ends_.size();) {
-    if (!keep[i]) {
-      ++i;
-      continue;
-    }
-    size_t j = i + 1;
-    while (j < ends_.size() && keep[j]) ++j;
-    off_t from = static_cast<off_t>(i == 0 ? 0 : ends_[i - 1]);
-    size_t left = ends_[j - 1] - static_cast<uint64_t>(from);
-    while (left > 0) {
-      ssize_t n = -1;
-      if (in_kernel) {
-        n = copy_file_range(in_fd, &from, out_fd, nullptr, left, 0);
-        if (n < 0 && errno != EINTR) {
-          in_kernel = false;  // e.g. EXDEV, EINVAL, ENOSYS: copy by hand
-          continue;
-        }
-      } else {
-        buffer.resize(std::min<size_t>(left, size_t{4} << 20));
-        n = pread(in_fd, buffer.data(), buffer.size(), from);
-        if (n > 0) {
-          if (absl::Status status =
-                  WriteAll(out_fd, std::string_view(buffer.data(), n));
-              !status.ok()) {
-            return status;
-          }
-          from += n;
-        }
-      }
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        return absl::InternalError(
-            ErrnoMessage("cannot copy from the spool file"));
-      }
-      left -= static_cast<size_t>(n);
-    }
-    i = j;
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace neardup::cli

@@ -58,9 +58,6 @@ class Spool {
   size_t lines() const { return ends_.size(); }
 
  private:
-  // CopyLines into a pipe or a device: in order, from where `out_fd` is.
-  absl::Status CopyLinesInOrder(const std::vector<bool>& keep, int out_fd);
-
   // file_'s stdio buffer (1 MiB; stdio's own is 4 KiB, a write() per ~4 KB
   // of text). Declared first: it outlives file_, closed in ~Spool.
   std::unique_ptr<char[]> buffer_;
