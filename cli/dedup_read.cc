@@ -48,11 +48,8 @@ int ReadDedupInput(InputReader* reader, Deduplicator* deduplicator,
       if (!batch.lines[i].empty()) {
         lines.push_back(batch.lines[i]);
       } else {
-        std::string& line = made.emplace_back("{\"id\":");
-        AppendJsonString(record.id, &line);
-        line += ",\"text\":";
-        AppendJsonString(record.text, &line);  // repaired if need be
-        line += '}';
+        std::string& line = made.emplace_back();
+        AppendDocumentLine(record.id, record.text, &line);  // text repaired
         lines.push_back(line);
       }
       if (index == nullptr) texts.push_back(record.text);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "atomic_file.h"
+#include "text_escape.h"
 #include "write_vectors.h"
 
 namespace neardup::cli {
@@ -27,6 +28,15 @@ absl::Status WriteAll(int fd, std::string_view bytes) {
     bytes.remove_prefix(static_cast<size_t>(n));
   }
   return absl::OkStatus();
+}
+
+void AppendDocumentLine(std::string_view id, std::string_view text,
+                        std::string* line) {
+  *line += "{\"id\":";
+  AppendJsonString(id, line);
+  *line += ",\"text\":";
+  AppendJsonString(text, line);
+  *line += '}';
 }
 
 Spool::~Spool() { Close(); }

@@ -18,6 +18,11 @@ namespace neardup::cli {
 // Writes all of `bytes` to `fd`, retrying short writes and EINTR.
 absl::Status WriteAll(int fd, std::string_view bytes);
 
+// Appends the output line of a document that has no JSONL line of its own
+// (from a text file, or repaired): {"id":ID,"text":TEXT}, without "\n".
+void AppendDocumentLine(std::string_view id, std::string_view text,
+                        std::string* line);
+
 // A file holding every document's output line, unlinked as soon as it is
 // created (in $TMPDIR, else /tmp), so nothing is left behind.
 class Spool {

@@ -264,11 +264,8 @@ absl::Status ReadShare(const DedupMpiFlags& flags, const DedupOptions& options,
       } else if (!batch.lines[i].empty()) {
         status = spool->Append(batch.lines[i]);
       } else {
-        line = "{\"id\":";
-        cli::AppendJsonString(record.id, &line);
-        line += ",\"text\":";
-        cli::AppendJsonString(record.text, &line);
-        line += '}';
+        line.clear();
+        cli::AppendDocumentLine(record.id, record.text, &line);
         status = spool->Append(line);
       }
     }
