@@ -28,6 +28,7 @@
 #include "candidates.h"
 #include "cluster.h"
 #include "dedup_internal.h"
+#include "hash_sort.h"
 #include "lsh.h"
 #include "minhash.h"
 #include "neardup/options.h"
@@ -179,23 +180,34 @@ struct Deduplicator::Rep {
     return absl::OkStatus();
   }
 
+  // A worker's buffers for sorting sets.
+  struct SortScratch {
+    std::vector<uint64_t> read;    // a document's values as read
+    std::vector<uint64_t> sorted;  // ... sorted (sets sorted in the file)
+    std::vector<uint32_t> counts;  // SortHashes' scratch
+  };
+
   // Sorts document doc's shingles into its set of distinct values at
   // `out`, which has room for all of them; sets *size to the set's size.
-  absl::Status SortSetInMemory(uint32_t doc, uint64_t* out,
-                               uint32_t* size) const {
+  absl::Status SortSetInMemory(uint32_t doc, uint64_t* out, uint32_t* size,
+                               SortScratch* scratch) const {
     const uint64_t count = set_end[doc] - SetBegin(doc);
-    if (absl::Status s = ReadValues(doc, count, out); !s.ok()) return s;
-    std::sort(out, out + count);
+    if (absl::Status s = ReadValues(doc, count, &scratch->read); !s.ok()) {
+      return s;
+    }
+    SortHashes(scratch->read.data(), count, out, &scratch->counts);
     *size = static_cast<uint32_t>(std::unique(out, out + count) - out);
     return absl::OkStatus();
   }
 
   // Sorts document doc's shingles into its set of distinct values, written
   // back over the start of its region; sets *size to the set's size.
-  absl::Status SortSet(uint32_t doc, std::vector<uint64_t>* buffer,
-                       uint32_t* size) const {
+  absl::Status SortSet(uint32_t doc, uint32_t* size,
+                       SortScratch* scratch) const {
+    std::vector<uint64_t>* buffer = &scratch->sorted;
     buffer->resize(set_end[doc] - SetBegin(doc));
-    if (absl::Status s = SortSetInMemory(doc, buffer->data(), size); !s.ok()) {
+    if (absl::Status s = SortSetInMemory(doc, buffer->data(), size, scratch);
+        !s.ok()) {
       return s;
     }
     const char* data = reinterpret_cast<const char*>(buffer->data());
@@ -370,7 +382,7 @@ absl::StatusOr<DedupResult> Deduplicator::Finish() {
       std::make_unique_for_overwrite<uint64_t[]>(in_memory);
   std::vector<uint32_t> set_size(n, 0);
   {
-    std::vector<std::vector<uint64_t>> buffers(rep.workers);
+    std::vector<Deduplicator::Rep::SortScratch> scratch(rep.workers);
     std::vector<absl::Status> errors(rep.workers);
     LoopControl control;
     control.cancel = rep.options.cancel;
@@ -379,10 +391,11 @@ absl::StatusOr<DedupResult> Deduplicator::Finish() {
         [&](size_t i, int w) {
           if (!errors[w].ok()) return;
           const uint32_t d = to_sort[i];
-          errors[w] = memory_begin[d] != kInFile
-                          ? rep.SortSetInMemory(
-                                d, sorted.get() + memory_begin[d], &set_size[d])
-                          : rep.SortSet(d, &buffers[w], &set_size[d]);
+          errors[w] =
+              memory_begin[d] != kInFile
+                  ? rep.SortSetInMemory(d, sorted.get() + memory_begin[d],
+                                        &set_size[d], &scratch[w])
+                  : rep.SortSet(d, &set_size[d], &scratch[w]);
         },
         control);
     for (const absl::Status& error : errors) {
