@@ -1,5 +1,8 @@
 #include "parallel.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -67,6 +70,45 @@ TEST(ParallelForTest, ProgressIsReportedOnTheCallingThread) {
     EXPECT_LE(reported[i - 1], reported[i]);
   }
   EXPECT_LE(reported.back(), 200u);
+}
+
+// Loops inside loops, and loops started by several threads at once, run
+// every index: the kept threads are taken only when idle.
+TEST(ParallelForTest, NestedAndConcurrentLoopsRunEveryIndex) {
+  constexpr size_t kOuter = 8, kInner = 500;
+  std::vector<std::atomic<int>> runs(kOuter * kInner);
+  std::vector<std::thread> callers;
+  for (int c = 0; c < 2; ++c) {
+    callers.emplace_back([&] {
+      ParallelFor(kOuter, 4, 1, [&](size_t outer, int) {
+        ParallelFor(kInner, 3, 7, [&](size_t inner, int) {
+          runs[outer * kInner + inner].fetch_add(1);
+        });
+      });
+    });
+  }
+  for (std::thread& caller : callers) caller.join();
+  for (const std::atomic<int>& r : runs) EXPECT_EQ(r.load(), 2);
+}
+
+// A child made by fork() after loops ran (the parent's kept threads do not
+// exist there) runs loops with threads of its own.
+TEST(ParallelForTest, RunsInAChildMadeByFork) {
+  std::atomic<size_t> sum{0};
+  ParallelFor(100, 4, 1, [&](size_t i, int) { sum += i; });
+  ASSERT_EQ(sum.load(), 4950u);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    alarm(10);  // a hang ends the child by SIGALRM: a failure, not a hang
+    std::atomic<size_t> child_sum{0};
+    ParallelFor(1000, 4, 1, [&](size_t i, int) { child_sum += i; });
+    _exit(child_sum.load() == 499500 ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << status;  // not hung, not crashed
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 }  // namespace
