@@ -63,6 +63,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "analyze.h"
+#include "bucket_sort.h"
 #include "candidates.h"
 #include "dedup_internal.h"
 #include "minhash.h"
@@ -1736,24 +1737,41 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
       return bucket == o.bucket && lead == o.lead && passage == o.passage;
     }
   };
+  // Made on all workers (each query's at its own offset), then sorted by
+  // counting on the bucket: a std::sort of them was a serial phase (85,000
+  // lookups for 5,000 documents, about 5 % of the query's time).
   std::vector<Lookup> lookups;
-  lookups.reserve(texts.size() * rep.params.bands);
-  for (size_t q = 0; q < texts.size(); ++q) {
-    const auto query = static_cast<uint32_t>(q);
-    for (int b = 0; b < rep.params.bands; ++b) {
-      const uint64_t mixed = MixBand(sketched[q].band_keys[b], b);
-      lookups.push_back({BandBucket(mixed),
-                         static_cast<uint32_t>(BandEntry(mixed, 0) >> 32), 0,
-                         query});
+  {
+    const auto bands = static_cast<size_t>(rep.params.bands);
+    std::vector<size_t> lookup_begin(texts.size() + 1, 0);
+    for (size_t q = 0; q < texts.size(); ++q) {
+      lookup_begin[q + 1] =
+          lookup_begin[q] + bands + sketched[q].passage_keys.size();
     }
-    for (const uint64_t key : sketched[q].passage_keys) {
-      const uint64_t mixed = MixBand(key, kPassageBand);
-      lookups.push_back({BandBucket(mixed),
-                         static_cast<uint32_t>(BandEntry(mixed, 0) >> 32), 1,
-                         query});
-    }
+    lookups.resize(lookup_begin.back());
+    ParallelFor(texts.size(), static_cast<int>(workers.size()), 64,
+                [&](size_t q, int) {
+                  const auto query = static_cast<uint32_t>(q);
+                  Lookup* out = lookups.data() + lookup_begin[q];
+                  for (size_t b = 0; b < bands; ++b) {
+                    const uint64_t mixed =
+                        MixBand(sketched[q].band_keys[b], static_cast<int>(b));
+                    *out++ = {BandBucket(mixed),
+                              static_cast<uint32_t>(BandEntry(mixed, 0) >> 32),
+                              0, query};
+                  }
+                  for (const uint64_t key : sketched[q].passage_keys) {
+                    const uint64_t mixed = MixBand(key, kPassageBand);
+                    *out++ = {BandBucket(mixed),
+                              static_cast<uint32_t>(BandEntry(mixed, 0) >> 32),
+                              1, query};
+                  }
+                });
+    std::vector<Lookup> scratch;
+    SortByBucket(
+        &lookups, kRunBuckets, [](const Lookup& l) { return l.bucket; },
+        &scratch);
   }
-  std::sort(lookups.begin(), lookups.end());
   // The distinct keys looked up (in lookup order), and the documents found
   // under each: the first max_bucket in document order (the v1 tree's
   // documents, older, then each run's in document order), then whether
