@@ -1786,6 +1786,7 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
     uint64_t Lead() const { return uint64_t{lead} << 32; }
   };
   std::vector<Group> groups;
+  groups.reserve(lookups.size());  // not grown by copying
   for (size_t i = 0; i < lookups.size(); ++i) {
     const Lookup& l = lookups[i];
     if (i == 0 || !l.SameKey(lookups[i - 1])) {
