@@ -35,31 +35,39 @@ std::vector<Record> RandomRecords(size_t n, uint32_t buckets, uint32_t seed) {
   return out;
 }
 
+uint32_t ByBucket(const Record& r) { return r.bucket; }
+
+// Gives the records of `items` in order, as SortByBucket asks.
+auto EachOf(const std::vector<Record>& items) {
+  return [&items](const auto& fn) {
+    for (const Record& r : items) fn(r);
+  };
+}
+
 TEST(SortByBucket, SameOrderAsStdSort) {
-  std::vector<Record> scratch;
   for (const uint32_t buckets : {1u, 7u, 1000u}) {
     for (const size_t n : {size_t{0}, size_t{1}, size_t{2}, size_t{5000}}) {
-      std::vector<Record> items = RandomRecords(n, buckets, buckets + n);
+      const std::vector<Record> items = RandomRecords(n, buckets, buckets + n);
       std::vector<Record> expected = items;
       std::sort(expected.begin(), expected.end());
-      SortByBucket(
-          &items, buckets, [](const Record& r) { return r.bucket; }, &scratch);
-      EXPECT_EQ(items, expected) << buckets << " buckets, " << n << " records";
+      std::vector<Record> sorted = {{1, 2, 3}};  // replaced
+      SortByBucket(buckets, ByBucket, EachOf(items), &sorted);
+      EXPECT_EQ(sorted, expected) << buckets << " buckets, " << n << " records";
     }
   }
 }
 
 TEST(SortByBucket, LastBucketAndAlreadySorted) {
-  std::vector<Record> items = {{3, 0, 0}, {3, 0, 1}, {0, 9, 9}, {3, 0, 0}};
-  std::vector<Record> scratch;
-  SortByBucket(
-      &items, 4, [](const Record& r) { return r.bucket; }, &scratch);
+  const std::vector<Record> items = {
+      {3, 0, 0}, {3, 0, 1}, {0, 9, 9}, {3, 0, 0}};
   const std::vector<Record> expected = {
       {0, 9, 9}, {3, 0, 0}, {3, 0, 0}, {3, 0, 1}};
-  EXPECT_EQ(items, expected);
-  SortByBucket(
-      &items, 4, [](const Record& r) { return r.bucket; }, &scratch);
-  EXPECT_EQ(items, expected);
+  std::vector<Record> sorted;
+  SortByBucket(4, ByBucket, EachOf(items), &sorted);
+  EXPECT_EQ(sorted, expected);
+  std::vector<Record> again;
+  SortByBucket(4, ByBucket, EachOf(sorted), &again);
+  EXPECT_EQ(again, expected);
 }
 
 }  // namespace
