@@ -25,10 +25,10 @@
 #include <vector>
 
 #include "analyze.h"
+#include "bucket_sort.h"
 #include "candidates.h"
 #include "cluster.h"
 #include "dedup_internal.h"
-#include "hash_sort.h"
 #include "lsh.h"
 #include "minhash.h"
 #include "neardup/options.h"
@@ -184,7 +184,7 @@ struct Deduplicator::Rep {
   struct SortScratch {
     std::vector<uint64_t> read;    // a document's values as read
     std::vector<uint64_t> sorted;  // ... sorted (sets sorted in the file)
-    std::vector<uint32_t> counts;  // SortHashes' scratch
+    std::vector<uint64_t> values;  // SortHashes' scratch
   };
 
   // Sorts document doc's shingles into its set of distinct values at
@@ -195,7 +195,7 @@ struct Deduplicator::Rep {
     if (absl::Status s = ReadValues(doc, count, &scratch->read); !s.ok()) {
       return s;
     }
-    SortHashes(scratch->read.data(), count, out, &scratch->counts);
+    SortHashes(scratch->read.data(), count, out, &scratch->values);
     *size = static_cast<uint32_t>(std::unique(out, out + count) - out);
     return absl::OkStatus();
   }
