@@ -63,6 +63,8 @@ for kind in notext text; do
   # an add at TOTAL (it may include merging runs; DESIGN.md).
   [ -f "$work/data/more.jsonl" ] ||
     sed 's/"id": *"/"id":"more-/' "${batches[1]}" > "$work/data/more.jsonl"
+  # Dirty pages of earlier writes would be flushed by this add's fsync.
+  sync
   run "add 50k more @$total ($kind)" 50000 "$neardup" index add -q --index "$index" "${flag[@]}" "$work/data/more.jsonl"
 done
 run "query --passages 100 @$total (text)" 100 "$neardup" index query -q --passages --index "$work/text.ndx" "$work/data/query-100.jsonl"

@@ -48,10 +48,12 @@
 #include <zstd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <ctime>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <thread>
@@ -389,6 +391,12 @@ struct AddedPart {
   std::string texts;                   // zstd frames, in document order
   std::vector<uint64_t> text_ends;     // per document, into texts
   std::vector<uint32_t> docs;          // number given, or kNotAdded
+  std::string ids;                     // in document order
+  std::vector<size_t> id_ends;         // per document, into ids
+  std::string_view Id(size_t j) const {
+    const size_t begin = j == 0 ? 0 : id_ends[j - 1];
+    return std::string_view(ids).substr(begin, id_ends[j] - begin);
+  }
 };
 constexpr uint32_t kNotAdded = 0xFFFFFFFFu;
 
@@ -410,7 +418,7 @@ struct RunContents {
 // The run of `kind` (kBandRun with `bands` keys per document, or
 // kPassageRun) of the documents of `parts` given a number: put in order of
 // bucket by counting, then sorted and made distinct within each bucket.
-void BuildRun(const std::vector<AddedPart>& parts, bool passages, int bands,
+void BuildRun(const std::deque<AddedPart>& parts, bool passages, int bands,
               RunContents* run) {
   auto for_each_entry = [&](const auto& fn) {
     for (const AddedPart& part : parts) {
@@ -522,6 +530,33 @@ void PrepareForWriting(char* p, size_t n) {
   (void)p;
   (void)n;
 #endif
+}
+
+// Fills `n` bytes at `dst` on up to `workers` threads: fill(begin, end)
+// writes bytes [begin, end) of them, for disjoint ranges that cover [0, n)
+// (each cut on a 2 MiB boundary of the address, so that a huge page is
+// readied by one thread). With `fresh` (memory LMDB allocated for this
+// transaction), each thread readies its own range first: zeroing fresh
+// pages is most of the cost of filling a large reserved value on this
+// machine, and it is otherwise spent on one core while the other idles
+// (DESIGN.md, "The feed index").
+void FillInParallel(char* dst, size_t n, bool fresh, int workers,
+                    const std::function<void(size_t, size_t)>& fill) {
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  std::vector<size_t> cuts = {0};
+  const auto base = reinterpret_cast<uintptr_t>(dst);
+  for (int w = 1; w < workers; ++w) {
+    const uintptr_t at =
+        (base + n / static_cast<size_t>(workers) * w) & ~(kHuge - 1);
+    const size_t cut = at > base ? static_cast<size_t>(at - base) : 0;
+    if (cut > cuts.back() && cut < n) cuts.push_back(cut);
+  }
+  cuts.push_back(n);
+  ParallelFor(cuts.size() - 1, workers, 1, [&](size_t i, int) {
+    const size_t begin = cuts[i], end = cuts[i + 1];
+    if (fresh) PrepareForWriting(dst + begin, end - begin);
+    fill(begin, end);
+  });
 }
 
 bool ParseRun(uint32_t key, const MDB_val& v, RunInfo* run) {
@@ -974,10 +1009,17 @@ struct FeedIndex::Rep {
     return out;
   }
 
+  // Whether `p` (a value this write transaction holds) is memory LMDB
+  // allocated for it, not yet touched, rather than a page of the map.
+  // False when the map is not known.
+  bool Fresh(const char* p) const {
+    return map != nullptr && (p < map || p >= map + map_bytes);
+  }
+
   // Reserves `bytes` for the value of `key`, which sorts after every key of
   // `dbi`, to be filled in place: *out is where (valid until the next write
-  // to the transaction), made ready for writing if it is fresh memory.
-  // Returns LMDB's error code, or 0.
+  // to the transaction; see Fresh() and FillInParallel()). Returns LMDB's
+  // error code, or 0.
   int ReserveValue(MDB_txn* txn, MDB_dbi dbi, MDB_val* key, size_t bytes,
                    char** out) const {
     MDB_val v{bytes, nullptr};
@@ -985,11 +1027,7 @@ struct FeedIndex::Rep {
         rc != 0) {
       return rc;
     }
-    char* p = static_cast<char*>(v.mv_data);
-    if (map != nullptr && (p < map || p >= map + map_bytes)) {
-      PrepareForWriting(p, v.mv_size);
-    }
-    *out = p;
+    *out = static_cast<char*>(v.mv_data);
     return 0;
   }
 
@@ -1024,20 +1062,31 @@ struct FeedIndex::Rep {
     if (run.entries.empty()) return absl::OkStatus();
     auto p = ReserveRun(txn, kind, first, end, run.entries.size(), run.dir);
     if (!p.ok()) return p.status();
-    std::memcpy(*p + kRunHeaderBytes + kRunDirBytes, run.entries.data(),
-                run.entries.size() * 8);
+    char* dst = *p + kRunHeaderBytes + kRunDirBytes;
+    const char* src = reinterpret_cast<const char*>(run.entries.data());
+    FillInParallel(dst, run.entries.size() * 8, Fresh(dst), workers,
+                   [&](size_t begin, size_t end_byte) {
+                     std::memcpy(dst + begin, src + begin, end_byte - begin);
+                   });
     return absl::OkStatus();
   }
 
-  // Replaces `inputs` (runs of one kind, in document order) by one run of
-  // their entries whose document `keep` accepts (all if null).
+  // Replaces `inputs` (runs of one kind, in document order) and `newest`
+  // (if given: a run not yet stored, of documents after theirs, up to
+  // `newest_end`) by one run of their entries whose document `keep`
+  // accepts (all if null; called from several threads). The output is
+  // written in pieces of buckets on `workers` threads.
   absl::Status RewriteRuns(MDB_txn* txn, const std::vector<RunInfo>& inputs,
-                           const std::function<bool(uint32_t)>& keep) const {
+                           const std::function<bool(uint32_t)>& keep,
+                           const RunContents* newest = nullptr,
+                           uint32_t newest_end = 0) const {
     const BlobReader reader = Reader();
     std::vector<std::vector<uint32_t>> dirs(inputs.size());
     for (size_t i = 0; i < inputs.size(); ++i) {
       if (!ReadRunDir(reader, inputs[i], &dirs[i])) return RunDamaged();
     }
+    if (newest != nullptr) dirs.push_back(newest->dir);
+    const size_t sources = dirs.size();
     std::vector<uint32_t> out_dir(size_t{kRunBuckets} + 1, 0);
     uint64_t total = 0;
     {
@@ -1046,13 +1095,15 @@ struct FeedIndex::Rep {
       for (const RunInfo& run : inputs) streams.emplace_back(reader, run);
       for (size_t b = 0; b < kRunBuckets; ++b) {
         out_dir[b] = static_cast<uint32_t>(total);
-        for (size_t i = 0; i < inputs.size(); ++i) {
+        for (size_t i = 0; i < sources; ++i) {
           const uint64_t lo = dirs[i][b], hi = dirs[i][b + 1];
           if (!keep) {
             total += hi - lo;
             continue;
           }
-          const uint64_t* e = streams[i].Get(lo, hi, kRunChunkEntries);
+          const uint64_t* e = i < inputs.size()
+                                  ? streams[i].Get(lo, hi, kRunChunkEntries)
+                                  : newest->entries.data() + lo;
           if (e == nullptr && hi > lo) return RunDamaged();
           for (uint64_t j = 0; j < hi - lo; ++j) {
             total += keep(static_cast<uint32_t>(e[j])) ? 1 : 0;
@@ -1066,11 +1117,13 @@ struct FeedIndex::Rep {
       out_dir[kRunBuckets] = static_cast<uint32_t>(total);
     }
     if (total == 0) return DeleteRuns(txn, inputs);
-    auto out =
-        ReserveRun(txn, inputs.front().kind, inputs.front().first_document,
-                   inputs.back().end_document, total, out_dir);
+    // (`inputs` is not empty: callers pass the runs they replace.)
+    const uint32_t end =
+        newest != nullptr ? newest_end : inputs.back().end_document;
+    auto out = ReserveRun(txn, inputs.front().kind,
+                          inputs.front().first_document, end, total, out_dir);
     if (!out.ok()) return out.status();
-    char* w = *out + kRunHeaderBytes + kRunDirBytes;
+    char* const w = *out + kRunHeaderBytes + kRunDirBytes;
     // The reservation may have moved pages this transaction wrote (LMDB
     // spills dirty pages of large transactions): find the inputs again.
     std::vector<RunInfo> in = inputs;
@@ -1080,29 +1133,59 @@ struct FeedIndex::Rep {
         return Error("cannot read a run of band keys", rc);
       }
     }
-    std::vector<RunStream> streams;
-    streams.reserve(in.size());
-    for (const RunInfo& run : in) streams.emplace_back(reader, run);
-    std::vector<uint64_t> bucket;
-    for (size_t b = 0; b < kRunBuckets; ++b) {
-      bucket.clear();
-      for (size_t i = 0; i < in.size(); ++i) {
-        const uint64_t lo = dirs[i][b], hi = dirs[i][b + 1];
-        const uint64_t* e = streams[i].Get(lo, hi, kRunChunkEntries);
-        if (e == nullptr && hi > lo) return RunDamaged();
-        const size_t mid = bucket.size();
-        for (uint64_t j = 0; j < hi - lo; ++j) {
-          if (!keep || keep(static_cast<uint32_t>(e[j]))) {
-            bucket.push_back(e[j]);
-          }
-        }
-        std::inplace_merge(bucket.begin(), bucket.begin() + mid, bucket.end());
-      }
-      if (!bucket.empty()) {  // an empty vector's data() may be null
-        std::memcpy(w, bucket.data(), bucket.size() * 8);
-        w += bucket.size() * 8;
-      }
+    // Pieces of buckets of about equal size, one per worker, each with its
+    // own streams; every bucket's place in the output is known from
+    // out_dir, so the bytes are the same on any number of threads.
+    const size_t pieces = std::max<size_t>(1, static_cast<size_t>(workers));
+    std::vector<size_t> cuts = {0};
+    for (size_t p = 1; p < pieces; ++p) {
+      const auto at = static_cast<uint32_t>(total * p / pieces);
+      cuts.push_back(static_cast<size_t>(
+          std::lower_bound(out_dir.begin(), out_dir.end() - 1, at) -
+          out_dir.begin()));
     }
+    cuts.push_back(kRunBuckets);
+    const bool fresh = Fresh(w);
+    std::atomic<bool> damaged{false};
+    ParallelFor(pieces, workers, 1, [&](size_t piece, int) {
+      const size_t first_bucket = cuts[piece], end_bucket = cuts[piece + 1];
+      if (end_bucket <= first_bucket) return;
+      char* at = w + uint64_t{out_dir[first_bucket]} * 8;
+      if (fresh) {
+        PrepareForWriting(
+            at, uint64_t{out_dir[end_bucket] - out_dir[first_bucket]} * 8);
+      }
+      std::vector<RunStream> streams;
+      streams.reserve(in.size());
+      for (const RunInfo& run : in) streams.emplace_back(reader, run);
+      std::vector<uint64_t> bucket;
+      for (size_t b = first_bucket; b < end_bucket; ++b) {
+        bucket.clear();
+        for (size_t i = 0; i < sources; ++i) {
+          const uint64_t lo = dirs[i][b], hi = dirs[i][b + 1];
+          const uint64_t* e = i < in.size()
+                                  ? streams[i].Get(lo, hi, kRunChunkEntries)
+                                  : newest->entries.data() + lo;
+          if (e == nullptr && hi > lo) {
+            damaged = true;
+            return;
+          }
+          const size_t mid = bucket.size();
+          for (uint64_t j = 0; j < hi - lo; ++j) {
+            if (!keep || keep(static_cast<uint32_t>(e[j]))) {
+              bucket.push_back(e[j]);
+            }
+          }
+          std::inplace_merge(bucket.begin(), bucket.begin() + mid,
+                             bucket.end());
+        }
+        if (!bucket.empty()) {  // an empty vector's data() may be null
+          std::memcpy(at, bucket.data(), bucket.size() * 8);
+          at += bucket.size() * 8;
+        }
+      }
+    });
+    if (damaged) return RunDamaged();
     return DeleteRuns(txn, inputs);
   }
 
@@ -1118,20 +1201,23 @@ struct FeedIndex::Rep {
     return absl::OkStatus();
   }
 
-  // Merges the newest runs of `kind` while the older of the last two holds
-  // at most kRunMergeRatio times the newer's entries, or is small: the
-  // runs that pairwise merging would take, merged in one pass (a cascade
-  // of pairwise merges would write the newest entries once per step).
-  absl::Status MergeRuns(MDB_txn* txn, uint32_t kind) const {
+  // Stores `newest`, the run of `kind` of a batch's documents [first, end),
+  // merged with the newest stored runs of `kind` while the older of the
+  // last two holds at most kRunMergeRatio times the newer's entries, or is
+  // small: the runs that pairwise merging would take, merged in one pass (a
+  // cascade of pairwise merges would write the newest entries once per
+  // step), and `newest` merged from memory, never stored on its own.
+  absl::Status StoreRun(MDB_txn* txn, uint32_t kind, uint32_t first,
+                        uint32_t end, const RunContents& newest) const {
+    if (newest.entries.empty()) return absl::OkStatus();
     auto all = ReadRuns(txn);
     if (!all.ok()) return all.status();
     std::vector<RunInfo> of_kind;
     for (const RunInfo& r : *all) {
       if (r.kind == kind) of_kind.push_back(r);
     }
-    if (of_kind.size() < 2) return absl::OkStatus();
-    uint64_t merged = of_kind.back().entries;
-    size_t from = of_kind.size() - 1;
+    uint64_t merged = newest.entries.size();
+    size_t from = of_kind.size();
     while (from > 0) {
       const RunInfo& older = of_kind[from - 1];
       const uint64_t ratio =
@@ -1144,8 +1230,9 @@ struct FeedIndex::Rep {
       merged += older.entries;
       --from;
     }
-    if (from == of_kind.size() - 1) return absl::OkStatus();
-    return RewriteRuns(txn, {of_kind.begin() + from, of_kind.end()}, nullptr);
+    if (from == of_kind.size()) return WriteRun(txn, kind, first, end, newest);
+    return RewriteRuns(txn, {of_kind.begin() + from, of_kind.end()}, nullptr,
+                       &newest, end);
   }
 };
 
@@ -1384,110 +1471,48 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
   }
   if (name.empty()) return absl::InvalidArgumentError("empty batch name");
   FeedAddResult result;
-  // Each part as it comes: the content hash (every id and text, with their
-  // lengths), the ids, and each text sketched and compressed (outside the
-  // write transaction); the texts themselves are not kept.
-  std::unique_ptr<XXH3_state_t, XXH_errorcode (*)(XXH3_state_t*)> state(
-      XXH3_createState(), XXH3_freeState);
-  XXH3_128bits_reset(state.get());
-  std::string ids;
-  std::vector<size_t> id_ends;
-  std::vector<Worker> workers = rep.MakeWorkers();
-  std::vector<AddScratch> scratch;
-  std::vector<AddedPart> parts;
-  std::vector<std::string_view> texts;
-  for (;;) {
-    auto part = next();
-    if (!part.ok()) return part.status();
-    if (part->empty()) break;
-    texts.clear();
-    for (const DocumentView& d : *part) {
-      if (d.text.size() >= kMaxTextBytes) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("document ", std::string(d.id), " is 4 GiB or more"));
-      }
-      const uint64_t sizes[2] = {d.id.size(), d.text.size()};
-      XXH3_128bits_update(state.get(), sizes, sizeof(sizes));
-      XXH3_128bits_update(state.get(), d.id.data(), d.id.size());
-      XXH3_128bits_update(state.get(), d.text.data(), d.text.size());
-      ids.append(d.id);
-      id_ends.push_back(ids.size());
-      texts.push_back(d.text);
-    }
-    parts.emplace_back();
-    rep.SketchPart(texts, &workers, &scratch, &parts.back());
-  }
-  scratch = {};
-  XXH128_canonical_t hash;
-  XXH128_canonicalFromHash(&hash, XXH3_128bits_digest(state.get()));
-  const size_t count = id_ends.size();
-  auto id_of = [&ids, &id_ends](size_t i) {
-    const size_t begin = i == 0 ? 0 : id_ends[i - 1];
-    return std::string_view(ids).substr(begin, id_ends[i] - begin);
-  };
-
+  // The write transaction is begun first: each part of the batch is
+  // sketched on the workers while the part before it is stored (its ids
+  // looked up, its documents and ids put) on another thread, so that little
+  // is left for one thread after the last part (DESIGN.md, "The feed
+  // index"). Whether the batch is already there (its content hash) is known
+  // only at the end; then the transaction is aborted and nothing changes.
   Txn txn;
   int rc = txn.Begin(rep.env, 0);
   if (rc != 0) return rep.Error("cannot begin a write transaction", rc);
   auto batches = rep.ReadBatches(txn.get());
   if (!batches.ok()) return batches.status();
-  std::string hex;
-  {
-    static constexpr char kHex[] = "0123456789abcdef";
-    for (unsigned char c : hash.digest) {
-      hex += kHex[c >> 4];
-      hex += kHex[c & 15];
-    }
-  }
-  for (const FeedBatchInfo& b : *batches) {
-    if (b.content_hash == hex) {
-      result.already_added = true;
-      result.batch = b;
-      return result;
-    }
-  }
-  for (const FeedBatchInfo& b : *batches) {
-    if (b.name == name) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "a batch named ", std::string(name),
-          " with other content is already in ", rep.path, " (added ",
-          b.added_unix_seconds, "); name it otherwise"));
-    }
-  }
   auto next_doc = rep.ReadCounter(txn.get(), "next_document");
   auto next_batch = rep.ReadCounter(txn.get(), "next_batch");
   if (!next_doc.ok()) return next_doc.status();
   if (!next_batch.ok()) return next_batch.status();
   uint32_t doc = *next_doc;
   const uint32_t batch = *next_batch;
-  if (uint64_t{doc} + count >= 0xFFFFFFFFu) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat(rep.path, ": the index is full (2^32 documents added)"));
-  }
-
-  absl::flat_hash_set<std::string_view> batch_ids;
-  std::string sig_block;  // the added documents' batch, tokens, signature
-  std::vector<uint32_t> id_offsets = {0};  // the added documents' ids
-  std::string id_bytes;
-  std::string record;
   const uint32_t first = doc;
   const size_t k = rep.params.num_hashes;
   Cursor ids_cursor;
   if ((rc = ids_cursor.Open(txn.get(), rep.ids)) != 0) {
     return rep.Error("cannot open a cursor", rc);
   }
-  // Which documents are added (not those whose id is in the index or
-  // earlier in the batch), found before anything is written: the runs
-  // need only their numbers, so they are built on other threads while this
-  // one stores the documents (DESIGN.md, "The feed index"). Reading first
-  // finds what reading between the writes found: the writes add only ids
-  // of this batch, which batch_ids catches.
+
+  absl::flat_hash_set<std::string_view> batch_ids;
+  std::string sig_block;  // the added documents' batch, tokens, signature
+  std::vector<uint32_t> id_offsets = {0};  // the added documents' ids
+  std::string id_bytes;
   uint64_t text_bytes = 0;
-  size_t i = 0;
-  for (AddedPart& part : parts) {
+  // Stores one sketched part: which of its documents are added (not those
+  // whose id is in the index or earlier in the batch), their numbers, docs
+  // records and ids. Reading an id before the writes of its part finds
+  // what reading before every write found: the writes add only ids of this
+  // batch, which batch_ids catches.
+  auto store_part = [&](AddedPart& part) -> absl::Status {
+    if (uint64_t{doc} + part.count >= 0xFFFFFFFFu) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat(rep.path, ": the index is full (2^32 documents added)"));
+    }
     part.docs.assign(part.count, kNotAdded);
-    for (size_t j = 0; j < part.count; ++j, ++i) {
-      const std::string_view id = id_of(i);
+    for (size_t j = 0; j < part.count; ++j) {
+      const std::string_view id = part.Id(j);
       if (!batch_ids.insert(id).second) {
         ++result.existing_ids;
         continue;
@@ -1495,9 +1520,10 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
       uint64_t id_hash = IdHash(id);
       bool known = false;
       MDB_val hk = Val(&id_hash, 8), hv;
-      for (rc = mdb_cursor_get(ids_cursor.get(), &hk, &hv, MDB_SET_KEY);
-           rc == 0 && !known;
-           rc = mdb_cursor_get(ids_cursor.get(), &hk, &hv, MDB_NEXT_DUP)) {
+      int get_rc;
+      for (get_rc = mdb_cursor_get(ids_cursor.get(), &hk, &hv, MDB_SET_KEY);
+           get_rc == 0 && !known;
+           get_rc = mdb_cursor_get(ids_cursor.get(), &hk, &hv, MDB_NEXT_DUP)) {
         MDB_val dk = Val(hv.mv_data, 4), dv;
         if (mdb_get(txn.get(), rep.docs, &dk, &dv) == 0 &&
             dv.mv_size >= 8 + k) {
@@ -1517,32 +1543,11 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
       ++doc;
       ++result.added;
     }
-  }
-  // One sorted run per kind (band and passage runs on two threads), built
-  // while the documents are stored; written and merged after.
-  RunContents runs[2];
-  auto build_runs = [&]() {
-    ParallelFor(2, std::min(2, static_cast<int>(workers.size())), 1,
-                [&](size_t kind, int) {
-                  if (kind == kPassageRun && !rep.params.passage_keys) return;
-                  BuildRun(parts, kind == kPassageRun, rep.params.bands,
-                           &runs[kind]);
-                });
-  };
-  std::thread builder;
-  struct Joiner {
-    std::thread* t;
-    ~Joiner() {
-      if (t->joinable()) t->join();
-    }
-  } joiner{&builder};
-  if (workers.size() > 1) builder = std::thread(build_runs);
-  i = 0;
-  for (const AddedPart& part : parts) {
-    for (size_t j = 0; j < part.count; ++j, ++i) {
+    std::string record;
+    for (size_t j = 0; j < part.count; ++j) {
       if (part.docs[j] == kNotAdded) continue;
       uint32_t d = part.docs[j];
-      const std::string_view id = id_of(i);
+      const std::string_view id = part.Id(j);
       record.clear();
       Append<uint32_t>(batch, &record);
       Append<uint32_t>(part.tokens[j], &record);
@@ -1558,16 +1563,115 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
       }
       id_offsets.push_back(static_cast<uint32_t>(id_bytes.size()));
       MDB_val dk = Val(&d, 4), dv = Val(record.data(), record.size());
-      if ((rc = mdb_put(txn.get(), rep.docs, &dk, &dv, MDB_APPEND)) != 0) {
-        return rep.Error("cannot store a document", rc);
+      if (int put_rc = mdb_put(txn.get(), rep.docs, &dk, &dv, MDB_APPEND);
+          put_rc != 0) {
+        return rep.Error("cannot store a document", put_rc);
       }
       uint64_t id_hash = IdHash(id);
       MDB_val hk = Val(&id_hash, 8), iv = Val(&d, 4);
-      if ((rc = mdb_put(txn.get(), rep.ids, &hk, &iv, 0)) != 0) {
-        return rep.Error("cannot store an id", rc);
+      if (int put_rc = mdb_put(txn.get(), rep.ids, &hk, &iv, 0); put_rc != 0) {
+        return rep.Error("cannot store an id", put_rc);
       }
     }
+    return absl::OkStatus();
+  };
+
+  // Each part as it comes: the content hash (every id and text, with their
+  // lengths), the ids, and each text sketched and compressed; the texts
+  // themselves are not kept. Parts stay where they are (a deque) while the
+  // storing thread reads one.
+  std::unique_ptr<XXH3_state_t, XXH_errorcode (*)(XXH3_state_t*)> state(
+      XXH3_createState(), XXH3_freeState);
+  XXH3_128bits_reset(state.get());
+  std::vector<Worker> workers = rep.MakeWorkers();
+  std::vector<AddScratch> scratch;
+  std::deque<AddedPart> parts;
+  std::vector<std::string_view> texts;
+  absl::Status stored;
+  std::thread storer;
+  struct Joiner {
+    std::thread* t;
+    ~Joiner() {
+      if (t->joinable()) t->join();
+    }
+  } storer_joiner{&storer};
+  for (;;) {
+    auto part = next();
+    if (!part.ok()) return part.status();
+    if (part->empty()) break;
+    texts.clear();
+    parts.emplace_back();
+    AddedPart& added = parts.back();
+    for (const DocumentView& d : *part) {
+      if (d.text.size() >= kMaxTextBytes) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("document ", std::string(d.id), " is 4 GiB or more"));
+      }
+      const uint64_t sizes[2] = {d.id.size(), d.text.size()};
+      XXH3_128bits_update(state.get(), sizes, sizeof(sizes));
+      XXH3_128bits_update(state.get(), d.id.data(), d.id.size());
+      XXH3_128bits_update(state.get(), d.text.data(), d.text.size());
+      added.ids.append(d.id);
+      added.id_ends.push_back(added.ids.size());
+      texts.push_back(d.text);
+    }
+    rep.SketchPart(texts, &workers, &scratch, &added);
+    if (storer.joinable()) storer.join();
+    if (!stored.ok()) return stored;
+    if (workers.size() > 1) {
+      storer = std::thread(
+          [&stored, &store_part, &added]() { stored = store_part(added); });
+    } else if (absl::Status s = store_part(added); !s.ok()) {
+      return s;
+    }
   }
+  if (storer.joinable()) storer.join();
+  if (!stored.ok()) return stored;
+  scratch = {};
+  XXH128_canonical_t hash;
+  XXH128_canonicalFromHash(&hash, XXH3_128bits_digest(state.get()));
+  std::string hex;
+  {
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (unsigned char c : hash.digest) {
+      hex += kHex[c >> 4];
+      hex += kHex[c & 15];
+    }
+  }
+  for (const FeedBatchInfo& b : *batches) {
+    if (b.content_hash == hex) {
+      FeedAddResult known;
+      known.already_added = true;
+      known.batch = b;
+      return known;  // the transaction is aborted
+    }
+  }
+  for (const FeedBatchInfo& b : *batches) {
+    if (b.name == name) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "a batch named ", std::string(name),
+          " with other content is already in ", rep.path, " (added ",
+          b.added_unix_seconds, "); name it otherwise"));
+    }
+  }
+  // One sorted run per kind (band and passage runs on two threads), built
+  // while the signatures, ids and texts are stored; written and merged
+  // after.
+  RunContents runs[2];
+  auto build_runs = [&]() {
+    ParallelFor(2, std::min(2, static_cast<int>(workers.size())), 1,
+                [&](size_t kind, int) {
+                  if (kind == kPassageRun && !rep.params.passage_keys) return;
+                  BuildRun(parts, kind == kPassageRun, rep.params.bands,
+                           &runs[kind]);
+                });
+  };
+  std::thread builder;
+  struct Joiner joiner {
+    &builder
+  };
+  if (workers.size() > 1) builder = std::thread(build_runs);
+  std::string record;
   if (!sig_block.empty()) {
     uint32_t key = first;
     MDB_val sk = Val(&key, 4), sv = Val(sig_block.data(), sig_block.size());
@@ -1596,21 +1700,50 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
       const uint32_t zero = 0;
       std::memcpy(p, &count32, 4);
       std::memcpy(p + 4, &zero, 4);
+      // The offsets, and the frames as spans of consecutive added
+      // documents (one per part unless ids were left out), copied on all
+      // workers.
+      struct Span {
+        uint64_t at;  // in the frames
+        const char* bytes;
+        uint64_t size;
+      };
+      std::vector<Span> spans;
       uint64_t offset = 0;
       char* offsets = p + 8;
-      char* bytes = p + bytes_at;
       std::memcpy(offsets, &offset, 8);
       for (const AddedPart& part : parts) {
         for (size_t j = 0; j < part.count; ++j) {
           if (part.docs[j] == kNotAdded) continue;
           const uint64_t begin = j == 0 ? 0 : part.text_ends[j - 1];
           const uint64_t size = part.text_ends[j] - begin;
-          if (size > 0) std::memcpy(bytes + offset, &part.texts[begin], size);
+          if (!spans.empty() && spans.back().bytes + spans.back().size ==
+                                    part.texts.data() + begin) {
+            spans.back().size += size;
+          } else if (size > 0) {
+            spans.push_back({offset, part.texts.data() + begin, size});
+          }
           offset += size;
           offsets += 8;
           std::memcpy(offsets, &offset, 8);
         }
       }
+      char* bytes = p + bytes_at;
+      FillInParallel(
+          bytes, text_bytes, rep.Fresh(p), rep.workers,
+          [&](size_t begin, size_t end) {
+            auto it = std::upper_bound(
+                spans.begin(), spans.end(), begin,
+                [](uint64_t at, const Span& s) { return at < s.at; });
+            if (it != spans.begin()) --it;
+            for (; it != spans.end() && it->at < end; ++it) {
+              const uint64_t lo = std::max<uint64_t>(it->at, begin);
+              const uint64_t hi = std::min<uint64_t>(it->at + it->size, end);
+              if (hi > lo) {
+                std::memcpy(bytes + lo, it->bytes + (lo - it->at), hi - lo);
+              }
+            }
+          });
     }
   }
   if (builder.joinable()) {
@@ -1620,14 +1753,11 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
   }
   parts = {};
   for (const uint32_t kind : {kBandRun, kPassageRun}) {
-    if (absl::Status s = rep.WriteRun(txn.get(), kind, first, doc, runs[kind]);
+    if (absl::Status s = rep.StoreRun(txn.get(), kind, first, doc, runs[kind]);
         !s.ok()) {
       return s;
     }
-    if (!runs[kind].entries.empty()) {
-      runs[kind] = {};
-      if (absl::Status s = rep.MergeRuns(txn.get(), kind); !s.ok()) return s;
-    }
+    runs[kind] = {};
   }
   FeedBatchInfo& info = result.batch;
   info.number = batch;

@@ -260,6 +260,88 @@ TEST(FeedIndexTest, PassageRunsOfManyBatchesAnswerAsOneBatch) {
   std::filesystem::remove_all(many_path);
 }
 
+// A text of `n` pseudo-random six-letter words (compressed to about 0.6 of
+// its size: large text blocks from few documents).
+std::string RandomWords(uint64_t seed, int n) {
+  std::string text;
+  uint64_t x = seed * 0x9E3779B97F4A7C15u + 1;
+  for (int i = 0; i < n; ++i) {
+    for (int c = 0; c < 6; ++c) {
+      x = x * 6364136223846793005u + 1442695040888963407u;
+      text += static_cast<char>('a' + (x >> 33) % 26);
+    }
+    text += ' ';
+  }
+  return text;
+}
+
+TEST(FeedIndexTest, BatchesMergedOnManyThreadsAnswerAsOneBatch) {
+  // An add fills its text block and its runs on every worker, each its own
+  // piece, and merges the batch's new run from memory into the runs it
+  // joins (StoreRun). Index `one` gets 4,000 documents in one batch on one
+  // thread; `many` gets them in two batches on 4 threads, the second's
+  // runs merged with the first's, with an already indexed id in the middle
+  // of it (left out: a part's frames are copied in two spans). Its text
+  // block of ~5 MB is cut in at least two pieces (at 2 MiB boundaries).
+  const std::string one_path = TempIndexPath("pieces-one");
+  const std::string many_path = TempIndexPath("pieces-many");
+  FeedIndexOptions options = Writable(/*texts=*/true);
+  options.threads = 1;
+  auto one = FeedIndex::Open(one_path, options);
+  options.threads = 4;
+  options.small_run_entries = 1;
+  auto many = FeedIndex::Open(many_path, options);
+  ASSERT_TRUE(one.ok() && many.ok());
+  constexpr int kDocs = 4000;
+  std::vector<std::string> texts, ids;
+  for (int i = 0; i < kDocs; ++i) {
+    texts.push_back(RandomWords(i, 400));
+    ids.push_back("d" + std::to_string(i));
+  }
+  std::vector<DocumentView> all;
+  for (int i = 0; i < kDocs; ++i) all.push_back({ids[i], texts[i]});
+  ASSERT_TRUE((*one)->AddBatch("all", all).ok());
+  std::vector<DocumentView> first(all.begin(), all.begin() + 1000);
+  std::vector<DocumentView> second(all.begin() + 1000, all.end());
+  second.insert(second.begin() + 1500, all[0]);
+  ASSERT_TRUE((*many)->AddBatch("first", first).ok());
+  auto added = (*many)->AddBatch("second", second);
+  ASSERT_TRUE(added.ok()) << added.status();
+  EXPECT_EQ(added->added, 3000u);
+  // Near copies of every 20th document (their first 60 %: candidates by
+  // one or two bands, lost if a run lost an entry) and every document
+  // itself, whose text comes back.
+  std::vector<std::string> queries;
+  for (int i = 0; i < kDocs; i += 20) {
+    queries.push_back(texts[i].substr(0, 1680) + RandomWords(kDocs + i, 160));
+  }
+  FeedQueryOptions all_candidates;
+  all_candidates.all_candidates = true;
+  FeedQueryStats one_stats, many_stats;
+  const auto a = Matches(**one, queries, all_candidates, &one_stats);
+  const auto b = Matches(**many, queries, all_candidates, &many_stats);
+  ASSERT_EQ(a.size(), queries.size());
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(one_stats.candidates, many_stats.candidates);
+  EXPECT_GT(one_stats.candidates, 100u);
+  FeedQueryOptions with_texts;
+  with_texts.want_texts = true;
+  std::vector<std::string_view> views(texts.begin(), texts.end());
+  auto results = (*many)->Query(views, with_texts);
+  ASSERT_TRUE(results.ok()) << results.status();
+  for (int i = 0; i < kDocs; ++i) {
+    const std::vector<FeedMatch>& m = (*results)[i];
+    ASSERT_EQ(m.size(), 1u) << i;
+    EXPECT_EQ(m[0].id, ids[i]);
+    EXPECT_EQ(m[0].similarity, 1.0);
+    EXPECT_TRUE(m[0].text == texts[i]) << i;
+  }
+  one->reset();
+  many->reset();
+  std::filesystem::remove_all(one_path);
+  std::filesystem::remove_all(many_path);
+}
+
 TEST(FeedIndexTest, ResultsDoNotDependOnThreads) {
   const std::string path = TempIndexPath("threads");
   std::vector<std::string> texts;
