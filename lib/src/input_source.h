@@ -53,6 +53,19 @@ class ByteSource {
   virtual absl::StatusOr<size_t> ReadInto(ReadBuffer* buffer) {
     return Read(buffer->data(), buffer->size());
   }
+
+  // Lending, for sources that decode into memory of their own (zstd): the
+  // bytes are handed out where they were decoded instead of being copied.
+  // Only where CanLend(). Lend returns the next bytes of the stream (empty
+  // only at the end); they stay valid and unchanged until given back by
+  // Return, which gives back the oldest view lent. At most kMaxLent views
+  // may be lent at once. Read may be mixed with lending (it copies).
+  static constexpr int kMaxLent = 3;
+  virtual bool CanLend() const { return false; }
+  virtual absl::StatusOr<std::string_view> Lend() {
+    return absl::UnimplementedError("this byte source does not lend");
+  }
+  virtual void Return() {}
 };
 
 enum class Compression { kNone, kGzip, kZstd };
@@ -110,18 +123,28 @@ class PrefetchingSource : public ByteSource {
   absl::StatusOr<size_t> Read(char* dst, size_t n) override;
   absl::StatusOr<size_t> ReadInto(ReadBuffer* buffer) override;
 
+  // A source that lends (zstd) is read by lending: the thread lends chunks
+  // of it ahead of the caller, who may borrow one at a time in turn.
+  bool CanLend() const override { return lending_; }
+  absl::StatusOr<std::string_view> Lend() override;
+  void Return() override;
+
  private:
   struct Shared;
   // Makes *current_ the next chunk (waits for it); false at the end or an
   // error (in *status).
   bool NextChunk(absl::Status* status);
   void Run();
+  void RunLending();
 
   size_t* stored_bytes_;
   size_t thread_stored_ = 0;
   std::unique_ptr<ByteSource> source_;
   std::unique_ptr<Shared> shared_;
+  bool lending_ = false;  // the chunks are views lent by source_
   ReadBuffer current_{0};
+  const char* current_data_ = nullptr;  // current_.data(), or a lent view
+  bool current_borrowed_ = false;  // the current view is lent to the caller
   size_t current_begin_ = 0;
   size_t current_end_ = 0;
   size_t stored_reported_ = 0;
@@ -154,8 +177,11 @@ class LineReader {
   absl::StatusOr<bool> NextLine(std::string* line, size_t padding);
 
   std::unique_ptr<ByteSource> source_;
+  const bool lending_;     // source_ lends its bytes (see ByteSource::Lend)
+  bool borrowed_ = false;  // data_ is a view lent by source_
   ReadBuffer buffer_;
-  size_t begin_ = 0;  // unread bytes are buffer_[begin_, end_)
+  const char* data_;  // buffer_.data(), or the view lent by source_
+  size_t begin_ = 0;  // unread bytes are data_[begin_, end_)
   size_t end_ = 0;
   bool eof_ = false;
   size_t bytes_read_ = 0;
