@@ -208,9 +208,8 @@ class FeedIndex {
       std::function<absl::StatusOr<absl::Span<const DocumentView>>()>;
   // As above, for a batch given a part at a time, so that its texts need
   // not all be in memory: each part is sketched (and compressed) as it
-  // comes and stored in the batch's one transaction, committed after the
-  // last. An error from `next` adds nothing and is returned. REQUIRES:
-  // `next` does not use this index (its write transaction is open).
+  // comes, and the batch is written in one transaction after the last. An
+  // error from `next` adds nothing and is returned.
   absl::StatusOr<FeedAddResult> AddBatch(std::string_view name,
                                          const DocumentSource& next);
 
