@@ -53,7 +53,6 @@
 #include <cmath>
 #include <cstring>
 #include <ctime>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <thread>
@@ -391,12 +390,6 @@ struct AddedPart {
   std::string texts;                   // zstd frames, in document order
   std::vector<uint64_t> text_ends;     // per document, into texts
   std::vector<uint32_t> docs;          // number given, or kNotAdded
-  std::string ids;                     // in document order
-  std::vector<size_t> id_ends;         // per document, into ids
-  std::string_view Id(size_t j) const {
-    const size_t begin = j == 0 ? 0 : id_ends[j - 1];
-    return std::string_view(ids).substr(begin, id_ends[j] - begin);
-  }
 };
 constexpr uint32_t kNotAdded = 0xFFFFFFFFu;
 
@@ -418,7 +411,7 @@ struct RunContents {
 // The run of `kind` (kBandRun with `bands` keys per document, or
 // kPassageRun) of the documents of `parts` given a number: put in order of
 // bucket by counting, then sorted and made distinct within each bucket.
-void BuildRun(const std::deque<AddedPart>& parts, bool passages, int bands,
+void BuildRun(const std::vector<AddedPart>& parts, bool passages, int bands,
               RunContents* run) {
   auto for_each_entry = [&](const auto& fn) {
     for (const AddedPart& part : parts) {
@@ -1471,48 +1464,110 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
   }
   if (name.empty()) return absl::InvalidArgumentError("empty batch name");
   FeedAddResult result;
-  // The write transaction is begun first: each part of the batch is
-  // sketched on the workers while the part before it is stored (its ids
-  // looked up, its documents and ids put) on another thread, so that little
-  // is left for one thread after the last part (DESIGN.md, "The feed
-  // index"). Whether the batch is already there (its content hash) is known
-  // only at the end; then the transaction is aborted and nothing changes.
+  // Each part as it comes: the content hash (every id and text, with their
+  // lengths), the ids, and each text sketched and compressed (outside the
+  // write transaction); the texts themselves are not kept.
+  std::unique_ptr<XXH3_state_t, XXH_errorcode (*)(XXH3_state_t*)> state(
+      XXH3_createState(), XXH3_freeState);
+  XXH3_128bits_reset(state.get());
+  std::string ids;
+  std::vector<size_t> id_ends;
+  std::vector<Worker> workers = rep.MakeWorkers();
+  std::vector<AddScratch> scratch;
+  std::vector<AddedPart> parts;
+  std::vector<std::string_view> texts;
+  for (;;) {
+    auto part = next();
+    if (!part.ok()) return part.status();
+    if (part->empty()) break;
+    texts.clear();
+    for (const DocumentView& d : *part) {
+      if (d.text.size() >= kMaxTextBytes) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("document ", std::string(d.id), " is 4 GiB or more"));
+      }
+      const uint64_t sizes[2] = {d.id.size(), d.text.size()};
+      XXH3_128bits_update(state.get(), sizes, sizeof(sizes));
+      XXH3_128bits_update(state.get(), d.id.data(), d.id.size());
+      XXH3_128bits_update(state.get(), d.text.data(), d.text.size());
+      ids.append(d.id);
+      id_ends.push_back(ids.size());
+      texts.push_back(d.text);
+    }
+    parts.emplace_back();
+    rep.SketchPart(texts, &workers, &scratch, &parts.back());
+  }
+  scratch = {};
+  XXH128_canonical_t hash;
+  XXH128_canonicalFromHash(&hash, XXH3_128bits_digest(state.get()));
+  const size_t count = id_ends.size();
+  auto id_of = [&ids, &id_ends](size_t i) {
+    const size_t begin = i == 0 ? 0 : id_ends[i - 1];
+    return std::string_view(ids).substr(begin, id_ends[i] - begin);
+  };
+
   Txn txn;
   int rc = txn.Begin(rep.env, 0);
   if (rc != 0) return rep.Error("cannot begin a write transaction", rc);
   auto batches = rep.ReadBatches(txn.get());
   if (!batches.ok()) return batches.status();
+  std::string hex;
+  {
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (unsigned char c : hash.digest) {
+      hex += kHex[c >> 4];
+      hex += kHex[c & 15];
+    }
+  }
+  for (const FeedBatchInfo& b : *batches) {
+    if (b.content_hash == hex) {
+      result.already_added = true;
+      result.batch = b;
+      return result;
+    }
+  }
+  for (const FeedBatchInfo& b : *batches) {
+    if (b.name == name) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "a batch named ", std::string(name),
+          " with other content is already in ", rep.path, " (added ",
+          b.added_unix_seconds, "); name it otherwise"));
+    }
+  }
   auto next_doc = rep.ReadCounter(txn.get(), "next_document");
   auto next_batch = rep.ReadCounter(txn.get(), "next_batch");
   if (!next_doc.ok()) return next_doc.status();
   if (!next_batch.ok()) return next_batch.status();
   uint32_t doc = *next_doc;
   const uint32_t batch = *next_batch;
-  const uint32_t first = doc;
-  const size_t k = rep.params.num_hashes;
-  Cursor ids_cursor;
-  if ((rc = ids_cursor.Open(txn.get(), rep.ids)) != 0) {
-    return rep.Error("cannot open a cursor", rc);
+  if (uint64_t{doc} + count >= 0xFFFFFFFFu) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(rep.path, ": the index is full (2^32 documents added)"));
   }
 
   absl::flat_hash_set<std::string_view> batch_ids;
   std::string sig_block;  // the added documents' batch, tokens, signature
   std::vector<uint32_t> id_offsets = {0};  // the added documents' ids
   std::string id_bytes;
+  std::string record;
+  const uint32_t first = doc;
+  const size_t k = rep.params.num_hashes;
+  Cursor ids_cursor;
+  if ((rc = ids_cursor.Open(txn.get(), rep.ids)) != 0) {
+    return rep.Error("cannot open a cursor", rc);
+  }
+  // Which documents are added (not those whose id is in the index or
+  // earlier in the batch), found before anything is written: the runs
+  // need only their numbers, so they are built on other threads while this
+  // one stores the documents (DESIGN.md, "The feed index"). Reading first
+  // finds what reading between the writes found: the writes add only ids
+  // of this batch, which batch_ids catches.
   uint64_t text_bytes = 0;
-  // Stores one sketched part: which of its documents are added (not those
-  // whose id is in the index or earlier in the batch), their numbers, docs
-  // records and ids. Reading an id before the writes of its part finds
-  // what reading before every write found: the writes add only ids of this
-  // batch, which batch_ids catches.
-  auto store_part = [&](AddedPart& part) -> absl::Status {
-    if (uint64_t{doc} + part.count >= 0xFFFFFFFFu) {
-      return absl::ResourceExhaustedError(
-          absl::StrCat(rep.path, ": the index is full (2^32 documents added)"));
-    }
+  size_t i = 0;
+  for (AddedPart& part : parts) {
     part.docs.assign(part.count, kNotAdded);
-    for (size_t j = 0; j < part.count; ++j) {
-      const std::string_view id = part.Id(j);
+    for (size_t j = 0; j < part.count; ++j, ++i) {
+      const std::string_view id = id_of(i);
       if (!batch_ids.insert(id).second) {
         ++result.existing_ids;
         continue;
@@ -1520,10 +1575,9 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
       uint64_t id_hash = IdHash(id);
       bool known = false;
       MDB_val hk = Val(&id_hash, 8), hv;
-      int get_rc;
-      for (get_rc = mdb_cursor_get(ids_cursor.get(), &hk, &hv, MDB_SET_KEY);
-           get_rc == 0 && !known;
-           get_rc = mdb_cursor_get(ids_cursor.get(), &hk, &hv, MDB_NEXT_DUP)) {
+      for (rc = mdb_cursor_get(ids_cursor.get(), &hk, &hv, MDB_SET_KEY);
+           rc == 0 && !known;
+           rc = mdb_cursor_get(ids_cursor.get(), &hk, &hv, MDB_NEXT_DUP)) {
         MDB_val dk = Val(hv.mv_data, 4), dv;
         if (mdb_get(txn.get(), rep.docs, &dk, &dv) == 0 &&
             dv.mv_size >= 8 + k) {
@@ -1543,11 +1597,32 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
       ++doc;
       ++result.added;
     }
-    std::string record;
-    for (size_t j = 0; j < part.count; ++j) {
+  }
+  // One sorted run per kind (band and passage runs on two threads), built
+  // while the documents are stored; written and merged after.
+  RunContents runs[2];
+  auto build_runs = [&]() {
+    ParallelFor(2, std::min(2, static_cast<int>(workers.size())), 1,
+                [&](size_t kind, int) {
+                  if (kind == kPassageRun && !rep.params.passage_keys) return;
+                  BuildRun(parts, kind == kPassageRun, rep.params.bands,
+                           &runs[kind]);
+                });
+  };
+  std::thread builder;
+  struct Joiner {
+    std::thread* t;
+    ~Joiner() {
+      if (t->joinable()) t->join();
+    }
+  } joiner{&builder};
+  if (workers.size() > 1) builder = std::thread(build_runs);
+  i = 0;
+  for (const AddedPart& part : parts) {
+    for (size_t j = 0; j < part.count; ++j, ++i) {
       if (part.docs[j] == kNotAdded) continue;
       uint32_t d = part.docs[j];
-      const std::string_view id = part.Id(j);
+      const std::string_view id = id_of(i);
       record.clear();
       Append<uint32_t>(batch, &record);
       Append<uint32_t>(part.tokens[j], &record);
@@ -1563,115 +1638,16 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
       }
       id_offsets.push_back(static_cast<uint32_t>(id_bytes.size()));
       MDB_val dk = Val(&d, 4), dv = Val(record.data(), record.size());
-      if (int put_rc = mdb_put(txn.get(), rep.docs, &dk, &dv, MDB_APPEND);
-          put_rc != 0) {
-        return rep.Error("cannot store a document", put_rc);
+      if ((rc = mdb_put(txn.get(), rep.docs, &dk, &dv, MDB_APPEND)) != 0) {
+        return rep.Error("cannot store a document", rc);
       }
       uint64_t id_hash = IdHash(id);
       MDB_val hk = Val(&id_hash, 8), iv = Val(&d, 4);
-      if (int put_rc = mdb_put(txn.get(), rep.ids, &hk, &iv, 0); put_rc != 0) {
-        return rep.Error("cannot store an id", put_rc);
+      if ((rc = mdb_put(txn.get(), rep.ids, &hk, &iv, 0)) != 0) {
+        return rep.Error("cannot store an id", rc);
       }
     }
-    return absl::OkStatus();
-  };
-
-  // Each part as it comes: the content hash (every id and text, with their
-  // lengths), the ids, and each text sketched and compressed; the texts
-  // themselves are not kept. Parts stay where they are (a deque) while the
-  // storing thread reads one.
-  std::unique_ptr<XXH3_state_t, XXH_errorcode (*)(XXH3_state_t*)> state(
-      XXH3_createState(), XXH3_freeState);
-  XXH3_128bits_reset(state.get());
-  std::vector<Worker> workers = rep.MakeWorkers();
-  std::vector<AddScratch> scratch;
-  std::deque<AddedPart> parts;
-  std::vector<std::string_view> texts;
-  absl::Status stored;
-  std::thread storer;
-  struct Joiner {
-    std::thread* t;
-    ~Joiner() {
-      if (t->joinable()) t->join();
-    }
-  } storer_joiner{&storer};
-  for (;;) {
-    auto part = next();
-    if (!part.ok()) return part.status();
-    if (part->empty()) break;
-    texts.clear();
-    parts.emplace_back();
-    AddedPart& added = parts.back();
-    for (const DocumentView& d : *part) {
-      if (d.text.size() >= kMaxTextBytes) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("document ", std::string(d.id), " is 4 GiB or more"));
-      }
-      const uint64_t sizes[2] = {d.id.size(), d.text.size()};
-      XXH3_128bits_update(state.get(), sizes, sizeof(sizes));
-      XXH3_128bits_update(state.get(), d.id.data(), d.id.size());
-      XXH3_128bits_update(state.get(), d.text.data(), d.text.size());
-      added.ids.append(d.id);
-      added.id_ends.push_back(added.ids.size());
-      texts.push_back(d.text);
-    }
-    rep.SketchPart(texts, &workers, &scratch, &added);
-    if (storer.joinable()) storer.join();
-    if (!stored.ok()) return stored;
-    if (workers.size() > 1) {
-      storer = std::thread(
-          [&stored, &store_part, &added]() { stored = store_part(added); });
-    } else if (absl::Status s = store_part(added); !s.ok()) {
-      return s;
-    }
   }
-  if (storer.joinable()) storer.join();
-  if (!stored.ok()) return stored;
-  scratch = {};
-  XXH128_canonical_t hash;
-  XXH128_canonicalFromHash(&hash, XXH3_128bits_digest(state.get()));
-  std::string hex;
-  {
-    static constexpr char kHex[] = "0123456789abcdef";
-    for (unsigned char c : hash.digest) {
-      hex += kHex[c >> 4];
-      hex += kHex[c & 15];
-    }
-  }
-  for (const FeedBatchInfo& b : *batches) {
-    if (b.content_hash == hex) {
-      FeedAddResult known;
-      known.already_added = true;
-      known.batch = b;
-      return known;  // the transaction is aborted
-    }
-  }
-  for (const FeedBatchInfo& b : *batches) {
-    if (b.name == name) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "a batch named ", std::string(name),
-          " with other content is already in ", rep.path, " (added ",
-          b.added_unix_seconds, "); name it otherwise"));
-    }
-  }
-  // One sorted run per kind (band and passage runs on two threads), built
-  // while the signatures, ids and texts are stored; written and merged
-  // after.
-  RunContents runs[2];
-  auto build_runs = [&]() {
-    ParallelFor(2, std::min(2, static_cast<int>(workers.size())), 1,
-                [&](size_t kind, int) {
-                  if (kind == kPassageRun && !rep.params.passage_keys) return;
-                  BuildRun(parts, kind == kPassageRun, rep.params.bands,
-                           &runs[kind]);
-                });
-  };
-  std::thread builder;
-  struct Joiner joiner {
-    &builder
-  };
-  if (workers.size() > 1) builder = std::thread(build_runs);
-  std::string record;
   if (!sig_block.empty()) {
     uint32_t key = first;
     MDB_val sk = Val(&key, 4), sv = Val(sig_block.data(), sig_block.size());
