@@ -192,10 +192,18 @@ struct Deduplicator::Rep {
   absl::Status SortSetInMemory(uint32_t doc, uint64_t* out, uint32_t* size,
                                SortScratch* scratch) const {
     const uint64_t count = set_end[doc] - SetBegin(doc);
-    if (absl::Status s = ReadValues(doc, count, &scratch->read); !s.ok()) {
-      return s;
+    // SortHashes needs two more arrays of the set's size: a huge document
+    // (a 200 MB line has ~35 M shingles) is sorted in place instead.
+    constexpr uint64_t kMaxCountingSort = uint64_t{1} << 20;
+    if (count > kMaxCountingSort) {
+      if (absl::Status s = ReadValues(doc, count, out); !s.ok()) return s;
+      std::sort(out, out + count);
+    } else {
+      if (absl::Status s = ReadValues(doc, count, &scratch->read); !s.ok()) {
+        return s;
+      }
+      SortHashes(scratch->read.data(), count, out, &scratch->values);
     }
-    SortHashes(scratch->read.data(), count, out, &scratch->values);
     *size = static_cast<uint32_t>(std::unique(out, out + count) - out);
     return absl::OkStatus();
   }
