@@ -243,11 +243,8 @@ class ZstdSource : public ByteSource {
       }
       if (!*more) break;
     }
+    if (chunk_size_ == 0) return std::string_view();
     lent_.push_back(chunk_size_);
-    if (chunk_size_ == 0) {
-      lent_.pop_back();
-      return std::string_view();
-    }
     return std::string_view(ring_.data() + chunk_begin_, chunk_size_);
   }
 
