@@ -142,64 +142,86 @@ struct Piece {
   size_t bytes;
 };
 
-// Copies each piece with copy_file_range() (no copy through user space), or
-// pread() and write() where the kernel cannot. With `at_offsets`, each piece
+// Copies the pieces (in order of `from`, as CopyLines makes them) through
+// a buffer: the spool is read a span at a time (up to kSpan bytes, from a
+// piece's start through the pieces after it while the gaps between them,
+// the lines left out, are small), and the parts of the pieces in the span
+// are written with one pwritev() (or writev()). With `at_offsets`, each piece
 // goes to its own offset `to` (the file position is not used) and the
-// writeback of what was copied starts every 8 MiB; else the pieces go in
+// writeback of what was written starts every 8 MiB; else the pieces go in
 // order to where out_fd is (a pipe, a device, a file opened for appending).
+// (One copy_file_range() a piece cost ~30 us a call here, 50 ms for the
+// 2,900 pieces of SaudiNewsNet's kept lines; this reads and writes the 97 MB
+// in ~25 ms.)
 absl::Status CopyPieces(int in_fd, int out_fd, const std::vector<Piece>& pieces,
                         bool at_offsets) {
-  constexpr size_t kWriteback = size_t{8} << 20;
-  bool in_kernel = true;
-  std::string buffer;
+  constexpr size_t kSpan = size_t{1} << 20;
+  constexpr off_t kWriteback = off_t{8} << 20;
+  const auto buffer = std::make_unique_for_overwrite<char[]>(kSpan);
+  std::vector<iovec> vectors;
   off_t unsynced_from = pieces.empty() ? 0 : pieces[0].to;
-  for (const Piece& piece : pieces) {
-    off_t from = piece.from;
-    off_t to = piece.to;
-    size_t left = piece.bytes;
-    while (left > 0) {
-      ssize_t n = -1;
-      if (in_kernel) {
-        n = copy_file_range(in_fd, &from, out_fd, at_offsets ? &to : nullptr,
-                            left, 0);
-        if (n < 0 && errno != EINTR) {
-          in_kernel = false;  // e.g. EXDEV, EINVAL, ENOSYS: copy by hand
-          continue;
-        }
-      } else {
-        buffer.resize(std::min<size_t>(left, size_t{4} << 20));
-        n = pread(in_fd, buffer.data(), buffer.size(), from);
-        if (n > 0) {
-          std::string_view bytes(buffer.data(), static_cast<size_t>(n));
-          if (!at_offsets) {
-            if (absl::Status status = WriteAll(out_fd, bytes); !status.ok()) {
-              return status;
-            }
-          }
-          while (at_offsets && !bytes.empty()) {
-            const ssize_t w = pwrite(out_fd, bytes.data(), bytes.size(), to);
-            if (w < 0 && errno == EINTR) continue;
-            if (w <= 0) {
-              return absl::InternalError(ErrnoMessage("cannot write"));
-            }
-            bytes.remove_prefix(static_cast<size_t>(w));
-            to += w;
-          }
-          from += n;
-        }
+  size_t i = 0;     // the piece the next span starts in
+  size_t done = 0;  // bytes of it already copied
+  while (i < pieces.size()) {
+    if (pieces[i].bytes == 0) {  // CopyLines' cut on a line boundary
+      ++i;
+      continue;
+    }
+    // The span: from where piece i is left, through the pieces after it
+    // while it stays under kSpan and no gap is over a quarter of it.
+    const off_t begin = pieces[i].from + static_cast<off_t>(done);
+    off_t end =
+        std::min<off_t>(pieces[i].from + static_cast<off_t>(pieces[i].bytes),
+                        begin + static_cast<off_t>(kSpan));
+    for (size_t j = i + 1; j < pieces.size(); ++j) {
+      const off_t piece_end =
+          pieces[j].from + static_cast<off_t>(pieces[j].bytes);
+      if (pieces[j].from - end > static_cast<off_t>(kSpan / 4) ||
+          piece_end - begin > static_cast<off_t>(kSpan)) {
+        break;
       }
+      end = piece_end;
+    }
+    // Read it whole.
+    for (off_t at = begin; at < end;) {
+      const ssize_t n = pread(in_fd, buffer.get() + (at - begin),
+                              static_cast<size_t>(end - at), at);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
         return absl::InternalError(
-            ErrnoMessage("cannot copy from the spool file"));
+            ErrnoMessage("cannot read back the spool file"));
       }
-      left -= static_cast<size_t>(n);
-      if (at_offsets && static_cast<size_t>(to - unsynced_from) >= kWriteback) {
-        // Best effort: the fsync() after it is what guarantees the data.
-        sync_file_range(out_fd, unsynced_from, to - unsynced_from,
-                        SYNC_FILE_RANGE_WRITE);
-        unsynced_from = to;
+      at += n;
+    }
+    // Write the parts of the pieces in it: consecutive in the output.
+    vectors.clear();
+    const off_t to = pieces[i].to + static_cast<off_t>(done);
+    off_t written_to = to;
+    while (i < pieces.size() &&
+           pieces[i].from + static_cast<off_t>(done) < end) {
+      const off_t from = pieces[i].from + static_cast<off_t>(done);
+      const off_t until = std::min<off_t>(
+          pieces[i].from + static_cast<off_t>(pieces[i].bytes), end);
+      vectors.push_back(
+          {buffer.get() + (from - begin), static_cast<size_t>(until - from)});
+      written_to += until - from;
+      done += static_cast<size_t>(until - from);
+      if (done == pieces[i].bytes) {
+        ++i;
+        done = 0;
       }
+    }
+    if (const int error = WriteVectors(out_fd, vectors.data(), vectors.size(),
+                                       at_offsets ? to : -1);
+        error != 0) {
+      errno = error;
+      return absl::InternalError(ErrnoMessage("cannot write"));
+    }
+    if (at_offsets && written_to - unsynced_from >= kWriteback) {
+      // Best effort: the fsync() after it is what guarantees the data.
+      sync_file_range(out_fd, unsynced_from, written_to - unsynced_from,
+                      SYNC_FILE_RANGE_WRITE);
+      unsynced_from = written_to;
     }
   }
   return absl::OkStatus();

@@ -43,9 +43,11 @@ class Spool {
   // from the callers' buffers (no copy through the stdio buffer).
   absl::Status AppendLines(absl::Span<const std::string_view> lines);
 
-  // Copies the lines i for which keep[i] is true to `out`, in order. Each
-  // run of consecutive kept lines is one copy_file_range() (no copy through
-  // user space), or pread() and write() where the kernel cannot do that.
+  // Copies the lines i for which keep[i] is true to `out`, in order: the
+  // spool is read through a 1 MiB buffer a span at a time (several runs of
+  // consecutive kept lines, and the short gaps between them), and each
+  // span's kept bytes are written with one pwritev() (a copy_file_range()
+  // per run cost ~30 us a call: 2,900 runs for SaudiNewsNet).
   // Into a regular file, each run goes to its own offset: from
   // kParallelCopyBytes on, two threads copy half each, and the writeback of
   // what is copied starts every 8 MiB (sync_file_range), so that an fsync()

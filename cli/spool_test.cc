@@ -78,6 +78,53 @@ TEST(SpoolTest, CopiesKeptLinesOnOneOrTwoThreads) {
   }
 }
 
+// Lines longer than the buffer CopyLines reads the spool through (1 MiB),
+// kept and dropped, with long and short gaps between kept ones: on one
+// thread and two, into a file and in order (a file opened for appending).
+TEST(SpoolTest, CopiesLinesLongerThanItsBufferAcrossLongGaps) {
+  std::mt19937 rng(11);
+  const size_t sizes[] = {
+      10,      size_t{3} << 20, 200, 700 << 10, (1 << 20) - 1,
+      1 << 20, (1 << 20) + 1,   5,   300 << 10, size_t{5} << 20,
+      40,      260 << 10};
+  for (int pattern = 0; pattern < 6; ++pattern) {
+    Spool spool;
+    ASSERT_TRUE(spool.Open().ok());
+    std::vector<bool> keep;
+    std::string kept;
+    for (int round = 0; round < 2; ++round) {
+      for (size_t i = 0; i < std::size(sizes); ++i) {
+        std::string line(sizes[i], static_cast<char>('a' + (i + round) % 26));
+        for (size_t k = 0; k < line.size(); k += 4093) {
+          line[k] = static_cast<char>('A' + rng() % 26);
+        }
+        ASSERT_TRUE(spool.Append(line).ok());
+        const bool keep_it = pattern == 0 ? true : rng() % pattern == 0;
+        keep.push_back(keep_it);
+        if (keep_it) kept += line + "\n";
+      }
+    }
+    for (size_t parallel_from : {size_t{1}, Spool::kParallelCopyBytes}) {
+      FILE* out = std::tmpfile();
+      ASSERT_NE(out, nullptr);
+      ASSERT_TRUE(spool.CopyLines(keep, out, parallel_from).ok());
+      EXPECT_TRUE(ReadAll(out) == kept)
+          << "pattern " << pattern << ", parallel from " << parallel_from;
+      std::fclose(out);
+    }
+    char path[] = "/tmp/neardup-spool-test-XXXXXX";
+    const int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    close(fd);
+    FILE* appending = std::fopen(path, "a+");
+    ASSERT_NE(appending, nullptr);
+    ASSERT_TRUE(spool.CopyLines(keep, appending).ok());
+    EXPECT_TRUE(ReadAll(appending) == kept) << "pattern " << pattern;
+    std::fclose(appending);
+    unlink(path);
+  }
+}
+
 // Two kept lines of the same length: the middle falls on the boundary
 // between them (a cut of 0 bytes).
 TEST(SpoolTest, TwoThreadsSplitOnALineBoundary) {
