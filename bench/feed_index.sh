@@ -4,7 +4,8 @@
 # batches of 50,000 after a first one of 10,000. Measures, each with wall and
 # CPU time (the machine may be shared: CPU time is the steadier figure):
 #   - add rate (docs/s), without texts (--no-text) and with texts, and of
-#     one more batch of 50,000 at TOTAL;
+#     four more batches of 50,000 at TOTAL, one add each, and their rate
+#     together (one may merge many runs, the next none);
 #   - query rate at 10k and at TOTAL indexed documents, for 5,000
 #     near-duplicate variants of indexed documents and 5,000 new ones;
 #   - query --passages rate (100 documents, index with texts);
@@ -38,6 +39,7 @@ run() {
   local t; t=$(mktemp)
   /usr/bin/time -f "%e %U %S %R %F" -o "$t" "$@" > /dev/null || [ $? -eq 1 ]
   read -r wall user sys minor major < <(tail -n 1 "$t"); rm -f "$t"
+  last_wall=$wall
   awk -v l="$label" -v d="$docs" -v w="$wall" -v u="$user" -v s="$sys" -v f=$((minor + major)) \
     'BEGIN { c = u + s; printf "%-34s %8.2f s wall %8.2f s cpu %9.0f docs/s wall %9.0f docs/s cpu %8d faults\n", l, w, c, d / w, d / c, f }'
 }
@@ -59,13 +61,21 @@ for kind in notext text; do
     run "query 5k $q @$total ($kind)" 5000 "$neardup" index query -q --index "$index" "$work/data/query-$q.jsonl"
   done
   echo "bytes per document ($kind): $(per_doc "$index" "$total")"
-  # One more batch of 50,000 (batch 1's texts under new ids): the cost of
-  # an add at TOTAL (it may include merging runs; DESIGN.md).
-  [ -f "$work/data/more.jsonl" ] ||
-    sed 's/"id": *"/"id":"more-/' "${batches[1]}" > "$work/data/more.jsonl"
-  # Dirty pages of earlier writes would be flushed by this add's fsync.
-  sync
-  run "add 50k more @$total ($kind)" 50000 "$neardup" index add -q --index "$index" "${flag[@]}" "$work/data/more.jsonl"
+  # Four more batches of 50,000 (batches 1-4's texts under new ids), one
+  # add each: the cost of an add at TOTAL. One add may merge many runs and
+  # the next none (DESIGN.md, "runs"), so the rate is the four's together.
+  walls=()
+  for k in 1 2 3 4; do
+    more=$work/data/more.jsonl prefix=more-
+    [ $k = 1 ] || { more=$work/data/more$k.jsonl; prefix=more$k-; }
+    [ -f "$more" ] ||
+      sed "s/\"id\": *\"/\"id\":\"$prefix/" "${batches[$k]}" > "$more"
+    # Dirty pages of earlier writes would be flushed by this add's fsync.
+    sync
+    run "add 50k more @$total, $k of 4 ($kind)" 50000 "$neardup" index add -q --index "$index" "${flag[@]}" "$more"
+    walls+=("$last_wall")
+  done
+  echo "${walls[@]}" | awk -v t="$total" -v k="$kind" '{ s = 0; for (i = 1; i <= NF; i++) s += $i; printf "add 4 x 50k more @%s (%s): %.2f s wall in all, %.0f docs/s\n", t, k, s, 200000 / s }'
 done
 run "query --passages 100 @$total (text)" 100 "$neardup" index query -q --passages --index "$work/text.ndx" "$work/data/query-100.jsonl"
 start=$(date +%s.%N); "$neardup" index stats --index "$work/text.ndx" > /dev/null; end=$(date +%s.%N)

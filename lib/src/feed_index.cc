@@ -354,18 +354,19 @@ constexpr uint32_t kBandRun = 0;
 constexpr uint32_t kPassageRun = 1;
 // Entries read per chunk when a run is read through in order.
 constexpr size_t kRunChunkEntries = size_t{32} << 10;
-// The newest two runs of a kind are merged while the older holds at most
-// kRunMergeRatio times the newer's entries or fewer than
-// FeedIndexOptions::small_run_entries:
-// about log2(documents / batch) runs, each entry rewritten about as often.
-constexpr uint64_t kRunMergeRatio = 2;
-// The same for passage runs, which only `query --passages` reads: merged
-// while the older holds at most as many entries as the newer (a binary
-// counter), so that each passage entry is rewritten a quarter less often
-// (simulated for the bench's 22 adds: 3.1 writes an entry instead of 4.2)
-// for about as many runs. Passage runs are 3.7 times the band runs with
-// texts (63 entries a document against 17).
-constexpr uint64_t kPassageRunMergeRatio = 1;
+// The newest two runs of a kind (band keys, passage keys) are merged while
+// the older holds at most kRunMergeRatio times the newer's entries or fewer
+// than FeedIndexOptions::small_run_entries: 1, a binary counter, about
+// log2(documents / batch) runs, each entry rewritten about as often. Band
+// runs used to be merged while the older held up to twice the newer, for
+// fewer runs to read; at 1M documents that rewrote twice the entries an
+// add (simulated over the 20 adds after the bench's 1M build: 4.2 M
+// entries an add against 2.2 M), and the bench's one add of 50k at 1M
+// merged every band run (143 MB). A query reads all the band entries
+// either way: with 5 runs instead of 3 at 1M it measured no slower (5k
+// edited copies 0.245 against 0.260 s). Passage runs are 3.7 times the
+// band runs with texts (63 entries a document against 17).
+constexpr uint64_t kRunMergeRatio = 1;
 
 struct RunInfo {
   uint32_t key = 0;
@@ -1213,9 +1214,7 @@ struct FeedIndex::Rep {
     size_t from = of_kind.size();
     while (from > 0) {
       const RunInfo& older = of_kind[from - 1];
-      const uint64_t ratio =
-          kind == kPassageRun ? kPassageRunMergeRatio : kRunMergeRatio;
-      if (older.entries > ratio * merged &&
+      if (older.entries > kRunMergeRatio * merged &&
           older.entries >= options.small_run_entries) {
         break;
       }
