@@ -57,6 +57,28 @@ std::string ReadAll(FILE* file) {
   return out;
 }
 
+// What CopyLines writes into a file opened for appending (in order, at
+// the file's end; never on two threads).
+std::string CopyAppending(Spool* spool, const std::vector<bool>& keep,
+                          size_t parallel_from) {
+  char path[] = "/tmp/neardup-spool-test-XXXXXX";
+  const int fd = mkstemp(path);
+  EXPECT_GE(fd, 0);
+  if (fd < 0) return "(no temporary file)";
+  close(fd);
+  FILE* appending = std::fopen(path, "a+");
+  EXPECT_NE(appending, nullptr);
+  std::string out = "(not copied)";
+  if (appending != nullptr) {
+    if (spool->CopyLines(keep, appending, parallel_from).ok()) {
+      out = ReadAll(appending);
+    }
+    std::fclose(appending);
+  }
+  unlink(path);
+  return out;
+}
+
 // Into a regular file after a prefix: on one thread, and on two with the
 // middle anywhere (parallel from 1 byte on), lines written where they
 // belong and the position left at the end.
@@ -112,16 +134,8 @@ TEST(SpoolTest, CopiesLinesLongerThanItsBufferAcrossLongGaps) {
           << "pattern " << pattern << ", parallel from " << parallel_from;
       std::fclose(out);
     }
-    char path[] = "/tmp/neardup-spool-test-XXXXXX";
-    const int fd = mkstemp(path);
-    ASSERT_GE(fd, 0);
-    close(fd);
-    FILE* appending = std::fopen(path, "a+");
-    ASSERT_NE(appending, nullptr);
-    ASSERT_TRUE(spool.CopyLines(keep, appending).ok());
-    EXPECT_TRUE(ReadAll(appending) == kept) << "pattern " << pattern;
-    std::fclose(appending);
-    unlink(path);
+    EXPECT_TRUE(CopyAppending(&spool, keep, Spool::kParallelCopyBytes) == kept)
+        << "pattern " << pattern;
   }
 }
 
@@ -145,16 +159,7 @@ TEST(SpoolTest, CopiesInOrderIntoAnAppendingFileAndAPipe) {
   const Lines lines = MakeLines(7);
   Spool spool;
   Fill(lines, &spool);
-  char path[] = "/tmp/neardup-spool-test-XXXXXX";
-  const int fd = mkstemp(path);
-  ASSERT_GE(fd, 0);
-  close(fd);
-  FILE* appending = std::fopen(path, "a+");
-  ASSERT_NE(appending, nullptr);
-  ASSERT_TRUE(spool.CopyLines(lines.keep, appending, 1).ok());
-  EXPECT_EQ(ReadAll(appending), lines.kept);
-  std::fclose(appending);
-  unlink(path);
+  EXPECT_EQ(CopyAppending(&spool, lines.keep, 1), lines.kept);
 
   int ends[2];
   ASSERT_EQ(pipe(ends), 0);
