@@ -20,16 +20,6 @@
 
 namespace neardup::cli {
 
-absl::Status WriteAll(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return absl::InternalError(ErrnoMessage("cannot write"));
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return absl::OkStatus();
-}
-
 void AppendDocumentLine(std::string_view id, std::string_view text,
                         std::string* line) {
   *line += "{\"id\":";

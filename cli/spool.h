@@ -15,9 +15,6 @@
 
 namespace neardup::cli {
 
-// Writes all of `bytes` to `fd`, retrying short writes and EINTR.
-absl::Status WriteAll(int fd, std::string_view bytes);
-
 // Appends the output line of a document that has no JSONL line of its own
 // (from a text file, or repaired): {"id":ID,"text":TEXT}, without "\n".
 void AppendDocumentLine(std::string_view id, std::string_view text,
