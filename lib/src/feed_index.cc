@@ -363,9 +363,9 @@ constexpr size_t kRunChunkEntries = size_t{32} << 10;
 // add (simulated over the 20 adds after the bench's 1M build: 4.2 M
 // entries an add against 2.2 M), and the bench's one add of 50k at 1M
 // merged every band run (143 MB). A query reads all the band entries
-// either way: with 5 runs instead of 3 at 1M it measured no slower (5k
-// edited copies 0.245 against 0.260 s). Passage runs are 3.7 times the
-// band runs with texts (63 entries a document against 17).
+// either way: with about 5 runs instead of 3 at 1M (by the simulation) it
+// measured no slower (5k edited copies 0.245 against 0.260 s). Passage runs
+// are 3.7 times the band runs with texts (63 entries a document against 17).
 constexpr uint64_t kRunMergeRatio = 1;
 
 struct RunInfo {
