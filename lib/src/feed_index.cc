@@ -77,10 +77,13 @@ namespace neardup {
 namespace {
 
 constexpr double kSimilarityEpsilon = 1e-9;
-// With texts stored, a candidate whose estimated similarity is this far
-// below the threshold is not verified exactly (six standard deviations of
-// the 128-byte estimate at 0.8).
-constexpr double kEstimateMargin = 0.25;
+// With texts stored, a candidate whose signature has too few bytes equal to
+// the query's is not verified exactly: so few that a pair at the threshold
+// has as few with at most this probability (VerifyCut). At 0.8 with 128
+// bytes that skips estimates below 0.62, five standard deviations under the
+// threshold; LSH's 17 bands of 7 rows themselves miss 1.8 % of the pairs at
+// 0.8 (DESIGN.md, "Verification").
+constexpr double kSkipChance = 1e-6;
 // zstd level of the stored texts. Each text is its own frame of ~3 KB, where
 // level 3 cost 219,000 instructions a document on the bench data, more than
 // analysing and sketching it; level 1 costs 15 % less to compress and 13 %
@@ -283,11 +286,7 @@ struct Worker {
 };
 
 double EstimateSimilarity(const uint8_t* a, const uint8_t* b, int k) {
-  int same = 0;
-  for (int i = 0; i < k; ++i) same += a[i] == b[i];
-  const double p = static_cast<double>(same) / k;
-  const double chance = 1.0 / 256;
-  return std::clamp((p - chance) / (1 - chance), 0.0, 1.0);
+  return EstimateFromEqualBytes(EqualBytes(a, b, k), k);
 }
 
 // A read or write transaction, aborted unless committed.
@@ -2121,6 +2120,8 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
     uint32_t verified;  // its entry in `verified` below, if its text is read
   };
   constexpr uint32_t kNotVerified = 0xFFFFFFFFu;
+  VerifyCut verify_cut(options.threshold, k, kSkipChance);
+  const int shingle = rep.params.shingle;
   std::vector<Block> text_blocks;
   if (exact && rep.has_textblocks &&
       (rc = ReadBlocks(txn.get(), rep.textblocks, &text_blocks)) != 0) {
@@ -2143,13 +2144,21 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
       // The stored text, for the candidates the verification below reads
       // it for (each lookup costs a page fault in the texts tree at 1M).
       const char* head = c.head;
+      const uint32_t tokens = Load<uint32_t>(head + 4);
+      const auto likely_enough = [&] {
+        // The smaller set's distinct shingles, at most.
+        const size_t shingles = std::min<size_t>(
+            sketched[q].shingles.size(),
+            tokens >= static_cast<uint32_t>(shingle) ? tokens - shingle + 1
+                                                     : 1);
+        return verify_cut.Verify(
+            EqualBytes(sketched[q].signature.data(),
+                       reinterpret_cast<const uint8_t*>(head + 8), k),
+            shingles);
+      };
       const bool verify =
-          exact &&
-          (options.want_texts || options.all_candidates ||
-           Load<uint32_t>(head + 4) == 0 || sketched[q].tokens == 0 ||
-           EstimateSimilarity(sketched[q].signature.data(),
-                              reinterpret_cast<const uint8_t*>(head + 8),
-                              k) >= options.threshold - kEstimateMargin);
+          exact && (options.want_texts || options.all_candidates ||
+                    tokens == 0 || sketched[q].tokens == 0 || likely_enough());
       if (verify && BlockOf(text_blocks, d) != nullptr) {
         in_blocks.emplace_back(d, static_cast<uint32_t>(q),
                                static_cast<uint32_t>(candidates[q].size()));
@@ -2270,7 +2279,6 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
       verifiers.emplace_back(rep.params.analyze);
     }
     const BlobReader text_reader = rep.Reader();
-    const int shingle = rep.params.shingle;
     ParallelFor(
         verify_groups.size() - 1, verifiers.size(), 8, [&](size_t g, int w) {
           Verifier& v = verifiers[w];

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstddef>
+#include <cstdint>
 
 namespace neardup {
 
@@ -168,6 +170,47 @@ double EstimateJaccard(absl::Span<const uint32_t> a,
   size_t equal = 0;
   for (size_t i = 0; i < a.size(); ++i) equal += a[i] == b[i];
   return static_cast<double>(equal) / static_cast<double>(a.size());
+}
+
+int EqualBytes(const uint8_t* a, const uint8_t* b, int k) {
+  int equal = 0;
+  for (int i = 0; i < k; ++i) equal += a[i] == b[i];
+  return equal;
+}
+
+double EstimateFromEqualBytes(int equal, int k) {
+  const double p = static_cast<double>(equal) / k;
+  const double chance = 1.0 / 256;
+  return std::clamp((p - chance) / (1 - chance), 0.0, 1.0);
+}
+
+VerifyCut::VerifyCut(double threshold, int k, double skip_chance)
+    : p_(threshold + (1 - threshold) / 256),
+      k_(k),
+      skip_chance_(skip_chance),
+      least_(static_cast<size_t>(k) + 1, -1) {}
+
+bool VerifyCut::Verify(int equal, size_t shingles) {
+  const int n = static_cast<int>(std::min<size_t>(k_, shingles));
+  if (n == 0) return true;
+  int& least = least_[n];
+  if (least < 0) least = LeastEqual(n);
+  // equal / k >= least / n, in integers.
+  return int64_t{equal} * n >= int64_t{least} * k_;
+}
+
+int VerifyCut::LeastEqual(int n) {
+  if (p_ >= 1) return n;  // identical sets: every byte equal
+  // P(X = m) from P(X = 0) = (1 - p)^n, in logs (it underflows for large n).
+  const double log_odds = std::log(p_) - std::log1p(-p_);
+  double log_pmf = n * std::log1p(-p_);
+  double below = 0;  // P(X <= m)
+  for (int m = 0; m < n; ++m) {
+    below += std::exp(log_pmf);
+    if (below > skip_chance_) return m;
+    log_pmf += std::log(static_cast<double>(n - m) / (m + 1)) + log_odds;
+  }
+  return n;
 }
 
 }  // namespace neardup

@@ -21,6 +21,7 @@
 #ifndef NEARDUP_MINHASH_H_
 #define NEARDUP_MINHASH_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -93,6 +94,45 @@ class MinHasher {
 // REQUIRES: a.size() == b.size(); both made by MinHashers with equal options.
 double EstimateJaccard(absl::Span<const uint32_t> a,
                        absl::Span<const uint32_t> b);
+
+// One-byte signatures (b-bit MinHash, b = 8; Li & Koenig 2010): the low
+// byte of each of a sketch's k values. Two sets of Jaccard similarity J have
+// each byte equal with probability J + (1 - J) / 256.
+
+// How many of the k bytes at a and b are equal.
+int EqualBytes(const uint8_t* a, const uint8_t* b, int k);
+
+// The estimate of J from k one-byte values of which `equal` are equal:
+// (equal / k - 1/256) / (1 - 1/256), clamped into [0, 1].
+double EstimateFromEqualBytes(int equal, int k);
+
+// Deciding which candidates to verify from their one-byte signatures: a
+// candidate is verified unless its signature has so few bytes equal to the
+// query's that a pair whose similarity is `threshold` would have as few with
+// probability at most `skip_chance` (counting the equal bytes as
+// binomial(n, p), p = threshold + (1 - threshold) / 256; a pair above the
+// threshold has as few with less probability still). n is the number of
+// values that vary independently: k, or fewer when the smaller set has
+// fewer shingles than bins (densified bins copy others; counted then as
+// one per shingle, which errs towards verifying).
+class VerifyCut {
+ public:
+  VerifyCut(double threshold, int k, double skip_chance);
+
+  // Whether a pair with `equal` of the k bytes equal, whose smaller set has
+  // `shingles` distinct shingles (an upper bound will do), is verified.
+  bool Verify(int equal, size_t shingles);
+
+  // The least number of equal bytes of n independent ones for which a pair
+  // is verified: the largest m with P(binomial(n, p) < m) <= skip_chance.
+  int LeastEqual(int n);
+
+ private:
+  double p_;
+  int k_;
+  double skip_chance_;
+  std::vector<int> least_;  // by n, made on first use; -1 if not yet
+};
 
 }  // namespace neardup
 

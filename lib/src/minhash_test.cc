@@ -217,5 +217,94 @@ TEST(EstimateJaccardTest, CountsEqualPositions) {
   EXPECT_DOUBLE_EQ(EstimateJaccard({}, {}), 0.0);
 }
 
+// P(binomial(n, p) <= m), summed term by term from lgamma: an independent
+// computation of what VerifyCut::LeastEqual inverts.
+double BinomialAtMost(int n, double p, int m) {
+  double sum = 0;
+  for (int i = 0; i <= m; ++i) {
+    sum += std::exp(std::lgamma(n + 1.0) - std::lgamma(i + 1.0) -
+                    std::lgamma(n - i + 1.0) + i * std::log(p) +
+                    (n - i) * std::log1p(-p));
+  }
+  return sum;
+}
+
+TEST(VerifyCutTest, LeastEqualIsTheBinomialQuantile) {
+  constexpr double kChance = 1e-6;
+  for (const double t : {0.3, 0.5, 0.8, 0.9, 0.99}) {
+    VerifyCut cut(t, 1024, kChance);
+    const double p = t + (1 - t) / 256;
+    for (const int n : {1, 5, 20, 64, 128, 256, 1024}) {
+      const int m = cut.LeastEqual(n);
+      SCOPED_TRACE(testing::Message() << "t " << t << ", n " << n);
+      ASSERT_GE(m, 0);
+      ASSERT_LE(m, n);
+      // Fewer than m equal bytes is rarer than kChance at the threshold...
+      if (m > 0) {
+        EXPECT_LE(BinomialAtMost(n, p, m - 1), kChance * 1.000001);
+      }
+      // ... and m is the largest such.
+      if (m < n) {
+        EXPECT_GT(BinomialAtMost(n, p, m), kChance);
+      }
+    }
+  }
+  // At 0.8 with 128 bytes: estimates from about 0.62 up are verified.
+  VerifyCut cut(0.8, 128, kChance);
+  const int m = cut.LeastEqual(128);
+  EXPECT_NEAR(EstimateFromEqualBytes(m, 128), 0.8 - 0.18, 0.02);
+}
+
+TEST(VerifyCutTest, ThresholdOneNeedsEveryByteAndSmallSetsAreVerified) {
+  VerifyCut exact(1.0, 128, 1e-6);
+  EXPECT_TRUE(exact.Verify(128, 500));
+  EXPECT_FALSE(exact.Verify(127, 500));
+  // A set of 3 shingles gives 3 independent values at most: however few
+  // bytes are equal, a pair at 0.8 could show as few (0.2^3 = 0.008).
+  VerifyCut cut(0.8, 128, 1e-6);
+  EXPECT_TRUE(cut.Verify(0, 3));
+  EXPECT_FALSE(cut.Verify(0, 500));
+  EXPECT_TRUE(cut.Verify(128, 500));
+}
+
+// Through real sketches: pairs exactly at the threshold are all verified,
+// pairs far below it all skipped, for sets larger and smaller than K.
+TEST(VerifyCutTest, PairsAtTheThresholdAreVerifiedAndFarBelowAreNot) {
+  constexpr int kNumHashes = 128;
+  const MinHasher hasher(MinHashOptions{kNumHashes});
+  std::mt19937_64 rng(7);
+  VerifyCut cut(0.8, kNumHashes, 1e-6);
+  const auto equal_bytes = [&](const SetPair& pair) {
+    std::vector<uint8_t> a(kNumHashes);
+    std::vector<uint8_t> b(kNumHashes);
+    const std::vector<uint32_t> sa = hasher.Sketch(pair.a);
+    const std::vector<uint32_t> sb = hasher.Sketch(pair.b);
+    for (int i = 0; i < kNumHashes; ++i) {
+      a[i] = static_cast<uint8_t>(sa[i] & 0xFF);
+      b[i] = static_cast<uint8_t>(sb[i] & 0xFF);
+    }
+    return EqualBytes(a.data(), b.data(), kNumHashes);
+  };
+  for (const int size : {40, 500}) {
+    int skipped_at = 0;
+    int verified_below = 0;
+    for (int trial = 0; trial < 1000; ++trial) {
+      // J = 0.8: 4 common for each 1 of one side's own (half each side).
+      const int common = size * 8 / 10;
+      const SetPair at = MakeSetPair(common, (size - common) / 2,
+                                     size - common - (size - common) / 2, &rng);
+      skipped_at += !cut.Verify(equal_bytes(at), at.a.size());
+      // J = 0.4, or 0.1 for the small sets, whose bins copy each other and
+      // are counted as 40 values, not 128 (the cut is then near 0.47).
+      const int low = size * (size < kNumHashes ? 1 : 4) / 10;
+      const SetPair below = MakeSetPair(low, (size - low) / 2,
+                                        size - low - (size - low) / 2, &rng);
+      verified_below += cut.Verify(equal_bytes(below), below.a.size());
+    }
+    EXPECT_EQ(skipped_at, 0) << size << " shingles";
+    EXPECT_EQ(verified_below, 0) << size << " shingles";
+  }
+}
+
 }  // namespace
 }  // namespace neardup
