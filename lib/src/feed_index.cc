@@ -82,7 +82,7 @@ constexpr double kSimilarityEpsilon = 1e-9;
 // has as few with at most this probability (VerifyCut). At 0.8 with 128
 // bytes that skips estimates below 0.62, five standard deviations under the
 // threshold; LSH's 17 bands of 7 rows themselves miss 1.8 % of the pairs at
-// 0.8 (DESIGN.md, "Verification").
+// 0.8 (DESIGN.md, "Which candidates are verified").
 constexpr double kSkipChance = 1e-6;
 // zstd level of the stored texts. Each text is its own frame of ~3 KB, where
 // level 3 cost 219,000 instructions a document on the bench data, more than
@@ -2146,7 +2146,9 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
       const char* head = c.head;
       const uint32_t tokens = Load<uint32_t>(head + 4);
       const auto likely_enough = [&] {
-        // The smaller set's distinct shingles, at most.
+        // The smaller set's distinct shingles, at most: the stored side's
+        // are bounded by its shingle count, so a text of many repeated
+        // shingles counts as more than it has (DESIGN.md).
         const size_t shingles = std::min<size_t>(
             sketched[q].shingles.size(),
             tokens >= static_cast<uint32_t>(shingle) ? tokens - shingle + 1

@@ -120,7 +120,8 @@ class VerifyCut {
   VerifyCut(double threshold, int k, double skip_chance);
 
   // Whether a pair with `equal` of the k bytes equal, whose smaller set has
-  // `shingles` distinct shingles (an upper bound will do), is verified.
+  // `shingles` distinct shingles, is verified. A count below the true one
+  // errs towards verifying, one above it towards skipping.
   bool Verify(int equal, size_t shingles);
 
   // The least number of equal bytes of n independent ones for which a pair
