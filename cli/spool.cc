@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "atomic_file.h"
+#include "file_io.h"
 #include "text_escape.h"
-#include "write_vectors.h"
 
 namespace neardup::cli {
 
@@ -107,17 +107,11 @@ absl::Status Spool::ReadLine(size_t i, std::string* line) {
   }
   const uint64_t begin = i == 0 ? 0 : ends_[i - 1];
   line->resize(ends_[i] - begin - 1);
-  size_t done = 0;
-  while (done < line->size()) {
-    const ssize_t n =
-        pread(fileno(file_), line->data() + done, line->size() - done,
-              static_cast<off_t>(begin + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      return absl::InternalError(
-          ErrnoMessage("cannot read back the spool file"));
-    }
-    done += static_cast<size_t>(n);
+  if (const int error = ReadFullAt(fileno(file_), line->data(), line->size(),
+                                   static_cast<off_t>(begin));
+      error != 0) {
+    errno = error;
+    return absl::InternalError(ErrnoMessage("cannot read back the spool file"));
   }
   return absl::OkStatus();
 }
@@ -174,15 +168,12 @@ absl::Status CopyPieces(int in_fd, int out_fd, const std::vector<Piece>& pieces,
       end = piece_end;
     }
     // Read it whole.
-    for (off_t at = begin; at < end;) {
-      const ssize_t n = pread(in_fd, buffer.get() + (at - begin),
-                              static_cast<size_t>(end - at), at);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        return absl::InternalError(
-            ErrnoMessage("cannot read back the spool file"));
-      }
-      at += n;
+    if (const int error = ReadFullAt(in_fd, buffer.get(),
+                                     static_cast<size_t>(end - begin), begin);
+        error != 0) {
+      errno = error;
+      return absl::InternalError(
+          ErrnoMessage("cannot read back the spool file"));
     }
     // Write the parts of the pieces in it: consecutive in the output.
     vectors.clear();

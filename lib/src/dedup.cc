@@ -29,11 +29,11 @@
 #include "candidates.h"
 #include "cluster.h"
 #include "dedup_internal.h"
+#include "file_io.h"
 #include "lsh.h"
 #include "minhash.h"
 #include "neardup/options.h"
 #include "parallel.h"
-#include "write_vectors.h"
 
 namespace neardup {
 
@@ -166,16 +166,12 @@ struct Deduplicator::Rep {
     return ReadValues(doc, count, out->data());
   }
   absl::Status ReadValues(uint32_t doc, uint64_t count, uint64_t* out) const {
-    char* data = reinterpret_cast<char*>(out);
-    size_t left = count * sizeof(uint64_t);
-    off_t at = static_cast<off_t>(SetBegin(doc) * sizeof(uint64_t));
-    while (left > 0) {
-      const ssize_t n = pread(fd, data, left, at);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return ErrnoError("cannot read the temporary shingle file");
-      data += n;
-      left -= static_cast<size_t>(n);
-      at += n;
+    if (const int error =
+            ReadFullAt(fd, out, count * sizeof(uint64_t),
+                       static_cast<off_t>(SetBegin(doc) * sizeof(uint64_t)));
+        error != 0) {
+      errno = error;
+      return ErrnoError("cannot read the temporary shingle file");
     }
     return absl::OkStatus();
   }
@@ -218,19 +214,13 @@ struct Deduplicator::Rep {
         !s.ok()) {
       return s;
     }
-    const char* data = reinterpret_cast<const char*>(buffer->data());
-    size_t left = size_t{*size} * sizeof(uint64_t);
-    off_t at = static_cast<off_t>(SetBegin(doc) * sizeof(uint64_t));
-    while (left > 0) {
-      const ssize_t n = pwrite(fd, data, left, at);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        return ErrnoError("cannot write the temporary shingle file in " +
-                          temp_dir);
-      }
-      data += n;
-      left -= static_cast<size_t>(n);
-      at += n;
+    iovec set = {buffer->data(), size_t{*size} * sizeof(uint64_t)};
+    if (const int error = WriteVectors(
+            fd, &set, 1, static_cast<off_t>(SetBegin(doc) * sizeof(uint64_t)));
+        error != 0) {
+      errno = error;
+      return ErrnoError("cannot write the temporary shingle file in " +
+                        temp_dir);
     }
     return absl::OkStatus();
   }

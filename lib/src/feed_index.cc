@@ -67,6 +67,7 @@
 #include "bucket_sort.h"
 #include "candidates.h"
 #include "dedup_internal.h"
+#include "file_io.h"
 #include "minhash.h"
 #include "neardup/options.h"
 #include "parallel.h"
@@ -475,17 +476,7 @@ class BlobReader {
       std::memcpy(dst, p, n);
       return true;
     }
-    auto file_offset = static_cast<off_t>(p - map_);
-    char* out = static_cast<char*>(dst);
-    while (n > 0) {
-      const ssize_t got = pread(fd_, out, n, file_offset);
-      if (got < 0 && errno == EINTR) continue;
-      if (got <= 0) return false;
-      out += got;
-      n -= static_cast<size_t>(got);
-      file_offset += got;
-    }
-    return true;
+    return ReadFullAt(fd_, dst, n, static_cast<off_t>(p - map_)) == 0;
   }
 
  private:

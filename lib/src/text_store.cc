@@ -9,6 +9,8 @@
 #include <cstring>
 #include <utility>
 
+#include "file_io.h"
+
 namespace neardup {
 namespace {
 
@@ -96,19 +98,11 @@ absl::StatusOr<std::string_view> SpilledTexts::Read(size_t index,
   }
   // A text is written whole by one Flush, so it is in the file entirely.
   buffer->resize(end - begin);
-  char* data = buffer->data();
-  size_t left = buffer->size();
-  auto at = static_cast<off_t>(begin);
-  while (left > 0) {
-    const ssize_t n = pread(fd_, data, left, at);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      if (n == 0) errno = EIO;
-      return ErrnoError("cannot read the temporary text file in " + directory_);
-    }
-    data += n;
-    left -= static_cast<size_t>(n);
-    at += n;
+  if (const int error = ReadFullAt(fd_, buffer->data(), buffer->size(),
+                                   static_cast<off_t>(begin));
+      error != 0) {
+    errno = error;
+    return ErrnoError("cannot read the temporary text file in " + directory_);
   }
   return std::string_view(*buffer);
 }

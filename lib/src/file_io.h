@@ -1,6 +1,8 @@
-// Writing a list of buffers to a file descriptor with writev/pwritev.
-#ifndef NEARDUP_SRC_WRITE_VECTORS_H_
-#define NEARDUP_SRC_WRITE_VECTORS_H_
+// Whole reads and writes at file descriptors: a list of buffers written with
+// writev/pwritev, a range read with pread, short transfers resumed and EINTR
+// retried.
+#ifndef NEARDUP_SRC_FILE_IO_H_
+#define NEARDUP_SRC_FILE_IO_H_
 
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -17,6 +19,11 @@ namespace neardup {
 // nothing).
 int WriteVectors(int fd, iovec* vectors, size_t count, off_t offset);
 
+// Reads bytes [offset, offset + n) of fd into dst with pread(), resuming
+// after a short read and retrying EINTR. Returns 0, or the errno of the call
+// that failed (EIO if the file ends first).
+int ReadFullAt(int fd, void* dst, size_t n, off_t offset);
+
 }  // namespace neardup
 
-#endif  // NEARDUP_SRC_WRITE_VECTORS_H_
+#endif  // NEARDUP_SRC_FILE_IO_H_

@@ -1,4 +1,4 @@
-#include "write_vectors.h"
+#include "file_io.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -13,10 +13,10 @@
 namespace neardup {
 namespace {
 
-class WriteVectorsTest : public ::testing::Test {
+class FileIoTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = ::testing::TempDir() + "write_vectors_XXXXXX";
+    path_ = ::testing::TempDir() + "file_io_XXXXXX";
     fd_ = mkstemp(path_.data());
     ASSERT_GE(fd_, 0);
   }
@@ -51,7 +51,7 @@ std::vector<iovec> VectorsOf(std::vector<std::string>& pieces) {
   return vectors;
 }
 
-TEST_F(WriteVectorsTest, WritesManyBuffersInOrderAtThePosition) {
+TEST_F(FileIoTest, WritesManyBuffersInOrderAtThePosition) {
   std::vector<std::string> pieces = Pieces();
   std::string expected = "head:";
   for (const std::string& p : pieces) expected += p;
@@ -61,7 +61,7 @@ TEST_F(WriteVectorsTest, WritesManyBuffersInOrderAtThePosition) {
   EXPECT_EQ(Contents(), expected);
 }
 
-TEST_F(WriteVectorsTest, WritesAtAnOffsetWithoutMovingThePosition) {
+TEST_F(FileIoTest, WritesAtAnOffsetWithoutMovingThePosition) {
   std::vector<std::string> pieces = Pieces();
   std::string expected = "0123456789";
   for (const std::string& p : pieces) expected += p;
@@ -72,14 +72,14 @@ TEST_F(WriteVectorsTest, WritesAtAnOffsetWithoutMovingThePosition) {
   EXPECT_EQ(Contents(), expected);
 }
 
-TEST_F(WriteVectorsTest, NothingToWriteIsNoCall) {
+TEST_F(FileIoTest, NothingToWriteIsNoCall) {
   std::string empty;
   iovec vectors[2] = {{empty.data(), 0}, {empty.data(), 0}};
   EXPECT_EQ(WriteVectors(-1, vectors, 2, -1), 0);  // a call would be EBADF
   EXPECT_EQ(WriteVectors(-1, vectors, 0, 0), 0);
 }
 
-TEST_F(WriteVectorsTest, ReturnsTheErrorOfTheFailedCall) {
+TEST_F(FileIoTest, ReturnsTheErrorOfTheFailedCall) {
   const int read_only = open(path_.c_str(), O_RDONLY);
   ASSERT_GE(read_only, 0);
   std::string text = "text";
@@ -87,6 +87,33 @@ TEST_F(WriteVectorsTest, ReturnsTheErrorOfTheFailedCall) {
   EXPECT_EQ(WriteVectors(read_only, vectors, 1, -1), EBADF);
   EXPECT_EQ(WriteVectors(read_only, vectors, 1, 0), EBADF);
   close(read_only);
+}
+
+TEST_F(FileIoTest, ReadsAWholeRangeAtAnOffset) {
+  std::string text(3 << 20, '\0');  // larger than one read of a pipe or tty
+  for (size_t i = 0; i < text.size(); ++i) text[i] = static_cast<char>(i % 251);
+  ASSERT_EQ(write(fd_, text.data(), text.size()),
+            static_cast<ssize_t>(text.size()));
+  std::string out(text.size() - 5, 'x');
+  EXPECT_EQ(ReadFullAt(fd_, out.data(), out.size(), 5), 0);
+  EXPECT_EQ(out, text.substr(5));
+  EXPECT_EQ(lseek(fd_, 0, SEEK_CUR), static_cast<off_t>(text.size()));
+}
+
+TEST_F(FileIoTest, AReadPastTheEndIsEioAndABadDescriptorItsErrno) {
+  ASSERT_EQ(write(fd_, "0123456789", 10), 10);
+  char out[8];
+  EXPECT_EQ(ReadFullAt(fd_, out, 8, 2), 0);
+  EXPECT_EQ(std::string(out, 8), "23456789");
+  EXPECT_EQ(ReadFullAt(fd_, out, 8, 3), EIO);   // 7 bytes left
+  EXPECT_EQ(ReadFullAt(fd_, out, 1, 10), EIO);  // none
+  EXPECT_EQ(ReadFullAt(fd_, out, 0, 10), 0);    // nothing to read
+  EXPECT_EQ(ReadFullAt(-1, out, 1, 0), EBADF);
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  EXPECT_EQ(ReadFullAt(pipe_fds[0], out, 1, 0), ESPIPE);
+  close(pipe_fds[0]);
+  close(pipe_fds[1]);
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "write_vectors.h"
+#include "file_io.h"
 
 #include <unistd.h>
 
@@ -39,6 +39,20 @@ int WriteVectors(int fd, iovec* vectors, size_t count, off_t offset) {
       ++next;
       --left;
     }
+  }
+  return 0;
+}
+
+int ReadFullAt(int fd, void* dst, size_t n, off_t offset) {
+  auto* out = static_cast<char*>(dst);
+  while (n > 0) {
+    const ssize_t got = pread(fd, out, n, offset);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return errno;
+    if (got == 0) return EIO;
+    out += got;
+    n -= static_cast<size_t>(got);
+    offset += got;
   }
   return 0;
 }
