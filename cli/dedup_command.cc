@@ -65,8 +65,9 @@ int RunDedup(const DedupFlags& flags) {
   auto reader = OpenInput(flags.paths, flags.input, outputs);
   if (!reader.ok()) return Fail(reader.status());
   // An unwritable destination fails before the work. The temporary files
-  // themselves are created only once everything is decided, so that an
-  // interrupted run leaves none behind.
+  // themselves are created only once the reading is done (KEPT's when the
+  // clustering starts, CLUSTERS' once everything is decided), and removed
+  // if the run fails or is interrupted.
   AtomicFile kept(flags.output);
   AtomicFile clusters(flags.clusters);
   for (AtomicFile* file : {&kept, &clusters}) {
@@ -100,7 +101,21 @@ int RunDedup(const DedupFlags& flags) {
     return exit;
   }
   progress.Stage("clustering", 0, (*deduplicator)->size(), "documents");
-  auto result = (*deduplicator)->Finish();
+  // Without --index, and with --keep first (decisions come in input order),
+  // KEPT is written as the clustering decides, so that the disk is busy
+  // with it during the clustering rather than after (its temporary file is
+  // created now, and removed if the run fails).
+  std::optional<KeptStream> stream;
+  if (index == nullptr && options.keep == DedupKeep::kFirst) {
+    stream.emplace(&spool, &kept, (*deduplicator)->size());
+    if (absl::Status s = stream->Start(); !s.ok()) return Fail(s);
+  }
+  auto result = stream.has_value()
+                    ? (*deduplicator)
+                          ->Finish([&](absl::Span<const DedupDecision> prefix) {
+                            stream->Decided(prefix);
+                          })
+                    : (*deduplicator)->Finish();
   progress.Clear();
   if (!result.ok()) return Fail(result.status());
   // The deduplicator (band keys, and its temporary file, whose 70 MB of
@@ -110,7 +125,8 @@ int RunDedup(const DedupFlags& flags) {
       [done = std::move(*deduplicator)]() mutable { done.reset(); });
   absl::Status written;
   if (index == nullptr) {
-    written = WriteOutputs(read, result->decisions, &spool, &kept, &clusters);
+    written = WriteOutputs(read, result->decisions, &spool, &kept, &clusters,
+                           nullptr, nullptr, stream ? &*stream : nullptr);
   } else {
     // The kept documents are added once both outputs are complete, and the
     // outputs renamed into place only once the add is committed.

@@ -1,5 +1,6 @@
 #include "dedup_output.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -37,25 +38,89 @@ void AppendClusterLine(std::string_view id, std::string_view source,
   *line += "}\n";
 }
 
+KeptStream::KeptStream(Spool* spool, AtomicFile* kept, size_t documents)
+    : spool_(spool), kept_(kept), documents_(documents), keep_(documents) {}
+
+KeptStream::~KeptStream() {
+  {
+    const std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  changed_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+absl::Status KeptStream::Start() {
+  if (absl::Status s = kept_->Open(); !s.ok()) return s;
+  if (absl::Status s = spool_->BeginCopy(kept_->file()); !s.ok()) return s;
+  thread_ = std::thread([this] { Copy(); });
+  return absl::OkStatus();
+}
+
+void KeptStream::Decided(absl::Span<const DedupDecision> prefix) {
+  {
+    const std::lock_guard<std::mutex> lock(mu_);
+    for (size_t i = decided_; i < prefix.size(); ++i) {
+      keep_[i] = prefix[i].kept ? 1 : 0;
+    }
+    decided_ = std::max(decided_, prefix.size());
+  }
+  changed_.notify_one();
+}
+
+void KeptStream::Copy() {
+  size_t copied = 0;
+  while (copied < documents_) {
+    size_t until;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      changed_.wait(lock, [&] { return stop_ || decided_ > copied; });
+      if (stop_) return;
+      until = decided_;
+    }
+    // keep_[copied, until) was written before decided_ was raised, under
+    // mu_, and is not written again.
+    status_ = spool_->CopyUntil(keep_, until);
+    if (!status_.ok()) return;
+    copied = until;
+  }
+  status_ = spool_->EndCopy();
+  if (status_.ok()) status_ = kept_->Close();
+  spool_->Close();
+}
+
+absl::Status KeptStream::Wait() {
+  if (thread_.joinable()) thread_.join();
+  return status_;
+}
+
 absl::Status WriteOutputs(const ReadResult& read,
                           const std::vector<DedupDecision>& decisions,
                           Spool* spool, AtomicFile* kept, AtomicFile* clusters,
                           const std::vector<IndexedDuplicate>* indexed,
-                          const std::function<absl::Status()>& before_commit) {
-  if (absl::Status s = kept->Open(); !s.ok()) return s;
+                          const std::function<absl::Status()>& before_commit,
+                          KeptStream* stream) {
+  if (stream == nullptr) {
+    if (absl::Status s = kept->Open(); !s.ok()) return s;
+  }
   if (absl::Status s = clusters->Open(); !s.ok()) return s;
-  std::vector<bool> keep(decisions.size());
-  for (size_t i = 0; i < decisions.size(); ++i) keep[i] = decisions[i].kept;
   // KEPT is copied from the spool and flushed to disk (fsync: most of this
   // step's time, ~0.1 s for SaudiNewsNet's 97 MB) on another thread while
-  // CLUSTERS is written; the spool is closed there too once copied (freeing
-  // its pages takes ~15 ms).
+  // CLUSTERS is written (or already is, by `stream`); the spool is closed
+  // there too once copied (freeing its pages takes ~15 ms).
   absl::Status kept_status;
-  std::thread copy_kept([&] {
-    kept_status = spool->CopyLines(keep, kept->file());
-    if (kept_status.ok()) kept_status = kept->Close();
-    spool->Close();
-  });
+  std::thread copy_kept;
+  if (stream == nullptr) {
+    copy_kept = std::thread([&] {
+      std::vector<bool> keep(decisions.size());
+      for (size_t i = 0; i < decisions.size(); ++i) {
+        keep[i] = decisions[i].kept;
+      }
+      kept_status = spool->CopyLines(keep, kept->file());
+      if (kept_status.ok()) kept_status = kept->Close();
+      spool->Close();
+    });
+  }
   absl::Status status;
   // 1 MiB of stdio buffer (4 KiB: a write() per 30 lines).
   constexpr size_t kBufferSize = size_t{1} << 20;
@@ -85,7 +150,11 @@ absl::Status WriteOutputs(const ReadResult& read,
   // Closed (flushed) while `buffer` lives, and while KEPT is being synced.
   const absl::Status clusters_closed = clusters->Close();
   if (status.ok()) status = clusters_closed;
-  copy_kept.join();
+  if (copy_kept.joinable()) {
+    copy_kept.join();
+  } else {
+    kept_status = stream->Wait();
+  }
   if (!kept_status.ok()) status = kept_status;
   if (status.ok() && Interrupted()) return absl::CancelledError("interrupted");
   if (status.ok() && before_commit) status = before_commit();

@@ -3,14 +3,18 @@
 #ifndef NEARDUP_CLI_DEDUP_OUTPUT_H_
 #define NEARDUP_CLI_DEDUP_OUTPUT_H_
 
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/types/span.h"
 #include "atomic_file.h"
 #include "neardup/dedup.h"
 #include "spool.h"
@@ -60,6 +64,45 @@ void AppendClusterLine(std::string_view id, std::string_view source,
                        const DedupDecision& decision, std::string* line,
                        std::optional<bool> in_index = std::nullopt);
 
+// Copies the kept documents' lines from the spool to KEPT while the
+// deduplicator is still clustering (Deduplicator::Finish(decided) tells
+// Decided() which documents are decided), on a thread of its own, so that
+// the disk is writing KEPT during the clustering instead of after it.
+class KeptStream {
+ public:
+  // REQUIRES: the spool holds every document's line; both outlive this.
+  KeptStream(Spool* spool, AtomicFile* kept, size_t documents);
+  KeptStream(const KeptStream&) = delete;
+  KeptStream& operator=(const KeptStream&) = delete;
+  // Stops the copy if it is still going (an error elsewhere) and waits.
+  ~KeptStream();
+
+  // Creates KEPT's temporary file and starts the copying thread.
+  absl::Status Start();
+
+  // The decisions of documents [0, prefix.size()), final (from Finish()'s
+  // thread).
+  void Decided(absl::Span<const DedupDecision> prefix);
+
+  // Once every document is decided: waits for the copy, and for KEPT to be
+  // flushed to disk and closed (not yet renamed), and closes the spool.
+  absl::Status Wait();
+
+ private:
+  void Copy();
+
+  Spool* const spool_;
+  AtomicFile* const kept_;
+  const size_t documents_;
+  std::vector<uint8_t> keep_;  // [0, decided_) final
+  std::mutex mu_;
+  std::condition_variable changed_;
+  size_t decided_ = 0;   // guarded by mu_
+  bool stop_ = false;    // guarded by mu_
+  absl::Status status_;  // the thread's, read after joining it
+  std::thread thread_;
+};
+
 // Writes KEPT (the spool's lines of the kept documents) and CLUSTERS, and
 // renames both into place; a Ctrl-C before the renames is
 // absl::CancelledError. With `indexed` (dedup --index; its documents'
@@ -67,11 +110,14 @@ void AppendClusterLine(std::string_view id, std::string_view source,
 // as cluster and duplicate_of, and its batch as cluster_source, and every
 // line has "in_index"; `before_commit`, if given, runs once both files are
 // complete and before they are renamed: if it fails, nothing is renamed.
+// With `stream`, KEPT is the stream's (started, every document decided):
+// it is waited for instead of copied here.
 absl::Status WriteOutputs(
     const ReadResult& read, const std::vector<DedupDecision>& decisions,
     Spool* spool, AtomicFile* kept, AtomicFile* clusters,
     const std::vector<IndexedDuplicate>* indexed = nullptr,
-    const std::function<absl::Status()>& before_commit = nullptr);
+    const std::function<absl::Status()>& before_commit = nullptr,
+    KeptStream* stream = nullptr);
 
 }  // namespace neardup::cli
 

@@ -29,8 +29,6 @@ void AppendDocumentLine(std::string_view id, std::string_view text,
   *line += '}';
 }
 
-Spool::~Spool() { Close(); }
-
 void Spool::Close() {
   if (file_ != nullptr) std::fclose(file_);
   file_ = nullptr;
@@ -116,8 +114,6 @@ absl::Status Spool::ReadLine(size_t i, std::string* line) {
   return absl::OkStatus();
 }
 
-namespace {
-
 // A run of consecutive kept lines: `bytes` bytes from offset `from` in the
 // spool to offset `to` in the output.
 struct Piece {
@@ -126,8 +122,8 @@ struct Piece {
   size_t bytes;
 };
 
-// Copies the pieces (in order of `from`, as CopyLines makes them) through
-// a buffer: the spool is read a span at a time (up to kSpan bytes, from a
+// Copies pieces (in order of `from`, as CopyLines makes them) through a
+// buffer: the spool is read a span at a time (up to kSpan bytes, from a
 // piece's start through the pieces after it while the gaps between them,
 // the lines left out, are small), and the parts of the pieces in the span
 // are written with one pwritev() (or writev()). With `at_offsets`, each piece
@@ -137,14 +133,34 @@ struct Piece {
 // (One copy_file_range() a piece cost ~40 us a call here beyond the copy
 // itself: 50 ms on two threads for the 1,908 pieces of SaudiNewsNet's kept
 // lines, where one call for the whole 97 MB takes 18 ms; this makes ~110
-// pread() and pwritev() calls.)
-absl::Status CopyPieces(int in_fd, int out_fd, const std::vector<Piece>& pieces,
-                        bool at_offsets) {
-  constexpr size_t kSpan = size_t{1} << 20;
-  constexpr off_t kWriteback = off_t{8} << 20;
-  const auto buffer = std::make_unique_for_overwrite<char[]>(kSpan);
-  std::vector<iovec> vectors;
-  off_t unsynced_from = pieces.empty() ? 0 : pieces[0].to;
+// pread() and pwritev() calls.) Copy() may be called again with the pieces
+// that follow: the writeback goes on where it was.
+class PieceCopier {
+ public:
+  PieceCopier(int in_fd, int out_fd, bool at_offsets)
+      : in_fd_(in_fd),
+        out_fd_(out_fd),
+        at_offsets_(at_offsets),
+        buffer_(std::make_unique_for_overwrite<char[]>(kSpan)) {}
+
+  absl::Status Copy(const std::vector<Piece>& pieces);
+  bool at_offsets() const { return at_offsets_; }
+
+ private:
+  static constexpr size_t kSpan = size_t{1} << 20;
+  static constexpr off_t kWriteback = off_t{8} << 20;
+
+  const int in_fd_;
+  const int out_fd_;
+  const bool at_offsets_;
+  const std::unique_ptr<char[]> buffer_;
+  std::vector<iovec> vectors_;
+  off_t unsynced_from_ = -1;  // where writeback is not started yet
+};
+
+absl::Status PieceCopier::Copy(const std::vector<Piece>& pieces) {
+  char* const buffer = buffer_.get();
+  if (unsynced_from_ < 0 && !pieces.empty()) unsynced_from_ = pieces[0].to;
   size_t i = 0;     // the piece the next span starts in
   size_t done = 0;  // bytes of it already copied
   while (i < pieces.size()) {
@@ -168,15 +184,15 @@ absl::Status CopyPieces(int in_fd, int out_fd, const std::vector<Piece>& pieces,
       end = piece_end;
     }
     // Read it whole.
-    if (const int error = ReadFullAt(in_fd, buffer.get(),
-                                     static_cast<size_t>(end - begin), begin);
+    if (const int error =
+            ReadFullAt(in_fd_, buffer, static_cast<size_t>(end - begin), begin);
         error != 0) {
       errno = error;
       return absl::InternalError(
           ErrnoMessage("cannot read back the spool file"));
     }
     // Write the parts of the pieces in it: consecutive in the output.
-    vectors.clear();
+    vectors_.clear();
     const off_t to = pieces[i].to + static_cast<off_t>(done);
     off_t written_to = to;
     while (i < pieces.size() &&
@@ -184,8 +200,8 @@ absl::Status CopyPieces(int in_fd, int out_fd, const std::vector<Piece>& pieces,
       const off_t from = pieces[i].from + static_cast<off_t>(done);
       const off_t until = std::min<off_t>(
           pieces[i].from + static_cast<off_t>(pieces[i].bytes), end);
-      vectors.push_back(
-          {buffer.get() + (from - begin), static_cast<size_t>(until - from)});
+      vectors_.push_back(
+          {buffer + (from - begin), static_cast<size_t>(until - from)});
       written_to += until - from;
       done += static_cast<size_t>(until - from);
       if (done == pieces[i].bytes) {
@@ -193,20 +209,41 @@ absl::Status CopyPieces(int in_fd, int out_fd, const std::vector<Piece>& pieces,
         done = 0;
       }
     }
-    if (const int error = WriteVectors(out_fd, vectors.data(), vectors.size(),
-                                       at_offsets ? to : -1);
+    if (const int error = WriteVectors(out_fd_, vectors_.data(),
+                                       vectors_.size(), at_offsets_ ? to : -1);
         error != 0) {
       errno = error;
       return absl::InternalError(ErrnoMessage("cannot write"));
     }
-    if (at_offsets && written_to - unsynced_from >= kWriteback) {
+    if (at_offsets_ && written_to - unsynced_from_ >= kWriteback) {
       // Best effort: the fsync() after it is what guarantees the data.
-      sync_file_range(out_fd, unsynced_from, written_to - unsynced_from,
+      sync_file_range(out_fd_, unsynced_from_, written_to - unsynced_from_,
                       SYNC_FILE_RANGE_WRITE);
-      unsynced_from = written_to;
+      unsynced_from_ = written_to;
     }
   }
   return absl::OkStatus();
+}
+
+// Out of line: PieceCopier is complete here.
+Spool::Spool() = default;
+Spool::~Spool() { Close(); }
+
+namespace {
+
+absl::Status CopyPieces(int in_fd, int out_fd, const std::vector<Piece>& pieces,
+                        bool at_offsets) {
+  return PieceCopier(in_fd, out_fd, at_offsets).Copy(pieces);
+}
+
+// Whether lines may be written at offsets into out_fd: a regular file not
+// opened for appending (where pwrite() would append, in whichever order
+// the threads run).
+bool WritesAtOffsets(int out_fd) {
+  struct stat out_stat;
+  const int flags = fcntl(out_fd, F_GETFL);
+  return fstat(out_fd, &out_stat) == 0 && S_ISREG(out_stat.st_mode) &&
+         flags >= 0 && (flags & O_APPEND) == 0;
 }
 
 }  // namespace
@@ -218,13 +255,7 @@ absl::Status Spool::CopyLines(const std::vector<bool>& keep, FILE* out,
   }
   const int in_fd = fileno(file_);
   const int out_fd = fileno(out);
-  struct stat out_stat;
-  // Writes at offsets only into a regular file not opened for appending
-  // (where pwrite() would append, in whichever order the threads run).
-  const int flags = fcntl(out_fd, F_GETFL);
-  const bool regular = fstat(out_fd, &out_stat) == 0 &&
-                       S_ISREG(out_stat.st_mode) && flags >= 0 &&
-                       (flags & O_APPEND) == 0;
+  const bool regular = WritesAtOffsets(out_fd);
   const off_t start = regular ? lseek(out_fd, 0, SEEK_CUR) : 0;
   if (start < 0) return absl::InternalError(ErrnoMessage("cannot seek"));
   std::vector<Piece> pieces;
@@ -272,6 +303,47 @@ absl::Status Spool::CopyLines(const std::vector<bool>& keep, FILE* out,
     status = absl::InternalError(ErrnoMessage("cannot seek"));
   }
   return status;
+}
+
+absl::Status Spool::BeginCopy(FILE* out) {
+  if (std::fflush(file_) != 0 || std::fflush(out) != 0) {
+    return absl::InternalError(ErrnoMessage("cannot write the output"));
+  }
+  copy_fd_ = fileno(out);
+  const bool at_offsets = WritesAtOffsets(copy_fd_);
+  copy_to_ = at_offsets ? lseek(copy_fd_, 0, SEEK_CUR) : 0;
+  if (copy_to_ < 0) return absl::InternalError(ErrnoMessage("cannot seek"));
+  copier_ = std::make_unique<PieceCopier>(fileno(file_), copy_fd_, at_offsets);
+  copied_lines_ = 0;
+  return absl::OkStatus();
+}
+
+absl::Status Spool::CopyUntil(const std::vector<uint8_t>& keep, size_t last) {
+  std::vector<Piece> pieces;
+  for (size_t i = copied_lines_; i < last;) {
+    if (keep[i] == 0) {
+      ++i;
+      continue;
+    }
+    size_t j = i + 1;
+    while (j < last && keep[j] != 0) ++j;
+    const uint64_t from = i == 0 ? 0 : ends_[i - 1];
+    const size_t bytes = ends_[j - 1] - from;
+    pieces.push_back({static_cast<off_t>(from), copy_to_, bytes});
+    copy_to_ += static_cast<off_t>(bytes);
+    i = j;
+  }
+  copied_lines_ = last;
+  return copier_->Copy(pieces);
+}
+
+absl::Status Spool::EndCopy() {
+  const bool at_offsets = copier_ != nullptr && copier_->at_offsets();
+  copier_.reset();
+  if (at_offsets && lseek(copy_fd_, copy_to_, SEEK_SET) < 0) {
+    return absl::InternalError(ErrnoMessage("cannot seek"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace neardup::cli

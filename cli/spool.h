@@ -3,6 +3,8 @@
 #ifndef NEARDUP_CLI_SPOOL_H_
 #define NEARDUP_CLI_SPOOL_H_
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -15,6 +17,8 @@
 
 namespace neardup::cli {
 
+class PieceCopier;  // spool.cc
+
 // Appends the output line of a document that has no JSONL line of its own
 // (from a text file, or repaired): {"id":ID,"text":TEXT}, without "\n".
 void AppendDocumentLine(std::string_view id, std::string_view text,
@@ -26,7 +30,7 @@ class Spool {
  public:
   static constexpr size_t kParallelCopyBytes = size_t{16} << 20;
 
-  Spool() = default;
+  Spool();
   Spool(const Spool&) = delete;
   Spool& operator=(const Spool&) = delete;
   ~Spool();
@@ -53,6 +57,18 @@ class Spool {
   absl::Status CopyLines(const std::vector<bool>& keep, FILE* out,
                          size_t parallel_from = kParallelCopyBytes);
 
+  // Copying as the lines' fate becomes known, in input order (dedup writes
+  // KEPT while the rest of the documents are still being clustered):
+  // BeginCopy(out), then CopyUntil(keep, last) with growing `last`, each
+  // copying the lines i in [the previous last, last) for which keep[i] after
+  // those copied before, then EndCopy(), which leaves out's position after
+  // the last byte. Into a regular file each run of kept lines goes to its
+  // offset and writeback starts every 8 MiB, as with CopyLines; else
+  // (a pipe, a device, O_APPEND) in order at out's position. One thread.
+  absl::Status BeginCopy(FILE* out);
+  absl::Status CopyUntil(const std::vector<uint8_t>& keep, size_t last);
+  absl::Status EndCopy();
+
   // Closes the file (freeing its pages). Only the destructor may follow.
   void Close();
 
@@ -68,6 +84,11 @@ class Spool {
   FILE* file_ = nullptr;
   uint64_t size_ = 0;
   std::vector<uint64_t> ends_;
+  // The copy between BeginCopy and EndCopy.
+  std::unique_ptr<PieceCopier> copier_;
+  int copy_fd_ = -1;
+  size_t copied_lines_ = 0;
+  off_t copy_to_ = 0;  // where the next kept line goes
 };
 
 }  // namespace neardup::cli

@@ -3,7 +3,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <random>
 #include <string>
 #include <thread>
@@ -77,6 +80,35 @@ std::string CopyAppending(Spool* spool, const std::vector<bool>& keep,
   }
   unlink(path);
   return out;
+}
+
+// What `write` writes into the write end of a pipe (as a FILE*, closed
+// after it), read on another thread; *status is what `write` returns.
+std::string ThroughAPipe(const std::function<absl::Status(FILE*)>& write,
+                         absl::Status* status) {
+  int ends[2];
+  if (pipe(ends) != 0) {
+    *status = absl::InternalError("no pipe");
+    return "";
+  }
+  std::string piped;
+  std::thread reader([&] {
+    char buffer[4096];
+    ssize_t n;
+    while ((n = read(ends[0], buffer, sizeof buffer)) > 0) {
+      piped.append(buffer, static_cast<size_t>(n));
+    }
+  });
+  FILE* out = fdopen(ends[1], "w");
+  *status = out != nullptr ? write(out) : absl::InternalError("no FILE");
+  if (out != nullptr) {
+    std::fclose(out);
+  } else {
+    close(ends[1]);
+  }
+  reader.join();
+  close(ends[0]);
+  return piped;
 }
 
 // Into a regular file after a prefix: on one thread, and on two with the
@@ -160,24 +192,54 @@ TEST(SpoolTest, CopiesInOrderIntoAnAppendingFileAndAPipe) {
   Spool spool;
   Fill(lines, &spool);
   EXPECT_EQ(CopyAppending(&spool, lines.keep, 1), lines.kept);
-
-  int ends[2];
-  ASSERT_EQ(pipe(ends), 0);
-  std::string piped;
-  std::thread reader([&] {
-    char buffer[4096];
-    ssize_t n;
-    while ((n = read(ends[0], buffer, sizeof buffer)) > 0)
-      piped.append(buffer, n);
-  });
-  FILE* out = fdopen(ends[1], "w");
-  ASSERT_NE(out, nullptr);
-  const absl::Status status = spool.CopyLines(lines.keep, out, 1);
-  std::fclose(out);
-  reader.join();
-  close(ends[0]);
+  absl::Status status;
+  const std::string piped = ThroughAPipe(
+      [&](FILE* out) { return spool.CopyLines(lines.keep, out, 1); }, &status);
   EXPECT_TRUE(status.ok()) << status;
   EXPECT_EQ(piped, lines.kept);
+}
+
+// BeginCopy, CopyUntil over ranges of lines as they would be decided
+// (empty ranges, single lines, ranges ending mid-run of kept lines), then
+// EndCopy: what CopyLines writes, into a file after a prefix (the position
+// left at the end) and into a pipe.
+TEST(SpoolTest, CopiesRangesInOrderAsTheyAreDecided) {
+  for (unsigned seed = 1; seed <= 3; ++seed) {
+    const Lines lines = MakeLines(seed);
+    Spool spool;
+    Fill(lines, &spool);
+    const std::vector<uint8_t> keep(lines.keep.begin(), lines.keep.end());
+    std::mt19937 rng(seed);
+    std::vector<size_t> ends;  // where each CopyUntil stops
+    for (size_t end = 0; end < keep.size();) {
+      end = std::min(keep.size(), end + rng() % 400);
+      ends.push_back(end);
+      if (rng() % 5 == 0) ends.push_back(end);  // nothing new
+    }
+    FILE* out = std::tmpfile();
+    ASSERT_NE(out, nullptr);
+    std::fputs("prefix\n", out);
+    ASSERT_TRUE(spool.BeginCopy(out).ok());
+    for (size_t end : ends) ASSERT_TRUE(spool.CopyUntil(keep, end).ok());
+    ASSERT_TRUE(spool.EndCopy().ok());
+    std::fputs("suffix\n", out);
+    EXPECT_EQ(ReadAll(out), "prefix\n" + lines.kept + "suffix\n")
+        << "seed " << seed;
+    std::fclose(out);
+
+    absl::Status status;
+    const std::string piped = ThroughAPipe(
+        [&](FILE* pipe_out) {
+          absl::Status s = spool.BeginCopy(pipe_out);
+          for (size_t end : ends) {
+            if (s.ok()) s = spool.CopyUntil(keep, end);
+          }
+          return s.ok() ? spool.EndCopy() : s;
+        },
+        &status);
+    EXPECT_TRUE(status.ok()) << status;
+    EXPECT_EQ(piped, lines.kept);
+  }
 }
 
 }  // namespace

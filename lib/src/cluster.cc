@@ -39,6 +39,15 @@ absl::Status ClusterGreedy(const CandidateGraph& graph,
                            const DedupOptions& options, SetReader set_of,
                            std::vector<DedupDecision>* decisions,
                            size_t* verified_pairs) {
+  return ClusterGreedy(graph, tokens, options, set_of, decisions,
+                       verified_pairs, [](uint32_t) {});
+}
+
+absl::Status ClusterGreedy(const CandidateGraph& graph,
+                           absl::Span<const uint32_t> tokens,
+                           const DedupOptions& options, SetReader set_of,
+                           std::vector<DedupDecision>* decisions,
+                           size_t* verified_pairs, DecidedPrefix decided) {
   const uint32_t n = graph.documents();
   // Priority order: input order, or most tokens first.
   std::vector<uint32_t> order(n);
@@ -56,10 +65,13 @@ absl::Status ClusterGreedy(const CandidateGraph& graph,
   std::vector<uint32_t> candidates;
   std::vector<uint64_t> set_buffer, other_buffer;
   const double threshold = options.threshold - kSimilarityEpsilon;
+  const bool index_order = options.keep == DedupKeep::kFirst;
   for (uint32_t p = 0; p < n; ++p) {
     if (p % 1024 == 0 && options.cancel != nullptr && options.cancel->load()) {
       return absl::CancelledError("de-duplication was cancelled");
     }
+    // Documents [0, p) are decided: the rest come later in index order.
+    if (index_order && p % kDecidedStep == 0 && p > 0) decided(p);
     const uint32_t doc = order[p];
     candidates.clear();
     for (uint64_t k = graph.begin[doc]; k < graph.begin[doc + 1]; ++k) {
@@ -90,6 +102,7 @@ absl::Status ClusterGreedy(const CandidateGraph& graph,
       }
     }
   }
+  decided(n);
   return absl::OkStatus();
 }
 

@@ -55,6 +55,22 @@ absl::Status ClusterGreedy(const CandidateGraph& graph,
                            std::vector<DedupDecision>* decisions,
                            size_t* verified_pairs);
 
+// Called with d when the decisions of documents [0, d) are final.
+using DecidedPrefix = absl::FunctionRef<void(uint32_t decided)>;
+
+// How often ClusterGreedy's DecidedPrefix is called in index order.
+inline constexpr uint32_t kDecidedStep = 256;
+
+// The same, and calls decided(d) as the decisions of documents [0, d) become
+// final: in index order (DedupKeep::kFirst) every kDecidedStep documents and
+// once at the end; in another priority order only once, at the end (with
+// d = graph.documents(), also for none).
+absl::Status ClusterGreedy(const CandidateGraph& graph,
+                           absl::Span<const uint32_t> tokens,
+                           const DedupOptions& options, SetReader set_of,
+                           std::vector<DedupDecision>* decisions,
+                           size_t* verified_pairs, DecidedPrefix decided);
+
 // Clusters of two or more documents: representatives that some dropped
 // document names.
 size_t DuplicateClusters(const std::vector<DedupDecision>& decisions);

@@ -97,6 +97,56 @@ TEST(ClusterGreedyTest, ContainmentJoinsAShortTextToALongOne) {
   EXPECT_EQ(Representatives(c), (std::vector<uint32_t>{0, 0, 2, 0, 0, 5}));
 }
 
+// decided(d) comes every kDecidedStep documents in input order and at the
+// end, when decisions [0, d) are final; in another order only at the end.
+TEST(ClusterGreedyTest, TellsEachDecidedPrefixInInputOrderOnly) {
+  const uint32_t n = 2 * kDecidedStep + 10;
+  Sets sets(n);
+  for (uint32_t d = 0; d < n; ++d) sets[d] = {d % 3, 100 + d};
+  Pairs pairs;  // each document a candidate of the one 3 after it
+  for (uint32_t d = 0; d + 3 < n; ++d) pairs.push_back({d, d + 3});
+  const CandidateGraph graph = CandidateGraph::FromPairs(n, pairs);
+  const std::vector<uint32_t> tokens(n, 1);
+  for (const DedupKeep keep : {DedupKeep::kFirst, DedupKeep::kLongest}) {
+    DedupOptions options;
+    options.keep = keep;
+    options.threshold = 0.3;  // 1 of 3 shared: each joins the one before
+    std::vector<DedupDecision> decisions;
+    size_t verified = 0;
+    std::vector<uint32_t> told;
+    std::vector<std::vector<uint32_t>> prefixes;
+    const absl::Status status = ClusterGreedy(
+        graph, tokens, options,
+        [&](uint32_t doc, std::vector<uint64_t>* buffer)
+            -> absl::StatusOr<absl::Span<const uint64_t>> {
+          *buffer = sets[doc];
+          return absl::MakeConstSpan(*buffer);
+        },
+        &decisions, &verified,
+        [&](uint32_t decided) {
+          told.push_back(decided);
+          std::vector<uint32_t> prefix;
+          for (uint32_t d = 0; d < decided; ++d) {
+            prefix.push_back(decisions[d].representative);
+          }
+          prefixes.push_back(prefix);
+        });
+    ASSERT_TRUE(status.ok()) << status;
+    if (keep == DedupKeep::kFirst) {
+      EXPECT_EQ(told,
+                (std::vector<uint32_t>{kDecidedStep, 2 * kDecidedStep, n}));
+    } else {
+      EXPECT_EQ(told, (std::vector<uint32_t>{n}));
+    }
+    for (const std::vector<uint32_t>& prefix : prefixes) {
+      for (uint32_t d = 0; d < prefix.size(); ++d) {
+        EXPECT_EQ(prefix[d], decisions[d].representative) << d;
+      }
+    }
+    EXPECT_EQ(decisions[n - 1].representative, (n - 1) % 3);
+  }
+}
+
 TEST(ClusterGreedyTest, ReaderErrorsAndCancellationStopIt) {
   const CandidateGraph graph = CandidateGraph::FromPairs(6, kPairs);
   std::vector<DedupDecision> decisions;

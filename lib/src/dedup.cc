@@ -6,8 +6,10 @@
 // file as they come, in order of position, repeats included. Only documents
 // with a candidate are ever verified (a quarter of SaudiNewsNet's), so only
 // theirs are sorted into sets of distinct values, in Finish(), on all worker
-// threads: into memory while they fit a fixed budget, else in place in the
-// file, read back with pread() one at a time as they are verified.
+// threads (or, for Finish(decided), as the greedy rule reaches them, with a
+// helper thread going ahead): into memory while they fit a fixed budget,
+// else in place in the file, read back with pread() one at a time as they
+// are verified.
 #include "neardup/dedup.h"
 
 #include <fcntl.h>
@@ -15,12 +17,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <numeric>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -315,7 +320,82 @@ absl::Status Deduplicator::Add(absl::Span<const std::string_view> texts) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<DedupResult> Deduplicator::Finish() {
+namespace {
+
+// Sorts documents' shingle sets on demand, for Finish(decided): Sorted(d)
+// returns once d's set is sorted, sorting it on the calling thread unless
+// the helper thread StartAhead() starts (which sorts the documents it is
+// given, in order, ahead of the caller) has done it or is doing it.
+template <typename Scratch>
+class OnDemandSorter {
+ public:
+  using SortFn = std::function<absl::Status(uint32_t doc, Scratch* scratch)>;
+
+  OnDemandSorter(uint32_t documents, SortFn sort)
+      : state_(documents), sort_(std::move(sort)) {}
+  OnDemandSorter(const OnDemandSorter&) = delete;
+  OnDemandSorter& operator=(const OnDemandSorter&) = delete;
+  ~OnDemandSorter() {
+    stop_.store(true, std::memory_order_relaxed);
+    if (helper_.joinable()) helper_.join();
+  }
+
+  // REQUIRES: `order` outlives this.
+  void StartAhead(const std::vector<uint32_t>& order) {
+    helper_ = std::thread([this, &order] {
+      Scratch scratch;
+      for (const uint32_t d : order) {
+        if (stop_.load(std::memory_order_relaxed)) return;
+        uint8_t expected = kUnsorted;
+        if (!state_[d].compare_exchange_strong(expected, kSorting,
+                                               std::memory_order_acq_rel)) {
+          continue;  // the caller got there first
+        }
+        absl::Status status = sort_(d, &scratch);
+        const bool ok = status.ok();
+        if (!ok) helper_error_ = std::move(status);
+        state_[d].store(ok ? kSorted : kFailed, std::memory_order_release);
+        state_[d].notify_all();
+        if (!ok) return;
+      }
+    });
+  }
+
+  absl::Status Sorted(uint32_t d) {
+    uint8_t state = state_[d].load(std::memory_order_acquire);
+    if (state == kUnsorted && state_[d].compare_exchange_strong(
+                                  state, kSorting, std::memory_order_acq_rel)) {
+      absl::Status status = sort_(d, &scratch_);
+      // Nobody waits: the helper skips what it did not claim.
+      state_[d].store(status.ok() ? kSorted : kFailed,
+                      std::memory_order_release);
+      return status;
+    }
+    while (state == kSorting) {
+      state_[d].wait(kSorting, std::memory_order_acquire);
+      state = state_[d].load(std::memory_order_acquire);
+    }
+    // kFailed is the helper's (a failure of ours was returned): its error
+    // was written before the store that published kFailed.
+    return state == kFailed ? helper_error_ : absl::OkStatus();
+  }
+
+ private:
+  enum : uint8_t { kUnsorted, kSorting, kSorted, kFailed };
+
+  std::vector<std::atomic<uint8_t>> state_;
+  const SortFn sort_;
+  Scratch scratch_;  // the caller's
+  std::atomic<bool> stop_{false};
+  absl::Status helper_error_;
+  std::thread helper_;
+};
+
+}  // namespace
+
+absl::StatusOr<DedupResult> Deduplicator::Finish() { return Finish(nullptr); }
+
+absl::StatusOr<DedupResult> Deduplicator::Finish(const DecidedFn& decided) {
   Rep& rep = *rep_;
   if (rep.finished) return absl::FailedPreconditionError("Finish() twice");
   rep.finished = true;
@@ -379,7 +459,22 @@ absl::StatusOr<DedupResult> Deduplicator::Finish() {
   const std::unique_ptr<uint64_t[]> sorted =
       std::make_unique_for_overwrite<uint64_t[]>(in_memory);
   std::vector<uint32_t> set_size(n, 0);
-  {
+  const auto sort_set = [&](uint32_t d, Rep::SortScratch* scratch) {
+    return memory_begin[d] != kInFile
+               ? rep.SortSetInMemory(d, sorted.get() + memory_begin[d],
+                                     &set_size[d], scratch)
+               : rep.SortSet(d, &set_size[d], scratch);
+  };
+  // With a caller waiting for decisions in input order, the greedy rule
+  // starts at once, and the sets are sorted by a helper thread going ahead
+  // of it in input order, or by the rule itself when it reaches one first,
+  // so that decisions come from the start (the caller writes the kept
+  // documents meanwhile); else all of them first, on all workers, which
+  // ends the clustering soonest.
+  const bool lazy = decided != nullptr && rep.options.keep == DedupKeep::kFirst;
+  OnDemandSorter<Rep::SortScratch> on_demand(lazy ? n : 0, sort_set);
+  if (lazy && rep.workers > 1) on_demand.StartAhead(to_sort);
+  if (!lazy) {
     std::vector<Deduplicator::Rep::SortScratch> scratch(rep.workers);
     std::vector<absl::Status> errors(rep.workers);
     LoopControl control;
@@ -388,12 +483,7 @@ absl::StatusOr<DedupResult> Deduplicator::Finish() {
         to_sort.size(), rep.workers, 16,
         [&](size_t i, int w) {
           if (!errors[w].ok()) return;
-          const uint32_t d = to_sort[i];
-          errors[w] =
-              memory_begin[d] != kInFile
-                  ? rep.SortSetInMemory(d, sorted.get() + memory_begin[d],
-                                        &set_size[d], &scratch[w])
-                  : rep.SortSet(d, &set_size[d], &scratch[w]);
+          errors[w] = sort_set(to_sort[i], &scratch[w]);
         },
         control);
     for (const absl::Status& error : errors) {
@@ -406,6 +496,9 @@ absl::StatusOr<DedupResult> Deduplicator::Finish() {
           graph, rep.tokens, rep.options,
           [&](uint32_t doc, std::vector<uint64_t>* buffer)
               -> absl::StatusOr<absl::Span<const uint64_t>> {
+            if (lazy) {
+              if (absl::Status s = on_demand.Sorted(doc); !s.ok()) return s;
+            }
             if (memory_begin[doc] != kInFile) {
               return absl::MakeConstSpan(sorted.get() + memory_begin[doc],
                                          set_size[doc]);
@@ -416,7 +509,12 @@ absl::StatusOr<DedupResult> Deduplicator::Finish() {
             }
             return absl::MakeConstSpan(*buffer);
           },
-          &result.decisions, &stats.verified_pairs);
+          &result.decisions, &stats.verified_pairs,
+          [&](uint32_t done) {
+            if (decided != nullptr) {
+              decided(absl::MakeConstSpan(result.decisions.data(), done));
+            }
+          });
       !status.ok()) {
     return status;
   }

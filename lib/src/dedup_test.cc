@@ -171,16 +171,18 @@ TEST(DeduplicatorTest, KeepLongest) {
   EXPECT_EQ(d[2].representative, 1u);
 }
 
-TEST(DeduplicatorTest, SameResultOnOneAndManyThreadsAndBatches) {
-  // Families of edited copies of random texts.
-  std::mt19937 rng(7);
+// Families of 1 to max_copies edited copies (a word in edit_one_in
+// replaced) of random 80-word texts, shuffled.
+std::vector<std::string> EditedFamilies(unsigned seed, int families,
+                                        int max_copies, int edit_one_in) {
+  std::mt19937 rng(seed);
   std::vector<std::string> texts;
-  for (int family = 0; family < 300; ++family) {
-    const int copies = 1 + static_cast<int>(rng() % 4);
+  for (int family = 0; family < families; ++family) {
+    const int copies = 1 + static_cast<int>(rng() % max_copies);
     for (int c = 0; c < copies; ++c) {
       std::string text;
       for (int w = 0; w < 80; ++w) {
-        const bool edit = c > 0 && rng() % 60 == 0;
+        const bool edit = c > 0 && rng() % edit_one_in == 0;
         text += Word(edit ? 300000 + static_cast<int>(rng() % 100000)
                           : family * 100 + w);
         text += ' ';
@@ -189,6 +191,11 @@ TEST(DeduplicatorTest, SameResultOnOneAndManyThreadsAndBatches) {
     }
   }
   std::shuffle(texts.begin(), texts.end(), rng);
+  return texts;
+}
+
+TEST(DeduplicatorTest, SameResultOnOneAndManyThreadsAndBatches) {
+  const std::vector<std::string> texts = EditedFamilies(7, 300, 4, 60);
   DedupOptions one;
   one.threads = 1;
   const DedupResult a = Dedup(texts, one);
@@ -247,6 +254,63 @@ TEST(DeduplicatorTest, SetsInMemoryOrInTheFileGiveTheSameResult) {
     }
     EXPECT_EQ(other.stats.verified_pairs, all.stats.verified_pairs);
   }
+}
+
+// Finish(decided) gives Finish()'s decisions, and tells them as they
+// become final: in input order, a growing prefix that no later call
+// changes, several times over with --keep first (the candidates' sets then
+// sorted on demand, by a helper thread too with several workers, in memory
+// or in the file), once at the end with --keep longest.
+TEST(DeduplicatorTest, FinishTellsFinalDecisionsInInputOrderAsTheyCome) {
+  const std::vector<std::string> texts = EditedFamilies(11, 400, 3, 40);
+  std::vector<std::string_view> views(texts.begin(), texts.end());
+  const uint64_t saved = dedup_sorted_in_memory_values;
+  for (const DedupKeep keep : {DedupKeep::kFirst, DedupKeep::kLongest}) {
+    for (const int threads : {1, 2, 4}) {
+      for (const uint64_t budget : {saved, uint64_t{2000}, uint64_t{0}}) {
+        SCOPED_TRACE(::testing::Message()
+                     << "keep " << static_cast<int>(keep) << ", threads "
+                     << threads << ", budget " << budget);
+        dedup_sorted_in_memory_values = budget;
+        DedupOptions options;
+        options.keep = keep;
+        options.threads = threads;
+        const DedupResult expected = Dedup(texts, options);
+        auto deduplicator = Deduplicator::Create(options);
+        ASSERT_TRUE(deduplicator.ok());
+        ASSERT_TRUE((*deduplicator)->Add(views).ok());
+        std::vector<DedupDecision> told;  // the prefixes, as told
+        size_t calls = 0;
+        auto result =
+            (*deduplicator)
+                ->Finish([&](absl::Span<const DedupDecision> prefix) {
+                  ++calls;
+                  EXPECT_GT(prefix.size(), told.size());
+                  for (size_t i = 0; i < told.size(); ++i) {
+                    EXPECT_EQ(prefix[i].representative, told[i].representative);
+                  }
+                  told.assign(prefix.begin(), prefix.end());
+                });
+        ASSERT_TRUE(result.ok()) << result.status();
+        EXPECT_EQ(result->stats.verified_pairs, expected.stats.verified_pairs);
+        ASSERT_EQ(told.size(), texts.size());
+        for (size_t i = 0; i < texts.size(); ++i) {
+          EXPECT_EQ(told[i].representative,
+                    expected.decisions[i].representative);
+          EXPECT_EQ(told[i].similarity, expected.decisions[i].similarity);
+          EXPECT_EQ(result->decisions[i].representative,
+                    expected.decisions[i].representative);
+        }
+        if (keep == DedupKeep::kFirst) {
+          EXPECT_GT(calls, texts.size() / 300);
+        } else {
+          EXPECT_EQ(calls, 1u);
+        }
+        EXPECT_GT(expected.stats.dropped, 150u);
+      }
+    }
+  }
+  dedup_sorted_in_memory_values = saved;
 }
 
 TEST(DeduplicatorTest, PairsLeftOutByTheBucketCapAreCounted) {

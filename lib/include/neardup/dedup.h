@@ -28,6 +28,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -163,6 +164,20 @@ class Deduplicator {
   // Clusters the documents added. Call at most once; Add() afterwards is an
   // error.
   absl::StatusOr<DedupResult> Finish();
+
+  // Called by Finish(decided) on its own thread with the decisions of the
+  // first documents in input order, [0, prefix.size()), once they are
+  // final: the result's decisions begin with them. The span is valid
+  // during the call only.
+  using DecidedFn = std::function<void(absl::Span<const DedupDecision> prefix)>;
+
+  // Finish(), telling `decided` as decisions become final, so that a caller
+  // can write out the kept documents while the rest are clustered. With
+  // DedupKeep::kFirst every few hundred documents as the clustering goes
+  // (the candidates' shingle sets are then sorted as the rule reaches them,
+  // on this thread, instead of all first on the worker threads); with
+  // kLongest once, with all of them.
+  absl::StatusOr<DedupResult> Finish(const DecidedFn& decided);
 
  private:
   struct Rep;
