@@ -264,4 +264,45 @@ absl::Status OutputFile::Finish() {
   return status;
 }
 
+BackgroundSync::BackgroundSync(int fd) : fd_(fd) {
+  struct stat st;
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    thread_ = std::thread([this] { Run(); });
+  }
+}
+
+BackgroundSync::~BackgroundSync() { Finish(); }
+
+void BackgroundSync::Request() {
+  if (!thread_.joinable()) return;
+  {
+    const std::lock_guard<std::mutex> lock(mu_);
+    requested_ = true;
+  }
+  asked_.notify_one();
+}
+
+void BackgroundSync::Run() {
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      asked_.wait(lock, [this] { return requested_ || finish_; });
+      if (!requested_) return;  // finishing, and nothing asked for
+      requested_ = false;
+    }
+    if (fdatasync(fd_) != 0 && error_ == 0) error_ = errno;
+  }
+}
+
+int BackgroundSync::Finish() {
+  if (!thread_.joinable()) return error_;
+  {
+    const std::lock_guard<std::mutex> lock(mu_);
+    finish_ = true;
+  }
+  asked_.notify_one();
+  thread_.join();
+  return error_;
+}
+
 }  // namespace neardup::cli

@@ -3,8 +3,11 @@
 #ifndef NEARDUP_CLI_ATOMIC_FILE_H_
 #define NEARDUP_CLI_ATOMIC_FILE_H_
 
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -36,6 +39,7 @@ class AtomicFile {
   absl::Status CheckWritable();
 
   FILE* file() { return file_; }
+  const std::string& path() const { return path_; }
 
   // Closes and removes the temporary file.
   absl::Status Discard();
@@ -57,6 +61,43 @@ class AtomicFile {
   int slot_ = -1;
   FILE* file_ = nullptr;
   bool direct_ = false;  // a device or FIFO, written in place
+};
+
+// Flushes a regular file's data to disk (fdatasync) on a thread of its own
+// whenever asked, while the file is still being written, so that the fsync
+// that completes it has less left to wait for. On the virtual disks
+// measured here an fsync's time is mostly the host's flush of what was
+// written (~50 ms for 97 MB, even with the pages written back before it),
+// so flushing as the writing goes hides most of it behind the writing.
+// The first failure is kept and must fail the write: the kernel reports a
+// write-back error to one sync call only, so the final fsync would not.
+class BackgroundSync {
+ public:
+  // Does nothing unless fd is a regular file. REQUIRES: fd stays open
+  // until Finish().
+  explicit BackgroundSync(int fd);
+  BackgroundSync(const BackgroundSync&) = delete;
+  BackgroundSync& operator=(const BackgroundSync&) = delete;
+  ~BackgroundSync();
+
+  // Asks for a sync of what is written so far, and returns at once; asked
+  // again while one runs, one more follows it.
+  void Request();
+
+  // Waits for the sync asked for last (if any) and ends the thread.
+  // Returns 0, or the errno of the first sync that failed.
+  int Finish();
+
+ private:
+  void Run();
+
+  const int fd_;
+  std::mutex mu_;
+  std::condition_variable asked_;
+  bool requested_ = false;  // guarded by mu_
+  bool finish_ = false;     // guarded by mu_
+  int error_ = 0;           // the thread's, read after joining it
+  std::thread thread_;
 };
 
 // Where a command's results go: standard output when the path is empty or

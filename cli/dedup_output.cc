@@ -1,6 +1,7 @@
 #include "dedup_output.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -69,6 +70,12 @@ void KeptStream::Decided(absl::Span<const DedupDecision> prefix) {
 }
 
 void KeptStream::Copy() {
+  // The copy waits on the clustering's decisions, so the disk has time to
+  // flush what is copied as it goes: a sync every kSyncBytes, beside the
+  // copy (BackgroundSync), leaves the final one little to do.
+  constexpr uint64_t kSyncBytes = uint64_t{16} << 20;
+  BackgroundSync sync(fileno(kept_->file()));
+  uint64_t synced = 0;
   size_t copied = 0;
   while (copied < documents_) {
     size_t until;
@@ -83,8 +90,17 @@ void KeptStream::Copy() {
     status_ = spool_->CopyUntil(keep_, until);
     if (!status_.ok()) return;
     copied = until;
+    if (spool_->copied_bytes() - synced >= kSyncBytes) {
+      synced = spool_->copied_bytes();
+      sync.Request();
+    }
   }
   status_ = spool_->EndCopy();
+  if (const int error = sync.Finish(); error != 0 && status_.ok()) {
+    errno = error;
+    status_ =
+        absl::InternalError(ErrnoMessage("cannot write " + kept_->path()));
+  }
   if (status_.ok()) status_ = kept_->Close();
   spool_->Close();
 }

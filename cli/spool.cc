@@ -313,6 +313,7 @@ absl::Status Spool::BeginCopy(FILE* out) {
   const bool at_offsets = WritesAtOffsets(copy_fd_);
   copy_to_ = at_offsets ? lseek(copy_fd_, 0, SEEK_CUR) : 0;
   if (copy_to_ < 0) return absl::InternalError(ErrnoMessage("cannot seek"));
+  copy_from_ = copy_to_;
   copier_ = std::make_unique<PieceCopier>(fileno(file_), copy_fd_, at_offsets);
   copied_lines_ = 0;
   return absl::OkStatus();

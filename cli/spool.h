@@ -68,6 +68,10 @@ class Spool {
   absl::Status BeginCopy(FILE* out);
   absl::Status CopyUntil(const std::vector<uint8_t>& keep, size_t last);
   absl::Status EndCopy();
+  // Bytes copied since BeginCopy.
+  uint64_t copied_bytes() const {
+    return static_cast<uint64_t>(copy_to_ - copy_from_);
+  }
 
   // Closes the file (freeing its pages). Only the destructor may follow.
   void Close();
@@ -88,7 +92,8 @@ class Spool {
   std::unique_ptr<PieceCopier> copier_;
   int copy_fd_ = -1;
   size_t copied_lines_ = 0;
-  off_t copy_to_ = 0;  // where the next kept line goes
+  off_t copy_from_ = 0;  // where the first kept line went
+  off_t copy_to_ = 0;    // where the next kept line goes
 };
 
 }  // namespace neardup::cli
