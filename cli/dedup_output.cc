@@ -169,6 +169,8 @@ absl::Status WriteOutputs(const ReadResult& read,
   if (copy_kept.joinable()) {
     copy_kept.join();
   } else {
+    // Every decision, again: the copy cannot wait for one never told.
+    stream->Decided(decisions);
     kept_status = stream->Wait();
   }
   if (!kept_status.ok()) status = kept_status;

@@ -110,8 +110,8 @@ class KeptStream {
 // as cluster and duplicate_of, and its batch as cluster_source, and every
 // line has "in_index"; `before_commit`, if given, runs once both files are
 // complete and before they are renamed: if it fails, nothing is renamed.
-// With `stream`, KEPT is the stream's (started, every document decided):
-// it is waited for instead of copied here.
+// With `stream` (started), KEPT is the stream's: it is told `decisions`
+// (all final) and waited for instead of copied here.
 absl::Status WriteOutputs(
     const ReadResult& read, const std::vector<DedupDecision>& decisions,
     Spool* spool, AtomicFile* kept, AtomicFile* clusters,
