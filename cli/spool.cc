@@ -246,33 +246,55 @@ bool WritesAtOffsets(int out_fd) {
          flags >= 0 && (flags & O_APPEND) == 0;
 }
 
-}  // namespace
-
-absl::Status Spool::CopyLines(const std::vector<bool>& keep, FILE* out,
-                              size_t parallel_from) {
-  if (std::fflush(file_) != 0 || std::fflush(out) != 0) {
+// Flushes the spool and `out` before a copy between their descriptors;
+// sets *at_offsets (WritesAtOffsets) and *start, where the kept lines
+// begin in `out`: its position, or 0 when they go in order.
+absl::Status StartCopy(FILE* spool, FILE* out, bool* at_offsets, off_t* start) {
+  if (std::fflush(spool) != 0 || std::fflush(out) != 0) {
     return absl::InternalError(ErrnoMessage("cannot write the output"));
   }
-  const int in_fd = fileno(file_);
-  const int out_fd = fileno(out);
-  const bool regular = WritesAtOffsets(out_fd);
-  const off_t start = regular ? lseek(out_fd, 0, SEEK_CUR) : 0;
-  if (start < 0) return absl::InternalError(ErrnoMessage("cannot seek"));
-  std::vector<Piece> pieces;
-  off_t to = start;
-  for (size_t i = 0; i < ends_.size();) {
+  *at_offsets = WritesAtOffsets(fileno(out));
+  *start = *at_offsets ? lseek(fileno(out), 0, SEEK_CUR) : 0;
+  if (*start < 0) return absl::InternalError(ErrnoMessage("cannot seek"));
+  return absl::OkStatus();
+}
+
+// Appends to *pieces the runs of consecutive lines i in [first, last) with
+// keep[i] (lines end at `ends`), placed in the output from *to on, and
+// moves *to past them.
+template <typename Keep>
+void AddPieces(const Keep& keep, const std::vector<uint64_t>& ends,
+               size_t first, size_t last, off_t* to,
+               std::vector<Piece>* pieces) {
+  for (size_t i = first; i < last;) {
     if (!keep[i]) {
       ++i;
       continue;
     }
     size_t j = i + 1;
-    while (j < ends_.size() && keep[j]) ++j;
-    const uint64_t from = i == 0 ? 0 : ends_[i - 1];
-    const size_t bytes = ends_[j - 1] - from;
-    pieces.push_back({static_cast<off_t>(from), to, bytes});
-    to += static_cast<off_t>(bytes);
+    while (j < last && keep[j]) ++j;
+    const uint64_t from = i == 0 ? 0 : ends[i - 1];
+    const size_t bytes = ends[j - 1] - from;
+    pieces->push_back({static_cast<off_t>(from), *to, bytes});
+    *to += static_cast<off_t>(bytes);
     i = j;
   }
+}
+
+}  // namespace
+
+absl::Status Spool::CopyLines(const std::vector<bool>& keep, FILE* out,
+                              size_t parallel_from) {
+  bool regular;
+  off_t start;
+  if (absl::Status s = StartCopy(file_, out, &regular, &start); !s.ok()) {
+    return s;
+  }
+  const int in_fd = fileno(file_);
+  const int out_fd = fileno(out);
+  std::vector<Piece> pieces;
+  off_t to = start;
+  AddPieces(keep, ends_, 0, ends_.size(), &to, &pieces);
   if (!regular) return CopyPieces(in_fd, out_fd, pieces, false);
   const size_t total = static_cast<size_t>(to - start);
   absl::Status status;
@@ -306,14 +328,13 @@ absl::Status Spool::CopyLines(const std::vector<bool>& keep, FILE* out,
 }
 
 absl::Status Spool::BeginCopy(FILE* out) {
-  if (std::fflush(file_) != 0 || std::fflush(out) != 0) {
-    return absl::InternalError(ErrnoMessage("cannot write the output"));
+  bool at_offsets;
+  if (absl::Status s = StartCopy(file_, out, &at_offsets, &copy_from_);
+      !s.ok()) {
+    return s;
   }
   copy_fd_ = fileno(out);
-  const bool at_offsets = WritesAtOffsets(copy_fd_);
-  copy_to_ = at_offsets ? lseek(copy_fd_, 0, SEEK_CUR) : 0;
-  if (copy_to_ < 0) return absl::InternalError(ErrnoMessage("cannot seek"));
-  copy_from_ = copy_to_;
+  copy_to_ = copy_from_;
   copier_ = std::make_unique<PieceCopier>(fileno(file_), copy_fd_, at_offsets);
   copied_lines_ = 0;
   return absl::OkStatus();
@@ -321,19 +342,7 @@ absl::Status Spool::BeginCopy(FILE* out) {
 
 absl::Status Spool::CopyUntil(const std::vector<uint8_t>& keep, size_t last) {
   std::vector<Piece> pieces;
-  for (size_t i = copied_lines_; i < last;) {
-    if (keep[i] == 0) {
-      ++i;
-      continue;
-    }
-    size_t j = i + 1;
-    while (j < last && keep[j] != 0) ++j;
-    const uint64_t from = i == 0 ? 0 : ends_[i - 1];
-    const size_t bytes = ends_[j - 1] - from;
-    pieces.push_back({static_cast<off_t>(from), copy_to_, bytes});
-    copy_to_ += static_cast<off_t>(bytes);
-    i = j;
-  }
+  AddPieces(keep, ends_, copied_lines_, last, &copy_to_, &pieces);
   copied_lines_ = last;
   return copier_->Copy(pieces);
 }
