@@ -6,8 +6,10 @@
 # byte-identical to the first run's.
 # Usage: bench/dedup_saudinewsnet.sh [path/to/neardup] [extra dedup flags...]
 # Environment: RUNS (default 1) runs in a row; DATASKETCH=1 also times the
-# Python datasketch pipeline (bench/dedup_datasketch.py) in the same run,
-# for the ratio of the two (it says so and goes on if datasketch is missing);
+# Python datasketch pipeline (bench/dedup_datasketch.py) after each run, in
+# turn with neardup's, and prints the ratio of the two medians (it says so
+# and goes on if datasketch is missing; PYTHON names the interpreter that
+# has datasketch and numpy, default python3);
 # CALLGRIND=N also counts the instructions of one run over the first N
 # articles on 1 thread under valgrind (repeatable where times are not).
 # The machine is shared: wall time depends on the load, CPU time much less.
@@ -21,6 +23,17 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 docs=31030
 walls=()
+ds_walls=()
+python=${PYTHON:-python3}
+datasketch=0
+if [ "${DATASKETCH:-0}" = 1 ]; then
+  if "$python" -c 'import datasketch' 2>/dev/null; then
+    datasketch=1
+  else
+    echo "datasketch: not installed for $python (pip install datasketch); not compared"
+  fi
+fi
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 for ((run = 1; run <= runs; run++)); do
   /usr/bin/time -o "$dir/time" -f '%e %U %S %M' \
     "$bin" dedup "$data" --output "$dir/kept.jsonl" \
@@ -42,6 +55,13 @@ for ((run = 1; run <= runs; run++)); do
     rm -f "$dir/kept.jsonl" "$dir/clusters.jsonl"
     sync
   fi
+  if ((datasketch)); then
+    start=$(date +%s.%N)
+    "$python" bench/dedup_datasketch.py "$data"
+    end=$(date +%s.%N)
+    ds_walls+=("$(awk -v s="$start" -v e="$end" 'BEGIN { print e - s }')")
+    echo "datasketch run $run: wall ${ds_walls[-1]} s"
+  fi
 done
 python3 bench/dedup_exact_groups.py "$data" "$dir/clusters.first"
 if [ -n "${CALLGRIND:-}" ]; then
@@ -55,14 +75,8 @@ if [ -n "${CALLGRIND:-}" ]; then
   callgrind_annotate --inclusive=no "$dir/callgrind.out" 2>/dev/null |
     grep -E '^ *[0-9,]+ +\(' | sed -n 1,12p
 fi
-if [ "${DATASKETCH:-0}" = 1 ]; then
-  if python3 -c 'import datasketch' 2>/dev/null; then
-    start=$(date +%s.%N)
-    python3 bench/dedup_datasketch.py "$data"
-    end=$(date +%s.%N)
-    best=$(printf '%s\n' "${walls[@]}" | sort -g | head -1)
-    awk -v s="$start" -v e="$end" -v b="$best" 'BEGIN { printf "datasketch: wall %.2f s; neardup (best of the runs above) is %.1fx faster\n", e - s, (e - s) / b }'
-  else
-    echo "datasketch: not installed (pip install datasketch); not compared"
-  fi
+if ((datasketch)); then
+  ds=$(printf '%s\n' "${ds_walls[@]}" | median)
+  nd=$(printf '%s\n' "${walls[@]}" | median)
+  awk -v d="$ds" -v n="$nd" -v r="$runs" 'BEGIN { printf "datasketch: median wall %.2f s, neardup %.3f s (%d runs each, in turn): neardup is %.1fx faster\n", d, n, r, d / n }'
 fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Round-robin timing: interleave.py RUNS PREP -- CMD1 -- CMD2 ...  (PREP run before each, untimed; '' for none).
-Prints per command: mean, sd, median, min of wall seconds, and mean user+sys."""
+Prints per command: mean, sd, median, min of wall seconds, and mean user+sys;
+with ALL=1 also every run's wall seconds in the order run (round by round)."""
 import os, subprocess, sys, time, statistics, resource
 runs = int(sys.argv[1]); prep = sys.argv[2]
 cmds = []; cur = None
@@ -25,3 +26,5 @@ for r in range(runs + 1):  # first round is warm-up
 for i, c in enumerate(cmds):
     w = walls[i]
     print(f"{statistics.mean(w):.3f} ± {statistics.stdev(w):.3f} s (median {statistics.median(w):.3f}, min {min(w):.3f}), cpu {statistics.mean(cpus[i]):.3f} s  {os.path.basename(c[0])} {' '.join(c[1:3])}")
+    if os.environ.get("ALL") == "1":
+        print("  walls: " + " ".join(f"{x:.3f}" for x in w))
