@@ -29,7 +29,7 @@ std::string WithNewEnd(int k) {
 }
 
 DedupResult Dedup(const std::vector<std::string>& texts,
-                  DedupOptions options = {}) {
+                  const DedupOptions& options = {}) {
   auto deduplicator = Deduplicator::Create(options);
   EXPECT_TRUE(deduplicator.ok()) << deduplicator.status();
   std::vector<std::string_view> views(texts.begin(), texts.end());

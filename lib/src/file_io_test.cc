@@ -38,6 +38,7 @@ class FileIoTest : public ::testing::Test {
 // ends: all written, in order.
 std::vector<std::string> Pieces() {
   std::vector<std::string> pieces;
+  pieces.reserve(3001);
   for (int i = 0; i < 3000; ++i) {
     pieces.push_back(i % 3 == 0 ? "" : std::to_string(i) + ",");
   }
@@ -47,6 +48,7 @@ std::vector<std::string> Pieces() {
 
 std::vector<iovec> VectorsOf(std::vector<std::string>& pieces) {
   std::vector<iovec> vectors;
+  vectors.reserve(pieces.size());
   for (std::string& p : pieces) vectors.push_back({p.data(), p.size()});
   return vectors;
 }
