@@ -255,7 +255,8 @@ FILE* OutputFile::file() { return stdout_ ? stdout : atomic_.file(); }
 absl::Status OutputFile::Finish() {
   if (stdout_) {
     if (std::fflush(stdout) != 0) {
-      return absl::InternalError(ErrnoMessage("cannot write the output"));
+      return absl::InternalError(
+          ErrnoMessage("cannot write the standard output"));
     }
     return absl::OkStatus();
   }

@@ -53,7 +53,8 @@ KeptStream::~KeptStream() {
 
 absl::Status KeptStream::Start() {
   if (absl::Status s = kept_->Open(); !s.ok()) return s;
-  if (absl::Status s = spool_->BeginCopy(kept_->file()); !s.ok()) return s;
+  if (absl::Status s = spool_->BeginCopy(kept_->file(), kept_->path()); !s.ok())
+    return s;
   thread_ = std::thread([this] { Copy(); });
   return absl::OkStatus();
 }
@@ -132,7 +133,7 @@ absl::Status WriteOutputs(const ReadResult& read,
       for (size_t i = 0; i < decisions.size(); ++i) {
         keep[i] = decisions[i].kept;
       }
-      kept_status = spool->CopyLines(keep, kept->file());
+      kept_status = spool->CopyLines(keep, kept->file(), kept->path());
       if (kept_status.ok()) kept_status = kept->Close();
       spool->Close();
     });
@@ -160,7 +161,8 @@ absl::Status WriteOutputs(const ReadResult& read,
     }
     if (std::fwrite(line.data(), 1, line.size(), clusters->file()) !=
         line.size()) {
-      status = absl::InternalError(ErrnoMessage("cannot write the output"));
+      status =
+          absl::InternalError(ErrnoMessage("cannot write " + clusters->path()));
     }
   }
   // Closed (flushed) while `buffer` lives, and while KEPT is being synced.

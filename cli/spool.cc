@@ -137,9 +137,10 @@ struct Piece {
 // that follow: the writeback goes on where it was.
 class PieceCopier {
  public:
-  PieceCopier(int in_fd, int out_fd, bool at_offsets)
+  PieceCopier(int in_fd, int out_fd, std::string_view out_name, bool at_offsets)
       : in_fd_(in_fd),
         out_fd_(out_fd),
+        out_name_(out_name),
         at_offsets_(at_offsets),
         buffer_(std::make_unique_for_overwrite<char[]>(kSpan)) {}
 
@@ -152,6 +153,7 @@ class PieceCopier {
 
   const int in_fd_;
   const int out_fd_;
+  const std::string out_name_;
   const bool at_offsets_;
   const std::unique_ptr<char[]> buffer_;
   std::vector<iovec> vectors_;
@@ -213,7 +215,7 @@ absl::Status PieceCopier::Copy(const std::vector<Piece>& pieces) {
                                        vectors_.size(), at_offsets_ ? to : -1);
         error != 0) {
       errno = error;
-      return absl::InternalError(ErrnoMessage("cannot write"));
+      return absl::InternalError(ErrnoMessage("cannot write " + out_name_));
     }
     if (at_offsets_ && written_to - unsynced_from_ >= kWriteback) {
       // Best effort: the fsync() after it is what guarantees the data.
@@ -231,9 +233,9 @@ Spool::~Spool() { Close(); }
 
 namespace {
 
-absl::Status CopyPieces(int in_fd, int out_fd, const std::vector<Piece>& pieces,
-                        bool at_offsets) {
-  return PieceCopier(in_fd, out_fd, at_offsets).Copy(pieces);
+absl::Status CopyPieces(int in_fd, int out_fd, std::string_view out_name,
+                        const std::vector<Piece>& pieces, bool at_offsets) {
+  return PieceCopier(in_fd, out_fd, out_name, at_offsets).Copy(pieces);
 }
 
 // Whether lines may be written at offsets into out_fd: a regular file not
@@ -249,13 +251,21 @@ bool WritesAtOffsets(int out_fd) {
 // Flushes the spool and `out` before a copy between their descriptors;
 // sets *at_offsets (WritesAtOffsets) and *start, where the kept lines
 // begin in `out`: its position, or 0 when they go in order.
-absl::Status StartCopy(FILE* spool, FILE* out, bool* at_offsets, off_t* start) {
-  if (std::fflush(spool) != 0 || std::fflush(out) != 0) {
-    return absl::InternalError(ErrnoMessage("cannot write the output"));
+absl::Status StartCopy(FILE* spool, FILE* out, std::string_view out_name,
+                       bool* at_offsets, off_t* start) {
+  if (std::fflush(spool) != 0) {
+    return absl::InternalError(ErrnoMessage("cannot write the spool file"));
+  }
+  if (std::fflush(out) != 0) {
+    return absl::InternalError(
+        ErrnoMessage("cannot write " + std::string(out_name)));
   }
   *at_offsets = WritesAtOffsets(fileno(out));
   *start = *at_offsets ? lseek(fileno(out), 0, SEEK_CUR) : 0;
-  if (*start < 0) return absl::InternalError(ErrnoMessage("cannot seek"));
+  if (*start < 0) {
+    return absl::InternalError(
+        ErrnoMessage("cannot seek in " + std::string(out_name)));
+  }
   return absl::OkStatus();
 }
 
@@ -284,10 +294,11 @@ void AddPieces(const Keep& keep, const std::vector<uint64_t>& ends,
 }  // namespace
 
 absl::Status Spool::CopyLines(const std::vector<bool>& keep, FILE* out,
-                              size_t parallel_from) {
+                              std::string_view out_name, size_t parallel_from) {
   bool regular;
   off_t start;
-  if (absl::Status s = StartCopy(file_, out, &regular, &start); !s.ok()) {
+  if (absl::Status s = StartCopy(file_, out, out_name, &regular, &start);
+      !s.ok()) {
     return s;
   }
   const int in_fd = fileno(file_);
@@ -295,11 +306,11 @@ absl::Status Spool::CopyLines(const std::vector<bool>& keep, FILE* out,
   std::vector<Piece> pieces;
   off_t to = start;
   AddPieces(keep, ends_, 0, ends_.size(), &to, &pieces);
-  if (!regular) return CopyPieces(in_fd, out_fd, pieces, false);
+  if (!regular) return CopyPieces(in_fd, out_fd, out_name, pieces, false);
   const size_t total = static_cast<size_t>(to - start);
   absl::Status status;
   if (total < parallel_from) {
-    status = CopyPieces(in_fd, out_fd, pieces, true);
+    status = CopyPieces(in_fd, out_fd, out_name, pieces, true);
   } else {
     // Two threads, each copying half of the bytes (a piece cut in two at
     // the middle): the copy is CPU work of the kernel, ~0.5 ms a MB here.
@@ -315,9 +326,10 @@ absl::Status Spool::CopyLines(const std::vector<bool>& keep, FILE* out,
     pieces.resize(k + 1);
     pieces[k].bytes = cut;
     absl::Status second_status;
-    std::thread helper(
-        [&] { second_status = CopyPieces(in_fd, out_fd, second, true); });
-    status = CopyPieces(in_fd, out_fd, pieces, true);
+    std::thread helper([&] {
+      second_status = CopyPieces(in_fd, out_fd, out_name, second, true);
+    });
+    status = CopyPieces(in_fd, out_fd, out_name, pieces, true);
     helper.join();
     if (status.ok()) status = second_status;
   }
@@ -327,15 +339,17 @@ absl::Status Spool::CopyLines(const std::vector<bool>& keep, FILE* out,
   return status;
 }
 
-absl::Status Spool::BeginCopy(FILE* out) {
+absl::Status Spool::BeginCopy(FILE* out, std::string_view out_name) {
   bool at_offsets;
-  if (absl::Status s = StartCopy(file_, out, &at_offsets, &copy_from_);
+  if (absl::Status s =
+          StartCopy(file_, out, out_name, &at_offsets, &copy_from_);
       !s.ok()) {
     return s;
   }
   copy_fd_ = fileno(out);
   copy_to_ = copy_from_;
-  copier_ = std::make_unique<PieceCopier>(fileno(file_), copy_fd_, at_offsets);
+  copier_ = std::make_unique<PieceCopier>(fileno(file_), copy_fd_, out_name,
+                                          at_offsets);
   copied_lines_ = 0;
   return absl::OkStatus();
 }

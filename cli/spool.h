@@ -54,7 +54,9 @@ class Spool {
   // what is copied starts every 8 MiB (sync_file_range), so that an fsync()
   // after it has little left to wait for. (`parallel_from` is there for
   // tests.)
+  // `out_name` names `out` in messages.
   absl::Status CopyLines(const std::vector<bool>& keep, FILE* out,
+                         std::string_view out_name,
                          size_t parallel_from = kParallelCopyBytes);
 
   // Copying as the lines' fate becomes known, in input order (dedup writes
@@ -65,7 +67,7 @@ class Spool {
   // the last byte. Into a regular file each run of kept lines goes to its
   // offset and writeback starts every 8 MiB, as with CopyLines; else
   // (a pipe, a device, O_APPEND) in order at out's position. One thread.
-  absl::Status BeginCopy(FILE* out);
+  absl::Status BeginCopy(FILE* out, std::string_view out_name);
   absl::Status CopyUntil(const std::vector<uint8_t>& keep, size_t last);
   absl::Status EndCopy();
   // Bytes copied since BeginCopy.

@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <random>
 #include <string>
@@ -73,7 +75,7 @@ std::string CopyAppending(Spool* spool, const std::vector<bool>& keep,
   EXPECT_NE(appending, nullptr);
   std::string out = "(not copied)";
   if (appending != nullptr) {
-    if (spool->CopyLines(keep, appending, parallel_from).ok()) {
+    if (spool->CopyLines(keep, appending, "out", parallel_from).ok()) {
       out = ReadAll(appending);
     }
     std::fclose(appending);
@@ -123,7 +125,7 @@ TEST(SpoolTest, CopiesKeptLinesOnOneOrTwoThreads) {
       FILE* out = std::tmpfile();
       ASSERT_NE(out, nullptr);
       std::fputs("prefix\n", out);
-      ASSERT_TRUE(spool.CopyLines(lines.keep, out, parallel_from).ok());
+      ASSERT_TRUE(spool.CopyLines(lines.keep, out, "out", parallel_from).ok());
       std::fputs("suffix\n", out);
       EXPECT_EQ(ReadAll(out), "prefix\n" + lines.kept + "suffix\n")
           << "seed " << seed << ", parallel from " << parallel_from;
@@ -161,7 +163,7 @@ TEST(SpoolTest, CopiesLinesLongerThanItsBufferAcrossLongGaps) {
     for (size_t parallel_from : {size_t{1}, Spool::kParallelCopyBytes}) {
       FILE* out = std::tmpfile();
       ASSERT_NE(out, nullptr);
-      ASSERT_TRUE(spool.CopyLines(keep, out, parallel_from).ok());
+      ASSERT_TRUE(spool.CopyLines(keep, out, "out", parallel_from).ok());
       EXPECT_TRUE(ReadAll(out) == kept)
           << "pattern " << pattern << ", parallel from " << parallel_from;
       std::fclose(out);
@@ -181,7 +183,7 @@ TEST(SpoolTest, TwoThreadsSplitOnALineBoundary) {
   ASSERT_TRUE(spool.Append("secnd").ok());
   FILE* out = std::tmpfile();
   ASSERT_NE(out, nullptr);
-  ASSERT_TRUE(spool.CopyLines({true, false, true}, out, 1).ok());
+  ASSERT_TRUE(spool.CopyLines({true, false, true}, out, "out", 1).ok());
   EXPECT_EQ(ReadAll(out), "first\nsecnd\n");
   std::fclose(out);
 }
@@ -194,7 +196,8 @@ TEST(SpoolTest, CopiesInOrderIntoAnAppendingFileAndAPipe) {
   EXPECT_EQ(CopyAppending(&spool, lines.keep, 1), lines.kept);
   absl::Status status;
   const std::string piped = ThroughAPipe(
-      [&](FILE* out) { return spool.CopyLines(lines.keep, out, 1); }, &status);
+      [&](FILE* out) { return spool.CopyLines(lines.keep, out, "out", 1); },
+      &status);
   EXPECT_TRUE(status.ok()) << status;
   EXPECT_EQ(piped, lines.kept);
 }
@@ -219,7 +222,7 @@ TEST(SpoolTest, CopiesRangesInOrderAsTheyAreDecided) {
     FILE* out = std::tmpfile();
     ASSERT_NE(out, nullptr);
     std::fputs("prefix\n", out);
-    ASSERT_TRUE(spool.BeginCopy(out).ok());
+    ASSERT_TRUE(spool.BeginCopy(out, "out").ok());
     for (size_t end : ends) ASSERT_TRUE(spool.CopyUntil(keep, end).ok());
     ASSERT_TRUE(spool.EndCopy().ok());
     std::fputs("suffix\n", out);
@@ -230,7 +233,7 @@ TEST(SpoolTest, CopiesRangesInOrderAsTheyAreDecided) {
     absl::Status status;
     const std::string piped = ThroughAPipe(
         [&](FILE* pipe_out) {
-          absl::Status s = spool.BeginCopy(pipe_out);
+          absl::Status s = spool.BeginCopy(pipe_out, "a pipe");
           for (size_t end : ends) {
             if (s.ok()) s = spool.CopyUntil(keep, end);
           }
@@ -240,6 +243,30 @@ TEST(SpoolTest, CopiesRangesInOrderAsTheyAreDecided) {
     EXPECT_TRUE(status.ok()) << status;
     EXPECT_EQ(piped, lines.kept);
   }
+}
+
+// A full disk (/dev/full: every write fails with ENOSPC) is reported with
+// the name of the output, whichever way the lines are copied.
+TEST(SpoolTest, AFailedWriteNamesTheOutput) {
+  const Lines lines = MakeLines(3);
+  Spool spool;
+  Fill(lines, &spool);
+  FILE* full = std::fopen("/dev/full", "w");
+  if (full == nullptr) GTEST_SKIP() << "no /dev/full here";
+  const absl::Status copied = spool.CopyLines(lines.keep, full, "kept.jsonl");
+  EXPECT_FALSE(copied.ok());
+  const std::string message(copied.message());
+  EXPECT_NE(message.find("cannot write kept.jsonl"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find(std::strerror(ENOSPC)), std::string::npos) << message;
+  const std::vector<uint8_t> keep(lines.keep.begin(), lines.keep.end());
+  absl::Status streamed = spool.BeginCopy(full, "kept.jsonl");
+  if (streamed.ok()) streamed = spool.CopyUntil(keep, keep.size());
+  EXPECT_FALSE(streamed.ok());
+  EXPECT_NE(std::string(streamed.message()).find("cannot write kept.jsonl"),
+            std::string::npos)
+      << streamed;
+  std::fclose(full);
 }
 
 }  // namespace

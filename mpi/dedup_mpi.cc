@@ -625,12 +625,15 @@ absl::Status Decide(World* world, Share* share,
   return absl::OkStatus();
 }
 
-// This rank's lines of both outputs, in input order.
+// This rank's lines of both outputs, in input order; the names are for
+// messages.
 absl::Status WriteLines(const Share& share, Spool* spool, FILE* kept,
-                        FILE* clusters) {
+                        const std::string& kept_name, FILE* clusters,
+                        const std::string& clusters_name) {
   std::vector<bool> keep(share.decisions.size());
   for (size_t i = 0; i < keep.size(); ++i) keep[i] = share.decisions[i].kept;
-  if (absl::Status s = spool->CopyLines(keep, kept); !s.ok()) return s;
+  if (absl::Status s = spool->CopyLines(keep, kept, kept_name); !s.ok())
+    return s;
   std::string line;
   for (size_t i = 0; i < share.decisions.size(); ++i) {
     const DedupDecision& d = share.decisions[i];
@@ -645,7 +648,8 @@ absl::Status WriteLines(const Share& share, Spool* spool, FILE* kept,
                              share.cluster_of[i].second, d, &line);
     }
     if (std::fwrite(line.data(), 1, line.size(), clusters) != line.size()) {
-      return absl::InternalError(cli::ErrnoMessage("cannot write the output"));
+      return absl::InternalError(
+          cli::ErrnoMessage("cannot write " + clusters_name));
     }
   }
   return absl::OkStatus();
@@ -681,10 +685,11 @@ absl::Status SendFile(World* world, FILE* file, absl::Status status) {
   return status;
 }
 
-// Rank 0: appends rank `from`'s stream to `out` (once `status` is not OK,
-// reads and drops it). A failed sender is not an error here: it reports
-// its own, and Agree stops everyone.
-absl::Status ReceiveFile(int from, FILE* out, absl::Status status) {
+// Rank 0: appends rank `from`'s stream to `out`, named `out_name` in
+// messages (once `status` is not OK, reads and drops it). A failed sender is
+// not an error here: it reports its own, and Agree stops everyone.
+absl::Status ReceiveFile(int from, FILE* out, const std::string& out_name,
+                         absl::Status status) {
   std::vector<char> chunk(kStreamChunk);
   while (true) {
     int64_t size = 0;
@@ -696,7 +701,7 @@ absl::Status ReceiveFile(int from, FILE* out, absl::Status status) {
     if (status.ok() && std::fwrite(chunk.data(), 1, static_cast<size_t>(size),
                                    out) != static_cast<size_t>(size)) {
       status =
-          absl::InternalError(cli::ErrnoMessage("cannot write the output"));
+          absl::InternalError(cli::ErrnoMessage("cannot write " + out_name));
     }
   }
 }
@@ -821,10 +826,11 @@ int RunDedupMpi(const DedupMpiFlags& flags) {
     status = kept.Open();
     if (status.ok()) status = clusters.Open();
     if (status.ok())
-      status = WriteLines(share, &spool, kept.file(), clusters.file());
+      status = WriteLines(share, &spool, kept.file(), kept.path(),
+                          clusters.file(), clusters.path());
     for (int r = 1; r < world.size; ++r) {
-      status = ReceiveFile(r, kept.file(), status);
-      status = ReceiveFile(r, clusters.file(), status);
+      status = ReceiveFile(r, kept.file(), kept.path(), status);
+      status = ReceiveFile(r, clusters.file(), clusters.path(), status);
     }
     if (status.ok()) status = kept.Close();
     if (status.ok()) status = clusters.Close();
@@ -836,7 +842,8 @@ int RunDedupMpi(const DedupMpiFlags& flags) {
           cli::ErrnoMessage("cannot create a temporary file"));
     }
     if (status.ok())
-      status = WriteLines(share, &spool, kept_part, clusters_part);
+      status = WriteLines(share, &spool, kept_part, "a temporary file",
+                          clusters_part, "a temporary file");
     status = SendFile(&world, kept_part, status);
     status = SendFile(&world, clusters_part, status);
     if (kept_part != nullptr) std::fclose(kept_part);
