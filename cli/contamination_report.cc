@@ -14,13 +14,15 @@
 namespace neardup::cli {
 namespace {
 
-// A span's text on one line: whitespace runs and control characters become
-// one space.
+// A span's text on one line, safe on a terminal: each run of whitespace
+// (newlines and tabs included) becomes one space, and other control
+// characters and invalid UTF-8 are shown escaped (DisplayText).
 std::string Excerpt(std::string_view text) {
   std::string out;
   bool space = false;
   for (char c : text) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == ' ' || c == 0x7f) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+        c == '\f') {
       space = true;
       continue;
     }
@@ -28,7 +30,7 @@ std::string Excerpt(std::string_view text) {
     space = false;
     out.push_back(c);
   }
-  return out;
+  return DisplayText(out);
 }
 
 void AppendSpan(const TextSpan& span, std::string* out) {
@@ -138,10 +140,10 @@ std::string ContaminationTable(const ContaminationIndex& index,
   }
   for (size_t i : order) {
     const ItemReport& report = reports[i];
-    absl::StrAppendFormat(&text, "%-24s %-13s %9.2f %8u %8zu\n", report.id,
-                          ContaminationStatusName(report.status),
-                          report.contaminated_fraction, report.longest_match,
-                          report.total_matches);
+    absl::StrAppendFormat(
+        &text, "%-24s %-13s %9.2f %8u %8zu\n", DisplayText(report.id),
+        ContaminationStatusName(report.status), report.contaminated_fraction,
+        report.longest_match, report.total_matches);
     if (report.matches.empty()) continue;
     const ContaminationMatch& match = report.matches[0];
     const std::string_view item_text = index.ItemText(i);
@@ -150,8 +152,9 @@ std::string ContaminationTable(const ContaminationIndex& index,
         match.item.char_begin, match.item.char_end,
         Excerpt(item_text.substr(match.item.begin,
                                  match.item.end - match.item.begin)),
-        match.document_id, match.doc.char_begin, match.doc.char_end,
-        match.reworded ? " (reworded)" : "", Excerpt(match.doc_text));
+        DisplayText(match.document_id), match.doc.char_begin,
+        match.doc.char_end, match.reworded ? " (reworded)" : "",
+        Excerpt(match.doc_text));
   }
   if (reports.size() > order.size() && !order.empty()) {
     absl::StrAppendFormat(&text, "(%zu items not shown%s)\n",

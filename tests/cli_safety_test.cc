@@ -230,6 +230,23 @@ TEST_F(CliSafetyTest, ControlCharactersNeverReachTheTerminalRaw) {
     EXPECT_EQ(out.find('\x07'), std::string::npos) << run;
     EXPECT_EQ(out.find("\xC2\x9B"), std::string::npos) << run;
   }
+  // contamination's table: ids and the excerpts of both sides.
+  Input("bench.jsonl",
+        R"({"id":"item\u001b]0;x\u0007\u009b","q":")" + Words(0, 40) + "\"}\n");
+  Input("corpus.jsonl", R"({"id":"doc\u001b[2J\u009b","text":")" +
+                            Words(0, 20) + R"( \u001b[31m \u009b )" +
+                            Words(20, 20) + "\"}\n");
+  ASSERT_EQ(Run("contamination --benchmark bench.jsonl --benchmark-field q "
+                "corpus.jsonl --format text -q",
+                &out),
+            0)
+      << out;
+  EXPECT_EQ(out.find('\x1B'), std::string::npos) << out;
+  EXPECT_EQ(out.find('\x07'), std::string::npos) << out;
+  EXPECT_EQ(out.find("\xC2\x9B"), std::string::npos) << out;
+  EXPECT_TRUE(absl::StrContains(out, "item\\x1b]0;x\\x07\\u009b")) << out;
+  EXPECT_TRUE(absl::StrContains(out, "doc\\x1b[2J\\u009b")) << out;
+  EXPECT_TRUE(absl::StrContains(out, " \\x1b[31m \\u009b ")) << out;
   ASSERT_EQ(Run("scan ids.jsonl", &out), 0);
   EXPECT_TRUE(absl::StrContains(out, "line\\x0abreak\\x1b[2J  <->  plain"))
       << out;
