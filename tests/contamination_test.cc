@@ -196,6 +196,46 @@ TEST_F(ContaminationCliTest, MalformedBenchmarkRecordsNameFileAndLine) {
   EXPECT_TRUE(absl::StrContains(out, "\"skipped_benchmark_lines\":3")) << out;
 }
 
+// Items are reported by id: a repeated id is a malformed record, named by
+// path:line with the line it repeats; with --skip-bad, skipped and counted.
+// The flags a benchmark message suggests are the benchmark's.
+TEST_F(ContaminationCliTest, RepeatedBenchmarkIdsAreMalformedRecords) {
+  WriteFile(Path("dup.jsonl"),
+            "{\"id\":\"a\",\"question\":\"first\"}\n"
+            "{\"id\":\"b\",\"question\":\"second\"}\n"
+            "{\"id\":\"a\",\"question\":\"third\"}\n");
+  std::string out;
+  EXPECT_EQ(
+      Run("--benchmark " + Path("dup.jsonl") + " --benchmark-field question " +
+              Path("corpus.jsonl") + " 2>&1",
+          &out),
+      2);
+  EXPECT_TRUE(absl::StrContains(out, Path("dup.jsonl") +
+                                         ":3: benchmark item "
+                                         "id \"a\" repeats "
+                                         "the id of " +
+                                         Path("dup.jsonl") + ":1"))
+      << out;
+  EXPECT_EQ(Run("--benchmark " + Path("dup.jsonl") +
+                    " --benchmark-field question --skip-bad --format jsonl " +
+                    Path("corpus.jsonl") + " 2>&1",
+                &out),
+            1);
+  EXPECT_TRUE(absl::StrContains(out, Path("dup.jsonl") + ":3")) << out;
+  EXPECT_TRUE(absl::StrContains(out, "\"items\":2,")) << out;
+  EXPECT_TRUE(absl::StrContains(out, "\"skipped_benchmark_lines\":1")) << out;
+  EXPECT_FALSE(absl::StrContains(out, "told apart by their origin")) << out;
+
+  WriteFile(Path("number.jsonl"), "{\"id\":\"a\",\"question\":5}\n");
+  EXPECT_EQ(
+      Run("--benchmark " + Path("number.jsonl") +
+              " --benchmark-field question " + Path("corpus.jsonl") + " 2>&1",
+          &out),
+      2);
+  EXPECT_TRUE(absl::StrContains(out, "use --benchmark-field")) << out;
+  EXPECT_FALSE(absl::StrContains(out, "--text-field")) << out;
+}
+
 TEST_F(ContaminationCliTest, OutputNamingAnInputIsRefused) {
   const std::string before = ::neardup::testing::ReadFile(Path("corpus.jsonl"));
   std::string out;
