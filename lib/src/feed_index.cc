@@ -1223,6 +1223,34 @@ FeedIndex::~FeedIndex() = default;
 
 const FeedIndexParams& FeedIndex::params() const { return rep_->params; }
 
+namespace {
+
+// LMDB reads data.mdb's pages through a memory map: a file cut short (a
+// full disk, a partial copy) would end the process with SIGBUS at the first
+// page read past its end. The meta page says how far the pages reach.
+absl::Status CheckNotCutShort(MDB_env* env, const std::string& path) {
+  MDB_envinfo info;
+  MDB_stat stat;
+  mdb_filehandle_t fd;
+  struct stat file;
+  if (mdb_env_info(env, &info) != 0 || mdb_env_stat(env, &stat) != 0 ||
+      mdb_env_get_fd(env, &fd) != 0 || fstat(fd, &file) != 0) {
+    return absl::InternalError(
+        absl::StrCat(path, ": cannot read the size of data.mdb"));
+  }
+  const uint64_t reach =
+      (static_cast<uint64_t>(info.me_last_pgno) + 1) * stat.ms_psize;
+  if (static_cast<uint64_t>(file.st_size) < reach) {
+    return absl::DataLossError(
+        absl::StrCat(path, ": the index is damaged: data.mdb is ", file.st_size,
+                     " bytes, but its pages reach to byte ", reach,
+                     " (cut short: a full disk or a partial copy?)"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<FeedIndex>> FeedIndex::Open(
     const std::string& path, const FeedIndexOptions& options) {
   auto rep = std::make_unique<Rep>();
@@ -1308,6 +1336,12 @@ absl::StatusOr<std::unique_ptr<FeedIndex>> FeedIndex::Open(
     return absl::FailedPreconditionError(
         absl::StrCat(path, ": not a neardup index"));
   }
+  if (exists && st.st_size == 0 && !options.writable) {
+    // (Opened to write, an empty data.mdb is an index whose creation was
+    // interrupted, made again below.)
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, ": not a neardup index (data.mdb is empty)"));
+  }
   unsigned env_flags = MDB_NOTLS;
   if (!options.writable) env_flags |= MDB_RDONLY;
   if (int rc = mdb_env_open(rep->env, path.c_str(), env_flags, 0644); rc != 0) {
@@ -1318,6 +1352,7 @@ absl::StatusOr<std::unique_ptr<FeedIndex>> FeedIndex::Open(
     }
     return rep->Error("cannot open the index", rc);
   }
+  if (absl::Status s = CheckNotCutShort(rep->env, path); !s.ok()) return s;
 
   Txn txn;
   if (int rc = txn.Begin(rep->env, options.writable ? 0 : MDB_RDONLY);

@@ -404,6 +404,46 @@ TEST(FeedIndexTest, RefusesWhatIsNotAnIndex) {
   std::filesystem::remove_all(path);
 }
 
+// A data.mdb cut short (a full disk, a partial copy) is refused on opening,
+// to read or to write, instead of ending the process with SIGBUS at the
+// first page past its end; an empty one is not an index.
+TEST(FeedIndexTest, ADataFileCutShortIsRefusedOnOpening) {
+  const std::string path = TempIndexPath("cut");
+  {
+    auto index = FeedIndex::Open(path, Writable());
+    ASSERT_TRUE(index.ok()) << index.status();
+    std::vector<std::string> texts;
+    std::vector<DocumentView> docs;
+    texts.reserve(300);
+    for (int i = 0; i < 300; ++i) texts.push_back(Words(i, 100));
+    for (int i = 0; i < 300; ++i) {
+      docs.push_back({"d" + std::to_string(i), texts[i]});
+    }
+    ASSERT_TRUE((*index)->AddBatch("day1", docs).ok());
+  }
+  const std::string data = path + "/data.mdb";
+  const auto size = std::filesystem::file_size(data);
+  ASSERT_GT(size, 3 * 4096u);
+  for (const uintmax_t cut : {size - 4096, uintmax_t{3 * 4096}}) {
+    std::filesystem::resize_file(data, cut);
+    for (const bool writable : {false, true}) {
+      FeedIndexOptions options = writable ? Writable() : FeedIndexOptions();
+      auto opened = FeedIndex::Open(path, options);
+      ASSERT_FALSE(opened.ok()) << cut;
+      EXPECT_EQ(opened.status().code(), absl::StatusCode::kDataLoss);
+      EXPECT_NE(opened.status().message().find("cut short"), std::string::npos)
+          << opened.status();
+    }
+  }
+  std::filesystem::resize_file(data, 0);
+  auto empty = FeedIndex::Open(path, FeedIndexOptions());
+  EXPECT_EQ(empty.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(empty.status().message().find("data.mdb is empty"),
+            std::string::npos)
+      << empty.status();
+  std::filesystem::remove_all(path);
+}
+
 TEST(FeedIndexTest, RefusesANewerFormatVersion) {
   const std::string path = TempIndexPath("newer");
   {
