@@ -54,7 +54,9 @@
 #include <cstring>
 #include <ctime>
 #include <functional>
+#include <limits>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <tuple>
 #include <utility>
@@ -2300,6 +2302,11 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
   std::vector<std::string> verified_texts(options.want_texts ? verified.size()
                                                              : 0);
   const double threshold = options.threshold - kSimilarityEpsilon;
+  // The first document (by number) whose stored text could not be read or
+  // decompressed: the index is damaged, which is an error, not a match
+  // quietly left to its estimate.
+  std::mutex damaged_mu;
+  uint64_t damaged_text = std::numeric_limits<uint64_t>::max();
   {
     std::vector<Verifier> verifiers;
     verifiers.reserve(workers.size());
@@ -2321,7 +2328,11 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
                                      c.text.mv_size, v.compressed.data())
                   : text_reader.Read(c.text, 0, c.text.mv_size,
                                      v.compressed.data());
-          if (!read || !v.Decompress()) return;
+          if (!read || !v.Decompress()) {
+            const std::lock_guard<std::mutex> lock(damaged_mu);
+            damaged_text = std::min<uint64_t>(damaged_text, c.document);
+            return;
+          }
           const uint32_t tokens = Load<uint32_t>(c.head + 4);
           bool shingled = false;
           for (size_t i = begin; i < end; ++i) {
@@ -2350,6 +2361,11 @@ absl::StatusOr<std::vector<std::vector<FeedMatch>>> FeedIndex::Query(
             r.exact = true;
           }
         });
+  }
+  if (damaged_text != std::numeric_limits<uint64_t>::max()) {
+    return absl::DataLossError(absl::StrCat(
+        rep.path, ": the index is damaged: the stored text of document ",
+        damaged_text, " cannot be read or decompressed"));
   }
 
   // The matches of each query document, best first.

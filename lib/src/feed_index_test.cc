@@ -5,6 +5,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -441,6 +443,48 @@ TEST(FeedIndexTest, ADataFileCutShortIsRefusedOnOpening) {
   EXPECT_NE(empty.status().message().find("data.mdb is empty"),
             std::string::npos)
       << empty.status();
+  std::filesystem::remove_all(path);
+}
+
+// A stored text that cannot be decompressed is damage, reported by the
+// query, never a candidate quietly left unverified (or dropped).
+TEST(FeedIndexTest, ADamagedStoredTextFailsTheQuery) {
+  const std::string path = TempIndexPath("text-damage");
+  const std::string a = Words(1, 200);
+  {
+    auto index = FeedIndex::Open(path, Writable());
+    ASSERT_TRUE(index.ok()) << index.status();
+    std::vector<DocumentView> docs = {{"a", a}};
+    ASSERT_TRUE((*index)->AddBatch("day1", docs).ok());
+  }
+  // Every zstd frame's magic number in data.mdb, overwritten.
+  const std::string data = path + "/data.mdb";
+  std::string bytes;
+  {
+    std::ifstream in(data, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const std::string magic = "\x28\xB5\x2F\xFD";
+  size_t clobbered = 0;
+  for (size_t at = bytes.find(magic); at != std::string::npos;
+       at = bytes.find(magic, at + 1)) {
+    bytes.replace(at, magic.size(), "XXXX");
+    ++clobbered;
+  }
+  ASSERT_GT(clobbered, 0u);
+  {
+    std::ofstream out(data, std::ios::binary | std::ios::trunc);
+    out << bytes;
+  }
+  auto index = FeedIndex::Open(path, FeedIndexOptions());
+  ASSERT_TRUE(index.ok()) << index.status();
+  std::vector<std::string_view> queries = {a};
+  auto results = (*index)->Query(queries, {}, nullptr);
+  ASSERT_FALSE(results.ok());
+  EXPECT_EQ(results.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(results.status().message().find("stored text of document 0"),
+            std::string::npos)
+      << results.status();
   std::filesystem::remove_all(path);
 }
 
