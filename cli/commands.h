@@ -85,8 +85,12 @@ void PrintWarnings(const std::vector<InputWarning>& warnings, bool quiet,
                    ProgressLine* progress = nullptr);
 
 // Unless quiet, prints on stderr how many files and bad JSONL lines the
-// reader skipped and how many documents held invalid UTF-8; nothing if none.
-void PrintInputSummary(const InputStats& stats, bool quiet);
+// reader skipped, how many records repeated an id (and `repeated_ids_fate`:
+// what became of them) and how many documents held invalid UTF-8; nothing
+// if none.
+void PrintInputSummary(const InputStats& stats, bool quiet,
+                       std::string_view repeated_ids_fate =
+                           "they are told apart by their source (path:line)");
 
 // The library's message with the InputOptions fields it names turned into
 // this program's flags ("set InputOptions::skip_bad" -> "pass --skip-bad").

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -17,6 +18,26 @@
 
 namespace neardup::cli {
 namespace {
+
+// The index keeps one document per id (the first given), so the reader's
+// word on a repeated id ("told apart by their origin") is not true here.
+constexpr std::string_view kRepeatedIdReader =
+    "; records are told apart by their origin (path:line), and further "
+    "repeats are only counted";
+constexpr std::string_view kRepeatedIdIndex =
+    "; the index keeps the first record of an id, so this one is left out "
+    "(further repeats are only counted)";
+constexpr std::string_view kRepeatedIdsFate =
+    "the index keeps the first record of each id: they were left out";
+
+void ForIndex(std::vector<InputWarning>* warnings) {
+  for (InputWarning& warning : *warnings) {
+    if (warning.message.ends_with(kRepeatedIdReader)) {
+      warning.message.replace(warning.message.size() - kRepeatedIdReader.size(),
+                              kRepeatedIdReader.size(), kRepeatedIdIndex);
+    }
+  }
+}
 
 // What became of `path`, on stderr: added as batch `name`, or already there.
 void PrintAdded(const std::string& path, const std::string& name,
@@ -68,6 +89,7 @@ class InputParts {
       current_ ^= 1;
     }
     RecordBatch& batch = batches_[current_];
+    ForIndex(&batch.warnings);
     PrintWarnings(batch.warnings, quiet_);
     if (!batch.status.ok()) {
       done_ = true;
@@ -125,12 +147,23 @@ int RunIndexAdd(const IndexFlags& flags) {
   summary.command = "index add";
   size_t added = 0, existing = 0, already = 0, inputs = 0;
   InputStats total;
-  for (const std::string& path : flags.paths) {
+  for (size_t p = 0; p < flags.paths.size(); ++p) {
+    const std::string& path = flags.paths[p];
+    // Each input is its own batch: those before a failed one stay added,
+    // it and those after it are not.
+    const auto not_added = [&](const absl::Status& status) {
+      std::string text =
+          absl::StrCat(status.message(), " (nothing of ", path, " was added");
+      const size_t after = flags.paths.size() - p - 1;
+      if (after > 0) {
+        absl::StrAppend(&text, "; not read: the ", after,
+                        after == 1 ? " input" : " inputs", " after it, from ",
+                        flags.paths[p + 1]);
+      }
+      return Fail(text + ")");
+    };
     auto reader = OpenInput({path}, flags.input, {});
-    if (!reader.ok()) {
-      return Fail(absl::StrCat(reader.status().message(), " (nothing of ", path,
-                               " was added)"));
-    }
+    if (!reader.ok()) return not_added(reader.status());
     const std::string name = flags.batch.empty() ? path : flags.batch;
     InputParts parts(reader->get(), flags.quiet);
     auto result = (*index)->AddBatch(name, [&parts]() { return parts.Next(); });
@@ -139,8 +172,7 @@ int RunIndexAdd(const IndexFlags& flags) {
       if (absl::IsCancelled(result.status()) || Interrupted()) {
         return InterruptedExit();
       }
-      return Fail(absl::StrCat(result.status().message(), " (nothing of ", path,
-                               " was added)"));
+      return not_added(result.status());
     }
     if (!result.ok()) return Fail(result.status());
     const InputStats stats = (*reader)->stats();
@@ -151,7 +183,7 @@ int RunIndexAdd(const IndexFlags& flags) {
     total.skipped_files += stats.skipped_files;
     total.repeated_ids += stats.repeated_ids;
     total.invalid_utf8 += stats.invalid_utf8;
-    PrintInputSummary(stats, flags.quiet);
+    PrintInputSummary(stats, flags.quiet, kRepeatedIdsFate);
     ++inputs;
     summary.documents += parts.documents();
     added += result->added;

@@ -1,6 +1,7 @@
 // The line that tells the user what the input reader left out.
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 #include "absl/strings/str_cat.h"
 #include "commands.h"
@@ -15,7 +16,8 @@ std::string Count(size_t n, const char* noun) {
 
 }  // namespace
 
-void PrintInputSummary(const InputStats& stats, bool quiet) {
+void PrintInputSummary(const InputStats& stats, bool quiet,
+                       std::string_view repeated_ids_fate) {
   if (quiet) return;
   std::string skipped;
   if (stats.skipped_files > 0) {
@@ -34,10 +36,9 @@ void PrintInputSummary(const InputStats& stats, bool quiet) {
                  Count(stats.repeated_files, "file").c_str());
   }
   if (stats.repeated_ids > 0) {
-    std::fprintf(stderr,
-                 "neardup: %s repeated an earlier record's id; they are told "
-                 "apart by their source (path:line)\n",
-                 Count(stats.repeated_ids, "record").c_str());
+    std::fprintf(stderr, "neardup: %s repeated an earlier record's id; %s\n",
+                 Count(stats.repeated_ids, "record").c_str(),
+                 std::string(repeated_ids_fate).c_str());
   }
   if (stats.invalid_utf8 > 0) {
     std::fprintf(stderr,

@@ -200,6 +200,9 @@ TEST_F(FeedIndexCliTest, BadInputNamesTheLineAndCommitsNothing) {
                             &status);
   EXPECT_EQ(status, 2);
   EXPECT_NE(out.find("bad.jsonl:3"), std::string::npos) << out;
+  EXPECT_NE(out.find("nothing of " + Path("bad.jsonl") + " was added)"),
+            std::string::npos)
+      << out;
   FeedIndexStats stats = StatsOf(index);
   ASSERT_EQ(stats.batches.size(), 1u);  // the good input only
   EXPECT_EQ(stats.documents, 3u);
@@ -226,6 +229,40 @@ TEST_F(FeedIndexCliTest, BadInputNamesTheLineAndCommitsNothing) {
                 &status);
   EXPECT_EQ(status, 2) << out;
   EXPECT_NE(out.find("shingle: index 5, asked 3"), std::string::npos) << out;
+}
+
+// Inputs after a failed one are not read, and the message says which.
+// A repeated id is left out of the index (it keeps one document per id),
+// and the messages say so rather than the reader's "told apart".
+TEST_F(FeedIndexCliTest, WhatIsLeftOutIsSaid) {
+  const std::string index = Path("feeds.ndx");
+  const std::string first = WriteInput("first", 2);
+  const std::string last = WriteInput("last", 2);
+  int status = 0;
+  std::string out =
+      Neardup(absl::StrCat("index add --index ", index, " ", first, " ",
+                           Path("missing.jsonl"), " ", last),
+              &status);
+  EXPECT_EQ(status, 2);
+  EXPECT_NE(out.find("not read: the 1 input after it, from " + last),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(StatsOf(index).documents, 2u);
+
+  WriteFile(Path("repeat.jsonl"),
+            "{\"id\":\"x\",\"text\":\"alpha beta gamma delta epsilon\"}\n"
+            "{\"id\":\"x\",\"text\":\"one two three four five six\"}\n");
+  out = Neardup(
+      absl::StrCat("index add --index ", index, " ", Path("repeat.jsonl")),
+      &status);
+  EXPECT_EQ(status, 0) << out;
+  EXPECT_NE(out.find("repeat.jsonl:2: id \"x\" repeats an earlier record's "
+                     "id; the index keeps the first record of an id, so this "
+                     "one is left out"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("told apart"), std::string::npos) << out;
+  EXPECT_EQ(StatsOf(index).documents, 3u);
 }
 
 TEST_F(FeedIndexCliTest, PassagesAndPruneFromTheCommandLine) {
