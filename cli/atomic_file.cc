@@ -258,6 +258,12 @@ absl::Status OutputFile::Finish() {
       return absl::InternalError(
           ErrnoMessage("cannot write the standard output"));
     }
+    // A write that failed before (a full disk, a line-buffered stream)
+    // leaves nothing for fflush to fail on, only the error indicator.
+    if (std::ferror(stdout) != 0) {
+      return absl::InternalError(
+          "cannot write the standard output: a write to it failed");
+    }
     return absl::OkStatus();
   }
   absl::Status status = atomic_.Close();

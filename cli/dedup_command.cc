@@ -148,7 +148,8 @@ int RunDedup(const DedupFlags& flags) {
   PrintDedupSummary(flags.format, flags.quiet, result->stats,
                     index_counts ? &*index_counts : nullptr, (*reader)->stats(),
                     seconds);
-  if (std::fflush(stdout) != 0) return Fail("cannot write the summary");
+  if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0)
+    return Fail("cannot write the summary");
   return kExitFound;
 }
 

@@ -207,7 +207,8 @@ int RunIndexAdd(const IndexFlags& flags) {
     const std::string line = SummaryJson(summary);
     std::fwrite(line.data(), 1, line.size(), stdout);
   }
-  if (std::fflush(stdout) != 0) return Fail("cannot write the summary");
+  if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0)
+    return Fail("cannot write the summary");
   return kExitFound;
 }
 

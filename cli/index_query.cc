@@ -156,7 +156,8 @@ int RunIndexQuery(const IndexFlags& flags) {
   }
   EndQuery(flags, counts, query_stats, stats, SecondsSince(start), format,
            &writer);
-  if (std::fflush(stdout) != 0) return Fail("cannot write the results");
+  if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0)
+    return Fail("cannot write the results");
   return counts.matched_documents > 0 ? kExitFound : kExitNotFound;
 }
 

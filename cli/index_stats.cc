@@ -74,7 +74,8 @@ int RunIndexStats(const IndexFlags& flags) {
     }
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
-  if (std::fflush(stdout) != 0) return Fail("cannot write the statistics");
+  if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0)
+    return Fail("cannot write the statistics");
   return kExitFound;
 }
 

@@ -953,7 +953,8 @@ int RunDedupMpi(const DedupMpiFlags& flags) {
                  cluster_bytes, output_bytes);
   }
   cli::PrintInputSummary(share.input, flags.quiet);
-  if (std::fflush(stdout) != 0) return cli::Fail("cannot write the summary");
+  if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0)
+    return cli::Fail("cannot write the summary");
   return cli::kExitFound;
 }
 

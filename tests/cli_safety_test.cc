@@ -257,6 +257,28 @@ TEST_F(CliSafetyTest, ControlCharactersNeverReachTheTerminalRaw) {
   EXPECT_EQ(out.find('\x1B'), std::string::npos);
 }
 
+// Output that cannot be written (a full disk: /dev/full) is an error in
+// every format, whether a write fails as it goes (line-buffered text) or
+// at the end.
+TEST_F(CliSafetyTest, AFullStandardOutputIsAnError) {
+  if (!std::filesystem::exists("/dev/full")) {
+    GTEST_SKIP() << "no /dev/full here";
+  }
+  Input("a.txt", Words(0, 60));
+  Input("b.txt", Words(0, 60));
+  std::string out;
+  for (const std::string& format : {"text", "html", "tsv", "jsonl"}) {
+    for (const std::string& command : {std::string("compare a.txt b.txt"),
+                                       std::string("scan a.txt b.txt")}) {
+      const std::string run = command + " --format " + format;
+      EXPECT_EQ(Run(run + " >/dev/full 2>err; s=$?; cat err; exit $s", &out), 2)
+          << run << ": " << out;
+      EXPECT_TRUE(absl::StrContains(out, "cannot write the standard output"))
+          << run << ": " << out;
+    }
+  }
+}
+
 TEST_F(CliSafetyTest, MistakesAreNamedNotGuessed) {
   Input("x.jsonl", Record("a") + Record("b"));
   std::string out;
