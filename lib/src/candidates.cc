@@ -289,10 +289,16 @@ bool ChainFilter::MayShareChain(const AlignInput& a, const AlignInput& b,
       while (i_end < x.size() && a.keys[x[i_end]] == key) ++i_end;
       while (j_end < y.size() && b.keys[y[j_end]] == key) ++j_end;
       if (static_cast<uint64_t>(i_end - i) * (j_end - j) <= max_product) {
-        a_positions_.insert(a_positions_.end(), x.begin() + i,
-                            x.begin() + i_end);
-        b_positions_.insert(b_positions_.end(), y.begin() + j,
-                            y.begin() + j_end);
+        for (size_t k = i; k < i_end; ++k) {
+          if (a.boilerplate.empty() || a.boilerplate[x[k]] == 0) {
+            a_positions_.push_back(x[k]);
+          }
+        }
+        for (size_t k = j; k < j_end; ++k) {
+          if (b.boilerplate.empty() || b.boilerplate[y[k]] == 0) {
+            b_positions_.push_back(y[k]);
+          }
+        }
       }
       i = i_end;
       j = j_end;

@@ -131,6 +131,8 @@ Candidates FindCandidates(absl::Span<const uint64_t> band_keys,
 class ChainFilter {
  public:
   // REQUIRES: a.index and b.index are IndexKeys of a.keys and b.keys.
+  // Tokens flagged in a.boilerplate or b.boilerplate (if given) are left
+  // out: whether the two may share a chain outside them.
   bool MayShareChain(const AlignInput& a, const AlignInput& b,
                      const AlignOptions& options);
 

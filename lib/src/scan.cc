@@ -598,10 +598,16 @@ absl::StatusOr<ScanResult> ScanTexts(const TextStore& texts,
     *out = LocatePassages(passages, again.text[0], again.analyzed[0],
                           again.text[1], again.analyzed[1]);
   };
+  // The token ranges of every passage found so far, per document, and
+  // every pair aligned (for the last pass below).
+  std::vector<std::vector<TokenRange>> known(n);
+  std::vector<IndexPair> tried;
   const auto align = [&](const std::vector<IndexPair>& todo,
                          std::vector<DocumentPair>* out) {
     std::vector<std::vector<Passage>> found(todo.size());
     std::vector<std::vector<AlignedPassage>> kept(todo.size());
+    std::vector<std::vector<std::pair<TokenRange, TokenRange>>> ranges(
+        todo.size());
     if (!stages.Run("aligning", todo.size(), workers, 8,
                     [&](size_t c, int worker) {
                       const auto [a, b] = todo[c];
@@ -610,6 +616,9 @@ absl::StatusOr<ScanResult> ScanTexts(const TextStore& texts,
                           {analyzed[b].keys, &key_indexes[b], boilerplate[b]},
                           options.align);
                       if (aligned.empty()) return;
+                      for (const AlignedPassage& p : aligned) {
+                        ranges[c].emplace_back(p.a, p.b);
+                      }
                       locate(a, b, aligned, worker, &found[c]);
                       if (has_copies(a) || has_copies(b))
                         kept[c] = std::move(aligned);
@@ -618,7 +627,12 @@ absl::StatusOr<ScanResult> ScanTexts(const TextStore& texts,
     }
     if (absl::Status status = error.Take(); !status.ok()) return status;
     result.stats.aligned_pairs += todo.size();
+    tried.insert(tried.end(), todo.begin(), todo.end());
     for (size_t c = 0; c < todo.size(); ++c) {
+      for (const auto& [range_a, range_b] : ranges[c]) {
+        known[todo[c].first].push_back(range_a);
+        known[todo[c].second].push_back(range_b);
+      }
       if (!kept[c].empty()) copied.push_back({todo[c], std::move(kept[c])});
       if (found[c].empty()) continue;
       DocumentPair& pair = out->emplace_back();
@@ -638,6 +652,81 @@ absl::StatusOr<ScanResult> ScanTexts(const TextStore& texts,
        round = plan.NextRound(aligned)) {
     if (absl::Status status = align(round, &aligned); !status.ok()) {
       return status;
+    }
+    std::sort(aligned.begin(), aligned.end(),
+              [](const DocumentPair& x, const DocumentPair& y) {
+                return std::tie(x.a, x.b) < std::tie(y.a, y.b);
+              });
+  }
+  // Last, the candidate pairs of large groups the rounds left out because
+  // passages already linked their documents: two of the outlets that
+  // carried one wire story may share a second story besides. Those whose
+  // shared words could still chain outside every passage found so far in
+  // both documents are aligned, along a spanning forest of them at a time
+  // (so a second story carried by many of them costs about one alignment
+  // a document too), until none is left.
+  if (plan.clustered_documents() > 0) {
+    std::sort(tried.begin(), tried.end());
+    std::vector<IndexPair> left;  // neither aligned nor found linked-only
+    for (const auto& pair : candidates) {
+      const auto [a, b] = pair;
+      if (!plan.clustered(a) || copies.is_copy(a) || copies.is_copy(b) ||
+          std::binary_search(tried.begin(), tried.end(), pair)) {
+        continue;
+      }
+      left.push_back(pair);
+    }
+    std::vector<std::vector<uint8_t>> outside(n);  // 1: inside a passage
+    std::vector<ChainFilter> filters(workers);
+    while (!left.empty()) {
+      for (const auto& [a, b] : left) {
+        for (const uint32_t d : {a, b}) {
+          std::vector<uint8_t>& mask = outside[d];
+          mask.assign(analyzed[d].keys.size(), 0);
+          for (const TokenRange& range : known[d]) {
+            std::fill(mask.begin() + range.begin, mask.begin() + range.end, 1);
+          }
+        }
+      }
+      std::vector<uint8_t> may(left.size(), 0);
+      LoopControl control;
+      control.cancel = options.cancel;
+      if (!ParallelFor(
+              left.size(), workers, 64,
+              [&](size_t c, int worker) {
+                const auto [a, b] = left[c];
+                may[c] = filters[worker].MayShareChain(
+                    {analyzed[a].keys, &key_indexes[a], outside[a]},
+                    {analyzed[b].keys, &key_indexes[b], outside[b]},
+                    options.align);
+              },
+              control)) {
+        return CancelledError();
+      }
+      // A pair that cannot chain outside the passages now never will (they
+      // only grow). Of the rest, a spanning forest, in order, this time.
+      std::vector<uint32_t> parent(n);
+      for (uint32_t d = 0; d < n; ++d) parent[d] = d;
+      const auto root = [&parent](uint32_t d) {
+        while (parent[d] != d) d = parent[d] = parent[parent[d]];
+        return d;
+      };
+      std::vector<IndexPair> forest, later;
+      for (size_t c = 0; c < left.size(); ++c) {
+        if (may[c] == 0) continue;
+        const uint32_t x = root(left[c].first), y = root(left[c].second);
+        if (x == y) {
+          later.push_back(left[c]);
+        } else {
+          parent[std::max(x, y)] = std::min(x, y);
+          forest.push_back(left[c]);
+        }
+      }
+      if (forest.empty()) break;
+      if (absl::Status status = align(forest, &aligned); !status.ok()) {
+        return status;
+      }
+      left = std::move(later);
     }
     std::sort(aligned.begin(), aligned.end(),
               [](const DocumentPair& x, const DocumentPair& y) {
