@@ -152,6 +152,7 @@ class JsonlParser {
   std::string repaired_;
   size_t repaired_bytes_ = 0;
   std::string_view line_;
+  std::string quoted_;  // the line with its out-of-range numbers quoted
 };
 
 // input_jsonl.cc: the records of one JSON Lines file, in order. Blank lines

@@ -1,7 +1,11 @@
 // The input stage's JSON Lines files: line by line, each line to an id and
 // a text.
+#include <cerrno>
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -32,6 +36,94 @@ Problem NotJson(std::string_view line, simdjson::error_code error) {
         "remove the marks (e.g. sed 's/\\xEF\\xBB\\xBF//g'), ", kSkipAdvice);
   }
   return problem;
+}
+
+// The length of the JSON number at the start of `s` (RFC 8259: -?int frac?
+// exp?), or 0 if none starts there.
+size_t JsonNumberLength(std::string_view s) {
+  size_t i = 0;
+  const auto digits = [&] {
+    const size_t from = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > from;
+  };
+  if (i < s.size() && s[i] == '-') ++i;
+  if (i < s.size() && s[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return 0;
+  }
+  if (i + 1 < s.size() && s[i] == '.' && s[i + 1] >= '0' && s[i + 1] <= '9') {
+    ++i;
+    digits();
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    size_t j = i + 1;
+    if (j < s.size() && (s[j] == '+' || s[j] == '-')) ++j;
+    if (j < s.size() && s[j] >= '0' && s[j] <= '9') {
+      i = j;
+      digits();
+    }
+  }
+  return i;
+}
+
+// True if the JSON number `n` fits where simdjson's parser puts it: an
+// integer in int64 or uint64, any other number a finite double.
+bool NumberFits(std::string_view n) {
+  const std::string text(n);
+  errno = 0;
+  if (n.find_first_of(".eE") == std::string_view::npos) {
+    if (n[0] == '-') {
+      (void)std::strtoll(text.c_str(), nullptr, 10);
+    } else {
+      (void)std::strtoull(text.c_str(), nullptr, 10);
+    }
+    return errno != ERANGE;
+  }
+  const double value = std::strtod(text.c_str(), nullptr);
+  return std::isfinite(value);
+}
+
+// `line` with every number outside the parser's range (a 30-digit tweet id,
+// 1e400) written as a string of its JSON text, which is valid JSON still:
+// a field the tool does not read must not make a record malformed, and an
+// id keeps its JSON text.
+void QuoteNumbersOutOfRange(std::string_view line, std::string* out) {
+  out->clear();
+  bool in_string = false;
+  for (size_t i = 0; i < line.size();) {
+    const char c = line[i];
+    if (in_string) {
+      out->push_back(c);
+      if (c == '\\' && i + 1 < line.size()) {
+        out->push_back(line[i + 1]);
+        i += 2;
+        continue;
+      }
+      if (c == '"') in_string = false;
+      ++i;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    if (c == '-' || (c >= '0' && c <= '9')) {
+      const size_t length = JsonNumberLength(line.substr(i));
+      if (length > 0) {
+        const std::string_view number = line.substr(i, length);
+        if (NumberFits(number)) {
+          out->append(number);
+        } else {
+          out->push_back('"');
+          out->append(number);
+          out->push_back('"');
+        }
+        i += length;
+        continue;
+      }
+    }
+    out->push_back(c);
+    ++i;
+  }
 }
 
 }  // namespace
@@ -77,6 +169,13 @@ std::optional<Problem> JsonlParser::Parse(std::string* line,
     repaired_.reserve(repaired_.size() + simdjson::SIMDJSON_PADDING);
     line_ = repaired_;
     error = parser_.parse(repaired_.data(), repaired_.size(), false).get(doc);
+  }
+  if (error == simdjson::NUMBER_ERROR ||
+      error == simdjson::NUMBER_OUT_OF_RANGE) {
+    // line_ stays what a tool copies; only the parse reads the quoted copy.
+    QuoteNumbersOutOfRange(line_, &quoted_);
+    quoted_.reserve(quoted_.size() + simdjson::SIMDJSON_PADDING);
+    error = parser_.parse(quoted_.data(), quoted_.size(), false).get(doc);
   }
   if (error) return NotJson(line_, error);
   simdjson::dom::object object;

@@ -569,6 +569,33 @@ TEST_F(InputTest, JsonlErrorsNamePathLineAndField) {
   }
 }
 
+// Numbers simdjson cannot hold (beyond 64 bits, or a double's range) are
+// valid JSON: in a field the tool does not read they change nothing, and an
+// id keeps its JSON text. The line handed back is the line as written. A
+// text or id that is no string stays an error; a malformed number too.
+TEST_F(InputTest, JsonlNumbersBeyondSixtyFourBitsAreValidJson) {
+  const std::string first =
+      R"({"id":123456789012345678901234567890,"n":1e400,"m":-0.5e-3,)"
+      R"("s":"1e400 \"99999999999999999999999\"","text":"one two"})";
+  const std::string second =
+      R"({"id":"b","big":[1E999,-99999999999999999999,0],"text":"three"})";
+  Result r = ReadPaths({Write("big.jsonl", first + "\n" + second + "\n")});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(Ids(r.records), (Strings{"123456789012345678901234567890", "b"}));
+  ASSERT_EQ(r.records.size(), 2u);
+  EXPECT_EQ(r.records[0].text, "one two");
+  EXPECT_EQ(r.records[1].text, "three");
+  EXPECT_EQ(r.lines, (Strings{first, second}));
+  for (const std::string& bad :
+       {std::string(R"({"id":"c","text":5,"x":1e400})"),
+        std::string(R"({"id":1.5,"text":"t","x":1e400})"),
+        std::string(R"({"id":"d","text":"t","x":-})"),
+        std::string(R"({"id":"e","text":"t","x":01})")}) {
+    Result b = ReadPaths({Write("bad.jsonl", bad + "\n")});
+    EXPECT_EQ(b.status.code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+}
+
 TEST_F(InputTest, ErrorIsSticky) {
   std::string path = Write("bad.jsonl",
                            "{\n"
