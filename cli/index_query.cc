@@ -75,14 +75,15 @@ void EndQuery(const IndexFlags& flags, const QueryCounts& counts,
                  counts.documents, counts.matched_documents, counts.matches,
                  counts.pairs, seconds);
   }
-  if (query_stats.capped_buckets > 0 && !flags.quiet) {
+  if (query_stats.capped_buckets >
+      0) {  // said even with -q, as scan and dedup say theirs
     std::fprintf(stderr,
                  "neardup: warning: %zu LSH buckets held more indexed "
                  "documents than are compared (256); only their first were "
                  "compared\n",
                  query_stats.capped_buckets);
   }
-  if (query_stats.capped_passage_keys > 0 && !flags.quiet) {
+  if (query_stats.capped_passage_keys > 0) {
     std::fprintf(stderr,
                  "neardup: %zu passage keys were held by more than 256 "
                  "indexed documents (stock phrases) and found none of them\n",
