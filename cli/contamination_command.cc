@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_format.h"
 #include "atomic_file.h"
 #include "commands.h"
 #include "contamination_corpus.h"
@@ -25,6 +26,13 @@ namespace {
 
 int RunContamination(const ContaminationFlags& flags) {
   const auto start = std::chrono::steady_clock::now();
+  // The library's check, in the flags' words.
+  if (!(flags.options.partial_at > 0 &&
+        flags.options.partial_at <= flags.options.contaminated_at)) {
+    return Fail(absl::StrFormat(
+        "--partial-at %g must be above 0 and at most --contaminated-at %g",
+        flags.options.partial_at, flags.options.contaminated_at));
+  }
   ProgressLine progress(stderr, ProgressLine::Wanted(flags.quiet));
   OutputFile output(flags.output);
   if (absl::Status status = output.CheckWritable(); !status.ok()) {

@@ -31,7 +31,8 @@ void AddMatchFlags(CLI::App* command, ContaminationFlags* flags) {
       ->capture_default_str();
   command
       ->add_option("--partial-at", flags->options.partial_at,
-                   "Share of an item's tokens matched that makes it partial")
+                   "Share of an item's tokens matched that makes it partial "
+                   "(above 0, at most --contaminated-at)")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   command

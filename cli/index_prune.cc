@@ -15,15 +15,17 @@ namespace neardup::cli {
 
 namespace {
 
-// "365d", "12h", "30m", "90s" -> seconds; false if malformed.
+// "365d", "12h", "30m", "90s" -> seconds; false if malformed. The unit is
+// required: a bare "0" could mean anything, and prunes every batch.
 bool ParseAge(std::string_view text, int64_t* seconds) {
   if (text.empty()) return false;
-  int64_t unit = 86400;
   const char last = text.back();
-  if (last == 'd' || last == 'h' || last == 'm' || last == 's') {
-    unit = last == 'd' ? 86400 : last == 'h' ? 3600 : last == 'm' ? 60 : 1;
-    text.remove_suffix(1);
-  }
+  if (last != 'd' && last != 'h' && last != 'm' && last != 's') return false;
+  const int64_t unit = last == 'd'   ? 86400
+                       : last == 'h' ? 3600
+                       : last == 'm' ? 60
+                                     : 1;
+  text.remove_suffix(1);
   int64_t n = 0;
   if (!absl::SimpleAtoi(std::string(text), &n) || n < 0 ||
       n > (int64_t{1} << 40) / unit) {

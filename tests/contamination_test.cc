@@ -236,6 +236,20 @@ TEST_F(ContaminationCliTest, RepeatedBenchmarkIdsAreMalformedRecords) {
   EXPECT_FALSE(absl::StrContains(out, "--text-field")) << out;
 }
 
+// The thresholds' check speaks of the flags.
+TEST_F(ContaminationCliTest, ThresholdsOutOfOrderAreNamedByTheirFlags) {
+  std::string out;
+  EXPECT_EQ(
+      Run(Bench() + " " + Path("corpus.jsonl") + " --partial-at 0 2>&1", &out),
+      2);
+  EXPECT_TRUE(absl::StrContains(out, "--partial-at 0 must be above 0")) << out;
+  EXPECT_EQ(Run(Bench() + " " + Path("corpus.jsonl") +
+                    " --partial-at 0.9 --contaminated-at 0.5 2>&1",
+                &out),
+            2);
+  EXPECT_TRUE(absl::StrContains(out, "at most --contaminated-at 0.5")) << out;
+}
+
 TEST_F(ContaminationCliTest, OutputNamingAnInputIsRefused) {
   const std::string before = ::neardup::testing::ReadFile(Path("corpus.jsonl"));
   std::string out;

@@ -289,9 +289,13 @@ TEST_F(FeedIndexCliTest, PassagesAndPruneFromTheCommandLine) {
   EXPECT_EQ(status, 0) << out;
   EXPECT_NE(out.find("\"documents\":0,"), std::string::npos) << out;
   EXPECT_EQ(out.find("\"free_pages\":0,"), std::string::npos) << out;
-  out = Neardup(absl::StrCat("index prune --index ", index, " --older-than 1y"),
-                &status);
-  EXPECT_EQ(status, 2) << out;
+  for (const std::string age : {"1y", "0", "10", "-5d", "1.5d"}) {
+    out = Neardup(
+        absl::StrCat("index prune --index ", index, " --older-than ", age),
+        &status);
+    EXPECT_EQ(status, 2) << age << ": " << out;
+    EXPECT_NE(out.find("not an age such as 365d"), std::string::npos) << out;
+  }
 }
 
 // The record of document `id` in clusters.jsonl text `clusters`, or "".
