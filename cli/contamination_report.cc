@@ -105,6 +105,7 @@ void WriteContaminationJsonl(const std::vector<ItemReport>& reports,
                     {"clean", stats.clean},
                     {"partial", stats.partial},
                     {"contaminated", stats.contaminated},
+                    {"empty_items", stats.empty_items},
                     {"bytes", stats.bytes},
                     {"skipped_benchmark_files", run.skipped_benchmark_files},
                     {"skipped_benchmark_lines", run.skipped_benchmark_lines},
@@ -189,6 +190,14 @@ void PrintContaminationSummary(const ContaminationStats& stats,
       stats.partial, stats.documents, stats.documents == 1 ? "" : "s",
       static_cast<double>(stats.bytes) / 1e6, seconds,
       seconds > 0 ? static_cast<double>(stats.bytes) / 1e6 / seconds : 0.0);
+  if (stats.empty_items > 0) {
+    std::fprintf(stderr,
+                 "neardup: warning: %zu item%s no word (empty, or only "
+                 "punctuation and emoji): reported clean, though nothing can "
+                 "match %s\n",
+                 stats.empty_items, stats.empty_items == 1 ? " has" : "s have",
+                 stats.empty_items == 1 ? "it" : "them");
+  }
   if (run.skipped_benchmark_lines + run.skipped_benchmark_files > 0) {
     std::fprintf(stderr,
                  "neardup: benchmark: skipped %zu files and %zu bad lines\n",

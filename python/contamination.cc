@@ -211,6 +211,7 @@ class PyContaminationIndex {
     stats["clean"] = stats_->clean;
     stats["partial"] = stats_->partial;
     stats["contaminated"] = stats_->contaminated;
+    stats["empty_items"] = stats_->empty_items;
     stats["documents"] = stats_->documents;
     stats["bytes"] = stats_->bytes;
     stats["candidates"] = stats_->candidates;

@@ -236,6 +236,23 @@ TEST_F(ContaminationCliTest, RepeatedBenchmarkIdsAreMalformedRecords) {
   EXPECT_FALSE(absl::StrContains(out, "--text-field")) << out;
 }
 
+// Items without a word are clean, counted apart and said on stderr.
+TEST_F(ContaminationCliTest, ItemsWithoutAWordAreCountedAndSaid) {
+  WriteFile(Path("empty_items.jsonl"),
+            "{\"id\":\"e1\",\"question\":\"\"}\n"
+            "{\"id\":\"e2\",\"question\":\"\xF0\x9F\x98\x80 !!\"}\n"
+            "{\"id\":\"w\",\"question\":\"a few words of text\"}\n");
+  std::string out;
+  EXPECT_EQ(Run("--benchmark " + Path("empty_items.jsonl") +
+                    " --benchmark-field question --format jsonl " +
+                    Path("corpus.jsonl") + " 2>&1",
+                &out),
+            1);
+  EXPECT_TRUE(absl::StrContains(out, "\"clean\":3,")) << out;
+  EXPECT_TRUE(absl::StrContains(out, "\"empty_items\":2,")) << out;
+  EXPECT_TRUE(absl::StrContains(out, "warning: 2 items have no word")) << out;
+}
+
 // The thresholds' check speaks of the flags.
 TEST_F(ContaminationCliTest, ThresholdsOutOfOrderAreNamedByTheirFlags) {
   std::string out;

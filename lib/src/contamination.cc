@@ -936,6 +936,7 @@ std::vector<ItemReport> ContaminationIndex::Report(
       ++totals.partial;
     } else {
       ++totals.clean;
+      if (report.tokens == 0) ++totals.empty_items;
     }
     report.longest_match = state.longest;
     report.matches = state.best;

@@ -117,6 +117,9 @@ struct ContaminationStats {
   size_t clean = 0;
   size_t partial = 0;
   size_t contaminated = 0;
+  // Items without a word (empty, or only punctuation and emoji): counted in
+  // `clean`, though nothing can match them.
+  size_t empty_items = 0;
   size_t documents = 0;   // documents scanned
   size_t bytes = 0;       // bytes of document text scanned
   size_t seeds = 0;       // distinct seed words (kAligned) or n-grams
