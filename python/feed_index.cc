@@ -165,6 +165,10 @@ class PyFeedIndex {
 
   std::vector<std::vector<FeedMatch>> Query(const py::iterable& documents,
                                             double threshold, bool texts) {
+    // The library's check, in the keyword's name.
+    if (!(threshold > 0 && threshold <= 1)) {
+      throw py::value_error("threshold must be in (0, 1]");
+    }
     std::vector<Text> held;
     for (py::handle entry : documents) {
       if (PyUnicode_Check(entry.ptr()) || PyBytes_Check(entry.ptr())) {

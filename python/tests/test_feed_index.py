@@ -165,7 +165,7 @@ def test_other_parameters_are_refused(index_dir, tmp_path):
         pass
     with pytest.raises(ValueError, match="shingle"):
         neardup.FeedIndex(str(tmp_path / "new"), create=True, shingle=0)
-    with pytest.raises(ValueError, match="threshold"):
+    with pytest.raises(ValueError, match=r"^threshold must be in \(0, 1\]$"):
         with neardup.FeedIndex(index_dir) as index:
             index.query(["text"], threshold=0)
 
