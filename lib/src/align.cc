@@ -440,6 +440,29 @@ std::vector<AlignedPassage> PassagesOf(size_t a_size, size_t b_size,
               return std::tie(x.a.begin, x.b.begin, x.a.end, x.b.end) <
                      std::tie(y.a.begin, y.b.begin, y.a.end, y.b.end);
             });
+  // A passage inside another on both sides is what is left of a chain of
+  // repeated words crossing it (what trimming left of it, often a single
+  // "in"): the text is already reported as shared in both. (Inside another
+  // on one side only is a text repeated in one of them: kept.)
+  const auto inside = [](TokenRange x, TokenRange y) {
+    return y.begin <= x.begin && x.end <= y.end;
+  };
+  std::vector<uint8_t> nested(passages.size(), 0);
+  for (size_t i = 0; i < passages.size(); ++i) {
+    for (size_t j = 0; j < passages.size(); ++j) {
+      if (i == j || nested[j]) continue;
+      if (inside(passages[i].a, passages[j].a) &&
+          inside(passages[i].b, passages[j].b)) {
+        nested[i] = 1;
+        break;
+      }
+    }
+  }
+  size_t kept = 0;
+  for (size_t i = 0; i < passages.size(); ++i) {
+    if (!nested[i]) passages[kept++] = passages[i];
+  }
+  passages.resize(kept);
   return passages;
 }
 

@@ -49,5 +49,31 @@ TEST(CompareTest, VersionMatchesTheHeaders) {
                                         NEARDUP_VERSION_PATCH);
 }
 
+// One sentence shared whole, with a word ("في", "in") repeated in it: the
+// repeats chain across the shared passage, and what trimming left of that
+// chain, a single "في" inside the passage on both sides, is not a second
+// passage (a tester's case, at --min-tokens 5).
+TEST(CompareTest, NoPassageInsideAnotherOnBothSides) {
+  const std::string sentence =
+      "في يوم الاثنين أعلنت الحكومة عن خطة جديدة لتطوير التعليم في جميع "
+      "المدارس الحكومية والخاصة، وقال الوزير إن الخطة ستبدأ في العام المقبل "
+      "وتشمل تدريب المعلمين وتحديث المناهج وبناء مدارس جديدة في المناطق "
+      "الريفية.";
+  const std::string a = "مقدمة مختلفة تماما عن الموضوع. " + sentence +
+                        " خاتمة أخرى لا علاقة لها.";
+  const std::string b = "Some unrelated English intro here. " + sentence +
+                        " And an unrelated ending too.";
+  CompareOptions options;
+  options.align.min_tokens = 5;
+  const auto passages = Compare(a, b, options);
+  ASSERT_TRUE(passages.ok()) << passages.status();
+  ASSERT_EQ(passages->size(), 1u);
+  const Passage& p = (*passages)[0];
+  EXPECT_EQ(a.substr(p.a.begin, p.a.end - p.a.begin),
+            sentence.substr(0, sentence.size() - 1));
+  EXPECT_EQ(b.substr(p.b.begin, p.b.end - p.b.begin),
+            sentence.substr(0, sentence.size() - 1));
+}
+
 }  // namespace
 }  // namespace neardup
