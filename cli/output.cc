@@ -40,15 +40,10 @@ std::string Excerpt(std::string_view text, const TextSpan& span) {
   return DisplayText(out);
 }
 
-// A TSV field: tabs, newlines and carriage returns become spaces (so the
-// row keeps its columns), then DisplayText.
-std::string TsvField(std::string_view value) {
-  std::string out(value);
-  std::replace_if(
-      out.begin(), out.end(),
-      [](char c) { return c == '\t' || c == '\n' || c == '\r'; }, ' ');
-  return DisplayText(out);
-}
+// A TSV field: DisplayText, which shows tabs, newlines and carriage
+// returns as \x09, \x0a and \x0d (so the row keeps its columns, and ids
+// "a<TAB>b" and "a b" stay apart).
+std::string TsvField(std::string_view value) { return DisplayText(value); }
 
 }  // namespace
 

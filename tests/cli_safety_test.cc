@@ -247,6 +247,9 @@ TEST_F(CliSafetyTest, ControlCharactersNeverReachTheTerminalRaw) {
   EXPECT_TRUE(absl::StrContains(out, "item\\x1b]0;x\\x07\\u009b")) << out;
   EXPECT_TRUE(absl::StrContains(out, "doc\\x1b[2J\\u009b")) << out;
   EXPECT_TRUE(absl::StrContains(out, " \\x1b[31m \\u009b ")) << out;
+  // TSV too: a newline in an id is shown, not turned into a space.
+  ASSERT_EQ(Run("scan ids.jsonl --format tsv", &out), 0);
+  EXPECT_TRUE(absl::StrContains(out, "line\\x0abreak\\x1b[2J\t")) << out;
   ASSERT_EQ(Run("scan ids.jsonl", &out), 0);
   EXPECT_TRUE(absl::StrContains(out, "line\\x0abreak\\x1b[2J  <->  plain"))
       << out;
