@@ -26,6 +26,12 @@ absl::StatusOr<std::vector<Document>> ReadTwo(
     const CompareFlags& state, InputStats* stats,
     std::vector<std::string>* origins) {
   const std::vector<OutputPath> outputs = {{"--output", state.flags.output}};
+  // Standard input can be read once: the second "-" would read nothing.
+  if (state.a == "-" && state.b == "-") {
+    return absl::InvalidArgumentError(
+        "standard input (-) is named twice; it can be read once: give the "
+        "other document as a file");
+  }
   std::unique_ptr<InputReader> readers[2];
   const std::string* paths[2] = {&state.a, &state.b};
   for (int i = 0; i < 2; ++i) {

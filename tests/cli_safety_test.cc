@@ -308,6 +308,9 @@ TEST_F(CliSafetyTest, MistakesAreNamedNotGuessed) {
       << out;
   EXPECT_EQ(Run("compare x.jsonl", &out), 2);
   EXPECT_TRUE(absl::StartsWith(out, "neardup: compare missing B (")) << out;
+  EXPECT_EQ(Run("compare - - < x.jsonl", &out), 2);
+  EXPECT_TRUE(absl::StrContains(out, "standard input (-) is named twice"))
+      << out;
   EXPECT_EQ(Run("scan --help", &out), 0);
   EXPECT_FALSE(absl::StrContains(out, "{false}")) << out;
 }
