@@ -92,9 +92,9 @@ void PrintMessages(const ScanRun& run, const RunSummary& summary,
                  "neardup: warning: %zu group%s of more than %d documents "
                  "share%s a window; each was aligned only with its first "
                  "member, so %zu document pairs were not compared\n",
-                 stats.candidate_groups,
-                 stats.candidate_groups == 1 ? "" : "s", run.max_bucket,
-                 stats.candidate_groups == 1 ? "s" : "", stats.capped_pairs);
+                 stats.candidate_groups, stats.candidate_groups == 1 ? "" : "s",
+                 run.max_bucket, stats.candidate_groups == 1 ? "s" : "",
+                 stats.capped_pairs);
   }
   if (!run.quiet && stats.boilerplate_texts > 0) {
     std::fprintf(stderr,
