@@ -535,27 +535,39 @@ absl::StatusOr<ScanResult> ScanTexts(const TextStore& texts,
     }
   }
 
+  // (*may)[c]: whether the documents of pairs[c] may share a chain long
+  // enough for a passage (ChainFilter), the tokens flagged in `masked` (one
+  // mask per document; none if null) left out. False if cancelled.
+  std::vector<ChainFilter> filters(workers);
+  const auto may_chain = [&](const std::vector<IndexPair>& pairs,
+                             const std::vector<std::vector<uint8_t>>* masked,
+                             std::vector<uint8_t>* may) {
+    may->assign(pairs.size(), 0);
+    LoopControl control;
+    control.cancel = options.cancel;
+    return ParallelFor(
+        pairs.size(), workers, 128,
+        [&](size_t c, int worker) {
+          const auto [a, b] = pairs[c];
+          absl::Span<const uint8_t> mask_a, mask_b;
+          if (masked != nullptr) {
+            mask_a = (*masked)[a];
+            mask_b = (*masked)[b];
+          }
+          (*may)[c] = filters[worker].MayShareChain(
+              {analyzed[a].keys, &key_indexes[a], mask_a},
+              {analyzed[b].keys, &key_indexes[b], mask_b}, options.align);
+        },
+        control);
+  };
   // Candidate pairs that cannot hold a chain long enough for a passage are
-  // dropped before they are aligned, or link groups (ChainFilter).
+  // dropped before they are aligned, or link groups.
   std::vector<std::pair<uint32_t, uint32_t>> candidates;
   {
     const std::vector<std::pair<uint32_t, uint32_t>>& all =
         found_candidates.pairs;
-    std::vector<uint8_t> keep(all.size(), 0);
-    std::vector<ChainFilter> filters(workers);
-    LoopControl control;
-    control.cancel = options.cancel;
-    if (!ParallelFor(
-            all.size(), workers, 256,
-            [&](size_t c, int worker) {
-              const auto [a, b] = all[c];
-              keep[c] = filters[worker].MayShareChain(
-                  {analyzed[a].keys, &key_indexes[a], {}},
-                  {analyzed[b].keys, &key_indexes[b], {}}, options.align);
-            },
-            control)) {
-      return CancelledError();
-    }
+    std::vector<uint8_t> keep;
+    if (!may_chain(all, nullptr, &keep)) return CancelledError();
     for (size_t c = 0; c < all.size(); ++c) {
       if (keep[c]) candidates.push_back(all[c]);
     }
@@ -677,7 +689,7 @@ absl::StatusOr<ScanResult> ScanTexts(const TextStore& texts,
       left.push_back(pair);
     }
     std::vector<std::vector<uint8_t>> outside(n);  // 1: inside a passage
-    std::vector<ChainFilter> filters(workers);
+    std::vector<uint8_t> may;
     while (!left.empty()) {
       for (const auto& [a, b] : left) {
         for (const uint32_t d : {a, b}) {
@@ -688,21 +700,7 @@ absl::StatusOr<ScanResult> ScanTexts(const TextStore& texts,
           }
         }
       }
-      std::vector<uint8_t> may(left.size(), 0);
-      LoopControl control;
-      control.cancel = options.cancel;
-      if (!ParallelFor(
-              left.size(), workers, 64,
-              [&](size_t c, int worker) {
-                const auto [a, b] = left[c];
-                may[c] = filters[worker].MayShareChain(
-                    {analyzed[a].keys, &key_indexes[a], outside[a]},
-                    {analyzed[b].keys, &key_indexes[b], outside[b]},
-                    options.align);
-              },
-              control)) {
-        return CancelledError();
-      }
+      if (!may_chain(left, &outside, &may)) return CancelledError();
       // A pair that cannot chain outside the passages now never will (they
       // only grow). Of the rest, a spanning forest, in order, this time.
       std::vector<uint32_t> parent(n);
