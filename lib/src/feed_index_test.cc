@@ -414,13 +414,17 @@ TEST(FeedIndexTest, ADataFileCutShortIsRefusedOnOpening) {
   {
     auto index = FeedIndex::Open(path, Writable());
     ASSERT_TRUE(index.ok()) << index.status();
-    std::vector<std::string> texts;
+    // The views point into these: they outlive AddBatch.
+    std::vector<std::string> ids, texts;
     std::vector<DocumentView> docs;
+    ids.reserve(300);
     texts.reserve(300);
-    for (int i = 0; i < 300; ++i) texts.push_back(Words(i, 100));
+    docs.reserve(300);
     for (int i = 0; i < 300; ++i) {
-      docs.push_back({"d" + std::to_string(i), texts[i]});
+      ids.push_back("d" + std::to_string(i));
+      texts.push_back(Words(i, 100));
     }
+    for (int i = 0; i < 300; ++i) docs.push_back({ids[i], texts[i]});
     ASSERT_TRUE((*index)->AddBatch("day1", docs).ok());
   }
   const std::string data = path + "/data.mdb";
