@@ -237,6 +237,25 @@ std::vector<IndexPair> ClusterPlan::NextRound(
   return round;
 }
 
+void SplitSpanningForest(size_t documents, const std::vector<IndexPair>& pairs,
+                         const std::vector<uint8_t>& take,
+                         std::vector<IndexPair>* forest,
+                         std::vector<IndexPair>* rest) {
+  DisjointSets components(documents);
+  forest->clear();
+  rest->clear();
+  for (size_t c = 0; c < pairs.size(); ++c) {
+    if (take[c] == 0) continue;
+    const auto [a, b] = pairs[c];
+    if (components.Find(a) == components.Find(b)) {
+      rest->push_back(pairs[c]);
+    } else {
+      components.Join(a, b);
+      forest->push_back(pairs[c]);
+    }
+  }
+}
+
 void GroupIntoClusters(std::vector<DocumentPair> aligned,
                        const std::vector<DocumentPair>& carried,
                        const ClusterPlan& plan,

@@ -87,6 +87,14 @@ JoinedPassages JoinPassages(const std::vector<DocumentPair>& aligned,
                             const std::vector<DocumentPair>& carried,
                             const ClusterPlan& plan);
 
+// Splits the pairs c with take[c], in order, into a spanning forest of the
+// graph they make (*forest: each joins two components of the pairs before
+// it) and the rest (*rest). Both keep the pairs' order.
+void SplitSpanningForest(size_t documents, const std::vector<IndexPair>& pairs,
+                         const std::vector<uint8_t>& take,
+                         std::vector<IndexPair>* forest,
+                         std::vector<IndexPair>* rest);
+
 // Moves the aligned pairs (sorted by (a, b), each with passages) of small
 // groups to *pairs as they are, and groups the passages of large groups into
 // *clusters and leftover two-document *pairs. The passages of `carried`

@@ -166,5 +166,17 @@ TEST(ClusterPlanTest, NextRoundAlignsEveryUnlinkedPairOnce) {
   EXPECT_EQ(all, Clique(0, 6));
 }
 
+// Taken pairs in order: each that joins two components is in the forest,
+// the rest (a cycle's closing pair) after; pairs not taken are in neither.
+TEST(SplitSpanningForestTest, TakenPairsSplitIntoAForestAndTheRest) {
+  const std::vector<IndexPair> pairs = {{0, 1}, {1, 2}, {0, 2}, {3, 4},
+                                        {2, 3}, {0, 4}, {5, 6}};
+  const std::vector<uint8_t> take = {1, 1, 1, 0, 1, 1, 0};
+  std::vector<IndexPair> forest = {{9, 9}}, rest = {{9, 9}};
+  SplitSpanningForest(7, pairs, take, &forest, &rest);
+  EXPECT_EQ(forest, (std::vector<IndexPair>{{0, 1}, {1, 2}, {2, 3}, {0, 4}}));
+  EXPECT_EQ(rest, (std::vector<IndexPair>{{0, 2}}));
+}
+
 }  // namespace
 }  // namespace neardup

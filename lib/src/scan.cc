@@ -689,42 +689,34 @@ absl::StatusOr<ScanResult> ScanTexts(const TextStore& texts,
       left.push_back(pair);
     }
     std::vector<std::vector<uint8_t>> outside(n);  // 1: inside a passage
+    std::vector<uint32_t> documents;               // those of `left`
     std::vector<uint8_t> may;
+    std::vector<IndexPair> forest, later;
     while (!left.empty()) {
+      documents.clear();
       for (const auto& [a, b] : left) {
-        for (const uint32_t d : {a, b}) {
-          std::vector<uint8_t>& mask = outside[d];
-          mask.assign(analyzed[d].keys.size(), 0);
-          for (const TokenRange& range : known[d]) {
-            std::fill(mask.begin() + range.begin, mask.begin() + range.end, 1);
-          }
+        documents.push_back(a);
+        documents.push_back(b);
+      }
+      std::sort(documents.begin(), documents.end());
+      documents.erase(std::unique(documents.begin(), documents.end()),
+                      documents.end());
+      for (const uint32_t d : documents) {
+        std::vector<uint8_t>& mask = outside[d];
+        mask.assign(analyzed[d].keys.size(), 0);
+        for (const TokenRange& range : known[d]) {
+          std::fill(mask.begin() + range.begin, mask.begin() + range.end, 1);
         }
       }
       if (!may_chain(left, &outside, &may)) return CancelledError();
       // A pair that cannot chain outside the passages now never will (they
       // only grow). Of the rest, a spanning forest, in order, this time.
-      std::vector<uint32_t> parent(n);
-      for (uint32_t d = 0; d < n; ++d) parent[d] = d;
-      const auto root = [&parent](uint32_t d) {
-        while (parent[d] != d) d = parent[d] = parent[parent[d]];
-        return d;
-      };
-      std::vector<IndexPair> forest, later;
-      for (size_t c = 0; c < left.size(); ++c) {
-        if (may[c] == 0) continue;
-        const uint32_t x = root(left[c].first), y = root(left[c].second);
-        if (x == y) {
-          later.push_back(left[c]);
-        } else {
-          parent[std::max(x, y)] = std::min(x, y);
-          forest.push_back(left[c]);
-        }
-      }
+      SplitSpanningForest(n, left, may, &forest, &later);
       if (forest.empty()) break;
       if (absl::Status status = align(forest, &aligned); !status.ok()) {
         return status;
       }
-      left = std::move(later);
+      left.swap(later);
     }
     std::sort(aligned.begin(), aligned.end(),
               [](const DocumentPair& x, const DocumentPair& y) {
