@@ -14,25 +14,6 @@
 namespace neardup::cli {
 namespace {
 
-// A span's text on one line, safe on a terminal: each run of whitespace
-// (newlines and tabs included) becomes one space, and other control
-// characters and invalid UTF-8 are shown escaped (DisplayText).
-std::string Excerpt(std::string_view text) {
-  std::string out;
-  bool space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-        c == '\f') {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) out.push_back(' ');
-    space = false;
-    out.push_back(c);
-  }
-  return DisplayText(out);
-}
-
 void AppendSpan(const TextSpan& span, std::string* out) {
   absl::StrAppend(out, "{\"start\":", span.begin, ",\"end\":", span.end,
                   ",\"char_start\":", span.char_begin,
@@ -151,11 +132,11 @@ std::string ContaminationTable(const ContaminationIndex& index,
     absl::StrAppendFormat(
         &text, "  item  chars %u-%u: %s\n  %s chars %u-%u%s: %s\n",
         match.item.char_begin, match.item.char_end,
-        Excerpt(item_text.substr(match.item.begin,
+        OneLine(item_text.substr(match.item.begin,
                                  match.item.end - match.item.begin)),
         DisplayText(match.document_id), match.doc.char_begin,
         match.doc.char_end, match.reworded ? " (reworded)" : "",
-        Excerpt(match.doc_text));
+        OneLine(match.doc_text));
   }
   if (reports.size() > order.size() && !order.empty()) {
     absl::StrAppendFormat(&text, "(%zu items not shown%s)\n",

@@ -23,21 +23,9 @@ void AppendSpanJson(std::string_view id, std::string_view source,
   out->push_back('}');
 }
 
-// Text of a span for display: whitespace runs (newlines included) become one
-// space, so a passage reads as one paragraph; then DisplayText.
+// Text of a span for display (OneLine).
 std::string Excerpt(std::string_view text, const TextSpan& span) {
-  std::string out;
-  bool space = false;
-  for (char c : text.substr(span.begin, span.end - span.begin)) {
-    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) out.push_back(' ');
-    space = false;
-    out.push_back(c);
-  }
-  return DisplayText(out);
+  return OneLine(text.substr(span.begin, span.end - span.begin));
 }
 
 // A TSV field: DisplayText, which shows tabs, newlines and carriage

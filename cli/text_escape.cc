@@ -105,4 +105,19 @@ std::string DisplayText(std::string_view value) {
   return out;
 }
 
+std::string OneLine(std::string_view text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return DisplayText(out);
+}
+
 }  // namespace neardup::cli

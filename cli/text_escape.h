@@ -19,6 +19,11 @@ void AppendJsonString(std::string_view value, std::string* out);
 // move the cursor, clear the screen, retitle the window or split a line.
 std::string DisplayText(std::string_view value);
 
+// A passage's text on one line for display: each run of whitespace
+// (spaces, tabs, newlines, carriage returns) becomes one space, so it reads
+// as one paragraph; then DisplayText.
+std::string OneLine(std::string_view text);
+
 }  // namespace neardup::cli
 
 #endif  // NEARDUP_CLI_TEXT_ESCAPE_H_
