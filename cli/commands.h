@@ -7,10 +7,12 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "CLI/CLI.hpp"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "atomic_file.h"
 #include "neardup/input.h"
 #include "neardup/neardup.h"
@@ -95,6 +97,12 @@ void PrintInputSummary(const InputStats& stats, bool quiet,
 // The library's message with the InputOptions fields it names turned into
 // this program's flags ("set InputOptions::skip_bad" -> "pass --skip-bad").
 std::string ForCli(std::string_view message);
+
+// `message` with each occurrence of each pair's first string replaced by
+// its second (ForCli's table, or another command's: the benchmark's flags).
+std::string RenameOptions(
+    std::string message,
+    absl::Span<const std::pair<std::string_view, std::string_view>> names);
 
 // Prints "neardup: <message>" on stderr (ForCli, then DisplayText) and
 // returns kExitError; for a cancelled status, or any error after a Ctrl-C,

@@ -172,14 +172,19 @@ std::string ForCli(std::string_view message) {
       {"set InputOptions::format to kText", "use --input-format text"},
       {"clear InputOptions::strict_utf8", "run without --strict"},
   };
-  std::string out(message);
-  for (const auto& [field, flag] : kFlags) {
-    for (size_t at = out.find(field); at != std::string::npos;
-         at = out.find(field, at + flag.size())) {
-      out.replace(at, field.size(), flag);
+  return RenameOptions(std::string(message), kFlags);
+}
+
+std::string RenameOptions(
+    std::string message,
+    absl::Span<const std::pair<std::string_view, std::string_view>> names) {
+  for (const auto& [field, flag] : names) {
+    for (size_t at = message.find(field); at != std::string::npos;
+         at = message.find(field, at + flag.size())) {
+      message.replace(at, field.size(), flag);
     }
   }
-  return out;
+  return message;
 }
 
 int Fail(const std::string& message) {

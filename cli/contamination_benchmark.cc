@@ -35,13 +35,7 @@ std::string ForBenchmark(std::string message) {
       {"set InputOptions::text_field", "use --benchmark-field"},
       {"set InputOptions::id_field", "use --benchmark-id-field"},
   };
-  for (const auto& [field, flag] : kFlags) {
-    for (size_t at = message.find(field); at != std::string::npos;
-         at = message.find(field, at + flag.size())) {
-      message.replace(at, field.size(), flag);
-    }
-  }
-  return message;
+  return RenameOptions(std::move(message), kFlags);
 }
 
 absl::Status ForBenchmark(const absl::Status& status) {
