@@ -17,6 +17,10 @@
 
 namespace neardup::cli {
 
+bool StdoutWritten() {
+  return std::fflush(stdout) == 0 && std::ferror(stdout) == 0;
+}
+
 std::string ErrnoMessage(const std::string& what) {
   return what + ": " + std::strerror(errno);
 }

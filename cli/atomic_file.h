@@ -18,6 +18,11 @@ namespace neardup::cli {
 // "what: strerror(errno)".
 std::string ErrnoMessage(const std::string& what);
 
+// Flushes standard output; false if that or any write to it before failed
+// (a line-buffered or unbuffered write that failed leaves nothing for
+// fflush to fail on, only the error indicator).
+bool StdoutWritten();
+
 // A file written as TARGET.tmp-XXXXXX and renamed to TARGET by Commit(),
 // where TARGET is `path` with symbolic links followed (the link is written
 // through, not replaced); removed if never committed, also by a second

@@ -148,8 +148,7 @@ int RunDedup(const DedupFlags& flags) {
   PrintDedupSummary(flags.format, flags.quiet, result->stats,
                     index_counts ? &*index_counts : nullptr, (*reader)->stats(),
                     seconds);
-  if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0)
-    return Fail("cannot write the summary");
+  if (!StdoutWritten()) return Fail("cannot write the summary");
   return kExitFound;
 }
 

@@ -207,8 +207,7 @@ int RunIndexAdd(const IndexFlags& flags) {
     const std::string line = SummaryJson(summary);
     std::fwrite(line.data(), 1, line.size(), stdout);
   }
-  if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0)
-    return Fail("cannot write the summary");
+  if (!StdoutWritten()) return Fail("cannot write the summary");
   return kExitFound;
 }
 

@@ -75,8 +75,8 @@ void EndQuery(const IndexFlags& flags, const QueryCounts& counts,
                  counts.documents, counts.matched_documents, counts.matches,
                  counts.pairs, seconds);
   }
-  if (query_stats.capped_buckets >
-      0) {  // said even with -q, as scan and dedup say theirs
+  // Caps are said even with -q, as scan and dedup say theirs.
+  if (query_stats.capped_buckets > 0) {
     std::fprintf(stderr,
                  "neardup: warning: %zu LSH buckets held more indexed "
                  "documents than are compared (256); only their first were "
@@ -157,8 +157,7 @@ int RunIndexQuery(const IndexFlags& flags) {
   }
   EndQuery(flags, counts, query_stats, stats, SecondsSince(start), format,
            &writer);
-  if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0)
-    return Fail("cannot write the results");
+  if (!StdoutWritten()) return Fail("cannot write the results");
   return counts.matched_documents > 0 ? kExitFound : kExitNotFound;
 }
 

@@ -74,8 +74,7 @@ int RunIndexStats(const IndexFlags& flags) {
     }
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
-  if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0)
-    return Fail("cannot write the statistics");
+  if (!StdoutWritten()) return Fail("cannot write the statistics");
   return kExitFound;
 }
 

@@ -953,8 +953,7 @@ int RunDedupMpi(const DedupMpiFlags& flags) {
                  cluster_bytes, output_bytes);
   }
   cli::PrintInputSummary(share.input, flags.quiet);
-  if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0)
-    return cli::Fail("cannot write the summary");
+  if (!cli::StdoutWritten()) return cli::Fail("cannot write the summary");
   return cli::kExitFound;
 }
 
