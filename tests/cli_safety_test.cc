@@ -270,7 +270,7 @@ TEST_F(CliSafetyTest, AFullStandardOutputIsAnError) {
   Input("a.txt", Words(0, 60));
   Input("b.txt", Words(0, 60));
   std::string out;
-  for (const std::string& format : {"text", "html", "tsv", "jsonl"}) {
+  for (const char* format : {"text", "html", "tsv", "jsonl"}) {
     for (const std::string& command : {std::string("compare a.txt b.txt"),
                                        std::string("scan a.txt b.txt")}) {
       const std::string run = command + " --format " + format;
