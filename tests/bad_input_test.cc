@@ -220,6 +220,14 @@ TEST_F(BadInputTest, UnreadableFile) {
         {absl::StrCat(locked, ": cannot read (", std::strerror(EACCES),
                       ") — check its permissions")});
   }
+
+  const std::string loop = InputPath("loop1");
+  std::filesystem::create_symlink("loop2", loop);
+  std::filesystem::create_symlink("loop1", InputPath("loop2"));
+  ExpectRejected(loop, "",
+                 {absl::StrCat(loop, ": cannot read (", std::strerror(ELOOP),
+                               ") — its symbolic links lead back to "
+                               "themselves")});
 }
 
 TEST_F(BadInputTest, DirectoryWithoutUsableFiles) {

@@ -38,6 +38,17 @@ struct Found {
   FileId id;
 };
 
+// "PATH: cannot read (reason)", with a hint that fits the reason.
+absl::Status CannotRead(absl::string_view path, absl::string_view what,
+                        int error) {
+  absl::string_view hint = "";
+  if (error == EACCES || error == EPERM) hint = " — check its permissions";
+  if (error == ELOOP) hint = " — its symbolic links lead back to themselves";
+  return absl::Status(
+      absl::ErrnoToStatusCode(error),
+      absl::StrCat(path, ": ", what, " (", std::strerror(error), ")", hint));
+}
+
 // Walks one directory tree. Directories are followed once each (by device
 // and inode), so a link back up the tree ends the walk rather than looping.
 class Walker {
@@ -50,10 +61,7 @@ class Walker {
     std::vector<std::string> names;
     if (!ListNames(root_, &names)) {
       const int error = errno;
-      return absl::Status(
-          absl::ErrnoToStatusCode(error),
-          absl::StrCat(root_, ": cannot list directory (", std::strerror(error),
-                       ") — check its permissions"));
+      return CannotRead(root_, "cannot list directory", error);
     }
     Visit("", names, found);
     return absl::OkStatus();
@@ -92,7 +100,9 @@ class Walker {
       if (stat(path.c_str(), &st) != 0) {
         const int error = errno;
         struct stat link;
-        if (lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+        if (error == ELOOP) {
+          Skip(path, "a loop of symbolic links");
+        } else if (lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
           Skip(path, "a link to nothing (dangling symbolic link)");
         } else {
           Skip(path, absl::StrCat("cannot read (", std::strerror(error), ")"));
@@ -154,19 +164,13 @@ absl::Status ListInputs(std::vector<std::string> paths, std::FILE* stdin_file,
         return absl::NotFoundError(
             absl::StrCat(path, ": no such file or directory — check the path"));
       }
-      return absl::Status(
-          absl::ErrnoToStatusCode(error),
-          absl::StrCat(path, ": cannot read (", std::strerror(error),
-                       ") — check its permissions"));
+      return CannotRead(path, "cannot read", error);
     }
     // access() rather than a trial open: opening and closing a pipe such as
     // <(zcat x.gz) would make its writer fail.
     if (access(path.c_str(), R_OK) != 0) {
       const int error = errno;
-      return absl::Status(
-          absl::ErrnoToStatusCode(error),
-          absl::StrCat(path, ": cannot read (", std::strerror(error),
-                       ") — check its permissions"));
+      return CannotRead(path, "cannot read", error);
     }
     if (!S_ISDIR(st.st_mode)) {
       const FileId id = IdOf(st);

@@ -1150,6 +1150,18 @@ TEST_F(InputTest, EachFileIsReadOnceHoweverItIsReached) {
   EXPECT_EQ(Origins(r.warnings)[0], Path("d/dangling.txt"));
 }
 
+TEST_F(InputTest, ALoopOfSymbolicLinksIsSkippedAndSaidSo) {
+  std::string a = Write("d/a.txt", "alpha");
+  std::filesystem::create_symlink("loop2", Path("d/loop1"));
+  std::filesystem::create_symlink("loop1", Path("d/loop2"));
+  Result r = ReadPaths({Path("d")});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(Ids(r.records), (Strings{a}));
+  EXPECT_EQ(r.stats.skipped_files, 2u);
+  ASSERT_EQ(r.warnings.size(), 2u);
+  EXPECT_EQ(r.warnings[0].message, "skipped: a loop of symbolic links");
+}
+
 TEST_F(InputTest, TwentyMegabyteLineWorks) {
   std::string text(20 << 20, 'a');
   for (size_t i = 0; i < text.size(); i += 97) text[i] = ' ';
