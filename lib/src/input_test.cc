@@ -375,6 +375,7 @@ TEST_F(InputTest, UnusableFilesInDirectoryAreSkippedWithWarning) {
   Write("d/f.jsonl", std::string("{\"text\":\"a\0b\"}\n", 15));
   Write("d/g.jsonl", "");
   Write("d/h.jsonl", "\n \r\n");
+  Write("d/h.txt", "\n \r\n");
   Write("d/i.jsonl", R"({"text":"record"})");
   Result r = ReadPaths({Path("d")});
   ASSERT_TRUE(r.status.ok()) << r.status;
@@ -382,7 +383,7 @@ TEST_F(InputTest, UnusableFilesInDirectoryAreSkippedWithWarning) {
   EXPECT_EQ(Origins(r.warnings),
             (Strings{Path("d/a.bin"), Path("d/b.txt"), Path("d/d.txt"),
                      Path("d/e.jsonl"), Path("d/f.jsonl"), Path("d/g.jsonl"),
-                     Path("d/h.jsonl")}));
+                     Path("d/h.jsonl"), Path("d/h.txt")}));
   const Strings messages = {
       "skipped: binary file (NUL byte at offset 4)",
       "skipped: empty file",
@@ -391,12 +392,13 @@ TEST_F(InputTest, UnusableFilesInDirectoryAreSkippedWithWarning) {
       "skipped: binary file (NUL byte at offset 10)",
       "skipped: empty file",
       "skipped: no records (only blank lines)",
+      "skipped: no text (only white space)",
   };
   for (size_t i = 0; i < messages.size() && i < r.warnings.size(); ++i) {
     EXPECT_EQ(r.warnings[i].message, messages[i]) << r.warnings[i].origin;
   }
   EXPECT_EQ(r.stats.skipped_files, messages.size());
-  EXPECT_EQ(r.stats.files, 9u);
+  EXPECT_EQ(r.stats.files, 10u);
 }
 
 TEST_F(InputTest, BinaryFileIsFoundByNulInFirst64KiB) {
@@ -419,6 +421,7 @@ TEST_F(InputTest, ExplicitBinaryOrEmptyFileIsAnErrorNamingIt) {
       {Write("x.jsonl", std::string("{\0}\n", 4)), ": binary file"},
       {Write("empty.txt", ""), ": empty file"},
       {Write("empty.jsonl", ""), ": empty file"},
+      {Write("blank.txt", " \n\t\r\n"), ": no text (only white space)"},
       {Write("blank.jsonl", "\n\n"), ": no records (only blank lines)"},
   };
   for (const auto& [path, message] : files) {

@@ -116,9 +116,17 @@ absl::StatusOr<bool> ReadTextFile(const Source& source, ByteSource* bytes,
   context->stats.bytes += size;
   if (!probed) nul = text.find('\0');
 
-  const std::optional<Problem> problem =
-      size == 0 ? Problem{"empty file", std::string(kTextAdvice)}
-                : NotUtf8Text(text, nul);
+  // A file of nothing but white space is as empty as one of no bytes: it
+  // is said and counted the same way rather than read as a wordless text.
+  const bool blank = text.find_first_not_of(" \t\n\r\f\v") == std::string::npos;
+  std::optional<Problem> problem;
+  if (size == 0) {
+    problem = Problem{"empty file", std::string(kTextAdvice)};
+  } else if (blank) {
+    problem = Problem{"no text (only white space)", std::string(kTextAdvice)};
+  } else {
+    problem = NotUtf8Text(text, nul);
+  }
   if (problem.has_value()) {
     text.clear();
     if (absl::Status s = context->SkipOrReject(source, *problem); !s.ok()) {
