@@ -212,14 +212,17 @@ struct Pair {
   std::vector<Passage> passages;
 };
 
-std::vector<Pair> PyScan(
-    py::iterable documents, const py::int_& threads, const py::int_& min_tokens,
-    double min_score, const py::int_& max_gap, const py::int_& max_occurrences,
-    const py::int_& window_tokens, const py::int_& window_stride,
-    const py::int_& num_hashes, double window_threshold,
-    const py::int_& max_bucket, const py::int_& boilerplate_documents,
-    bool fold_case, bool strip_marks, bool fold_arabic, bool fold_digits,
-    bool match_variants, py::object progress) {
+std::vector<Pair> PyScan(const py::iterable& documents, const py::int_& threads,
+                         const py::int_& min_tokens, double min_score,
+                         const py::int_& max_gap,
+                         const py::int_& max_occurrences,
+                         const py::int_& window_tokens,
+                         const py::int_& window_stride,
+                         const py::int_& num_hashes, double window_threshold,
+                         const py::int_& max_bucket,
+                         const py::int_& boilerplate_documents, bool fold_case,
+                         bool strip_marks, bool fold_arabic, bool fold_digits,
+                         bool match_variants, py::object progress) {
   OptionNames names;
   ScanOptions options;
   options.align =
@@ -409,7 +412,7 @@ class PyDeduplicator {
     }
   }
 
-  void AddMany(py::iterable documents) {
+  void AddMany(const py::iterable& documents) {
     for (py::handle item : documents) {
       auto [id, text] = IdAndText(item);
       Add(std::move(id), text);

@@ -54,7 +54,7 @@ std::string IdLabel(const py::object& id) {
 
 class PyContaminationIndex {
  public:
-  PyContaminationIndex(py::iterable items, const std::string& mode,
+  PyContaminationIndex(const py::iterable& items, const std::string& mode,
                        const py::int_& ngram, double contaminated_at,
                        double partial_at, const py::int_& max_matches,
                        const py::int_& min_match_tokens,
@@ -120,7 +120,7 @@ class PyContaminationIndex {
   }
 
   // Streams (id, text) pairs into the index on `threads` threads.
-  void Scan(py::iterable documents, const py::int_& threads_arg) {
+  void Scan(const py::iterable& documents, const py::int_& threads_arg) {
     OptionNames names;
     const int threads = ToInt(threads_arg, "threads", &names);
     if (threads < 0 || threads > 1024) {
