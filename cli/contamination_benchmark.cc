@@ -10,7 +10,6 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "commands.h"
-#include "input_internal.h"  // RepeatedIdWarning
 #include "interrupt.h"
 
 namespace neardup::cli {
@@ -69,8 +68,8 @@ absl::StatusOr<Benchmark> ReadBenchmark(const BenchmarkSource& source) {
       for (InputWarning& warning : (*reader)->TakeWarnings()) {
         // A repeated item id is told below, as what it is here: an error.
         if (more.ok() && *more &&
-            warning.message ==
-                RepeatedIdWarning(record.id, record.origin).message) {
+            warning.kind == InputWarning::Kind::kRepeatedId &&
+            warning.origin == record.origin) {
           continue;
         }
         warning.message = ForBenchmark(std::move(warning.message));

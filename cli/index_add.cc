@@ -20,10 +20,7 @@ namespace neardup::cli {
 namespace {
 
 // The index keeps one document per id (the first given), so the reader's
-// word on a repeated id ("told apart by their origin") is not true here.
-constexpr std::string_view kRepeatedIdReader =
-    "; records are told apart by their origin (path:line), and further "
-    "repeats are only counted";
+// word on a repeated id (kRepeatedIdFate) is not true here.
 constexpr std::string_view kRepeatedIdIndex =
     "; the index keeps the first record of an id, so this one is left out "
     "(further repeats are only counted)";
@@ -32,9 +29,10 @@ constexpr std::string_view kRepeatedIdsFate =
 
 void ForIndex(std::vector<InputWarning>* warnings) {
   for (InputWarning& warning : *warnings) {
-    if (warning.message.ends_with(kRepeatedIdReader)) {
-      warning.message.replace(warning.message.size() - kRepeatedIdReader.size(),
-                              kRepeatedIdReader.size(), kRepeatedIdIndex);
+    if (warning.kind == InputWarning::Kind::kRepeatedId &&
+        warning.message.ends_with(kRepeatedIdFate)) {
+      warning.message.replace(warning.message.size() - kRepeatedIdFate.size(),
+                              kRepeatedIdFate.size(), kRepeatedIdIndex);
     }
   }
 }
@@ -49,14 +47,14 @@ void PrintAdded(const std::string& path, const std::string& name,
                  DisplayText(path).c_str(),
                  DisplayText(result.batch.name).c_str());
   } else {
-    std::fprintf(stderr, "neardup: %s: %zu documents added as batch %s%s\n",
+    std::fprintf(stderr, "neardup: %s: %zu document%s added as batch %s%s\n",
                  DisplayText(path).c_str(), result.added,
-                 DisplayText(name).c_str(),
+                 result.added == 1 ? "" : "s", DisplayText(name).c_str(),
                  result.existing_ids == 0
                      ? ""
                      : absl::StrCat(" (", result.existing_ids,
                                     " left out: their id is already "
-                                    "indexed)")
+                                    "indexed or came earlier in the input)")
                            .c_str());
   }
 }

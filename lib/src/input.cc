@@ -165,9 +165,9 @@ void InputReader::Rep::CountId(const std::string& id,
 InputWarning RepeatedIdWarning(std::string_view id, std::string_view origin) {
   return {std::string(origin),
           absl::StrCat("id \"", std::string(id),
-                       "\" repeats an earlier record's id; records are "
-                       "told apart by their origin (path:line), and "
-                       "further repeats are only counted")};
+                       "\" repeats an earlier record's id",
+                       std::string(kRepeatedIdFate)),
+          InputWarning::Kind::kRepeatedId};
 }
 
 absl::StatusOr<bool> InputReader::Rep::NextRecord(InputRecord* record,

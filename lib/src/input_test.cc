@@ -633,6 +633,8 @@ TEST_F(InputTest, RepeatedIdsAreReadCountedAndNamedOnce) {
   ASSERT_EQ(r.warnings.size(), 1u);
   EXPECT_EQ(r.warnings[0].origin, b + ":2");
   EXPECT_TRUE(Contains(r.warnings[0].message, "id \"same\" repeats"));
+  EXPECT_EQ(r.warnings[0].kind, InputWarning::Kind::kRepeatedId);
+  EXPECT_TRUE(r.warnings[0].message.ends_with(kRepeatedIdFate));
 }
 
 TEST_F(InputTest, IdFieldRequiredMakesAMissingIdAnError) {

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -80,9 +81,24 @@ struct InputRecord {
 };
 
 struct InputWarning {
+  // What a caller may treat in its own way; most warnings are kOther.
+  enum class Kind {
+    kOther,
+    // The first record whose id an earlier record has (further repeats are
+    // only counted, in InputStats::repeated_ids). The message ends with
+    // kRepeatedIdFate, what became of it: a caller that keeps one record
+    // per id says instead what it did.
+    kRepeatedId,
+  };
   std::string origin;   // "path" or "path:line"
   std::string message;  // what happened, without the origin
+  Kind kind = Kind::kOther;
 };
+
+// How a kRepeatedId warning ends.
+inline constexpr std::string_view kRepeatedIdFate =
+    "; records are told apart by their origin (path:line), and further "
+    "repeats are only counted";
 
 struct InputStats {
   size_t files = 0;    // files opened, standard input included
