@@ -156,8 +156,11 @@ absl::Status IndexCheck::AddKept(const std::vector<DedupDecision>& decisions,
   }
   size_t next = 0;
   for (const uint32_t number : passed_) {
-    if (decisions[number].kept)
-      kept.push_back({read.ids[number], texts[next++]});
+    if (!decisions[number].kept) continue;
+    // A record without an id is named by its place ("-:1"), which the
+    // next batch's record on the same line has too.
+    kept.push_back({read.ids[number], texts[next++],
+                    read.ids[number] == read.origins[number]});
   }
   if (kept.empty()) return absl::OkStatus();  // no empty batch is recorded
   if (index_ == nullptr) {

@@ -104,7 +104,8 @@ class InputParts {
       read_ahead_ = std::thread(ReadBatch, reader_, &batches_[current_ ^ 1]);
     }
     for (size_t i = 0; i < batch.count; ++i) {
-      views_.push_back({batch.records[i].id, batch.records[i].text});
+      const InputRecord& r = batch.records[i];
+      views_.push_back({r.id, r.text, r.id == r.origin});
     }
     documents_ += batch.count;
     return absl::Span<const DocumentView>(views_);

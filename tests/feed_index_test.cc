@@ -385,6 +385,48 @@ TEST_F(FeedIndexCliTest, DedupIndexDropsWhatHistoryHasAndAddsTheKept) {
   EXPECT_NE(out.find("\"added_to_index\":0,"), std::string::npos) << out;
 }
 
+// A feed without ids read from standard input names its records "-:1",
+// "-:2"... every day: a name of a place, not of a document, so each day's
+// kept records are added and tomorrow's copies of them are dropped.
+TEST_F(FeedIndexCliTest, DedupIndexAddsRecordsWithoutIdsEveryDay) {
+  const std::string index = Path("feeds.ndx");
+  auto day = [&](const std::string& name) {
+    std::string jsonl;
+    for (int i = 0; i < 4; ++i) {
+      jsonl += "{\"text\":\"";
+      for (int w = 0; w < 60; ++w)
+        absl::StrAppend(&jsonl, name, i, "w", w, " ");
+      jsonl += "\"}\n";
+    }
+    WriteFile(Path(name + ".jsonl"), jsonl);
+    return Path(name + ".jsonl");
+  };
+  auto dedup = [&](const std::string& input, const std::string& batch) {
+    int status = 0;
+    const std::string out = Neardup(
+        absl::StrCat("dedup -q --format jsonl --index ", index, " --batch ",
+                     batch, " - --output ", Path("kept.jsonl"), " --clusters ",
+                     Path("clusters.jsonl"), " <", input),
+        &status);
+    EXPECT_EQ(status, 0) << out;
+    return out;
+  };
+  const std::string day1 = day("one"), day2 = day("two");
+  dedup(day1, "d1");
+  std::string out = dedup(day2, "d2");
+  EXPECT_NE(out.find("\"added_to_index\":4,"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"existing_ids\":0,"), std::string::npos) << out;
+  EXPECT_EQ(StatsOf(index).documents, 8u);
+  out = dedup(day2, "d3");  // yesterday's records sent again
+  EXPECT_NE(out.find("\"indexed_duplicates\":4,"), std::string::npos) << out;
+  const std::string clusters = ReadFile(Path("clusters.jsonl"));
+  EXPECT_NE(ClusterRecord(clusters, "-:3")
+                .find("\"cluster_source\":\"d2\",\"kept\":false,"
+                      "\"duplicate_of\":\"-:3\""),
+            std::string::npos)
+      << clusters;
+}
+
 TEST_F(FeedIndexCliTest, DedupIndexRefusesWhatItCannotDoAndWritesNothing) {
   const std::string index = Path("feeds.ndx");
   const std::string day1 = WriteInput("day1", 3);

@@ -1498,6 +1498,7 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
   XXH3_128bits_reset(state.get());
   std::string ids;
   std::vector<size_t> id_ends;
+  std::vector<bool> id_is_origin;
   std::vector<Worker> workers = rep.MakeWorkers();
   std::vector<AddScratch> scratch;
   std::vector<AddedPart> parts;
@@ -1518,6 +1519,7 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
       XXH3_128bits_update(state.get(), d.text.data(), d.text.size());
       ids.append(d.id);
       id_ends.push_back(ids.size());
+      id_is_origin.push_back(d.id_is_origin);
       texts.push_back(d.text);
     }
     parts.emplace_back();
@@ -1588,31 +1590,31 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
   // one stores the documents (DESIGN.md, "The feed index"). Reading first
   // finds what reading between the writes found: the writes add only ids
   // of this batch, which batch_ids catches.
+  auto indexed = [&](std::string_view id) {
+    uint64_t id_hash = IdHash(id);
+    MDB_val hk = Val(&id_hash, 8), hv;
+    for (int got = mdb_cursor_get(ids_cursor.get(), &hk, &hv, MDB_SET_KEY);
+         got == 0;
+         got = mdb_cursor_get(ids_cursor.get(), &hk, &hv, MDB_NEXT_DUP)) {
+      MDB_val dk = Val(hv.mv_data, 4), dv;
+      if (mdb_get(txn.get(), rep.docs, &dk, &dv) == 0 && dv.mv_size >= 8 + k &&
+          std::string_view(static_cast<char*>(dv.mv_data) + 8 + k,
+                           dv.mv_size - 8 - k) == id) {
+        return true;
+      }
+    }
+    return false;
+  };
   uint64_t text_bytes = 0;
   size_t i = 0;
   for (AddedPart& part : parts) {
     part.docs.assign(part.count, kNotAdded);
     for (size_t j = 0; j < part.count; ++j, ++i) {
       const std::string_view id = id_of(i);
-      if (!batch_ids.insert(id).second) {
-        ++result.existing_ids;
-        continue;
-      }
-      uint64_t id_hash = IdHash(id);
-      bool known = false;
-      MDB_val hk = Val(&id_hash, 8), hv;
-      for (rc = mdb_cursor_get(ids_cursor.get(), &hk, &hv, MDB_SET_KEY);
-           rc == 0 && !known;
-           rc = mdb_cursor_get(ids_cursor.get(), &hk, &hv, MDB_NEXT_DUP)) {
-        MDB_val dk = Val(hv.mv_data, 4), dv;
-        if (mdb_get(txn.get(), rep.docs, &dk, &dv) == 0 &&
-            dv.mv_size >= 8 + k) {
-          const std::string_view stored(static_cast<char*>(dv.mv_data) + 8 + k,
-                                        dv.mv_size - 8 - k);
-          known = stored == id;
-        }
-      }
-      if (known) {
+      // An id that names a place, not a document, is no reason to leave a
+      // document out (DocumentView::id_is_origin).
+      const bool first_in_batch = batch_ids.insert(id).second;
+      if (!id_is_origin[i] && (!first_in_batch || indexed(id))) {
         ++result.existing_ids;
         continue;
       }

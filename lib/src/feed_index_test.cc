@@ -103,6 +103,27 @@ TEST(FeedIndexTest, SameBatchTwiceChangesNothingAndKnownIdsAreLeftOut) {
   std::filesystem::remove_all(path);
 }
 
+TEST(FeedIndexTest, IdsThatNamePlacesDoNotLeaveDocumentsOut) {
+  const std::string path = TempIndexPath("places");
+  auto index = FeedIndex::Open(path, Writable());
+  ASSERT_TRUE(index.ok()) << index.status();
+  const std::string a = Words(1, 50), b = Words(2, 50), c = Words(3, 50);
+  std::vector<DocumentView> one = {{"-:1", a, true}, {"x", b}};
+  ASSERT_TRUE((*index)->AddBatch("one", one).ok());
+  // "-:1" again names another line of another batch: added; "x" is an id.
+  std::vector<DocumentView> two = {{"-:1", c, true}, {"x", c}};
+  auto added = (*index)->AddBatch("two", two);
+  ASSERT_TRUE(added.ok()) << added.status();
+  EXPECT_EQ(added->added, 1u);
+  EXPECT_EQ(added->existing_ids, 1u);
+  auto found = (*index)->Query({c});
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_EQ((*found)[0].size(), 1u);
+  EXPECT_EQ((*found)[0][0].id, "-:1");
+  EXPECT_EQ((*found)[0][0].batch, "two");
+  std::filesystem::remove_all(path);
+}
+
 TEST(FeedIndexTest, PruneRemovesABatchAndItsKeys) {
   const std::string path = TempIndexPath("prune");
   auto index = FeedIndex::Open(path, Writable(/*texts=*/false));

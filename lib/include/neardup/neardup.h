@@ -180,6 +180,11 @@ struct Document {
 struct DocumentView {
   std::string_view id;
   std::string_view text;
+  // True when `id` only says where the text was read (InputRecord::origin:
+  // a text file's path, or "path:line" for a JSON Lines record without an
+  // id), not which document it is. The feed index adds such a document even
+  // when another batch has the same id: tomorrow's "-:1" is not today's.
+  bool id_is_origin = false;
 };
 
 // Scan's stages are "analysing", "sketching", "finding candidates" and
