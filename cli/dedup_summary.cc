@@ -47,10 +47,12 @@ void PrintIndexLine(const IndexCounts& index) {
   } else if (index.added == 0 && index.existing_ids == 0) {
     std::fprintf(stderr, "nothing kept, nothing added\n");
   } else {
-    std::fprintf(stderr, "%zu kept documents added as batch %s", index.added,
-                 DisplayText(index.batch).c_str());
+    std::fprintf(stderr, "%zu kept document%s added as batch %s", index.added,
+                 index.added == 1 ? "" : "s", DisplayText(index.batch).c_str());
     if (index.existing_ids > 0) {
-      std::fprintf(stderr, " (%zu left out: their id is already indexed)",
+      std::fprintf(stderr,
+                   " (%zu left out: their id is already indexed or came "
+                   "earlier in the input)",
                    index.existing_ids);
     }
     std::fputc('\n', stderr);

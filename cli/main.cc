@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "commands.h"
 #include "interrupt.h"
@@ -99,6 +100,36 @@ std::string UnknownFlag(const CLI::App* command, int argc, char** argv) {
   return "";
 }
 
+// "COMMAND --flag: ..." for the first flag or path given as an empty
+// string (mostly a shell variable that was not set: --index "$IDX"), or "".
+// No flag takes an empty value: an empty --clusters would fail only after
+// the work, an empty --index would quietly de-duplicate without history.
+std::string EmptyValue(const CLI::App& app) {
+  std::vector<const CLI::App*> commands = {&app};
+  for (size_t i = 0; i < commands.size(); ++i) {
+    for (const CLI::App* sub : commands[i]->get_subcommands()) {
+      commands.push_back(sub);
+    }
+  }
+  const CLI::App* command = commands.back();
+  for (const CLI::Option* option : command->get_options()) {
+    if (option->count() == 0) continue;
+    for (const std::string& value : option->results()) {
+      if (!value.empty()) continue;
+      const std::string name = option->get_positional()
+                                   ? option->get_name(true, false)
+                                   : option->get_name();
+      return absl::StrCat(
+          commands.size() > 2 ? commands[commands.size() - 2]->get_name() + " "
+                              : "",
+          command->get_name(), " ", name,
+          ": empty value (is a shell variable unset?) — give a ",
+          option->get_positional() ? "path" : "value");
+    }
+  }
+  return "";
+}
+
 // A parse error as the one line every message is: "neardup: ...", with a
 // required argument's description, and where to look next.
 void PrintParseError(const CLI::App& app, const CLI::ParseError& e) {
@@ -166,6 +197,10 @@ int Run(int argc, char** argv) {
     // --help and --version are "errors" that exit 0.
     if (e.get_exit_code() == 0) return app.exit(e);
     PrintParseError(app, e);
+    return kExitError;
+  }
+  if (const std::string empty = EmptyValue(app); !empty.empty()) {
+    std::fprintf(stderr, "neardup: %s\n", empty.c_str());
     return kExitError;
   }
   InstallInterruptHandlers();

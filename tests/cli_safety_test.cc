@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -100,6 +101,36 @@ TEST_F(CliSafetyTest, AnOutputThatIsAnInputIsRefusedAndTheInputUntouched) {
 // A FIFO (as /dev/null, a device) cannot be replaced by renaming a file
 // over it: it is written in place and stays a FIFO. A directory is refused
 // before any work.
+// An empty value is mostly a shell variable that was not set: refused
+// before any work, whichever flag it is, so that nothing is written and no
+// index is made or changed.
+TEST_F(CliSafetyTest, AnEmptyValueIsRefusedBeforeAnyWork) {
+  Input("a.txt", Words(0, 60));
+  Input("b.txt", Words(0, 60));
+  const std::vector<std::pair<std::string, std::string>> runs = {
+      {"dedup a.txt --output k.jsonl --clusters ''", "dedup --clusters"},
+      {"dedup a.txt --output '' --clusters c.jsonl", "dedup --output"},
+      {"dedup --index '' a.txt --output k.jsonl --clusters c.jsonl",
+       "dedup --index"},
+      {"dedup --index idx --batch '' a.txt --output k.jsonl --clusters "
+       "c.jsonl",
+       "dedup --batch"},
+      {"index add --index idx --batch '' a.txt", "index add --batch"},
+      {"scan a.txt '' -o s.jsonl", "scan PATH"},
+      {"compare a.txt b.txt -o ''", "compare --output"},
+      {"scan a.txt b.txt --text-field '' -o s.jsonl", "scan --text-field"},
+  };
+  std::string out;
+  for (const auto& [run, said] : runs) {
+    EXPECT_EQ(Run(run, &out), 2) << run << ": " << out;
+    EXPECT_TRUE(absl::StrContains(out, "neardup: " + said + ": empty value"))
+        << run << ": " << out;
+  }
+  for (const char* made : {"k.jsonl", "c.jsonl", "idx", "s.jsonl"}) {
+    EXPECT_FALSE(std::filesystem::exists(dir_ + "/" + made)) << made;
+  }
+}
+
 TEST_F(CliSafetyTest, AnOutputThatIsAFifoIsWrittenInPlaceADirectoryRefused) {
   Input("a.txt", Words(0, 40));
   Input("b.txt", Words(0, 40));
