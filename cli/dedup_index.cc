@@ -87,6 +87,17 @@ absl::StatusOr<std::unique_ptr<IndexCheck>> IndexCheck::Open(
                  DisplayText(flags.index).c_str(), stored.lsh_threshold,
                  options->threshold);
   }
+  if (!stored.store_texts) {
+    // Said even with -q: it changes what "dropped" means.
+    std::fprintf(stderr,
+                 "neardup: warning: %s holds no texts (made with --no-text): "
+                 "a document is dropped when its similarity to an indexed "
+                 "one, estimated from their signatures (standard deviation "
+                 "about 0.035), reaches --threshold, so some dropped "
+                 "documents are a little below it; their CLUSTERS lines say "
+                 "\"exact\":false\n",
+                 DisplayText(flags.index).c_str());
+  }
   // The batch is de-duplicated within itself as the index would see it.
   options->analyze = stored.analyze;
   options->shingle = stored.shingle;
@@ -121,7 +132,8 @@ absl::Status IndexCheck::Check(const std::vector<InputRecord>& records,
     const auto number = static_cast<uint32_t>(first + i);
     if (best != (*matches)[i].end()) {
       duplicates_.push_back({number, std::move(best->id),
-                             std::move(best->batch), best->similarity});
+                             std::move(best->batch), best->similarity,
+                             best->exact});
       continue;
     }
     if (absl::Status s = texts_.Append(batch[i]); !s.ok()) return s;

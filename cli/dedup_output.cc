@@ -17,7 +17,7 @@ void AppendClusterLine(std::string_view id, std::string_view source,
                        std::string_view cluster,
                        std::string_view cluster_source,
                        const DedupDecision& decision, std::string* line,
-                       std::optional<bool> in_index) {
+                       std::optional<bool> in_index, bool exact) {
   *line += "{\"id\":";
   AppendJsonString(id, line);
   *line += ",\"source\":";
@@ -32,6 +32,7 @@ void AppendClusterLine(std::string_view id, std::string_view source,
     *line += ",\"kept\":false,\"duplicate_of\":";
     AppendJsonString(cluster, line);
     absl::StrAppendFormat(line, ",\"similarity\":%.6g", decision.similarity);
+    if (!exact) *line += ",\"exact\":false";
   }
   if (in_index.has_value()) {
     *line += *in_index ? ",\"in_index\":true" : ",\"in_index\":false";
@@ -151,7 +152,7 @@ absl::Status WriteOutputs(const ReadResult& read,
         (*indexed)[next].document == i) {
       const IndexedDuplicate& dup = (*indexed)[next++];
       AppendClusterLine(read.ids[i], read.origins[i], dup.id, dup.batch,
-                        decisions[i], &line, true);
+                        decisions[i], &line, true, dup.exact);
     } else {
       const uint32_t rep = decisions[i].representative;
       AppendClusterLine(

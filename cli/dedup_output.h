@@ -52,17 +52,22 @@ struct IndexedDuplicate {
   std::string id;         // of the indexed document
   std::string batch;      // the batch it was indexed with
   double similarity = 0;
+  // False when the index holds no texts (--no-text): the similarity is
+  // estimated from the signatures.
+  bool exact = true;
 };
 
 // Appends the clusters.jsonl line of one document: its id and source, and
 // its cluster's (the representative's) id and source, and "in_index" if
-// given (dedup --index). (neardup-mpi writes the same lines from the
-// representative's strings sent by another rank.)
+// given (dedup --index); "exact":false after the similarity when it was
+// estimated (an index without texts). (neardup-mpi writes the same lines from
+// the representative's strings sent by another rank.)
 void AppendClusterLine(std::string_view id, std::string_view source,
                        std::string_view cluster,
                        std::string_view cluster_source,
                        const DedupDecision& decision, std::string* line,
-                       std::optional<bool> in_index = std::nullopt);
+                       std::optional<bool> in_index = std::nullopt,
+                       bool exact = true);
 
 // Copies the kept documents' lines from the spool to KEPT while the
 // deduplicator is still clustering (Deduplicator::Finish(decided) tells

@@ -427,6 +427,30 @@ TEST_F(FeedIndexCliTest, DedupIndexAddsRecordsWithoutIdsEveryDay) {
       << clusters;
 }
 
+// Without texts the index can only estimate a similarity: dedup says so,
+// even with -q, and marks each drop it made on an estimate.
+TEST_F(FeedIndexCliTest, DedupIndexAgainstAnIndexWithoutTextsSaysItEstimates) {
+  const std::string index = Path("feeds.ndx");
+  const std::string day1 = WriteInput("day1", 3, 150);
+  int status = 0;
+  std::string out =
+      Neardup(absl::StrCat("index add -q --no-text --index ", index, " ", day1),
+              &status);
+  ASSERT_EQ(status, 0) << out;
+  out = Neardup(absl::StrCat("dedup -q --index ", index, " --batch day1again ",
+                             day1, " --output ", Path("kept.jsonl"),
+                             " --clusters ", Path("clusters.jsonl")),
+                &status);
+  ASSERT_EQ(status, 0) << out;
+  EXPECT_NE(out.find("holds no texts (made with --no-text)"), std::string::npos)
+      << out;
+  const std::string clusters = ReadFile(Path("clusters.jsonl"));
+  EXPECT_NE(ClusterRecord(clusters, "day1-1")
+                .find("\"similarity\":1,\"exact\":false,\"in_index\":true"),
+            std::string::npos)
+      << clusters;
+}
+
 TEST_F(FeedIndexCliTest, DedupIndexRefusesWhatItCannotDoAndWritesNothing) {
   const std::string index = Path("feeds.ndx");
   const std::string day1 = WriteInput("day1", 3);
