@@ -150,6 +150,16 @@ uint64_t BandEntry(uint64_t mixed, uint32_t doc) {
   return (((mixed >> 16) & 0xFFFFFFFFULL) << 32) | doc;
 }
 
+// "2026-11-30T18:02:11Z".
+std::string UtcText(int64_t unix_seconds) {
+  const auto t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm;
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
 uint64_t IdHash(std::string_view id) {
   return XXH3_64bits(id.data(), id.size());
 }
@@ -1559,7 +1569,7 @@ absl::StatusOr<FeedAddResult> FeedIndex::AddBatch(std::string_view name,
       return absl::InvalidArgumentError(absl::StrCat(
           "a batch named ", std::string(name),
           " with other content is already in ", rep.path, " (added ",
-          b.added_unix_seconds, "); name it otherwise"));
+          UtcText(b.added_unix_seconds), "); name it otherwise"));
     }
   }
   auto next_doc = rep.ReadCounter(txn.get(), "next_document");

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -86,8 +87,13 @@ TEST(FeedIndexTest, SameBatchTwiceChangesNothingAndKnownIdsAreLeftOut) {
   EXPECT_EQ(again->added, 0u);
   // Other content under a used name: refused.
   std::vector<DocumentView> other = {{"c", b}};
-  EXPECT_EQ((*index)->AddBatch("one", other).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  const absl::Status refused = (*index)->AddBatch("one", other).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  // When the other batch was added, as a date a reader can read.
+  EXPECT_TRUE(std::regex_search(
+      std::string(refused.message()),
+      std::regex(R"(\(added \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\))")))
+      << refused;
   // A new batch repeating id "b": only "c" is added.
   std::vector<DocumentView> mixed = {{"b", b}, {"c", a}, {"c", a}};
   auto added = (*index)->AddBatch("two", mixed);
