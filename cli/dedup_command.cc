@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "atomic_file.h"
 #include "commands.h"
 #include "dedup_flags.h"
@@ -56,6 +57,17 @@ int RunDedup(const DedupFlags& flags) {
   }
   const std::vector<OutputPath> outputs = {{"--output", flags.output},
                                            {"--clusters", flags.clusters}};
+  for (const OutputPath& output : outputs) {
+    // "-" reads standard input as a PATH, but here it would be a file
+    // named "-" (dedup writes two outputs, and its summary may be on
+    // standard output).
+    if (output.path == "-") {
+      return Fail(absl::StrCat(
+          output.flag,
+          " -: dedup writes files; give a path (/dev/stdout writes to the "
+          "standard output)"));
+    }
+  }
   if (absl::Status s = CheckDistinctOutputs(outputs); !s.ok()) return Fail(s);
   if (!flags.index.empty()) {
     if (absl::Status s = CheckOutsideIndex(outputs, flags.index); !s.ok()) {

@@ -126,6 +126,10 @@ TEST_F(CliSafetyTest, AnEmptyValueIsRefusedBeforeAnyWork) {
     EXPECT_TRUE(absl::StrContains(out, "neardup: " + said + ": empty value"))
         << run << ": " << out;
   }
+  // "-" is standard input as a PATH; dedup's outputs are files.
+  EXPECT_EQ(Run("dedup a.txt --output - --clusters c.jsonl", &out), 2) << out;
+  EXPECT_TRUE(absl::StrContains(out, "--output -: dedup writes files")) << out;
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/-"));
   for (const char* made : {"k.jsonl", "c.jsonl", "idx", "s.jsonl"}) {
     EXPECT_FALSE(std::filesystem::exists(dir_ + "/" + made)) << made;
   }
