@@ -141,9 +141,11 @@ class JsonlParser {
   // record->id; record->origin, already set, is "path:line", the id of a
   // record without one.
   // On success, line() is the line as a tool should copy it (repaired if
-  // repaired_bytes() > 0).
+  // repaired_bytes() or lone_surrogates() > 0).
   std::optional<Problem> Parse(std::string* line, InputRecord* record);
   size_t repaired_bytes() const { return repaired_bytes_; }
+  // \uD800-\uDFFF escapes without their other half, read as U+FFFD.
+  size_t lone_surrogates() const { return lone_surrogates_; }
   std::string_view line() const { return line_; }
 
  private:
@@ -153,6 +155,8 @@ class JsonlParser {
   size_t repaired_bytes_ = 0;
   std::string_view line_;
   std::string quoted_;  // the line with its out-of-range numbers quoted
+  size_t lone_surrogates_ = 0;
+  std::string surrogates_fixed_;  // the line with them as \ufffd
 };
 
 // input_jsonl.cc: the records of one JSON Lines file, in order. Blank lines
@@ -195,6 +199,12 @@ class JsonlFileReader {
 // The warning about the first record, read at `origin`, whose `id` an
 // earlier record has.
 InputWarning RepeatedIdWarning(std::string_view id, std::string_view origin);
+
+// `line` into `out` with each \u escape of a surrogate that is not half of
+// a pair written \ufffd; returns how many. Offsets into the unescaped
+// text do not move: a lone surrogate and U+FFFD are one code point and
+// three bytes each.
+size_t ReplaceLoneSurrogateEscapes(std::string_view line, std::string* out);
 
 // True if `line` (after blanks) holds one JSON object.
 bool IsJsonObjectLine(std::string_view line);

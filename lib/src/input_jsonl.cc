@@ -85,6 +85,56 @@ bool NumberFits(std::string_view n) {
   return std::isfinite(value);
 }
 
+// The value of the four hex digits at `at`, or -1.
+int HexQuad(std::string_view line, size_t at) {
+  if (at + 4 > line.size()) return -1;
+  int value = 0;
+  for (size_t i = at; i < at + 4; ++i) {
+    const char c = line[i];
+    int digit = -1;
+    if (c >= '0' && c <= '9') digit = c - '0';
+    if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') digit = c - 'A' + 10;
+    if (digit < 0) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+}  // namespace
+
+size_t ReplaceLoneSurrogateEscapes(std::string_view line, std::string* out) {
+  out->clear();
+  size_t replaced = 0;
+  for (size_t i = 0; i < line.size();) {
+    if (line[i] != '\\' || i + 1 >= line.size()) {
+      out->push_back(line[i++]);
+      continue;
+    }
+    const int unit = line[i + 1] == 'u' ? HexQuad(line, i + 2) : -1;
+    if (unit < 0xD800 || unit > 0xDFFF) {  // not a \u escape of a surrogate
+      out->append(line.substr(i, 2));
+      i += 2;
+      continue;
+    }
+    const bool paired = unit <= 0xDBFF && i + 12 <= line.size() &&
+                        line[i + 6] == '\\' && line[i + 7] == 'u' &&
+                        HexQuad(line, i + 8) >= 0xDC00 &&
+                        HexQuad(line, i + 8) <= 0xDFFF;
+    if (paired) {
+      out->append(line.substr(i, 12));
+      i += 12;
+    } else {
+      out->append("\\ufffd");  // one code point, three UTF-8 bytes: as
+      ++replaced;              // a lone surrogate would have taken
+      i += 6;
+    }
+  }
+  return replaced;
+}
+
+namespace {
+
 // `line` with every number outside the parser's range (a 30-digit tweet id,
 // 1e400) written as a string of its JSON text, which is valid JSON still:
 // a field the tool does not read must not make a record malformed, and an
@@ -169,6 +219,27 @@ std::optional<Problem> JsonlParser::Parse(std::string* line,
     repaired_.reserve(repaired_.size() + simdjson::SIMDJSON_PADDING);
     line_ = repaired_;
     error = parser_.parse(repaired_.data(), repaired_.size(), false).get(doc);
+  }
+  lone_surrogates_ = 0;
+  if (error == simdjson::STRING_ERROR) {
+    // A \uD83D without its other half (JSON allows it; a JavaScript or
+    // Python writer cutting an emoji in two leaves it): parsed from a copy
+    // with U+FFFD in its place, as invalid UTF-8 is.
+    std::string fixed;
+    lone_surrogates_ = ReplaceLoneSurrogateEscapes(line_, &fixed);
+    if (lone_surrogates_ > 0 && options_.strict_utf8) {
+      return Problem{
+          "an escape of half a surrogate pair (e.g. \\ud83d alone), which "
+          "is no character",
+          absl::StrCat("clear InputOptions::strict_utf8 to read it as U+FFFD, ",
+                       kSkipAdvice)};
+    }
+    if (lone_surrogates_ > 0) {
+      fixed.reserve(fixed.size() + simdjson::SIMDJSON_PADDING);
+      surrogates_fixed_ = std::move(fixed);
+      line_ = surrogates_fixed_;
+      error = parser_.parse(line_.data(), line_.size(), false).get(doc);
+    }
   }
   if (error == simdjson::NUMBER_ERROR ||
       error == simdjson::NUMBER_OUT_OF_RANGE) {
@@ -334,16 +405,25 @@ absl::StatusOr<bool> JsonlFileReader::Next(InputRecord* record,
              absl::StrCat("invalid UTF-8 (", Bytes(parser_->repaired_bytes()),
                           " replaced by U+FFFD)")});
       }
+      if (const size_t lone = parser_->lone_surrogates(); lone > 0) {
+        if (parser_->repaired_bytes() == 0) ++context_->stats.invalid_utf8;
+        context_->warnings.push_back(
+            {record->origin,
+             absl::StrCat(lone, lone == 1 ? " escape" : " escapes",
+                          " of half a surrogate pair (e.g. \\ud83d alone) "
+                          "replaced by U+FFFD")});
+      }
       // The text needs no UTF-8 check of its own: simdjson validated the
       // whole line, and refuses an escape that is not a code point (a lone
-      // surrogate: JsonlEscapesAreValidUtf8OrABadLine in input_test.cc), so
-      // the unescaped string is valid UTF-8. (Checking it again cost a
-      // seventh of the reading thread's instructions in dedup.)
+      // surrogate, which was replaced above or is a bad line:
+      // JsonlEscapesAreValidUtf8OrABadLine in input_test.cc), so the
+      // unescaped string is valid UTF-8. (Checking it again cost a seventh
+      // of the reading thread's instructions in dedup.)
       if (line != nullptr) {
         // The line parsed is the one to copy unless it was repaired: then
         // it is handed over whole (its buffer becomes raw_, to be refilled
         // by the next line) instead of copied.
-        if (parser_->repaired_bytes() == 0) {
+        if (parser_->repaired_bytes() == 0 && parser_->lone_surrogates() == 0) {
           line->swap(raw_);
         } else {
           line->assign(parser_->line());

@@ -732,26 +732,43 @@ TEST_F(InputTest, JsonlEscapesAreValidUtf8OrABadLine) {
                          "\n"
                          R"({"id":"c","text":"\udc00"})"
                          "\n"
-                         R"({"id":"d","text":"\ud800\u0041"})"
+                         R"({"id":"d","text":"\ud800\u0041 \\ud800"})"
                          "\n"
                          R"({"id":"e","text":"\ud800\ud800"})"
                          "\n"
                          R"({"id":"f","text":"ok"})"
                          "\n");
+  // Half a surrogate pair is no character: read as U+FFFD (one code point
+  // and three bytes, as the lone surrogate would be), said and counted.
   Result r = ReadPaths({path});
-  EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(Contains(r.status.message(), path + ":2: not valid JSON"));
-  ASSERT_EQ(Ids(r.records), (Strings{"a"}));
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  ASSERT_EQ(Ids(r.records), (Strings{"a", "b", "c", "d", "e", "f"}));
   EXPECT_EQ(r.records[0].text, std::string("\xF0\x9F\x98\x80 \0 \xC3\xA9", 9));
-  EXPECT_EQ(CheckUtf8(r.records[0].text).invalid_bytes, 0u);
+  const std::string fffd = "\xEF\xBF\xBD";
+  EXPECT_EQ(r.records[1].text, "x " + fffd + " y");
+  EXPECT_EQ(r.records[2].text, fffd);
+  EXPECT_EQ(r.records[3].text, fffd + "A \\ud800");  // an escaped backslash
+  EXPECT_EQ(r.records[4].text, fffd + fffd);
+  for (const InputRecord& record : r.records) {
+    EXPECT_EQ(CheckUtf8(record.text).invalid_bytes, 0u) << record.id;
+  }
+  EXPECT_EQ(Origins(r.warnings),
+            (Strings{path + ":2", path + ":3", path + ":4", path + ":5"}));
+  EXPECT_TRUE(Contains(r.warnings[3].message, "2 escapes of half a surrogate"))
+      << r.warnings[3].message;
+  EXPECT_EQ(r.stats.invalid_utf8, 4u);
 
   InputOptions options;
+  options.strict_utf8 = true;
+  r = ReadPaths({path}, options);
+  EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(r.status.message(),
+                       path + ":2: an escape of half a surrogate pair"))
+      << r.status;
   options.skip_bad = true;
   r = ReadPaths({path}, options);
   ASSERT_TRUE(r.status.ok()) << r.status;
   EXPECT_EQ(Ids(r.records), (Strings{"a", "f"}));
-  EXPECT_EQ(Origins(r.warnings),
-            (Strings{path + ":2", path + ":3", path + ":4", path + ":5"}));
   EXPECT_EQ(r.stats.skipped_bad, 4u);
   EXPECT_EQ(r.stats.invalid_utf8, 0u);
 }
