@@ -205,7 +205,16 @@ int Run(int argc, char** argv) {
   }
   InstallInterruptHandlers();
   for (size_t i = 0; i < names.size(); ++i) {
-    if (app.got_subcommand(names[i])) return runs[i]();
+    if (!app.got_subcommand(names[i])) continue;
+    const int status = runs[i]();
+    // Ctrl-C said "stopping", but came when only finishing was left (e.g.
+    // dedup --index committing its batch): the run is complete.
+    if ((status == kExitFound || status == kExitNotFound) && Interrupted()) {
+      std::fprintf(stderr,
+                   "neardup: the interrupt came too late to stop the run: it "
+                   "finished, and what it wrote is complete\n");
+    }
+    return status;
   }
   return kExitError;
 }
