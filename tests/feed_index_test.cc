@@ -451,6 +451,21 @@ TEST_F(FeedIndexCliTest, DedupIndexAgainstAnIndexWithoutTextsSaysItEstimates) {
       << clusters;
 }
 
+// A directory made ready for the index, empty, is where dedup --index
+// creates it, as index add does.
+TEST_F(FeedIndexCliTest, DedupIndexCreatesTheIndexInAnEmptyDirectory) {
+  const std::string index = Path("ready.ndx");
+  std::filesystem::create_directories(index);
+  const std::string day1 = WriteInput("day1", 3);
+  int status = 0;
+  const std::string out = Neardup(
+      absl::StrCat("dedup -q --index ", index, " ", day1, " --output ",
+                   Path("kept.jsonl"), " --clusters ", Path("clusters.jsonl")),
+      &status);
+  ASSERT_EQ(status, 0) << out;
+  EXPECT_EQ(StatsOf(index).documents, 3u);
+}
+
 TEST_F(FeedIndexCliTest, DedupIndexRefusesWhatItCannotDoAndWritesNothing) {
   const std::string index = Path("feeds.ndx");
   const std::string day1 = WriteInput("day1", 3);

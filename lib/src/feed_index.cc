@@ -1292,11 +1292,7 @@ absl::StatusOr<std::unique_ptr<FeedIndex>> FeedIndex::Open(
   const std::string data_path = path + "/data.mdb";
   const bool exists = stat(data_path.c_str(), &st) == 0;
   if (!exists) {
-    if (!create) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(path, ": not a neardup index (no data.mdb)"));
-    }
-    // Refuse to turn a directory holding other files into an index.
+    // Empty but for the lock files an interrupted creation may leave.
     bool empty = true;
     if (DIR* dir = opendir(path.c_str()); dir != nullptr) {
       while (dirent* e = readdir(dir)) {
@@ -1308,6 +1304,19 @@ absl::StatusOr<std::unique_ptr<FeedIndex>> FeedIndex::Open(
       }
       closedir(dir);
     }
+    if (!create) {
+      // An empty directory (made ready for the index) holds no index yet,
+      // as a missing one: dedup --index then creates it when it adds.
+      if (empty) {
+        return absl::NotFoundError(absl::StrCat(
+            path,
+            ": no index there yet (an empty directory; neardup index "
+            "add creates one)"));
+      }
+      return absl::FailedPreconditionError(
+          absl::StrCat(path, ": not a neardup index (no data.mdb)"));
+    }
+    // Refuse to turn a directory holding other files into an index.
     if (!empty) {
       return absl::FailedPreconditionError(absl::StrCat(
           path,

@@ -409,15 +409,18 @@ TEST(FeedIndexTest, RefusesWhatIsNotAnIndex) {
   FeedIndexOptions read;
   EXPECT_EQ(FeedIndex::Open(path, read).status().code(),
             absl::StatusCode::kNotFound);
+  // An empty directory holds no index yet, as a missing one.
   std::filesystem::create_directories(path);
   EXPECT_EQ(FeedIndex::Open(path, read).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+            absl::StatusCode::kNotFound);
   // A directory with other files is not turned into an index.
   {
     std::FILE* f = std::fopen((path + "/notes.txt").c_str(), "w");
     ASSERT_NE(f, nullptr);
     std::fclose(f);
   }
+  EXPECT_EQ(FeedIndex::Open(path, read).status().code(),
+            absl::StatusCode::kFailedPrecondition);
   auto created = FeedIndex::Open(path, Writable());
   EXPECT_EQ(created.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(created.status().message().find("not a neardup index"),
