@@ -11,6 +11,8 @@
 
 namespace neardup::cli {
 
+void LimitHeapArenas(int arenas) { mallopt(M_ARENA_MAX, arenas); }
+
 void TuneHeap(size_t huge_bytes, size_t keep_bytes) {
   mallopt(M_ARENA_MAX, 1);
   mallopt(M_TRIM_THRESHOLD, static_cast<int>(keep_bytes));

@@ -10,6 +10,7 @@
 
 #include "atomic_file.h"
 #include "commands.h"
+#include "heap.h"
 #include "html/html_report.h"
 #include "interrupt.h"
 #include "scan_input.h"
@@ -34,6 +35,7 @@ struct ScanFlags {
 };
 int RunScan(const ScanFlags& state) {
   const auto start = std::chrono::steady_clock::now();
+  LimitHeapArenas(2);
   ScanOptions options;
   if (!state.boilerplate_file.empty()) {
     if (absl::Status s =

@@ -562,15 +562,21 @@ absl::StatusOr<ScanResult> ScanTexts(const TextStore& texts,
   };
   // Candidate pairs that cannot hold a chain long enough for a passage are
   // dropped before they are aligned, or link groups.
-  std::vector<std::pair<uint32_t, uint32_t>> candidates;
+  // Filtered in place, and the rest of the search's result (its groups)
+  // freed: memory peaks in the alignment that follows (DESIGN.md, "Memory
+  // of scan").
+  std::vector<std::pair<uint32_t, uint32_t>> candidates =
+      std::move(found_candidates.pairs);
+  found_candidates = {};
   {
-    const std::vector<std::pair<uint32_t, uint32_t>>& all =
-        found_candidates.pairs;
     std::vector<uint8_t> keep;
-    if (!may_chain(all, nullptr, &keep)) return CancelledError();
-    for (size_t c = 0; c < all.size(); ++c) {
-      if (keep[c]) candidates.push_back(all[c]);
+    if (!may_chain(candidates, nullptr, &keep)) return CancelledError();
+    size_t kept = 0;
+    for (size_t c = 0; c < candidates.size(); ++c) {
+      if (keep[c]) candidates[kept++] = candidates[c];
     }
+    candidates.resize(kept);
+    candidates.shrink_to_fit();
   }
   // Each copy with its representative (a candidate pair too).
   result.stats.candidate_pairs += copies.copies();
