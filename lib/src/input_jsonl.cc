@@ -117,10 +117,11 @@ size_t ReplaceLoneSurrogateEscapes(std::string_view line, std::string* out) {
       i += 2;
       continue;
     }
-    const bool paired = unit <= 0xDBFF && i + 12 <= line.size() &&
-                        line[i + 6] == '\\' && line[i + 7] == 'u' &&
-                        HexQuad(line, i + 8) >= 0xDC00 &&
-                        HexQuad(line, i + 8) <= 0xDFFF;
+    const int next = unit <= 0xDBFF && i + 12 <= line.size() &&
+                             line[i + 6] == '\\' && line[i + 7] == 'u'
+                         ? HexQuad(line, i + 8)
+                         : -1;
+    const bool paired = next >= 0xDC00 && next <= 0xDFFF;
     if (paired) {
       out->append(line.substr(i, 12));
       i += 12;
@@ -225,8 +226,7 @@ std::optional<Problem> JsonlParser::Parse(std::string* line,
     // A \uD83D without its other half (JSON allows it; a JavaScript or
     // Python writer cutting an emoji in two leaves it): parsed from a copy
     // with U+FFFD in its place, as invalid UTF-8 is.
-    std::string fixed;
-    lone_surrogates_ = ReplaceLoneSurrogateEscapes(line_, &fixed);
+    lone_surrogates_ = ReplaceLoneSurrogateEscapes(line_, &surrogates_fixed_);
     if (lone_surrogates_ > 0 && options_.strict_utf8) {
       return Problem{
           "an escape of half a surrogate pair (e.g. \\ud83d alone), which "
@@ -235,8 +235,8 @@ std::optional<Problem> JsonlParser::Parse(std::string* line,
                        kSkipAdvice)};
     }
     if (lone_surrogates_ > 0) {
-      fixed.reserve(fixed.size() + simdjson::SIMDJSON_PADDING);
-      surrogates_fixed_ = std::move(fixed);
+      surrogates_fixed_.reserve(surrogates_fixed_.size() +
+                                simdjson::SIMDJSON_PADDING);
       line_ = surrogates_fixed_;
       error = parser_.parse(line_.data(), line_.size(), false).get(doc);
     }
